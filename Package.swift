@@ -1,0 +1,56 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// medsave: a library (MedSaveCore) with a BLAS-backed numeric core, and a thin command-line tool on top.
+// BLAS comes from the system: OpenBLAS through pkg-config on Linux, Accelerate on Apple platforms.
+let package = Package(
+    name: "medsave",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "MedSaveCore", targets: ["MedSaveCore"]),
+        .executable(name: "medsave", targets: ["medsave"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "MedSaveCore",
+            dependencies: [
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                "CZlib",
+            ]
+        ),
+        .executableTarget(
+            name: "medsave",
+            dependencies: [
+                "MedSaveCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "MedSaveTestSupport",
+            dependencies: ["MedSaveCore"],
+            path: "Tests/MedSaveTestSupport"
+        ),
+        .testTarget(
+            name: "MedSaveCoreTests",
+            dependencies: ["MedSaveCore", "MedSaveTestSupport"]
+        ),
+        .testTarget(
+            name: "medsaveTests",
+            dependencies: ["medsave", "MedSaveTestSupport"],
+            exclude: ["Golden"]
+        ),
+    ]
+)

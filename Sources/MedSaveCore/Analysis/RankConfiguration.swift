@@ -1,0 +1,40 @@
+/// What `rank` computes, validated once from the command line (or built directly by library users).
+public struct RankConfiguration: Sendable, Equatable {
+    public var target: TargetRule
+    public var level: RankLevel
+    public var periods: PeriodRange
+    /// One row per period instead of one per window.
+    public var byPeriod: Bool
+    /// Rows with a smaller saving are not listed (they still count in the total).
+    public var minSaving: Double
+    /// List at most this many rows.
+    public var top: Int?
+
+    public init(
+        target: TargetRule = .pv, level: RankLevel = .unit, periods: PeriodRange = PeriodRange(),
+        byPeriod: Bool = false, minSaving: Double = 0, top: Int? = nil
+    ) {
+        self.target = target
+        self.level = level
+        self.periods = periods
+        self.byPeriod = byPeriod
+        self.minSaving = minSaving
+        self.top = top
+    }
+}
+
+/// What `rank` found.
+public struct RankResult: Sendable {
+    public var configuration: RankConfiguration
+    /// The periods analysed: the requested window narrowed to the periods the data has. Nil when no row was used.
+    public var window: (from: Period, to: Period)?
+    public var reconciliation: Reconciliation
+    /// Σ saving over every row with a positive saving, before `--min-saving` and `--top`.
+    public var totalSaving: Double
+    /// Rows with a positive saving, before `--min-saving` and `--top`.
+    public var opportunityCount: Int
+    /// The rows listed, ranked.
+    public var opportunities: [Opportunity]
+    /// Σ saving of the rows listed.
+    public var listedSaving: Double { opportunities.reduce(0) { $0 + $1.saving } }
+}

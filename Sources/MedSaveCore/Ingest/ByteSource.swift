@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of bytes read in chunks: a plain file, or a gzip file inflated on the fly.
+/// Memory stays at one chunk whatever the file's size.
+protocol ByteSource: AnyObject {
+    /// Appends up to `maxCount` bytes to `buffer`; returns the number appended, 0 at the end of the stream.
+    func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int
+    /// Bytes of the underlying file consumed so far (compressed bytes for gzip), for progress.
+    var bytesConsumed: Int { get }
+}
+
+/// Opens `path` as a byte source: gzip when the name ends in `.gz` or the file starts with gzip's magic bytes.
+func openByteSource(path: String) throws(InputError) -> any ByteSource {
+    let file = try FileByteSource(path: path)
+    var magic: [UInt8] = []
+    _ = try file.read(into: &magic, maxCount: 2)
+    try file.rewind()
+    if path.hasSuffix(".gz") || magic == [0x1F, 0x8B] {
+        return try GzipByteSource(file: file, path: path)
+    }
+    return file
+}
+
+/// A file read with POSIX `read(2)`.
+final class FileByteSource: ByteSource {
+    let path: String
+    private let descriptor: Int32
+    private(set) var bytesConsumed = 0
+
+    init(path: String) throws(InputError) {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw InputError(location: nil, message: "\(path): cannot open: \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError(location: nil, message: "\(path): is a directory, expected a file")
+        }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// The file's size in bytes, or nil when it cannot be known (a pipe).
+    var size: Int? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    func rewind() throws(InputError) {
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+            throw InputError(location: nil, message: "\(path): cannot seek: \(String(cString: strerror(errno)))")
+        }
+        bytesConsumed = 0
+    }
+
+    func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {
+        let old = buffer.count
+        var got = 0
+        var failure: Int32 = 0
+        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        buffer.withUnsafeMutableBufferPointer { p in
+            while true {
+                let n = Glibc_read(descriptor, p.baseAddress! + old, maxCount)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failure = errno } else { got = n }
+                break
+            }
+        }
+        buffer.removeLast(maxCount - got)
+        if failure != 0 {
+            throw InputError(location: nil, message: "\(path): read failed: \(String(cString: strerror(failure)))")
+        }
+        bytesConsumed += got
+        return got
+    }
+}
+
+@inline(__always)
+private func Glibc_read(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.read(fd, p, n)
+    #else
+    return Darwin.read(fd, p, n)
+    #endif
+}

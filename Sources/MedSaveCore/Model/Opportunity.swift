@@ -1,0 +1,68 @@
+/// A product named in an opportunity: its code and, where the catalogue has it, its name.
+public struct ProductRef: Sendable, Equatable, Codable {
+    public var code: String
+    public var name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
+}
+
+/// The product a target rule points to (`pv`, `cheapest`), with its unit price in the period it was taken from.
+public struct SuggestedProduct: Sendable, Equatable, Codable {
+    public var code: String
+    public var name: String
+    public var unitPrice: Double
+    public var period: Period
+
+    public init(code: String, name: String, unitPrice: Double, period: Period) {
+        self.code = code
+        self.name = name
+        self.unitPrice = unitPrice
+        self.period = period
+    }
+}
+
+/// One ranked row: what an organisation (or everyone, at level `all`) spent in one class over the window
+/// (or in one period with `--by-period`), the target, and the saving from switching.
+public struct Opportunity: Sendable, Equatable {
+    /// 1-based position in the ranking, by saving (descending), then key, class and period.
+    public var rank: Int
+    /// The care unit, prescriber, or `all`.
+    public var key: String
+    public var equivalenceClass: EquivalenceClass
+    /// The period with `--by-period`; otherwise the window.
+    public var periodFrom: Period
+    public var periodTo: Period
+    /// Products dispensed, ordered by code.
+    public var products: [ProductRef]
+    public var suggested: SuggestedProduct?
+    /// Q = Σ quantity and C = Σ cost, exact.
+    public var quantity: FixedDecimal
+    public var cost: FixedDecimal
+    /// C / Q; nil when Q = 0.
+    public var ppu: Double?
+    /// Σ Q·T / Σ Q over the periods summed (T itself for one period); the latest T when Σ Q = 0.
+    public var targetPPU: Double?
+    /// Σ over periods (and, at level `all`, over units) of max(0, C − Q·T).
+    public var saving: Double
+    /// Distinct patients and prescribers; nil when the input has no such column.
+    public var patients: Int?
+    public var prescribers: Int?
+    /// Sorted markers such as `zero-quantity`, `do-not-substitute`, `reserve-target` (README lists them all).
+    public var flags: [String]
+}
+
+/// The level at which opportunities are shown.
+public enum RankLevel: String, Sendable, CaseIterable, Codable {
+    /// One row per care unit (practice) and class.
+    case unit
+    /// One row per prescriber and class; peer-group targets compare prescribers.
+    case prescriber
+    /// One row per class, summing every unit's saving.
+    case all
+
+    /// The column that identifies the organisations whose PPU and saving are computed.
+    public var organisationColumn: OrganisationColumn { self == .prescriber ? .prescriber : .unit }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import MedSaveCore
+
+/// Standard streams, terminal detection and colour (only on a terminal, never with NO_COLOR).
+enum Terminal {
+    enum Stream: Int32 {
+        case standardOutput = 1
+        case standardError = 2
+    }
+
+    static func isTerminal(_ stream: Stream) -> Bool { isatty(stream.rawValue) == 1 }
+
+    static var colourOnStandardError: Bool {
+        isTerminal(.standardError) && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
+    /// Writes all of `text` to a stream. A closed pipe on standard output ends the process quietly (exit 0),
+    /// as `head` expects.
+    static func write(_ text: String, to stream: Stream) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        bytes.withUnsafeMutableBytes { p in
+            while offset < p.count {
+                let n = Glibc_write(stream.rawValue, p.baseAddress! + offset, p.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { exit(0) }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+
+    private static func Glibc_write(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, p, n)
+        #else
+        return Darwin.write(fd, p, n)
+        #endif
+    }
+}
+
+/// Compiler-style messages on standard error: `path:line:col: error: message`.
+enum Diagnostics {
+    enum Severity: String {
+        case error, warning, note
+        var colour: String {
+            switch self {
+            case .error: "\u{1B}[1;31m"
+            case .warning: "\u{1B}[1;33m"
+            case .note: "\u{1B}[1;36m"
+            }
+        }
+    }
+
+    static func emit(_ severity: Severity, _ message: String, at location: SourceLocation? = nil) {
+        let label = Terminal.colourOnStandardError ? "\(severity.colour)\(severity.rawValue):\u{1B}[0m" : "\(severity.rawValue):"
+        let prefix = location.map { "\($0): " } ?? "medsave: "
+        Progress.clear()
+        Terminal.write("\(prefix)\(label) \(message)\n", to: .standardError)
+    }
+
+    static func emit(_ error: InputError) {
+        var message = error.message
+        if let hint = error.hint { message += " (\(hint))" }
+        emit(.error, message, at: error.location)
+    }
+
+    /// Shows the first `limit` problems as warnings, then how many more there are.
+    static func show(problems: [InputProblem], limit: Int = 10, problemsFile: String?) {
+        for p in problems.prefix(limit) {
+            var message = p.description
+            message.removeFirst("\(p.location): ".count)
+            emit(.warning, message, at: p.location)
+        }
+        if problems.count > limit {
+            let how = problemsFile.map { "all are in \($0)" } ?? "write them all with --problems FILE"
+            emit(.note, "\(problems.count - limit) more problems not shown (\(how))")
+        }
+    }
+
+    /// All problems as CSV: file, line, column, field, message, expected, found, hint.
+    static func problemsCSV(_ problems: [InputProblem]) -> String {
+        var out = "file,line,column,field,message,expected,found,hint\n"
+        for p in problems {
+            let fields = [
+                p.location.file, String(p.location.line), String(p.location.column), p.field ?? "", p.message,
+                p.expected ?? "", p.found ?? "", p.hint ?? "",
+            ]
+            out += fields.map { f in
+                f.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+            }.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+}
+
+/// Writes a file whole or not at all: to a temporary name beside it, renamed into place when complete.
+enum OutputFile {
+    static func write(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).medsave-\(getpid()).tmp")
+        do {
+            try Data(text.utf8).write(to: temporary)
+            if rename(temporary.path, url.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw InputError(location: nil, message: "\(path): cannot write: \(reason)")
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw InputError(location: nil, message: "\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import MedSaveCore
+
+/// Input files and how to read them; shared by every subcommand that analyses dispensing data.
+struct InputOptions: ParsableArguments {
+    @Option(
+        name: .customLong("dispensing"), parsing: .upToNextOption,
+        help: ArgumentHelp("Dispensing files (.csv or .csv.gz), one or more.", valueName: "path"))
+    var dispensing: [String] = []
+
+    @Option(
+        name: .customLong("catalog"), parsing: .upToNextOption,
+        help: ArgumentHelp("Catalogue files in medsave's native CSV schema, one or more.", valueName: "path"))
+    var catalog: [String] = []
+
+    @Option(
+        name: .customLong("map"),
+        help: ArgumentHelp(
+            "Map a native column to a header in the file, e.g. product=Varunummer (repeatable).", valueName: "column=header"))
+    var map: [String] = []
+
+    @Option(help: ArgumentHelp("Write every input problem to this CSV file.", valueName: "path"))
+    var problems: String?
+
+    @Flag(help: "Stop at the first input problem instead of setting the row aside.")
+    var strict = false
+
+    @OptionGroup var locale: LocaleOptions
+
+    func validate() throws {
+        if dispensing.isEmpty { throw ValidationError("give at least one dispensing file with --dispensing") }
+        if catalog.isEmpty { throw ValidationError("give at least one catalogue with --catalog") }
+        _ = try locale.dialect()
+        do { _ = try ColumnMapping(assignments: map) } catch { throw ValidationError(error.description) }
+    }
+
+    /// The library-level configuration for organisations taken from `organisation`.
+    func configuration(organisation: OrganisationColumn) throws -> InputConfiguration {
+        let mapping: ColumnMapping
+        do { mapping = try ColumnMapping(assignments: map) } catch { throw ValidationError(error.description) }
+        return InputConfiguration(
+            dispensingPaths: dispensing, cataloguePaths: catalog,
+            read: DispensingReadOptions(
+                dialect: try locale.dialect(), mapping: mapping, organisation: organisation, strict: strict))
+    }
+}
+
+/// How numbers and text are written in the input files.
+struct LocaleOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Field delimiter: ',', ';' or tab (default: detected from the header).", valueName: "char"))
+    var delimiter: String?
+
+    @Flag(help: "Numbers use a decimal comma (12,50), as Swedish Excel writes them.")
+    var decimalComma = false
+
+    @Option(help: ArgumentHelp("Text encoding: utf-8 (default; a BOM is allowed) or windows-1252.", valueName: "name"))
+    var encoding = "utf-8"
+
+    func dialect() throws -> CSVDialect {
+        var delimiterByte: UInt8?
+        if let delimiter {
+            guard let d = CSVDialect.delimiter(named: delimiter) else {
+                throw ValidationError("--delimiter \(delimiter): expected ',', ';' or tab")
+            }
+            delimiterByte = d
+        }
+        guard let enc = TextEncoding(name: encoding) else {
+            throw ValidationError("--encoding \(encoding): expected utf-8 or windows-1252")
+        }
+        return CSVDialect(delimiter: delimiterByte, decimalComma: decimalComma, encoding: enc)
+    }
+}
+
+/// Where and how results are written.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Output format: table, csv or json (default: table on a terminal, otherwise csv, or as --output's extension).",
+        valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "path"))
+    var output: String?
+
+    /// The format to use: as given, else from the output file's extension, else table on a terminal, else CSV.
+    var resolvedFormat: OutputFormat {
+        if let format { return format }
+        if let output {
+            if output.hasSuffix(".json") { return .json }
+            return .csv
+        }
+        return Terminal.isTerminal(.standardOutput) ? .table : .csv
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension RankLevel: ExpressibleByArgument {}

@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import MedSaveCore
+
+/// What every analysing subcommand does around its own computation: load inputs with progress, report
+/// problems, write the result, print the reconciling summary, map errors to exit codes.
+enum Runner {
+    static func run(
+        input: InputOptions, organisation: OrganisationColumn, output out: OutputOptions,
+        _ compute: (LoadedInputs) throws -> (text: String, summary: [String], balanced: Bool)
+    ) throws {
+        signal(SIGPIPE, SIG_IGN)  // a closed pipe is handled where we write
+        do {
+            let inputs = try LoadedInputs.load(
+                try input.configuration(organisation: organisation), progress: Progress.report)
+            Progress.clear()
+            if let path = input.problems {
+                try OutputFile.write(Diagnostics.problemsCSV(inputs.problems), to: path)
+            }
+            Diagnostics.show(problems: inputs.problems, problemsFile: input.problems)
+            let (text, summary, balanced) = try compute(inputs)
+            if let path = out.output {
+                try OutputFile.write(text, to: path)
+            } else {
+                Terminal.write(text, to: .standardOutput)
+            }
+            for line in summary { Diagnostics.emit(.note, line) }
+            if !balanced {
+                Diagnostics.emit(.error, "internal error: the summary does not reconcile; please report this")
+                throw ExitCode(70)
+            }
+        } catch let error as InputError {
+            Progress.clear()
+            Diagnostics.emit(error)
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import MedSaveCore
+
+/// `medsave rank`: where switching to a cheaper interchangeable product would save, ranked by saving.
+struct Rank: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rank where switching to a cheaper interchangeable product would save money.",
+        discussion: """
+            Saving per organisation, class and month is max(0, C − Q·T), where T is the target price per unit; \
+            without --by-period the monthly savings are summed over the window. The summary on standard error \
+            reconciles rows and cost read with those used and set aside.
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp(
+        "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).", valueName: "rule"))
+    var target = "pv"
+
+    @Option(help: "Level of the rows: unit, prescriber or all.")
+    var level: RankLevel = .unit
+
+    @Option(help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    var period: String?
+
+    @Flag(help: "One row per month instead of one per window.")
+    var byPeriod = false
+
+    @Option(help: ArgumentHelp("List only rows saving at least this much.", valueName: "amount"))
+    var minSaving: Double = 0
+
+    @Option(help: ArgumentHelp("List at most this many rows.", valueName: "n"))
+    var top: Int?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try rankConfiguration()
+    }
+
+    /// The options as a library-level configuration.
+    func rankConfiguration() throws -> RankConfiguration {
+        guard let rule = TargetRule(text: target) else {
+            throw ValidationError("--target \(target): expected pv, cheapest, median or pNN with NN from 0 to 100")
+        }
+        var periods = PeriodRange()
+        if let period {
+            guard let p = PeriodRange(text: period) else {
+                throw ValidationError("--period \(period): expected FROM..TO with periods as YYYY-MM, FROM not after TO")
+            }
+            periods = p
+        }
+        guard minSaving.isFinite, minSaving >= 0 else { throw ValidationError("--min-saving must be 0 or more") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        return RankConfiguration(
+            target: rule, level: level, periods: periods, byPeriod: byPeriod, minSaving: minSaving, top: top)
+    }
+
+    func run() throws {
+        let configuration = try rankConfiguration()
+        try Runner.run(input: input, organisation: configuration.level.organisationColumn, output: output) { inputs in
+            let result = try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
+            let renderer = RankRenderer(result)
+            return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
+        }
+    }
+}
