@@ -61,23 +61,25 @@ final class FileByteSource: ByteSource {
         bytesConsumed = 0
     }
 
+    private var scratch: [UInt8] = []
+
     func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {
-        let old = buffer.count
+        if scratch.count < maxCount { scratch = [UInt8](repeating: 0, count: maxCount) }
         var got = 0
         var failure: Int32 = 0
-        buffer.append(contentsOf: repeatElement(0, count: maxCount))
-        buffer.withUnsafeMutableBufferPointer { p in
+        let fd = descriptor
+        scratch.withUnsafeMutableBufferPointer { p in
             while true {
-                let n = Glibc_read(descriptor, p.baseAddress! + old, maxCount)
+                let n = Glibc_read(fd, p.baseAddress!, maxCount)
                 if n < 0 && errno == EINTR { continue }
                 if n < 0 { failure = errno } else { got = n }
                 break
             }
         }
-        buffer.removeLast(maxCount - got)
         if failure != 0 {
             throw InputError(location: nil, message: "\(path): read failed: \(String(cString: strerror(failure)))")
         }
+        buffer.append(contentsOf: scratch[0..<got])
         bytesConsumed += got
         return got
     }

@@ -7,6 +7,8 @@ public struct DispensingReadOptions: Sendable {
     public var strict: Bool
     /// Longest record accepted, in bytes; a longer one is refused rather than buffered.
     public var maxRecordBytes: Int
+    /// Bytes read at a time. Only tests change it, to put record boundaries at every possible place.
+    public var chunkSize = 1 << 20
 
     public init(
         dialect: CSVDialect = CSVDialect(), mapping: ColumnMapping = ColumnMapping(),
@@ -70,7 +72,8 @@ public struct DispensingReader {
         let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
         var stream = CSVStreamReader(
             path: path, source: source,
-            scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), maxRecordBytes: options.maxRecordBytes))
+            scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), maxRecordBytes: options.maxRecordBytes),
+            chunkSize: options.chunkSize)
         var state = FileState(path: path)
         do {
             try stream.forEachRecord(

@@ -31,10 +31,11 @@ final class GzipByteSource: ByteSource {
 
     var bytesConsumed: Int { file.bytesConsumed - (input.count - inputOffset) }
 
+    private var output: [UInt8] = []
+
     func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {
         if finished { return 0 }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: maxCount))
+        if output.count < maxCount { output = [UInt8](repeating: 0, count: maxCount) }
         var produced = 0
         while produced < maxCount {
             if inputOffset == input.count {
@@ -46,7 +47,6 @@ final class GzipByteSource: ByteSource {
                         finished = true
                         break
                     }
-                    buffer.removeLast(buffer.count - old)
                     throw InputError(
                         location: nil,
                         message: "\(path): the gzip data ends early (the file is truncated or was not fully copied)")
@@ -58,30 +58,30 @@ final class GzipByteSource: ByteSource {
                 memberEnded = false
             }
             var status: Int32 = Z_OK
-            let available = input.count - inputOffset
+            let start = inputOffset, available = input.count - inputOffset, room = maxCount - produced
+            let z = stream
             input.withUnsafeMutableBufferPointer { inp in
-                buffer.withUnsafeMutableBufferPointer { out in
-                    stream.pointee.next_in = inp.baseAddress! + inputOffset
-                    stream.pointee.avail_in = UInt32(available)
-                    stream.pointee.next_out = out.baseAddress! + old + produced
-                    stream.pointee.avail_out = UInt32(maxCount - produced)
-                    status = inflate(stream, Z_NO_FLUSH)
-                    produced = maxCount - Int(stream.pointee.avail_out)
-                    inputOffset = input.count - Int(stream.pointee.avail_in)
+                output.withUnsafeMutableBufferPointer { out in
+                    z.pointee.next_in = inp.baseAddress! + start
+                    z.pointee.avail_in = UInt32(available)
+                    z.pointee.next_out = out.baseAddress! + (maxCount - room)
+                    z.pointee.avail_out = UInt32(room)
+                    status = inflate(z, Z_NO_FLUSH)
                 }
             }
+            produced = maxCount - Int(stream.pointee.avail_out)
+            inputOffset = input.count - Int(stream.pointee.avail_in)
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 continue
             case Z_STREAM_END:
                 memberEnded = true
             default:
-                buffer.removeLast(buffer.count - old)
                 let detail = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
                 throw InputError(location: nil, message: "\(path): the gzip data is corrupt: \(detail)")
             }
         }
-        buffer.removeLast(maxCount - produced)
+        buffer.append(contentsOf: output[0..<produced])
         return produced
     }
 }

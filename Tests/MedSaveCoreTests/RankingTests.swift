@@ -1,0 +1,172 @@
+import MedSaveCore
+import MedSaveTestSupport
+import Testing
+
+/// Ranks CSV texts written to temporary files.
+func rank(dispensing: String, catalogue: String, _ configuration: RankConfiguration) throws -> RankResult {
+    let inputs = try LoadedInputs.load(
+        InputConfiguration(
+            dispensingPaths: [Fixtures.write(dispensing, named: "d.csv")],
+            cataloguePaths: [Fixtures.write(catalogue, named: "c.csv")],
+            read: DispensingReadOptions(organisation: configuration.level.organisationColumn)))
+    return try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
+}
+
+func rankFixture(_ configuration: RankConfiguration) throws -> RankResult {
+    let inputs = try LoadedInputs.load(
+        InputConfiguration(
+            dispensingPaths: [Fixtures.path("dispensing.csv")], cataloguePaths: [Fixtures.path("catalogue.csv")],
+            read: DispensingReadOptions(organisation: configuration.level.organisationColumn)))
+    return try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
+}
+
+let header = "period,unit,product,quantity,cost\n"
+let plainCatalogue = "period,product,unit_price,group,size_group\n2025-01,A,1,G,T1\n2025-01,B,9,G,T1\n2025-01,S,2,H,T1\n"
+
+@Suite("Percentile targets (OpenPrescribing's price-per-unit method), hand-checked")
+struct PercentileTargetTests {
+    @Test func percentileFunctionInterpolatesLinearly() {
+        #expect(percentile([3, 1, 2], 50) == 2)
+        #expect(isClose(percentile([1, 1.5, 3], 10)!, 1.1))
+        #expect(isClose(percentile(Array(1...10).map(Double.init), 10)!, 1.9))
+        #expect(percentile([4], 10) == 4)
+        #expect(percentile([], 10) == nil)
+        #expect(percentile([1, 2], 100) == 2)
+    }
+
+    @Test func threeOrganisations() throws {
+        // PPUs 1.0, 1.5, 3.0: p10 at h = 0.2 → 1.1; savings 0, 40, 190.
+        let d = header + "2025-01,U1,A,100,100\n2025-01,U2,A,100,150\n2025-01,U3,B,100,300\n"
+        let r = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10)))
+        #expect(r.opportunities.map(\.key) == ["U3", "U2"])
+        #expect(isClose(r.opportunities[0].saving, 190))
+        #expect(isClose(r.opportunities[1].saving, 40))
+        #expect(isClose(r.opportunities[0].targetPPU!, 1.1))
+        #expect(isClose(r.totalSaving, 230))
+        #expect(r.opportunities[0].suggested == nil, "a percentile target names no product")
+    }
+
+    @Test func tenOrganisationsInterpolate() throws {
+        // PPUs 1…10 with Q = 10: p10 at h = 0.9 → 1.9; savings Σ_{k=2}^{10} (10k − 19) = 369.
+        let d = header + (1...10).map { "2025-01,U\($0),A,10,\(10 * $0)\n" }.joined()
+        let r = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10)))
+        #expect(isClose(r.totalSaving, 369))
+        #expect(r.opportunityCount == 9)
+        let median = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(50)))
+        #expect(isClose(median.totalSaving, (6...10).reduce(0.0) { $0 + Double(10 * $1) - 55 }))
+    }
+
+    @Test func zeroQuantityWithCostIsIgnoredForTheTargetAndSavesItsWholeCost() throws {
+        let d = header + "2025-01,U1,A,100,100\n2025-01,U2,A,100,150\n2025-01,U3,B,100,300\n2025-01,U4,A,0,50\n"
+        let r = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10)))
+        let u4 = try #require(r.opportunities.first { $0.key == "U4" })
+        #expect(isClose(u4.saving, 50))
+        #expect(u4.ppu == nil)
+        #expect(u4.flags.contains("zero-quantity"))
+        #expect(isClose(r.totalSaving, 280), "U4 does not move the target: still 1.1")
+    }
+
+    @Test func thresholdAppliesAtTheLevelShownButTheTotalKeepsEverything() throws {
+        let d = header + "2025-01,U1,A,100,100\n2025-01,U2,A,100,150\n2025-01,U3,B,100,300\n"
+        let r = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10), minSaving: 100))
+        #expect(r.opportunities.map(\.key) == ["U3"])
+        #expect(isClose(r.totalSaving, 230))
+        let all = try rank(
+            dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10), level: .all, minSaving: 200))
+        #expect(all.opportunities.map(\.key) == ["all"], "230 at level all passes a threshold no unit passes")
+    }
+
+    @Test func aSingleOrganisationSetsItsOwnTarget() throws {
+        let d = header + "2025-01,U1,S,100,250\n"
+        let r = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10)))
+        #expect(r.opportunityCount == 0)
+        #expect(r.totalSaving == 0)
+        #expect(r.reconciliation.rowsUsed == 1)
+    }
+}
+
+@Suite("Ranking against catalogue targets, hand-checked on the small fixture")
+struct RankingTests {
+    @Test func pvTargetsSavingsAndReconciliation() throws {
+        let r = try rankFixture(RankConfiguration(target: .pv))
+        // U1/G1: January 250 − 200·0.50 = 150, February 100 − 50·0.40 = 80; U2/G2 reserve: 150 − 100·1.00 = 50.
+        #expect(r.opportunities.map(\.key) == ["U1", "U2"])
+        #expect(r.opportunities.map(\.equivalenceClass.description) == ["G1/T23", "G2"])
+        #expect(isClose(r.opportunities[0].saving, 230))
+        #expect(isClose(r.opportunities[1].saving, 50))
+        #expect(r.opportunities[1].flags == ["reserve-target"])
+        #expect(r.opportunities[0].flags == ["correction-rows", "do-not-substitute", "pv-not-cheapest"])
+        #expect(r.opportunities[0].suggested?.code == "100001")
+        #expect(r.opportunities[0].suggested?.unitPrice == 0.40, "the suggestion comes from the latest period")
+        #expect(r.opportunities[0].products.map(\.code) == ["100001", "100003"])
+        #expect(r.opportunities[0].patients == 2 && r.opportunities[0].prescribers == 2)
+        #expect(isClose(r.opportunities[0].targetPPU!, (200 * 0.5 + 50 * 0.4) / 250))
+        let books = r.reconciliation
+        #expect(books.isBalanced)
+        #expect(books.rowsRead == 9 && books.rowsUsed == 7)
+        #expect(books.rowsSetAside == [.noClass: 1, .unknownProduct: 1])
+        #expect(books.costSetAside == [.noClass: FixedDecimal(990), .unknownProduct: FixedDecimal(10)])
+        #expect(books.costUsed == FixedDecimal(630))
+    }
+
+    @Test func cheapestTarget() throws {
+        let r = try rankFixture(RankConfiguration(target: .cheapest))
+        // January G1 cheapest 0.45: U1 250 − 90 = 160, U2 90 − 90 = 0; February 0.40: U1 80; G2 cheapest 1.00: 50.
+        #expect(isClose(r.totalSaving, 290))
+        #expect(r.opportunities.first?.suggested?.code == "100001")
+    }
+
+    @Test func byPeriodSplitsWhatTheWindowSums() throws {
+        let window = try rankFixture(RankConfiguration(target: .pv))
+        let monthly = try rankFixture(RankConfiguration(target: .pv, byPeriod: true))
+        #expect(isClose(window.totalSaving, monthly.totalSaving))
+        let u1 = monthly.opportunities.filter { $0.key == "U1" }
+        #expect(u1.map(\.periodFrom.description) == ["2025-02", "2025-01"].sorted { a, b in
+            (u1.first { $0.periodFrom.description == a }!.saving) > (u1.first { $0.periodFrom.description == b }!.saving)
+        })
+        #expect(u1.map(\.saving).sorted() == [80, 150])
+    }
+
+    @Test func periodWindowSetsRowsAside() throws {
+        let r = try rankFixture(RankConfiguration(target: .pv, periods: PeriodRange(text: "2025-02..2025-02")!))
+        #expect(isClose(r.totalSaving, 80))
+        #expect(r.reconciliation.rowsSetAside[.outsidePeriod] == 6)
+        #expect(r.reconciliation.isBalanced)
+        #expect(r.window?.from.description == "2025-02")
+    }
+
+    @Test func noConfirmedTargetIsSetAsideNotRanked() throws {
+        let catalogue = "period,product,unit_price,group,status\n2025-01,A,1,G,\n2025-01,B,2,G,\n"
+        let r = try rank(dispensing: header + "2025-01,U1,B,10,20\n", catalogue: catalogue, RankConfiguration(target: .pv))
+        #expect(r.opportunities.isEmpty)
+        #expect(r.reconciliation.rowsSetAside == [.noTarget: 1])
+        #expect(r.reconciliation.isBalanced)
+    }
+
+    @Test func levelAllSumsUnitSavings() throws {
+        let units = try rankFixture(RankConfiguration(target: .pv))
+        let all = try rankFixture(RankConfiguration(target: .pv, level: .all))
+        #expect(isClose(all.totalSaving, units.totalSaving))
+        #expect(all.opportunities.allSatisfy { $0.key == "all" })
+    }
+
+    @Test func prescriberLevelComparesPrescribers() throws {
+        let r = try rankFixture(RankConfiguration(target: .pv, level: .prescriber))
+        // P2 dispensed Zocord in January: 200 − 100·0.50 = 150; P1: January 50 − 50 = 0, February 80; P4 warfarin 50.
+        #expect(r.opportunities.map(\.key) == ["P2", "P1", "P4"])
+        #expect(r.opportunities.map(\.saving) == [150, 80, 50])
+        #expect(r.opportunities.allSatisfy { $0.prescribers == 1 })
+    }
+
+    @Test func inputOrderDoesNotChangeTheRanking() throws {
+        let lines = try String(contentsOfFile: Fixtures.path("dispensing.csv"), encoding: .utf8).split(separator: "\n")
+        var g = SeededGenerator(seed: 42)
+        let shuffled = ([lines[0]] + lines.dropFirst().shuffled(using: &g)).joined(separator: "\n") + "\n"
+        let catalogue = try String(contentsOfFile: Fixtures.path("catalogue.csv"), encoding: .utf8)
+        let a = try rank(dispensing: shuffled, catalogue: catalogue, RankConfiguration(target: .pv))
+        let b = try rankFixture(RankConfiguration(target: .pv))
+        #expect(RankRenderer(a).json() == RankRenderer(b).json(), "seed \(g.seed)")
+    }
+}
+
+import Foundation

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Paths to the package, its fixtures, its bundled datasets and the shared real data beside the checkout.
+public enum Fixtures {
+    /// The package root, found from this file's location.
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    /// `Tests/Fixtures/<name>`.
+    public static func path(_ name: String) -> String {
+        packageRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(name).path
+    }
+
+    /// `datasets/<name>`.
+    public static func dataset(_ name: String) -> String {
+        packageRoot.appendingPathComponent("datasets").appendingPathComponent(name).path
+    }
+
+    /// A fresh empty temporary directory.
+    public static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("medsave-tests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `text` to a new temporary file with the given name and returns its path.
+    public static func write(_ text: String, named name: String) -> String {
+        let url = temporaryDirectory().appendingPathComponent(name)
+        try! Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Writes raw bytes to a new temporary file and returns its path.
+    public static func write(bytes: [UInt8], named name: String) -> String {
+        let url = temporaryDirectory().appendingPathComponent(name)
+        try! Data(bytes).write(to: url)
+        return url.path
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Golden files: expected outputs stored under `Tests/medsaveTests/Golden`, reviewed like code.
+/// Run the tests with `MEDSAVE_RECORD_GOLDEN=1` to (re)write them from the current output.
+public enum Golden {
+    public static var recording: Bool { ProcessInfo.processInfo.environment["MEDSAVE_RECORD_GOLDEN"] == "1" }
+
+    public static func url(_ name: String) -> URL {
+        Fixtures.packageRoot.appendingPathComponent("Tests/medsaveTests/Golden").appendingPathComponent(name)
+    }
+
+    /// Nil when `actual` matches the golden file `name`; otherwise a message showing the first differing line.
+    public static func check(_ actual: String, against name: String) -> String? {
+        let url = url(name)
+        if recording {
+            try! Data(actual.utf8).write(to: url)
+            return nil
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            return "no golden file \(name); record it with MEDSAVE_RECORD_GOLDEN=1 swift test"
+        }
+        let expected = String(decoding: data, as: UTF8.self)
+        if expected == actual { return nil }
+        let e = expected.components(separatedBy: "\n"), a = actual.components(separatedBy: "\n")
+        for i in 0..<max(e.count, a.count) where (i < e.count ? e[i] : nil) != (i < a.count ? a[i] : nil) {
+            return "\(name) differs at line \(i + 1):\n  expected: \(i < e.count ? e[i] : "(end)")\n  actual:   \(i < a.count ? a[i] : "(end)")"
+        }
+        return "\(name) differs"
+    }
+}
