@@ -4,7 +4,7 @@ import Foundation
 /// written without any of MedSaveCore's code: its own CSV splitting, Double sums, its own percentile.
 /// Slow and simple on purpose; the tests compare the real engine with it.
 public enum ReferenceRanking {
-    public enum Target {
+    public enum Target: Sendable {
         case pv
         case cheapest
         case percentile(Double)

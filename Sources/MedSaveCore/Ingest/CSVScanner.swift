@@ -17,6 +17,8 @@ struct CSVRecord {
     let start: Int
     /// The offset just after a closing quote that was followed by something other than a delimiter, if any.
     let strayAfterQuote: Int?
+    /// The delimiter the record was split on.
+    let delimiter: UInt8
 
     var count: Int { fields.count }
 
@@ -189,14 +191,17 @@ struct CSVStreamReader {
                         }
                         return
                     case .unterminatedQuote(let quoteAt):
-                        let record = CSVRecord(buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil)
+                        let record = CSVRecord(
+                            buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
+                            delimiter: scanner.delimiter)
                         let pos = record.position(ofByte: quoteAt, singleByteEncoding: true)
                         throw InputError(
                             location: SourceLocation(file: path, line: pos.line, column: pos.column),
                             message: "a quoted field opens here and is never closed before the end of the file")
                     case .record(let next, let lines, let stray):
                         let record = CSVRecord(
-                            buffer: buf, fields: fields, line: line, start: consumed, strayAfterQuote: stray)
+                            buffer: buf, fields: fields, line: line, start: consumed, strayAfterQuote: stray,
+                            delimiter: scanner.delimiter)
                         line += lines
                         consumed = next
                         try body(record)

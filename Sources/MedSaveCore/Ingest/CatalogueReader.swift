@@ -12,42 +12,61 @@ public enum CatalogueReader {
     static let required: Set<String> = ["product", "unit_price"]
 
     /// Reads `paths` into one catalogue; bad rows become problems (or, with `strict`, an error).
-    public static func read(
-        paths: [String], dialect: CSVDialect = CSVDialect(), strict: Bool = false
-    ) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
+    ///
+    /// A catalogue is read in its own dialect, whatever the dispensing files use: the delimiter is detected
+    /// from the header, a semicolon-separated file is taken to use decimal commas (as Swedish Excel writes it),
+    /// and the text is UTF-8 unless it is not valid UTF-8, in which case it is read as Windows-1252.
+    public static func read(paths: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
         var catalogue = Catalogue()
         var problems: [InputProblem] = []
         for path in paths {
-            try read(path: path, dialect: dialect, strict: strict, into: &catalogue, problems: &problems)
+            var entries: [(CatalogueEntry, Int)] = []
+            var fileProblems: [InputProblem] = []
+            do {
+                do {
+                    try read(path: path, encoding: .utf8, strict: strict, into: &entries, problems: &fileProblems)
+                } catch NotUTF8.found {
+                    entries = []
+                    fileProblems = []
+                    try read(path: path, encoding: .windows1252, strict: strict, into: &entries, problems: &fileProblems)
+                }
+            } catch let error as InputError {
+                throw error
+            } catch {
+                throw InputError(location: nil, message: "\(path): \(error)")
+            }
+            for (entry, line) in entries where !catalogue.add(entry) {
+                let problem = InputProblem(
+                    location: SourceLocation(file: path, line: line, column: 1),
+                    message: "product \(entry.product) appears again for period \(entry.period?.description ?? "(all)"); the first row is kept")
+                if strict { throw InputError(problem: problem) }
+                fileProblems.append(problem)
+            }
+            problems += fileProblems.sorted { $0.location.line < $1.location.line }
         }
         return (catalogue, problems)
     }
 
+    private enum NotUTF8: Error { case found }
+
     static func read(
-        path: String, dialect: CSVDialect, strict: Bool, into catalogue: inout Catalogue, problems: inout [InputProblem]
-    ) throws(InputError) {
+        path: String, encoding: TextEncoding, strict: Bool, into entries: inout [(CatalogueEntry, Int)],
+        problems: inout [InputProblem]
+    ) throws {
         let source = try openByteSource(path: path)
         var stream = CSVStreamReader(
-            path: path, source: source,
-            scanner: CSVScanner(delimiter: dialect.delimiter ?? UInt8(ascii: ","), maxRecordBytes: 1 << 20))
+            path: path, source: source, scanner: CSVScanner(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 20))
         var index: [String: Int]?
         var names: [String] = []
-        let single = dialect.encoding == .windows1252
+        let single = encoding == .windows1252
+        var decimalComma = false
         do {
-            try stream.forEachRecord(detectDelimiter: dialect.delimiter == nil) { record in
+            try stream.forEachRecord(detectDelimiter: true) { record in
                 if record.count == 1 && record.fields[0].start == record.fields[0].end { return }
                 var fields: [String] = []
                 for i in 0..<record.count {
                     let raw = record.unescapedBytes(i)
-                    guard let text = raw.withUnsafeBufferPointer({ dialect.encoding.decode($0) }) else {
-                        let pos = record.position(ofField: i, singleByteEncoding: single)
-                        let problem = InputProblem(
-                            location: SourceLocation(file: path, line: pos.line, column: pos.column),
-                            message: "not valid UTF-8", hint: "try --encoding windows-1252")
-                        if strict || index == nil { throw InputError(problem: problem) }
-                        problems.append(problem)
-                        return
-                    }
+                    guard let text = raw.withUnsafeBufferPointer({ encoding.decode($0) }) else { throw NotUTF8.found }
                     fields.append(text.trimmingCharacters(in: .whitespaces))
                 }
                 guard let columns = index else {
@@ -62,17 +81,12 @@ public enum CatalogueReader {
                     }
                     index = found
                     names = fields
+                    decimalComma = record.delimiter == UInt8(ascii: ";")
                     return
                 }
-                switch entry(fields, columns: columns, decimalComma: dialect.decimalComma) {
+                switch entry(fields, columns: columns, decimalComma: decimalComma) {
                 case .success(let entry):
-                    if !catalogue.add(entry) {
-                        let problem = InputProblem(
-                            location: SourceLocation(file: path, line: record.line, column: 1),
-                            message: "product \(entry.product) appears again for period \(entry.period?.description ?? "(all)"); the first row is kept")
-                        if strict { throw InputError(problem: problem) }
-                        problems.append(problem)
-                    }
+                    entries.append((entry, record.line))
                 case .failure(let failure):
                     let i = columns[failure.column]!
                     let pos = record.position(ofField: i, singleByteEncoding: single)
@@ -83,10 +97,6 @@ public enum CatalogueReader {
                     problems.append(problem)
                 }
             }
-        } catch let error as InputError {
-            throw error
-        } catch {
-            throw InputError(location: nil, message: "\(path): \(error)")
         }
         if index == nil {
             throw InputError(location: SourceLocation(file: path, line: 1, column: 1), message: "the catalogue is empty: expected a header line")

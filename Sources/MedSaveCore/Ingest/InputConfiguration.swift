@@ -24,9 +24,7 @@ public struct LoadedInputs: Sendable {
         _ configuration: InputConfiguration, progress: ((ReadProgress) -> Void)? = nil
     ) throws(InputError) -> LoadedInputs {
         let (catalogue, catalogueProblems) = try CatalogueReader.read(
-            paths: configuration.cataloguePaths,
-            dialect: CSVDialect(decimalComma: configuration.read.dialect.decimalComma, encoding: configuration.read.dialect.encoding),
-            strict: configuration.read.strict)
+            paths: configuration.cataloguePaths, strict: configuration.read.strict)
         let dispensing = try DispensingReader.read(
             paths: configuration.dispensingPaths, options: configuration.read, progress: progress)
         return LoadedInputs(catalogue: catalogue, dispensing: dispensing, problems: catalogueProblems + dispensing.problems)

@@ -1,0 +1,26 @@
+# The two commands of the README:
+#   make rank   installs what is missing, builds a release binary and ranks the bundled datasets/
+#   make test   installs what is missing and runs the whole test suite
+# Other targets: deps (system packages only), build, datasets (regenerate datasets/ with its seed).
+
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config python3 gzip
+RANK_ARGS ?= --top 20
+
+.PHONY: deps build rank test datasets
+
+deps:
+	@./.ci/install-deps
+
+build: deps
+	$(SWIFT) build -c release --product medsave
+
+rank: build
+	"$$($(SWIFT) build -c release --show-bin-path)/medsave" rank \
+		--dispensing datasets/dispensing.csv.gz --catalog datasets/catalogue.csv --format table $(RANK_ARGS)
+
+test: deps
+	$(SWIFT) test
+
+datasets:
+	python3 datasets/generate.py

@@ -1,0 +1,118 @@
+import Foundation
+import MedSaveTestSupport
+import Testing
+
+let catalogue = "Tests/Fixtures/catalogue.csv"
+let dispensing = "Tests/Fixtures/dispensing.csv"
+
+@Suite("medsave rank, end to end")
+struct RankCommandTests {
+    @Test(arguments: ["table", "csv", "json"])
+    func outputMatchesGoldenFile(format: String) throws {
+        let run = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", format])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(Golden.check(run.stdout, against: "rank-pv.\(format == "table" ? "txt" : format)") == nil)
+        #expect(Golden.check(run.stderr, against: "rank-pv.stderr") == nil)
+    }
+
+    @Test func byPeriodPercentileMatchesGoldenFile() throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--target", "p10", "--by-period", "--format", "json",
+        ])
+        #expect(run.exitCode == 0)
+        #expect(Golden.check(run.stdout, against: "rank-p10-by-period.json") == nil)
+    }
+
+    @Test func sameInputsGiveTheSameBytes() throws {
+        let args = ["rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv", "--format", "json", "--top", "50"]
+        let a = try BinaryRunner.run(args), b = try BinaryRunner.run(args)
+        #expect(a.exitCode == 0)
+        #expect(a.stdout == b.stdout && a.stderr == b.stderr)
+        #expect(a.stdout.contains("\"balanced\": true"))
+    }
+
+    @Test func swedishExcelExportWithOptions() throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/dispensing-excel-sv.csv", "--catalog", catalogue, "--delimiter", ";",
+            "--decimal-comma", "--encoding", "windows-1252", "--format", "csv",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1,Vårdcentral Årsta,G1/T23,2025-01,2025-02,"))
+        #expect(run.stderr.contains("saving: 280.00 in 2 opportunities"))
+    }
+
+    @Test func badRowsAreWarnedAboutWrittenOutAndReconciled() throws {
+        let problems = Fixtures.temporaryDirectory().appendingPathComponent("problems.csv").path
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/dispensing-bad-rows.csv", "--catalog", catalogue, "--format", "csv",
+            "--problems", problems,
+        ])
+        #expect(run.exitCode == 0)
+        #expect(run.stderr.contains(
+            "Tests/Fixtures/dispensing-bad-rows.csv:3:24: warning: quantity: not a number: expected a decimal number, found \"10O\""))
+        #expect(run.stderr.contains("rows: 7 read = 2 used + 5 set aside (bad row 5)"))
+        #expect(run.stderr.contains("cost: 245.00 read = 140.00 used + 105.00 set aside (bad row 105.00)"))
+        let written = try String(contentsOfFile: problems, encoding: .utf8)
+        #expect(written.split(separator: "\n").count == 6)
+        #expect(written.hasPrefix("file,line,column,field,message,expected,found,hint\n"))
+    }
+
+    @Test func strictStopsWithExitCodeOne() throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/dispensing-bad-rows.csv", "--catalog", catalogue, "--strict",
+        ])
+        #expect(run.exitCode == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr == "Tests/Fixtures/dispensing-bad-rows.csv:3:24: error: quantity: not a number: expected a decimal number, found \"10O\"\n")
+    }
+
+    @Test func missingColumnIsADataError() throws {
+        let path = Fixtures.write("period,unit,product,qty,cost\n2025-01,U1,100001,2,3\n", named: "missing.csv")
+        let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", catalogue])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.hasPrefix("\(path):1:1: error: missing column \"quantity\" for quantity; the header has"))
+        #expect(run.stderr.contains("(map it with --map quantity=NAME)"))
+        let mapped = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", catalogue, "--map", "quantity=qty", "--format", "csv"])
+        #expect(mapped.exitCode == 0, "\(mapped.stderr)")
+    }
+
+    @Test(arguments: [
+        ["rank", "--catalog", "Tests/Fixtures/catalogue.csv"],
+        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--target", "p101"],
+        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--period", "2025-05..2025-01"],
+        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--delimiter", "|"],
+        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--map", "nonsense=x"],
+        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--level", "ward"],
+    ])
+    func usageErrorsExitWith64(arguments: [String]) throws {
+        let run = try BinaryRunner.run(arguments)
+        #expect(run.exitCode == 64, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains("Error:"))
+    }
+
+    @Test func missingFileIsADataError() throws {
+        let run = try BinaryRunner.run(["rank", "--dispensing", "no/such.csv", "--catalog", catalogue])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr == "medsave: error: no/such.csv: cannot open: No such file or directory\n")
+    }
+
+    @Test func outputFileReceivesTheResult() throws {
+        let out = Fixtures.temporaryDirectory().appendingPathComponent("rank.json").path
+        let run = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--output", out])
+        #expect(run.exitCode == 0)
+        #expect(run.stdout.isEmpty)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(written.hasPrefix("{\n  \"schema_version\": 1,"), "the format follows the .json extension")
+    }
+
+    @Test func topAndMinSavingLimitTheList() throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv", "--format", "csv",
+            "--top", "3", "--min-saving", "1000",
+        ])
+        #expect(run.exitCode == 0)
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines.dropFirst().allSatisfy { Double($0.split(separator: ",")[14])! >= 1000 })
+    }
+}
