@@ -164,7 +164,7 @@ public struct DispensingReader {
         switch parseRow(record, state) {
         case .success(let row):
             aggregate.costRead += row.cost
-            add(row)
+            try add(row, record: record, path: state.path)
         case .failure(let failure):
             aggregate.badRows += 1
             if let cost = failure.cost {
@@ -333,9 +333,19 @@ public struct DispensingReader {
         return id
     }
 
-    private mutating func add(_ row: Row) {
-        // 28 bits organisation, 24 bits product, 12 bits period: checked, never wrapped.
-        precondition(row.organisation < 1 << 28 && row.product < 1 << 24 && row.period < 1 << 12, "too many distinct codes for one run")
+    /// Cells are keyed by 28 bits of organisation, 24 of product and 12 of period: checked, never wrapped.
+    static let limits = (organisations: 1 << 28, products: 1 << 24, periods: 1 << 12)
+
+    private mutating func add(_ row: Row, record: CSVRecord, path: String) throws(InputError) {
+        guard row.organisation < Self.limits.organisations, row.product < Self.limits.products,
+            row.period < Self.limits.periods
+        else {
+            throw InputError(
+                location: SourceLocation(file: path, line: record.line, column: 1),
+                message: "more distinct codes than one run can hold (\(Self.limits.organisations) organisations, "
+                    + "\(Self.limits.products) products, \(Self.limits.periods) periods)",
+                hint: "split the input by period")
+        }
         let key = UInt64(row.organisation) << 36 | UInt64(row.product) << 12 | UInt64(row.period)
         let index: Int
         if let i = cellIndex[key] {

@@ -1,0 +1,57 @@
+import MedSaveCore
+import MedSaveTestSupport
+import Testing
+
+@Suite("Catalogue reader")
+struct CatalogueReaderTests {
+    @Test func readsTheNativeSchema() throws {
+        let (c, problems) = try CatalogueReader.read(paths: [Fixtures.path("catalogue.csv")])
+        #expect(problems.isEmpty)
+        #expect(c.entries.count == 9)
+        let jan = Period(year: 2025, month: 1), feb = Period(year: 2025, month: 2)
+        #expect(c.entry(product: "100001", period: feb)?.unitPrice == 0.40)
+        #expect(c.entry(product: "200001", period: jan)?.strength == "2,5 mg")
+        #expect(c.entry(product: "200001", period: jan)?.equivalenceClass?.description == "G2")
+        #expect(c.entry(product: "300001", period: feb)?.name == "Eliquis®", "an entry without a period applies to every period")
+        #expect(c.entry(product: "300001", period: feb)?.equivalenceClass == nil)
+        #expect(c.members(of: EquivalenceClass(group: "G1", sizeGroup: "T23"), in: feb).map(\.status).sorted() == [.pv, .r1, .none])
+    }
+
+    @Test func swedishExcelCatalogueInWindows1252WithDecimalCommas() throws {
+        let text = "period;product;name;unit_price;group;size_group;status\r\n2025-01;000123;Levaxin®;0,75;G;T23;PV\r\n"
+        let path = Fixtures.write(bytes: Array(text.unicodeScalars.map { UInt8($0.value) }), named: "cat.csv")
+        let (c, problems) = try CatalogueReader.read(paths: [path])
+        #expect(problems.isEmpty)
+        let e = try #require(c.entry(product: "000123", period: Period(year: 2025, month: 1)))
+        #expect(e.name == "Levaxin®")
+        #expect(e.unitPrice == 0.75)
+        #expect(e.status == .pv)
+    }
+
+    @Test func badRowsAndDuplicatesAreProblems() throws {
+        let text = """
+            period,product,unit_price,group,status
+            2025-01,A,1.5,G,PV
+            2025-01,B,abc,G,
+            2025-01,C,2,G,Maybe
+            2025-01,A,1.6,G,
+            2025-14,D,1,G,
+
+            """
+        let path = Fixtures.write(text, named: "cat.csv")
+        let (c, problems) = try CatalogueReader.read(paths: [path])
+        #expect(c.entries.count == 1)
+        #expect(problems.map(\.description) == [
+            "\(path):3:11: unit_price: not a number: expected a decimal number, found \"abc\"",
+            "\(path):4:15: status: unknown status: expected PV, R1, R2 or empty, found \"Maybe\"",
+            "\(path):5:1: product A appears again for period 2025-01; the first row is kept",
+            "\(path):6:1: period: not a period: expected YYYY-MM or empty for every period, found \"2025-14\"",
+        ])
+        #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path], strict: true) }
+    }
+
+    @Test func missingRequiredColumnIsAnError() throws {
+        let path = Fixtures.write("period,product,price\n2025-01,A,1\n", named: "cat.csv")
+        #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path]) }
+    }
+}
