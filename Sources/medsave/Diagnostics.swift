@@ -84,21 +84,6 @@ enum Diagnostics {
             emit(.note, "\(problems.count - limit) more problems not shown (\(how))")
         }
     }
-
-    /// All problems as CSV: file, line, column, field, message, expected, found, hint.
-    static func problemsCSV(_ problems: [InputProblem]) -> String {
-        var out = "file,line,column,field,message,expected,found,hint\n"
-        for p in problems {
-            let fields = [
-                p.location.file, String(p.location.line), String(p.location.column), p.field ?? "", p.message,
-                p.expected ?? "", p.found ?? "", p.hint ?? "",
-            ]
-            out += fields.map { f in
-                f.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-            }.joined(separator: ",") + "\n"
-        }
-        return out
-    }
 }
 
 /// Writes a file whole or not at all: to a temporary name beside it, renamed into place when complete.

@@ -19,7 +19,7 @@ enum Runner {
                 try input.configuration(organisation: organisation), progress: Progress.report)
             Progress.clear()
             if let path = input.problems {
-                try OutputFile.write(Diagnostics.problemsCSV(inputs.problems), to: path)
+                try OutputFile.write(ProblemsRenderer.csv(inputs.problems), to: path)
             }
             Diagnostics.show(problems: inputs.problems, problemsFile: input.problems)
             let (text, summary, balanced) = try compute(inputs)

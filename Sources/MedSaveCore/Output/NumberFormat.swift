@@ -10,14 +10,7 @@ public enum NumberFormat {
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (value * scale).rounded(.toNearestOrAwayFromZero)
         guard abs(scaled) < 9.0e18 else { return "\(value)" }
-        let n = Int64(scaled)
-        let magnitude = n.magnitude
-        var digits = String(magnitude)
-        if decimals > 0 {
-            if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
-            digits.insert(decimalMark, at: digits.index(digits.endIndex, offsetBy: -decimals))
-        }
-        return (n < 0 ? "-" : "") + digits
+        return scaledInteger(Int64(scaled), decimals: decimals, decimalMark: decimalMark)
     }
 
     /// An exact fixed-point amount rounded once to `decimals` decimals.
@@ -27,12 +20,17 @@ public enum NumberFormat {
         let (q, r) = value.raw.quotientAndRemainder(dividingBy: divisor)
         var units = q
         if r.magnitude * 2 >= divisor.magnitude { units += value.raw < 0 ? -1 : 1 }
-        var digits = String(units.magnitude)
+        return scaledInteger(units, decimals: decimals, decimalMark: decimalMark)
+    }
+
+    /// `n` / 10^decimals written out: `scaledInteger(-5, decimals: 2)` is `-0.05`.
+    private static func scaledInteger(_ n: Int64, decimals: Int, decimalMark: Character) -> String {
+        var digits = String(n.magnitude)
         if decimals > 0 {
             if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
             digits.insert(decimalMark, at: digits.index(digits.endIndex, offsetBy: -decimals))
         }
-        return (units < 0 ? "-" : "") + digits
+        return (n < 0 ? "-" : "") + digits
     }
 
     /// An exact amount with as many decimals as it has (trailing zeros dropped), as a quantity is shown.
