@@ -65,9 +65,11 @@ public enum CatalogueReader {
                 if record.count == 1 && record.fields[0].start == record.fields[0].end { return }
                 var fields: [String] = []
                 for i in 0..<record.count {
-                    let raw = record.unescapedBytes(i)
-                    guard let text = raw.withUnsafeBufferPointer({ encoding.decode($0) }) else { throw NotUTF8.found }
-                    fields.append(text.trimmingCharacters(in: .whitespaces))
+                    let raw = record.fields[i].escaped ? record.unescapedBytes(i) : Array(record.bytes(i))
+                    guard let text = raw.withUnsafeBufferPointer({ encoding.decode(trimmed($0)) }) else {
+                        throw NotUTF8.found
+                    }
+                    fields.append(text)
                 }
                 guard let columns = index else {
                     let lower = fields.map { $0.lowercased() }
