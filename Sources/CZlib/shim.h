@@ -1,2 +1,2 @@
-// zlib, for reading .csv.gz inputs as a stream. Only Sources/MedSaveCore/Ingest/GzipByteSource.swift imports this.
+// zlib: gzip inputs (Ingest/GzipByteSource.swift) and deflated zip entries of xlsx workbooks (Ingest/XLSX/Inflate.swift).
 #include <zlib.h>

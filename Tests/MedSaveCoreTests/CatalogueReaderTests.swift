@@ -44,7 +44,7 @@ struct CatalogueReaderTests {
         #expect(problems.map(\.description) == [
             "\(path):3:11: unit_price: not a number: expected a decimal number, found \"abc\"",
             "\(path):4:15: status: unknown status: expected PV, R1, R2 or empty, found \"Maybe\"",
-            "\(path):5:1: product A appears again for period 2025-01; the first row is kept",
+            "\(path):5:1: product A appears again for period 2025-01 with another class or price; the first row is kept",
             "\(path):6:1: period: not a period: expected YYYY-MM or empty for every period, found \"2025-14\"",
         ])
         #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path], strict: true) }

@@ -43,3 +43,15 @@ public enum Fixtures {
         return url.path
     }
 }
+
+extension Fixtures {
+    /// `../shared/data/<name>` beside the checkout: real public data, present on developers' machines and in CI.
+    public static func shared(_ name: String) -> String {
+        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").appendingPathComponent(name).path
+    }
+
+    /// True when the shared real data is beside the checkout; tests that need it are skipped otherwise.
+    public static var hasSharedData: Bool {
+        FileManager.default.fileExists(atPath: shared("se-tlv-periodens-varor/PROVENANCE.md"))
+    }
+}

@@ -17,34 +17,27 @@ public enum CatalogueReader {
     /// from the header, a semicolon-separated file is taken to use decimal commas (as Swedish Excel writes it),
     /// and the text is UTF-8 unless it is not valid UTF-8, in which case it is read as Windows-1252.
     public static func read(paths: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
-        var catalogue = Catalogue()
+        try CatalogueLoader.load(paths.map { "native:" + $0 }, strict: strict)
+    }
+
+    /// The entries of one native catalogue file with the line each came from.
+    static func entries(path: String, strict: Bool) throws(InputError) -> (entries: [(CatalogueEntry, Int)], problems: [InputProblem]) {
+        var entries: [(CatalogueEntry, Int)] = []
         var problems: [InputProblem] = []
-        for path in paths {
-            var entries: [(CatalogueEntry, Int)] = []
-            var fileProblems: [InputProblem] = []
+        do {
             do {
-                do {
-                    try read(path: path, encoding: .utf8, strict: strict, into: &entries, problems: &fileProblems)
-                } catch NotUTF8.found {
-                    entries = []
-                    fileProblems = []
-                    try read(path: path, encoding: .windows1252, strict: strict, into: &entries, problems: &fileProblems)
-                }
-            } catch let error as InputError {
-                throw error
-            } catch {
-                throw InputError(location: nil, message: "\(path): \(error)")
+                try read(path: path, encoding: .utf8, strict: strict, into: &entries, problems: &problems)
+            } catch NotUTF8.found {
+                entries = []
+                problems = []
+                try read(path: path, encoding: .windows1252, strict: strict, into: &entries, problems: &problems)
             }
-            for (entry, line) in entries where !catalogue.add(entry) {
-                let problem = InputProblem(
-                    location: SourceLocation(file: path, line: line, column: 1),
-                    message: "product \(entry.product) appears again for period \(entry.period?.description ?? "(all)"); the first row is kept")
-                if strict { throw InputError(problem: problem) }
-                fileProblems.append(problem)
-            }
-            problems += fileProblems.sorted { $0.location.line < $1.location.line }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError(location: nil, message: "\(path): \(error)")
         }
-        return (catalogue, problems)
+        return (entries, problems)
     }
 
     private enum NotUTF8: Error { case found }

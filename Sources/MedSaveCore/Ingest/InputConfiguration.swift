@@ -23,8 +23,8 @@ public struct LoadedInputs: Sendable {
     public static func load(
         _ configuration: InputConfiguration, progress: ((ReadProgress) -> Void)? = nil
     ) throws(InputError) -> LoadedInputs {
-        let (catalogue, catalogueProblems) = try CatalogueReader.read(
-            paths: configuration.cataloguePaths, strict: configuration.read.strict)
+        let (catalogue, catalogueProblems) = try CatalogueLoader.load(
+            configuration.cataloguePaths, strict: configuration.read.strict)
         let dispensing = try DispensingReader.read(
             paths: configuration.dispensingPaths, options: configuration.read, progress: progress)
         return LoadedInputs(catalogue: catalogue, dispensing: dispensing, problems: catalogueProblems + dispensing.problems)

@@ -121,6 +121,12 @@ public struct Catalogue: Sendable {
         index(product: product, period: period).map { entries[$0] }
     }
 
+    /// The entry for `product` filed under exactly `period` (nil: the timeless entry), without fallback.
+    public func entry(product: String, exactPeriod period: Period?) -> CatalogueEntry? {
+        let i = period.map { byPeriod[$0]?[product] } ?? timeless[product]
+        return i.map { entries[$0] }
+    }
+
     public func index(product: String, period: Period) -> Int? {
         byPeriod[period]?[product] ?? timeless[product]
     }

@@ -1,0 +1,89 @@
+/// The kinds of catalogue file medsave reads.
+public enum CatalogueKind: String, Sendable, CaseIterable {
+    /// medsave's native CSV schema (datasets/README.md).
+    case native
+    /// TLV's monthly "Periodens varor" list, xlsx as published or CSV.
+    case tlv
+    /// TLV's price list of subsidised medicines (MEDPrice), xlsx or CSV.
+    case tlvPrices = "tlv-prices"
+}
+
+/// Loads catalogues of every kind into one `Catalogue`.
+///
+/// A path may carry its kind as a prefix (`tlv:lists/2602.xlsx`, `tlv-prices:MEDPrice.xlsx`, `native:c.csv`);
+/// otherwise the kind is detected from the header. Price lists are joined on varunummer: they give ATC codes
+/// (and names, when missing) to the products of the other lists, and their products that no other list has
+/// are added for every period, outside any equivalence class.
+public enum CatalogueLoader {
+    public static func load(_ specs: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
+        var located: [(entry: CatalogueEntry, location: SourceLocation)] = []
+        var prices: [String: CatalogueEntry] = [:]
+        var problems: [InputProblem] = []
+        for spec in specs {
+            let (kind, path) = try split(spec)
+            var fileProblems: [InputProblem]
+            switch kind {
+            case .native:
+                let read = try CatalogueReader.entries(path: path, strict: strict)
+                located += read.entries.map { ($0.0, SourceLocation(file: path, line: $0.1, column: 1)) }
+                fileProblems = read.problems
+            case .tlv:
+                let read = try PeriodensVarorReader.read(path: path)
+                located += zip(read.entries, read.lines).map { ($0, SourceLocation(file: path, line: $1, column: 1)) }
+                fileProblems = read.problems
+            case .tlvPrices:
+                let read = try PriceListReader.read(path: path)
+                for e in read.entries where prices[e.product] == nil { prices[e.product] = e }
+                fileProblems = read.problems
+            }
+            if strict, let first = fileProblems.first { throw InputError(problem: first) }
+            problems += fileProblems
+        }
+        var catalogue = Catalogue()
+        for (entry, location) in located {
+            var e = entry
+            if let listed = prices[e.product] {
+                if e.atc.isEmpty { e.atc = listed.atc }
+                if e.name.isEmpty { e.name = listed.name }
+            }
+            if !catalogue.add(e) {
+                // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
+                let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
+                if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
+                let problem = InputProblem(
+                    location: location,
+                    message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
+                        + "another class or price; the first row is kept")
+                if strict { throw InputError(problem: problem) }
+                problems.append(problem)
+            }
+        }
+        let known = Set(located.map(\.entry.product))
+        for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
+        return (catalogue, problems)
+    }
+
+    /// The kind and path of a `--catalog` argument.
+    static func split(_ spec: String) throws(InputError) -> (CatalogueKind, String) {
+        for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") {
+            return (kind, String(spec.dropFirst(kind.rawValue.count + 1)))
+        }
+        return (try detect(path: spec), spec)
+    }
+
+    /// Detects a file's kind from its header: TLV's column names, or else the native schema.
+    static func detect(path: String) throws(InputError) -> CatalogueKind {
+        if path.lowercased().hasSuffix(".xlsx") {
+            let table = try TextTable.xlsx(path: path)
+            if table.header(containing: PriceListReader.required) != nil { return .tlvPrices }
+            return .tlv
+        }
+        let source = try openByteSource(path: path)
+        var head: [UInt8] = []
+        while head.count < 4096, try source.read(into: &head, maxCount: 4096) > 0 {}
+        let text = String(decoding: head, as: UTF8.self)
+        if text.contains("Utbytesgrupps ID") { return .tlv }
+        if text.contains("AUP per st") { return .tlvPrices }
+        return .native
+    }
+}
