@@ -1,0 +1,52 @@
+import MedSaveCore
+import MedSaveTestSupport
+import Testing
+
+@Suite("xlsx reading on a small TLV-style workbook (Tests/Fixtures/make-xlsx-fixture.py)")
+struct XLSXReaderTests {
+    @Test func readsCellsOfEveryKind() throws {
+        let sheet = try XLSXReader.readFirstSheet(path: Fixtures.path("tlv-small.xlsx"))
+        #expect(sheet.name == "20250301-20250331")
+        #expect(sheet.rows.map(\.number) == [1, 3, 4, 5, 6])
+        #expect(sheet.rows[0][0] == "Periodens varor & reserver")
+        #expect(sheet.rows[1][3] == "Förpackningsstorleksgrupp", "shared string with non-ASCII text")
+        #expect(sheet.rows[2][0] == "PV", "rich-text runs joined, phonetic run left out")
+        #expect(sheet.rows[2][1] == "Simvastatin \"Teva\"")
+        #expect(sheet.rows[2][2] == "012345", "a code keeps its leading zero")
+        #expect(sheet.rows[2][5] == "0.40000000000000002", "numbers stay as written")
+        #expect(sheet.rows[3][1] == "Zocord®")
+        #expect(sheet.rows[4][3] == "", "an empty cell")
+    }
+
+    @Test func importsAsAPeriodensVarorList() throws {
+        let result = try PeriodensVarorReader.read(path: Fixtures.path("tlv-small.xlsx"))
+        #expect(result.rowsPerPeriod.map(\.period.description) == ["2025-03"])
+        #expect(result.entries.map(\.product) == ["012345", "543210", "222222"])
+        #expect(result.entries.map(\.status) == [.pv, .none, .r1])
+        #expect(result.entries[0].unitPrice == 0.4)
+        #expect(result.entries[0].packSize == 100)
+        #expect(result.entries[0].equivalenceClass?.description == "111603/T23")
+        #expect(result.entries[2].equivalenceClass?.description == "111604")
+        #expect(result.entries[1].origin == "", "the marker is blanked, the row kept")
+        #expect(result.problems.map(\.description) == [
+            "\(Fixtures.path("tlv-small.xlsx")):5:8: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\""
+        ])
+        #expect(result.lines == [4, 5, 6])
+    }
+
+    @Test func detectedAsATLVListByTheCatalogueLoader() throws {
+        let (catalogue, problems) = try CatalogueLoader.load([Fixtures.path("tlv-small.xlsx")])
+        #expect(problems.count == 1)
+        #expect(catalogue.entry(product: "012345", period: Period(year: 2025, month: 3))?.status == .pv)
+    }
+
+    @Test func aFileThatIsNotAZipIsAClearError() throws {
+        let path = Fixtures.write("not a workbook", named: "fake.xlsx")
+        do {
+            _ = try XLSXReader.readFirstSheet(path: path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "\(path): not a readable xlsx/zip file: too short")
+        }
+    }
+}
