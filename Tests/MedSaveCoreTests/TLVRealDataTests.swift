@@ -90,3 +90,16 @@ struct TLVRealDataTests {
                 "products outside the exchange system come from the price list")
     }
 }
+
+extension TLVRealDataTests {
+    @Test func catalogueStatisticsForFebruary2026() throws {
+        let (catalogue, _) = try CatalogueLoader.load(["\(Self.folder)/xlsx/2602.xlsx"])
+        let stats = try #require(CatalogueStatistics.monthly(catalogue).first)
+        #expect(stats.period.description == "2026-02")
+        #expect(stats.rows == 7867)
+        #expect(stats.classesWithOnePV + stats.classesWithSeveralPV + stats.classesWithoutPV == stats.classes)
+        // About a fifth of cells have no PV, and in some the PV is not the cheapest (DOMAIN.md).
+        #expect((0.1...0.3).contains(Double(stats.classesWithoutPV) / Double(stats.classes)))
+        #expect(stats.classesWherePVIsNotCheapest > 0)
+    }
+}

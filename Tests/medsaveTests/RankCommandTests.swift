@@ -116,3 +116,14 @@ struct RankCommandTests {
         #expect(lines.dropFirst().allSatisfy { Double($0.split(separator: ",")[14])! >= 1000 })
     }
 }
+
+@Suite("medsave catalog stats, end to end")
+struct CatalogStatsCommandTests {
+    @Test(arguments: ["csv", "json", "table"])
+    func statsMatchGoldenFile(format: String) throws {
+        let run = try BinaryRunner.run(["catalog", "stats", "--catalog", catalogue, "Tests/Fixtures/tlv-small.xlsx", "--format", format])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(Golden.check(run.stdout, against: "catalog-stats.\(format == "table" ? "txt" : format)") == nil)
+        #expect(run.stderr == "Tests/Fixtures/tlv-small.xlsx:5:8: warning: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\"\n")
+    }
+}

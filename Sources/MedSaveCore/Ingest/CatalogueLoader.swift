@@ -49,6 +49,7 @@ public enum CatalogueLoader {
             if !catalogue.add(e) {
                 // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
                 let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
+                catalogue.repeatedRows[e.period, default: 0] += 1
                 if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
                 let problem = InputProblem(
                     location: location,

@@ -82,6 +82,9 @@ public struct CatalogueEntry: Sendable, Equatable, Codable {
 /// an entry without a period applies to every period that has no entry of its own for that product.
 public struct Catalogue: Sendable {
     public private(set) var entries: [CatalogueEntry] = []
+    /// Rows that repeated a product already listed for the same period, by period (nil: timeless): exact
+    /// repeats are merged (TLV lists a varunummer once per NPL pack id), others are reported as problems.
+    public internal(set) var repeatedRows: [Period?: Int] = [:]
     private var byPeriod: [Period: [String: Int]] = [:]
     private var timeless: [String: Int] = [:]
     /// Entry indices by (class, period); timeless entries are listed under every period by `members`.

@@ -1,0 +1,42 @@
+import ArgumentParser
+import MedSaveCore
+
+/// `medsave catalog`: look at price lists before using them.
+struct Catalog: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inspect catalogues and price lists.", subcommands: [Stats.self])
+
+    /// `medsave catalog stats`: per month, products, classes and how the PV is set.
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per month: products, classes, and classes with one, several or no PV, or a PV that is not the cheapest.")
+
+        @Option(
+            name: .customLong("catalog"), parsing: .upToNextOption,
+            help: ArgumentHelp(
+                "Catalogues: native CSV, TLV Periodens varor (xlsx or CSV), TLV price list; prefix tlv:, tlv-prices: or native: to say which.",
+                valueName: "path"))
+        var catalog: [String] = []
+
+        @Flag(help: "Stop at the first input problem.")
+        var strict = false
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if catalog.isEmpty { throw ValidationError("give at least one catalogue with --catalog") }
+        }
+
+        func run() throws {
+            do {
+                let (catalogue, problems) = try CatalogueLoader.load(catalog, strict: strict)
+                Diagnostics.show(problems: problems, problemsFile: nil)
+                let text = CatalogueStatisticsRenderer.render(CatalogueStatistics.monthly(catalogue), format: output.resolvedFormat)
+                if let path = output.output { try OutputFile.write(text, to: path) } else { Terminal.write(text, to: .standardOutput) }
+            } catch let error as InputError {
+                Diagnostics.emit(error)
+                throw ExitCode(1)
+            }
+        }
+    }
+}
