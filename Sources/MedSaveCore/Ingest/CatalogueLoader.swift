@@ -19,8 +19,10 @@ public enum CatalogueLoader {
         var located: [(entry: CatalogueEntry, location: SourceLocation)] = []
         var prices: [String: CatalogueEntry] = [:]
         var problems: [InputProblem] = []
+        var fileOrder: [String: Int] = [:]
         for spec in specs {
             let (kind, path) = try split(spec)
+            fileOrder[path] = fileOrder[path] ?? fileOrder.count
             var fileProblems: [InputProblem]
             switch kind {
             case .native:
@@ -59,6 +61,11 @@ public enum CatalogueLoader {
                 problems.append(problem)
             }
         }
+        // Problems in the order of the files given, then by line, as a reader would look for them.
+        problems = problems.enumerated().sorted { a, b in
+            let fa = fileOrder[a.element.location.file] ?? 0, fb = fileOrder[b.element.location.file] ?? 0
+            return (fa, a.element.location.line, a.offset) < (fb, b.element.location.line, b.offset)
+        }.map(\.element)
         let known = Set(located.map(\.entry.product))
         for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
         return (catalogue, problems)
