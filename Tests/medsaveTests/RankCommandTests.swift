@@ -127,3 +127,31 @@ struct CatalogStatsCommandTests {
         #expect(run.stderr == "Tests/Fixtures/tlv-small.xlsx:5:8: warning: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\"\n")
     }
 }
+
+@Suite("medsave rank on English Prescribing Dataset files, end to end")
+struct EPDCommandTests {
+    let base = [
+        "rank", "--dispensing", "Tests/Fixtures/epd-small.csv", "--preset", "epd", "--groups", "bnf", "--swaps",
+        "Tests/Fixtures/swaps-small.csv", "--target", "p10",
+    ]
+
+    @Test func p10WithSwapsMatchesGoldenFile() throws {
+        let run = try BinaryRunner.run(base + ["--format", "csv"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(Golden.check(run.stdout, against: "rank-epd-p10.csv") == nil)
+        #expect(run.stderr.contains("saving: 43.00 in 4 opportunities (target p10, level unit, 2024-01..2024-01)"))
+    }
+
+    @Test func peersAndActualCost() throws {
+        let peers = try BinaryRunner.run(base + ["--peers", "Tests/Fixtures/peers-small.txt", "--format", "csv"])
+        #expect(peers.stderr.contains("saving: 25.00 in 3 opportunities"), "\(peers.stderr)")
+        let actual = try BinaryRunner.run(base + ["--cost", "actual", "--format", "csv"])
+        #expect(actual.stderr.contains("saving: 38.70 in 4 opportunities"), "\(actual.stderr)")
+    }
+
+    @Test func catalogueTargetsNeedACatalogue() throws {
+        let run = try BinaryRunner.run(["rank", "--dispensing", "Tests/Fixtures/epd-small.csv", "--preset", "epd", "--groups", "bnf"])
+        #expect(run.exitCode == 64)
+        #expect(run.stderr.contains("--target pv needs catalogue prices; with --groups bnf use pNN or median"))
+    }
+}

@@ -9,11 +9,15 @@ public struct RankConfiguration: Sendable, Equatable {
     public var minSaving: Double
     /// List at most this many rows.
     public var top: Int?
+    /// The organisations (codes) whose PPU sets a percentile target; nil: all of them. Every organisation is
+    /// still ranked against that target.
+    public var peers: Set<String>?
 
     public init(
         target: TargetRule = .pv, level: RankLevel = .unit, periods: PeriodRange = PeriodRange(),
-        byPeriod: Bool = false, minSaving: Double = 0, top: Int? = nil
+        byPeriod: Bool = false, minSaving: Double = 0, top: Int? = nil, peers: Set<String>? = nil
     ) {
+        self.peers = peers
         self.target = target
         self.level = level
         self.periods = periods

@@ -6,8 +6,16 @@
 /// Complexity: O(cells · log cells) for grouping plus O(organisations · log organisations) per block for
 /// percentile targets.
 public enum Ranking {
+    /// Ranks against a catalogue (classes, names and prices by period).
     public static func rank(
         _ data: DispensingAggregate, catalogue: Catalogue, configuration: RankConfiguration
+    ) throws -> RankResult {
+        try rank(data, classifier: catalogue, configuration: configuration)
+    }
+
+    /// Ranks with any classifier: a catalogue, or BNF codes (percentile targets only).
+    public static func rank(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration
     ) throws -> RankResult {
         precondition(
             data.organisationColumn == configuration.level.organisationColumn,
@@ -17,10 +25,11 @@ public enum Ranking {
         books.costRead = data.costRead
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
-        let blocks = classify(data, catalogue: catalogue, window: configuration.periods, books: &books)
+        let blocks = classify(data, classifier: classifier, window: configuration.periods, books: &books)
         var rows = RowTable(byPeriod: configuration.byPeriod, level: configuration.level)
+        let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
         for block in blocks {
-            guard let target = try Self.target(for: block, rule: configuration.target, catalogue: catalogue) else {
+            guard let target = try Self.target(for: block, rule: configuration.target, classifier: classifier, peers: peers) else {
                 for cell in block.cells { books.setAside(.noTarget, rows: data.cells[cell].rows, cost: data.cells[cell].cost) }
                 continue
             }
@@ -41,7 +50,7 @@ public enum Ranking {
         let window = rows.window.map { w in
             (from: max(w.from, configuration.periods.from ?? w.from), to: min(w.to, configuration.periods.to ?? w.to))
         }
-        var opportunities = rows.opportunities(data: data, catalogue: catalogue, window: window)
+        var opportunities = rows.opportunities(data: data, classifier: classifier, window: window)
         opportunities.sort(by: Self.rankOrder)
         let positive = opportunities.filter { $0.saving > 0 }
         let totalSaving = positive.reduce(0) { $0 + $1.saving }
@@ -77,7 +86,7 @@ public enum Ranking {
 
     /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
     static func classify(
-        _ data: DispensingAggregate, catalogue: Catalogue, window: PeriodRange, books: inout Reconciliation
+        _ data: DispensingAggregate, classifier: any ProductClassifier, window: PeriodRange, books: inout Reconciliation
     ) -> [Block] {
         var blocks: [Block] = []
         var blockIndex: [EquivalenceClass: [Period: Int]] = [:]
@@ -88,13 +97,16 @@ public enum Ranking {
                 books.setAside(.outsidePeriod, rows: cell.rows, cost: cell.cost)
                 continue
             }
-            guard let entry = catalogue.entry(product: data.products[Int(cell.product)], period: period) else {
+            let cls: EquivalenceClass
+            switch classifier.classify(product: data.products[Int(cell.product)], period: period) {
+            case .unknown:
                 books.setAside(.unknownProduct, rows: cell.rows, cost: cell.cost)
                 continue
-            }
-            guard let cls = entry.equivalenceClass else {
+            case .unclassified:
                 books.setAside(.noClass, rows: cell.rows, cost: cell.cost)
                 continue
+            case .member(let c):
+                cls = c
             }
             let b: Int
             if let existing = blockIndex[cls]?[period] {
@@ -131,11 +143,14 @@ public enum Ranking {
         var flags: [String]
     }
 
-    /// T(g, m) for one block under `rule`, or nil when the class has no target that period.
-    static func target(for block: Block, rule: TargetRule, catalogue: Catalogue) throws -> Target? {
+    /// T(g, m) for one block under `rule`, or nil when the class has no target that period. `peers`, when
+    /// given, says (by organisation id) which organisations may set a percentile target.
+    static func target(
+        for block: Block, rule: TargetRule, classifier: any ProductClassifier, peers: [Bool]? = nil
+    ) throws -> Target? {
         switch rule {
         case .pv, .cheapest:
-            let members = catalogue.members(of: block.equivalenceClass, in: block.period)
+            guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else { return nil }
             let cheapest = cheapestEntry(members)
             guard rule == .pv else { return cheapest.map { Target(price: $0.unitPrice, product: $0, flags: []) } }
             if let pv = cheapestEntry(members.filter { $0.status == .pv }) {
@@ -148,7 +163,8 @@ public enum Ranking {
             return nil
         case .percentile(let p):
             var ppus: [Double] = []
-            for (q, c) in zip(block.quantity, block.cost) where q.raw > 0 {
+            for (i, (q, c)) in zip(block.quantity, block.cost).enumerated() where q.raw > 0 {
+                if let peers, !peers[Int(block.organisations[i])] { continue }
                 ppus.append(c.doubleValue / q.doubleValue)
             }
             guard let t = percentile(ppus, p) else { return nil }

@@ -78,7 +78,7 @@ extension Ranking {
 
         /// The rows as opportunities (unranked), with distinct patient and prescriber counts.
         func opportunities(
-            data: DispensingAggregate, catalogue: Catalogue, window: (from: Period, to: Period)?
+            data: DispensingAggregate, classifier: any ProductClassifier, window: (from: Period, to: Period)?
         ) -> [Opportunity] {
             var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
             for (r, row) in rows.enumerated() { for c in row.cells { rowOfCell[c] = Int32(r) } }
@@ -92,7 +92,7 @@ extension Ranking {
             return rows.enumerated().map { r, row in
                 let products = row.products.map { product, period in
                     let code = data.products[Int(product)]
-                    return ProductRef(code: code, name: catalogue.entry(product: code, period: period)?.name ?? "")
+                    return ProductRef(code: code, name: classifier.name(product: code, period: period) ?? "")
                 }.sorted { $0.code < $1.code }
                 let suggested = row.lastTarget.flatMap { t in
                     t.product.map { SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: t.period) }

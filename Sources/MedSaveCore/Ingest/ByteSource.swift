@@ -25,6 +25,21 @@ func openByteSource(path: String) throws(InputError) -> any ByteSource {
     return file
 }
 
+/// Bytes already in memory, handed out in chunks like a file.
+final class MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private(set) var bytesConsumed = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {
+        let n = min(maxCount, bytes.count - bytesConsumed)
+        buffer.append(contentsOf: bytes[bytesConsumed..<(bytesConsumed + n)])
+        bytesConsumed += n
+        return n
+    }
+}
+
 /// A file read with POSIX `read(2)`.
 final class FileByteSource: ByteSource {
     let path: String

@@ -1,10 +1,42 @@
 import Foundation
 
 /// Which header name in a file holds each native column. Unmapped native columns are looked up by their own name.
+/// A column may have several candidate names (a preset for a dataset whose files differ); the first found is used.
 public struct ColumnMapping: Sendable, Equatable, Codable {
-    public var names: [DispensingColumn: String]
+    public var names: [DispensingColumn: [String]]
+    /// Columns named by `--map`: these must exist even when optional.
+    public var explicit: Set<DispensingColumn> = []
 
-    public init(_ names: [DispensingColumn: String] = [:]) { self.names = names }
+    public init(_ names: [DispensingColumn: String] = [:]) {
+        self.names = names.mapValues { [$0] }
+        explicit = Set(names.keys)
+    }
+
+    /// Known layouts of other people's files.
+    public enum Preset: String, Sendable, CaseIterable, Codable {
+        /// NHS England's English Prescribing Dataset (one row per practice × presentation × month).
+        case epd
+    }
+
+    /// Which cost column of the English Prescribing Dataset is the cost: net ingredient cost or actual cost.
+    public enum EPDCost: String, Sendable, CaseIterable, Codable {
+        case nic, actual
+    }
+
+    /// The mapping of a preset, with `assignments` (`--map`) taking precedence.
+    public init(preset: Preset, cost: EPDCost = .nic, assignments: [String] = []) throws(InputError) {
+        switch preset {
+        case .epd:
+            names = [
+                .period: ["YEAR_MONTH", "MONTH", "PERIOD"], .unit: ["PRACTICE_CODE"],
+                .product: ["BNF_CODE", "BNF_PRESENTATION_CODE"], .quantity: ["TOTAL_QUANTITY"],
+                .cost: [cost == .nic ? "NIC" : "ACTUAL_COST"], .items: ["ITEMS"],
+            ]
+        }
+        let mapped = try ColumnMapping(assignments: assignments)
+        for (column, candidates) in mapped.names { names[column] = candidates }
+        explicit = mapped.explicit
+    }
 
     /// Parses `native=Header` assignments such as `product=Varunummer`.
     public init(assignments: [String]) throws(InputError) {
@@ -21,7 +53,8 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
             guard !value.isEmpty else { throw InputError(location: nil, message: "--map \(assignment): the header name is empty") }
             names[column] = value
         }
-        self.names = names
+        self.names = names.mapValues { [$0] }
+        explicit = Set(names.keys)
     }
 
     /// Finds each native column in `header`: exact match first, then ignoring case and surrounding spaces.
@@ -30,17 +63,19 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
         var result: [DispensingColumn: Int] = [:]
         let normalised = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for column in DispensingColumn.allCases {
-            let wanted = names[column] ?? column.rawValue
-            if let i = header.firstIndex(of: wanted)
-                ?? normalised.firstIndex(of: wanted.trimmingCharacters(in: .whitespaces).lowercased())
-            {
+            let candidates = names[column] ?? [column.rawValue]
+            let found = candidates.lazy.compactMap { wanted in
+                header.firstIndex(of: wanted) ?? normalised.firstIndex(of: wanted.trimmingCharacters(in: .whitespaces).lowercased())
+            }.first
+            if let i = found {
                 result[column] = i
-            } else if column.isRequired || names[column] != nil {
+            } else if column.isRequired || explicit.contains(column) {
                 let found = header.map { "\"\($0)\"" }.joined(separator: ", ")
+                let wanted = candidates.map { "\"\($0)\"" }.joined(separator: " or ")
                 throw InputError(
                     location: SourceLocation(file: file, line: 1, column: 1),
-                    message: "missing column \"\(wanted)\" for \(column.rawValue); the header has \(found)",
-                    hint: names[column] == nil ? "map it with --map \(column.rawValue)=NAME" : nil)
+                    message: "missing column \(wanted) for \(column.rawValue); the header has \(found)",
+                    hint: explicit.contains(column) ? nil : "map it with --map \(column.rawValue)=NAME")
             }
         }
         return result

@@ -1,20 +1,38 @@
+/// How products are put into equivalence classes.
+public enum Grouping: Sendable, Equatable {
+    /// By the catalogue of each record's period (exchange group × pack-size group).
+    case catalogue
+    /// By the BNF code's generic equivalent, joined by a formulation-swaps file; names from an NHSBSA code table.
+    case bnf(swaps: String?, codes: String?)
+}
+
 /// The inputs of one run, validated once from the command line: which files, read how.
 public struct InputConfiguration: Sendable {
     public var dispensingPaths: [String]
+    /// Catalogue files, each optionally prefixed with its kind (see `CatalogueLoader`).
     public var cataloguePaths: [String]
     public var read: DispensingReadOptions
+    public var grouping: Grouping
 
-    public init(dispensingPaths: [String], cataloguePaths: [String], read: DispensingReadOptions) {
+    public init(
+        dispensingPaths: [String], cataloguePaths: [String], read: DispensingReadOptions, grouping: Grouping = .catalogue
+    ) {
         self.dispensingPaths = dispensingPaths
         self.cataloguePaths = cataloguePaths
         self.read = read
+        self.grouping = grouping
     }
 }
 
 /// Catalogue and dispensing aggregate loaded for an analysis, with every problem found on the way.
 public struct LoadedInputs: Sendable {
     public var catalogue: Catalogue
+    /// The BNF classes, when grouping by BNF code.
+    public var bnf: BNFClassifier?
     public var dispensing: DispensingAggregate
+
+    /// What classifies products: the BNF classes when asked for, else the catalogue.
+    public var classifier: any ProductClassifier { bnf ?? catalogue }
     /// Catalogue problems first, then dispensing problems, each in file order.
     public var problems: [InputProblem]
 
@@ -25,8 +43,13 @@ public struct LoadedInputs: Sendable {
     ) throws(InputError) -> LoadedInputs {
         let (catalogue, catalogueProblems) = try CatalogueLoader.load(
             configuration.cataloguePaths, strict: configuration.read.strict)
+        var bnf: BNFClassifier?
+        if case .bnf(let swaps, let codes) = configuration.grouping {
+            bnf = try BNFClassifier(swapsPath: swaps, codesPath: codes)
+        }
         let dispensing = try DispensingReader.read(
             paths: configuration.dispensingPaths, options: configuration.read, progress: progress)
-        return LoadedInputs(catalogue: catalogue, dispensing: dispensing, problems: catalogueProblems + dispensing.problems)
+        return LoadedInputs(
+            catalogue: catalogue, bnf: bnf, dispensing: dispensing, problems: catalogueProblems + dispensing.problems)
     }
 }

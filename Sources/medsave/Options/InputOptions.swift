@@ -10,8 +10,31 @@ struct InputOptions: ParsableArguments {
 
     @Option(
         name: .customLong("catalog"), parsing: .upToNextOption,
-        help: ArgumentHelp("Catalogue files in medsave's native CSV schema, one or more.", valueName: "path"))
+        help: ArgumentHelp(
+            "Catalogues: native CSV, TLV Periodens varor (xlsx or CSV), TLV price list; kind detected, or prefix tlv:, tlv-prices: or native:.",
+            valueName: "path"))
     var catalog: [String] = []
+
+    @Option(help: ArgumentHelp("Read a known layout: epd (NHS English Prescribing Dataset).", valueName: "name"))
+    var preset: ColumnMapping.Preset?
+
+    @Option(help: ArgumentHelp("With --preset epd, the cost column: nic (net ingredient cost, default) or actual.", valueName: "column"))
+    var cost: ColumnMapping.EPDCost = .nic
+
+    @Option(help: ArgumentHelp("Equivalence classes from the catalogue (default) or from BNF codes (bnf).", valueName: "source"))
+    var groups: GroupSource = .catalog
+
+    @Option(help: ArgumentHelp("With --groups bnf: a formulation-swaps CSV; rows marked Y join classes.", valueName: "path"))
+    var swaps: String?
+
+    @Option(
+        name: .customLong("bnf-codes"),
+        help: ArgumentHelp("With --groups bnf: the NHSBSA BNF code table (zip or CSV) for product names.", valueName: "path"))
+    var bnfCodes: String?
+
+    enum GroupSource: String, ExpressibleByArgument, CaseIterable {
+        case catalog, bnf
+    }
 
     @Option(
         name: .customLong("map"),
@@ -29,19 +52,32 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if dispensing.isEmpty { throw ValidationError("give at least one dispensing file with --dispensing") }
-        if catalog.isEmpty { throw ValidationError("give at least one catalogue with --catalog") }
+        if catalog.isEmpty && groups == .catalog {
+            throw ValidationError("give at least one catalogue with --catalog, or group by BNF code with --groups bnf")
+        }
+        if groups == .catalog && (swaps != nil || bnfCodes != nil) {
+            throw ValidationError("--swaps and --bnf-codes go with --groups bnf")
+        }
         _ = try locale.dialect()
-        do { _ = try ColumnMapping(assignments: map) } catch { throw ValidationError(error.description) }
+        _ = try mapping()
+    }
+
+    func mapping() throws -> ColumnMapping {
+        do {
+            if let preset { return try ColumnMapping(preset: preset, cost: cost, assignments: map) }
+            return try ColumnMapping(assignments: map)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The library-level configuration for organisations taken from `organisation`.
     func configuration(organisation: OrganisationColumn) throws -> InputConfiguration {
-        let mapping: ColumnMapping
-        do { mapping = try ColumnMapping(assignments: map) } catch { throw ValidationError(error.description) }
-        return InputConfiguration(
+        InputConfiguration(
             dispensingPaths: dispensing, cataloguePaths: catalog,
             read: DispensingReadOptions(
-                dialect: try locale.dialect(), mapping: mapping, organisation: organisation, strict: strict))
+                dialect: try locale.dialect(), mapping: try mapping(), organisation: organisation, strict: strict),
+            grouping: groups == .bnf ? .bnf(swaps: swaps, codes: bnfCodes) : .catalogue)
     }
 }
 
@@ -93,4 +129,6 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+extension ColumnMapping.Preset: ExpressibleByArgument {}
+extension ColumnMapping.EPDCost: ExpressibleByArgument {}
 extension RankLevel: ExpressibleByArgument {}

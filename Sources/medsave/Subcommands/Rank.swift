@@ -32,10 +32,32 @@ struct Rank: ParsableCommand {
     @Option(help: ArgumentHelp("List at most this many rows.", valueName: "n"))
     var top: Int?
 
+    @Option(help: ArgumentHelp(
+        "Only these organisations (one code a line) set a percentile target; all are still ranked.", valueName: "path"))
+    var peers: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        _ = try rankConfiguration()
+        let configuration = try rankConfiguration()
+        if input.groups == .bnf && configuration.target.namesProduct {
+            throw ValidationError("--target \(target) needs catalogue prices; with --groups bnf use pNN or median")
+        }
+        if peers != nil, configuration.target.namesProduct {
+            throw ValidationError("--peers applies to percentile targets (pNN, median)")
+        }
+    }
+
+    /// The codes in a peers file: one a line, blank lines and lines starting with # ignored.
+    func peerCodes() throws -> Set<String>? {
+        guard let peers else { return nil }
+        guard let text = try? String(contentsOfFile: peers, encoding: .utf8) else {
+            throw InputError(location: nil, message: "\(peers): cannot read the peers file")
+        }
+        let codes = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        if codes.isEmpty { throw InputError(location: nil, message: "\(peers): the peers file names no organisation") }
+        return Set(codes)
     }
 
     /// The options as a library-level configuration.
@@ -57,9 +79,10 @@ struct Rank: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try rankConfiguration()
+        var configuration = try rankConfiguration()
         try Runner.run(input: input, organisation: configuration.level.organisationColumn, output: output) { inputs in
-            let result = try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
+            configuration.peers = try peerCodes()
+            let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
             let renderer = RankRenderer(result)
             return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
         }

@@ -13,9 +13,18 @@ struct TextTable {
 
     /// A CSV file read whole (delimiter detected, UTF-8, or Windows-1252 when it is not valid UTF-8).
     static func csv(path: String) throws(InputError) -> TextTable {
+        try csv(path: path) { () throws(InputError) -> any ByteSource in try openByteSource(path: path) }
+    }
+
+    /// CSV text already in memory (an entry of a zip file), read like a file.
+    static func csv(bytes: [UInt8], path: String) throws(InputError) -> TextTable {
+        try csv(path: path) { () throws(InputError) -> any ByteSource in MemoryByteSource(bytes) }
+    }
+
+    private static func csv(path: String, open: () throws(InputError) -> any ByteSource) throws(InputError) -> TextTable {
         func attempt(_ encoding: TextEncoding) throws -> TextTable? {
             var stream = CSVStreamReader(
-                path: path, source: try openByteSource(path: path),
+                path: path, source: try open(),
                 scanner: CSVScanner(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 20))
             var rows: [(Int, [String])] = []
             var valid = true
