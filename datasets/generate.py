@@ -200,7 +200,7 @@ def fmt_price(x):
     return s if s else "0"
 
 
-def build_dispensing(rng, monthly, classes, seed, rows_per_month):
+def build_dispensing(rng, monthly, classes, seed, rows_per_month, months=MONTHS):
     units = [f"{rng.randrange(10**12, 10**13)}" for _ in range(44)]
     unit_weight = [rng.uniform(0.3, 3.0) for _ in units]
     unit_loyalty = [rng.uniform(0.02, 0.16) for _ in units]  # share of non-PV dispensing at the unit
@@ -220,7 +220,7 @@ def build_dispensing(rng, monthly, classes, seed, rows_per_month):
     w.writerow(["period", "unit", "prescriber", "patient", "product", "quantity", "cost", "items",
                 "substitution_allowed"])
     rows = 0
-    for mi, m in enumerate(MONTHS):
+    for mi, m in enumerate(months):
         catalogue = {}
         for e in monthly[m]:
             catalogue.setdefault((e["group"], e["size_group"]), []).append(e)
@@ -265,28 +265,69 @@ def build_dispensing(rng, monthly, classes, seed, rows_per_month):
     return out.getvalue(), rows
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seed", type=int, default=20250101)
-    ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--rows-per-month", type=int, default=18_000)
-    args = ap.parse_args()
-    rng = random.Random(args.seed)
-    packs, monthly, classes = build_catalogue(rng)
+def tlv_month(path, file_month):
+    """One month of TLV's stacked "Periodens varor" CSV as catalogue rows and classes (first row per varunummer)."""
+    entries, seen = [], set()
+    with gzip.open(path, "rt", encoding="utf-8") if path.endswith(".gz") else open(path, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["file_month"] != file_month or r["Varunummer"] in seen:
+                continue
+            seen.add(r["Varunummer"])
+            status = r["Status"] if r["Status"] in ("PV", "R1", "R2") else ""
+            entries.append({
+                "period": f"20{file_month[:2]}-{file_month[2:]}", "product": r["Varunummer"], "name": r["Produktnamn"],
+                "substance": r["Substans"], "atc": "", "strength": r["Styrka"], "form": r["Beredningsform"],
+                "pack_size": int(float(r["Storlek"])), "unit_price": float(r["Försäljningspris per minsta enhet"]),
+                "group": r["Utbytesgrupps ID"], "size_group": r["Förpackningsstorleksgrupp"], "status": status,
+                "origin": r["Ursprung"], "company": r["Företag"],
+            })
+    classes = {}
+    for e in entries:
+        classes.setdefault((e["group"], e["size_group"]), []).append(e)
+    return entries, classes
+
+
+def write_catalogue(path, months, monthly):
     fields = ["period", "product", "name", "substance", "atc", "strength", "form", "pack_size", "unit_price",
               "group", "size_group", "status", "origin", "company"]
     cat = io.StringIO()
     w = csv.DictWriter(cat, fieldnames=fields, lineterminator="\n")
     w.writeheader()
-    for m in MONTHS:
+    for m in months:
         for e in monthly[m]:
             w.writerow(dict(e, unit_price=fmt_price(e["unit_price"])))
-    with open(os.path.join(args.out, "catalogue.csv"), "w", encoding="utf-8", newline="") as f:
+    with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(cat.getvalue())
-    text, rows = build_dispensing(rng, monthly, classes, args.seed, args.rows_per_month)
-    with open(os.path.join(args.out, "dispensing.csv.gz"), "wb") as raw:
+
+
+def write_gzip(path, text):
+    with open(path, "wb") as raw:
         with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
             gz.write(text.encode("utf-8"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, default=20250101)
+    ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--rows-per-month", type=int, default=18_000)
+    ap.add_argument("--tlv-csv", help="instead of the synthetic catalogue, sample over one month of TLV's real list "
+                                      "(the stacked CSV in ../shared/data/se-tlv-periodens-varor)")
+    ap.add_argument("--tlv-month", help="with --tlv-csv: the file month, YYMM")
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    if args.tlv_csv:
+        entries, classes = tlv_month(args.tlv_csv, args.tlv_month)
+        month = entries[0]["period"]
+        write_catalogue(os.path.join(args.out, "catalogue.csv"), [month], {month: entries})
+        text, rows = build_dispensing(rng, {month: entries}, classes, args.seed, args.rows_per_month, [month])
+        write_gzip(os.path.join(args.out, "dispensing.csv.gz"), text)
+        print(f"catalogue: {len(entries)} products of TLV's {month} list; dispensing: {rows} rows")
+        return
+    packs, monthly, classes = build_catalogue(rng)
+    write_catalogue(os.path.join(args.out, "catalogue.csv"), MONTHS, monthly)
+    text, rows = build_dispensing(rng, monthly, classes, args.seed, args.rows_per_month)
+    write_gzip(os.path.join(args.out, "dispensing.csv.gz"), text)
     groups = {p["group"] for p in packs if p["group"]}
     print(f"catalogue: {len(packs)} packs in {len(groups)} exchange groups, {len(classes)} classes, "
           f"{sum(len(v) for v in monthly.values())} rows over {len(MONTHS)} months")

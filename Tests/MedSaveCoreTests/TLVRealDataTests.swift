@@ -103,3 +103,34 @@ extension TLVRealDataTests {
         #expect(stats.classesWherePVIsNotCheapest > 0)
     }
 }
+
+extension TLVRealDataTests {
+    /// Sample dispensing over real varunummer and prices (datasets/generate.py --tlv-csv), ranked against TLV's
+    /// workbook as published, equals the plain-loop reference over the generator's own native copy of that list.
+    @Test func pvSavingsOnARealMonthEqualThePlainLoop() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Fixtures.dataset("generate.py"), "--tlv-csv", "\(Self.folder)/periodens_varor_2401_2602.csv.gz",
+            "--tlv-month", "2602", "--rows-per-month", "5000", "--out", dir.path,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        let dispensing = dir.appendingPathComponent("dispensing.csv.gz").path
+        let inputs = try LoadedInputs.load(
+            InputConfiguration(
+                dispensingPaths: [dispensing], cataloguePaths: ["tlv:\(Self.folder)/xlsx/2602.xlsx"],
+                read: DispensingReadOptions()))
+        let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: RankConfiguration(target: .pv))
+        let reference = ReferenceRanking.totals(
+            dispensingCSV: try ReferenceRanking.gunzip(dispensing),
+            catalogueCSV: try String(contentsOf: dir.appendingPathComponent("catalogue.csv"), encoding: .utf8), target: .pv)
+        #expect(result.totalSaving > 0)
+        #expect(isClose(result.totalSaving, reference.saving, relative: 1e-9), "\(result.totalSaving) vs \(reference.saving)")
+        #expect(result.reconciliation.isBalanced)
+        #expect(result.reconciliation.rowsRead == reference.rows)
+    }
+}

@@ -141,9 +141,9 @@ public struct RankRenderer {
                       byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "flags"]
         var rows: [[String]] = []
         for o in result.opportunities {
-            let products = (o.products.first.map { Self.short("\($0.code) \($0.name)", 30) } ?? "")
+            let products = (o.products.first.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "")
                 + (o.products.count > 1 ? " +\(o.products.count - 1)" : "")
-            let suggested = o.suggested.map { Self.short("\($0.code) \($0.name)", 30) } ?? "–"
+            let suggested = o.suggested.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "–"
             rows.append(
                 [String(o.rank), o.key, o.equivalenceClass.description]
                     + (byPeriod ? [o.periodFrom.description, products, suggested] : [products, suggested, ""])
@@ -168,6 +168,9 @@ public struct RankRenderer {
         if rows.isEmpty { out += "(no opportunities" + (result.opportunityCount > 0 ? " above the threshold)\n" : ")\n") }
         return out
     }
+
+    /// `code name`, or the code alone when the name is unknown.
+    private static func label(_ code: String, _ name: String) -> String { name.isEmpty ? code : "\(code) \(name)" }
 
     private static func short(_ s: String, _ n: Int) -> String {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"
