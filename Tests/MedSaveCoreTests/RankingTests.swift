@@ -170,3 +170,32 @@ struct RankingTests {
 }
 
 import Foundation
+
+@Suite("Opportunity ids")
+struct OpportunityIDTests {
+    @Test func idsDoNotChangeWhenAnUnrelatedMonthOrUnitIsAdded() throws {
+        let before = try rankFixture(RankConfiguration(target: .pv))
+        let extra = """
+            2025-02,U3,P9,z,100003,100,200.00,1,true
+            2025-03,U1,P1,a,999999,10,10.00,1,true
+
+            """
+        let dispensing = try String(contentsOfFile: Fixtures.path("dispensing.csv"), encoding: .utf8) + extra
+        let catalogue = try String(contentsOfFile: Fixtures.path("catalogue.csv"), encoding: .utf8)
+        let after = try rank(dispensing: dispensing, catalogue: catalogue, RankConfiguration(target: .pv))
+        #expect(after.opportunities.count == before.opportunities.count + 1)
+        for o in before.opportunities {
+            #expect(after.opportunities.first { $0.key == o.key && $0.equivalenceClass == o.equivalenceClass }?.id == o.id)
+        }
+        #expect(Set(after.opportunities.map(\.id)).count == after.opportunities.count, "ids are distinct")
+    }
+
+    @Test func idDependsOnWhatIdentifiesTheOpportunity() {
+        let g = EquivalenceClass(group: "G1", sizeGroup: "T23")
+        let base = Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["2", "1"], period: nil)
+        #expect(base == Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["1", "2"], period: nil))
+        #expect(base.count == 12)
+        #expect(base != Opportunity.id(level: .prescriber, key: "U1", equivalenceClass: g, products: ["1", "2"], period: nil))
+        #expect(base != Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["1", "2"], period: Period(year: 2025, month: 1)))
+    }
+}

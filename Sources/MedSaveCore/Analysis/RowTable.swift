@@ -98,8 +98,13 @@ extension Ranking {
                     t.product.map { SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: t.period) }
                 }
                 let q = row.quantity.doubleValue
+                let key = row.key < 0 ? "all" : data.organisations[Int(row.key)]
                 return Opportunity(
-                    rank: 0, key: row.key < 0 ? "all" : data.organisations[Int(row.key)],
+                    rank: 0,
+                    id: Opportunity.id(
+                        level: level, key: key, equivalenceClass: row.equivalenceClass, products: products.map(\.code),
+                        period: row.period),
+                    key: key,
                     equivalenceClass: row.equivalenceClass,
                     periodFrom: row.period ?? window!.from, periodTo: row.period ?? window!.to,
                     products: products, suggested: suggested, quantity: row.quantity, cost: row.cost,

@@ -29,6 +29,9 @@ public struct SuggestedProduct: Sendable, Equatable, Codable {
 public struct Opportunity: Sendable, Equatable {
     /// 1-based position in the ranking, by saving (descending), then key, class and period.
     public var rank: Int
+    /// A stable id for review decisions: the first 12 hex digits of SHA-256 over level, key, class, the
+    /// product codes (sorted) and, with `--by-period`, the period. Row order, other rows and prices do not change it.
+    public var id: String
     /// The care unit, prescriber, or `all`.
     public var key: String
     public var equivalenceClass: EquivalenceClass
@@ -52,6 +55,15 @@ public struct Opportunity: Sendable, Equatable {
     public var prescribers: Int?
     /// Sorted markers such as `zero-quantity`, `do-not-substitute`, `reserve-target` (README lists them all).
     public var flags: [String]
+}
+
+extension Opportunity {
+    /// The id of an opportunity with these identifying parts (see `id`).
+    public static func id(level: RankLevel, key: String, equivalenceClass: EquivalenceClass, products: [String], period: Period?) -> String {
+        let text = [level.rawValue, key, equivalenceClass.description, products.sorted().joined(separator: ","), period?.description ?? ""]
+            .joined(separator: "|")
+        return String(SHA256.hex(Array(text.utf8)).prefix(12))
+    }
 }
 
 /// The level at which opportunities are shown.

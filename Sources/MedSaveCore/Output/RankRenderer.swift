@@ -25,7 +25,7 @@ public struct RankRenderer {
     // MARK: CSV
 
     public var csvHeader: [String] {
-        ["rank", "key", "class"] + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
+        ["rank", "id", "key", "class"] + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
             "products", "product_names", "suggested_code", "suggested_name", "suggested_unit_price", "quantity", "cost",
             "ppu", "target_ppu", "saving", "patients", "prescribers", "flags",
         ]
@@ -36,7 +36,7 @@ public struct RankRenderer {
         for o in result.opportunities {
             let periods = byPeriod ? [o.periodFrom.description] : [o.periodFrom.description, o.periodTo.description]
             out += CSVField.line(
-                [String(o.rank), o.key, o.equivalenceClass.description] + periods + [
+                [String(o.rank), o.id, o.key, o.equivalenceClass.description] + periods + [
                     o.products.map(\.code).joined(separator: "|"), o.products.map(\.name).joined(separator: "|"),
                     o.suggested?.code ?? "", o.suggested?.name ?? "",
                     o.suggested.map { Self.ppu($0.unitPrice) } ?? "",
@@ -67,6 +67,7 @@ public struct RankRenderer {
         for o in result.opportunities {
             w.beginObject()
             w.field("rank", .int(o.rank))
+            w.field("id", .string(o.id))
             w.field("key", .string(o.key))
             w.field("class", .string(o.equivalenceClass.description))
             if byPeriod {
@@ -137,7 +138,7 @@ public struct RankRenderer {
     // MARK: Table
 
     public func table() -> String {
-        let header = ["#", "key", "class", byPeriod ? "period" : "products", byPeriod ? "products" : "suggested",
+        let header = ["#", "id", "key", "class", byPeriod ? "period" : "products", byPeriod ? "products" : "suggested",
                       byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "flags"]
         var rows: [[String]] = []
         for o in result.opportunities {
@@ -145,13 +146,13 @@ public struct RankRenderer {
                 + (o.products.count > 1 ? " +\(o.products.count - 1)" : "")
             let suggested = o.suggested.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "–"
             rows.append(
-                [String(o.rank), o.key, o.equivalenceClass.description]
+                [String(o.rank), o.id, o.key, o.equivalenceClass.description]
                     + (byPeriod ? [o.periodFrom.description, products, suggested] : [products, suggested, ""])
                     + [NumberFormat.fixed(o.quantity, decimals: 0), Self.money(o.cost), Self.ppu(o.ppu),
                        Self.ppu(o.targetPPU), Self.money(o.saving), o.flags.joined(separator: ",")])
         }
         let keep = header.indices.filter { !header[$0].isEmpty }
-        let numeric: Set<Int> = [0, 6, 7, 8, 9, 10]
+        let numeric: Set<Int> = [0, 7, 8, 9, 10, 11]
         var widths = keep.map { header[$0].count }
         for row in rows { for (k, i) in keep.enumerated() { widths[k] = max(widths[k], row[i].count) } }
         func line(_ cells: [String]) -> String {
