@@ -22,6 +22,8 @@ struct BundledDataTests {
         let expected = ReferenceRanking.totals(dispensingCSV: Self.dispensingText, catalogueCSV: Self.catalogueText, target: reference)
         #expect(result.totalSaving > 0)
         #expect(isClose(result.totalSaving, expected.saving, relative: 1e-9), "\(rule): \(result.totalSaving) vs \(expected.saving)")
+        #expect(result.blockedSaving > 0)
+        #expect(isClose(result.blockedSaving, expected.blockedSaving, relative: 1e-9), "\(rule) blocked: \(result.blockedSaving) vs \(expected.blockedSaving)")
         #expect(result.reconciliation.rowsRead == expected.rows)
         #expect(isClose(result.reconciliation.costRead.doubleValue, expected.cost, relative: 1e-12))
     }

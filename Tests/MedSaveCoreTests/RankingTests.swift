@@ -89,13 +89,20 @@ struct PercentileTargetTests {
 struct RankingTests {
     @Test func pvTargetsSavingsAndReconciliation() throws {
         let r = try rankFixture(RankConfiguration(target: .pv))
-        // U1/G1: January 250 − 200·0.50 = 150, February 100 − 50·0.40 = 80; U2/G2 reserve: 150 − 100·1.00 = 50.
+        // U1/G1, rows that may be substituted: January 50 − 100·0.50 = 0, February 100 − 50·0.40 = 80.
+        // U1's January Zocord row is marked do-not-substitute: 200 − 100·0.50 = 150 blocked, not counted.
+        // U2/G2 against the reserve: 150 − 100·1.00 = 50.
         #expect(r.opportunities.map(\.key) == ["U1", "U2"])
         #expect(r.opportunities.map(\.equivalenceClass.description) == ["G1/T23", "G2"])
-        #expect(isClose(r.opportunities[0].saving, 230))
+        #expect(isClose(r.opportunities[0].saving, 80))
+        #expect(isClose(r.opportunities[0].blockedSaving, 150))
         #expect(isClose(r.opportunities[1].saving, 50))
+        #expect(isClose(r.totalSaving, 130))
+        #expect(r.blocked == [BlockedSaving(
+            unit: "U1", prescriber: "P2", equivalenceClass: EquivalenceClass(group: "G1", sizeGroup: "T23"),
+            quantity: FixedDecimal(100), cost: FixedDecimal(200), saving: 150)])
         #expect(r.opportunities[1].flags == ["reserve-target"])
-        #expect(r.opportunities[0].flags == ["correction-rows", "do-not-substitute", "pv-not-cheapest"])
+        #expect(r.opportunities[0].flags == ["blocked-saving", "correction-rows", "do-not-substitute", "pv-not-cheapest"])
         #expect(r.opportunities[0].suggested?.code == "100001")
         #expect(r.opportunities[0].suggested?.unitPrice == 0.40, "the suggestion comes from the latest period")
         #expect(r.opportunities[0].products.map(\.code) == ["100001", "100003"])
@@ -111,8 +118,10 @@ struct RankingTests {
 
     @Test func cheapestTarget() throws {
         let r = try rankFixture(RankConfiguration(target: .cheapest))
-        // January G1 cheapest 0.45: U1 250 − 90 = 160, U2 90 − 90 = 0; February 0.40: U1 80; G2 cheapest 1.00: 50.
-        #expect(isClose(r.totalSaving, 290))
+        // January G1 cheapest 0.45: U1 50 − 45 = 5 (and 200 − 45 = 155 blocked), U2 90 − 90 = 0;
+        // February 0.40: U1 80; G2 cheapest 1.00: 50.
+        #expect(isClose(r.totalSaving, 135))
+        #expect(isClose(r.blockedSaving, 155))
         #expect(r.opportunities.first?.suggested?.code == "100001")
     }
 
@@ -120,11 +129,10 @@ struct RankingTests {
         let window = try rankFixture(RankConfiguration(target: .pv))
         let monthly = try rankFixture(RankConfiguration(target: .pv, byPeriod: true))
         #expect(isClose(window.totalSaving, monthly.totalSaving))
+        #expect(isClose(window.blockedSaving, monthly.blockedSaving))
         let u1 = monthly.opportunities.filter { $0.key == "U1" }
-        #expect(u1.map(\.periodFrom.description) == ["2025-02", "2025-01"].sorted { a, b in
-            (u1.first { $0.periodFrom.description == a }!.saving) > (u1.first { $0.periodFrom.description == b }!.saving)
-        })
-        #expect(u1.map(\.saving).sorted() == [80, 150])
+        #expect(u1.map(\.periodFrom.description) == ["2025-02"], "January saves nothing outside the blocked row")
+        #expect(u1.map(\.saving) == [80])
     }
 
     @Test func periodWindowSetsRowsAside() throws {
@@ -152,9 +160,10 @@ struct RankingTests {
 
     @Test func prescriberLevelComparesPrescribers() throws {
         let r = try rankFixture(RankConfiguration(target: .pv, level: .prescriber))
-        // P2 dispensed Zocord in January: 200 − 100·0.50 = 150; P1: January 50 − 50 = 0, February 80; P4 warfarin 50.
-        #expect(r.opportunities.map(\.key) == ["P2", "P1", "P4"])
-        #expect(r.opportunities.map(\.saving) == [150, 80, 50])
+        // P2's January Zocord is do-not-substitute: 150 blocked; P1: January 50 − 50 = 0, February 80; P4 warfarin 50.
+        #expect(r.opportunities.map(\.key) == ["P1", "P4"])
+        #expect(r.opportunities.map(\.saving) == [80, 50])
+        #expect(r.blocked.map(\.prescriber) == ["P2"] && r.blocked.map(\.saving) == [150])
         #expect(r.opportunities.allSatisfy { $0.prescribers == 1 })
     }
 

@@ -14,6 +14,8 @@ public enum ReferenceRanking {
         public var rows = 0
         public var cost = 0.0
         public var saving = 0.0
+        /// Saving in rows marked do-not-substitute, per (unit, prescriber, class, month).
+        public var blockedSaving = 0.0
         /// Rows whose product is in the catalogue's classes and has a target.
         public var rowsUsed = 0
     }
@@ -78,20 +80,37 @@ public enum ReferenceRanking {
             members[r["period"]! + "|" + cls, default: []].append(item)
         }
         var totals = Totals()
-        var q: [String: Double] = [:], c: [String: Double] = [:]  // "period|class|unit"
+        // All rows set the percentile ("period|class|unit"); the saving counts rows that may be substituted,
+        // and rows marked do-not-substitute are saved against the same target per prescriber.
+        var q: [String: Double] = [:], c: [String: Double] = [:]
+        var qa: [String: Double] = [:], ca: [String: Double] = [:]
+        var qb: [String: Double] = [:], cb: [String: Double] = [:]  // "period|class|unit|prescriber"
         for r in rows(dispensingCSV) {
             totals.rows += 1
             let cost = Double(r["cost"]!)!
             totals.cost += cost
             guard let item = catalogue[r["period"]! + "|" + r["product"]!] else { continue }
             let key = r["period"]! + "|" + item.cls + "|" + r["unit"]!
-            q[key, default: 0] += Double(r["quantity"]!)!
+            let quantity = Double(r["quantity"]!)!
+            q[key, default: 0] += quantity
             c[key, default: 0] += cost
+            if (r["substitution_allowed"] ?? "").lowercased() == "false" {
+                qb[key + "|" + (r["prescriber"] ?? ""), default: 0] += quantity
+                cb[key + "|" + (r["prescriber"] ?? ""), default: 0] += cost
+            } else {
+                qa[key, default: 0] += quantity
+                ca[key, default: 0] += cost
+            }
         }
         var byBlock: [String: [String]] = [:]
         for key in q.keys {
             let parts = key.split(separator: "|", omittingEmptySubsequences: false)
             byBlock[parts[0] + "|" + parts[1], default: []].append(key)
+        }
+        var blockedByBlock: [String: [String]] = [:]
+        for key in qb.keys {
+            let parts = key.split(separator: "|", omittingEmptySubsequences: false)
+            blockedByBlock[parts[0] + "|" + parts[1], default: []].append(key)
         }
         for (block, keys) in byBlock {
             let t: Double?
@@ -108,7 +127,8 @@ public enum ReferenceRanking {
                 t = ppus.isEmpty ? nil : percentile(ppus, p)
             }
             guard let t else { continue }
-            for key in keys { totals.saving += max(0, c[key]! - q[key]! * t) }
+            for key in keys { totals.saving += max(0, (ca[key] ?? 0) - (qa[key] ?? 0) * t) }
+            for key in blockedByBlock[block] ?? [] { totals.blockedSaving += max(0, cb[key]! - qb[key]! * t) }
         }
         return totals
     }

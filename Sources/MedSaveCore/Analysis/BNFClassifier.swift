@@ -38,6 +38,8 @@ public struct BNFClassifier: ProductClassifier {
 
     public func name(product: String, period: Period) -> String? { names[product] }
 
+    public func entry(product: String, period: Period) -> CatalogueEntry? { nil }
+
     public func pricedMembers(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry]? { nil }
 
     /// Union-find over generic codes, then every member mapped to its set's smallest code.

@@ -13,6 +13,8 @@ public enum ProductClassification: Sendable, Equatable {
 public protocol ProductClassifier: Sendable {
     func classify(product: String, period: Period) -> ProductClassification
     func name(product: String, period: Period) -> String?
+    /// The catalogue entry behind a product, for safety rules; nil when the classifier has none.
+    func entry(product: String, period: Period) -> CatalogueEntry?
     /// The class's priced members in the period, for `pv` and `cheapest` targets; nil when the classifier
     /// knows no prices, so only peer-group (percentile) targets apply.
     func pricedMembers(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry]?

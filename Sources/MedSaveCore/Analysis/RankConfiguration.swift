@@ -12,6 +12,8 @@ public struct RankConfiguration: Sendable, Equatable {
     /// The organisations (codes) whose PPU sets a percentile target; nil: all of them. Every organisation is
     /// still ranked against that target.
     public var peers: Set<String>?
+    /// Safety rules applied to every opportunity (none by default here; the command line ships a set).
+    public var rules: SafetyRules = .none
 
     public init(
         target: TargetRule = .pv, level: RankLevel = .unit, periods: PeriodRange = PeriodRange(),
@@ -39,6 +41,12 @@ public struct RankResult: Sendable {
     public var opportunityCount: Int
     /// The rows listed, ranked.
     public var opportunities: [Opportunity]
+    /// Opportunities a safety rule excluded, by saving; not ranked, not in `totalSaving`.
+    public var excluded: [Opportunity] = []
+    public var excludedSaving: Double { excluded.reduce(0) { $0 + $1.saving } }
+    /// Saving blocked by prescribers' flags, per unit, prescriber and class, largest first.
+    public var blocked: [BlockedSaving] = []
+    public var blockedSaving: Double { blocked.reduce(0) { $0 + $1.saving } }
     /// Σ saving of the rows listed.
     public var listedSaving: Double { opportunities.reduce(0) { $0 + $1.saving } }
 }

@@ -26,6 +26,11 @@ public enum Ranking {
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
         let blocks = classify(data, classifier: classifier, window: configuration.periods, books: &books)
+        var blockedOfCell: [Int: [(Int32, FixedDecimal, FixedDecimal)]] = [:]
+        for (key, value) in data.blockedByPrescriber {
+            blockedOfCell[Int(key >> 32), default: []].append((Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost))
+        }
+        var barriers: [BarrierKey: BlockedSaving] = [:]
         var rows = RowTable(byPeriod: configuration.byPeriod, level: configuration.level)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
         for block in blocks {
@@ -33,33 +38,73 @@ public enum Ranking {
                 for cell in block.cells { books.setAside(.noTarget, rows: data.cells[cell].rows, cost: data.cells[cell].cost) }
                 continue
             }
-            let q = block.quantity.map(\.doubleValue), c = block.cost.map(\.doubleValue)
+            // The target uses every row (what each organisation paid); the saving only rows that may be substituted.
+            let q = zip(block.quantity, block.blockedQuantity).map { ($0 - $1).doubleValue }
+            let c = zip(block.cost, block.blockedCost).map { ($0 - $1).doubleValue }
             let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
             for (position, organisation) in block.organisations.enumerated() {
                 rows.add(
                     organisation: organisation, block: block, position: position, saving: savings[position],
                     target: target)
             }
+            var blockedHere: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
             for (cell, position) in zip(block.cells, block.cellPositions) {
                 let c = data.cells[cell]
                 books.rowsUsed += c.rows
                 books.costUsed += c.cost
                 rows.addCell(cell, c, organisation: block.organisations[position], block: block)
+                for (prescriber, q, cost) in blockedOfCell[cell] ?? [] {
+                    let key = UInt64(UInt32(bitPattern: c.organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))
+                    let old = blockedHere[key] ?? (.zero, .zero)
+                    blockedHere[key] = (old.quantity + q, old.cost + cost)
+                }
+            }
+            let blockedKeys = blockedHere.keys.sorted()
+            let blockedSavings = try SavingsKernel.savings(
+                quantity: blockedKeys.map { blockedHere[$0]!.quantity.doubleValue },
+                cost: blockedKeys.map { blockedHere[$0]!.cost.doubleValue }, target: target.price)
+            for (key, saving) in zip(blockedKeys, blockedSavings) {
+                let organisation = Int32(bitPattern: UInt32(key >> 32)), prescriber = Int32(bitPattern: UInt32(key & 0xFFFF_FFFF))
+                rows.addBlocked(organisation: organisation, block: block, saving: saving)
+                let unitOrPrescriber = data.organisations[Int(organisation)]
+                let barrierKey = BarrierKey(
+                    unit: unitOrPrescriber,
+                    prescriber: data.organisationColumn == .prescriber
+                        ? unitOrPrescriber : (prescriber >= 0 ? data.prescribers[Int(prescriber)] : nil),
+                    equivalenceClass: block.equivalenceClass)
+                var b = barriers[barrierKey] ?? BlockedSaving(
+                    unit: data.organisationColumn == .prescriber ? "" : unitOrPrescriber, prescriber: barrierKey.prescriber,
+                    equivalenceClass: block.equivalenceClass, quantity: .zero, cost: .zero, saving: 0)
+                b.quantity += blockedHere[key]!.quantity
+                b.cost += blockedHere[key]!.cost
+                b.saving += saving
+                barriers[barrierKey] = b
             }
         }
         let window = rows.window.map { w in
             (from: max(w.from, configuration.periods.from ?? w.from), to: min(w.to, configuration.periods.to ?? w.to))
         }
-        var opportunities = rows.opportunities(data: data, classifier: classifier, window: window)
+        var opportunities = rows.opportunities(data: data, classifier: classifier, window: window, rules: configuration.rules)
         opportunities.sort(by: Self.rankOrder)
-        let positive = opportunities.filter { $0.saving > 0 }
+        let excluded = opportunities.filter { $0.saving > 0 && $0.safetyAction == .exclude }
+        let positive = opportunities.filter { $0.saving > 0 && $0.safetyAction != .exclude }
         let totalSaving = positive.reduce(0) { $0 + $1.saving }
         var listed = positive.filter { $0.saving >= configuration.minSaving }
         if let top = configuration.top { listed = Array(listed.prefix(top)) }
         for i in listed.indices { listed[i].rank = i + 1 }
+        let blocked = barriers.values.filter { $0.saving > 0 }.sorted { a, b in
+            a.saving != b.saving ? a.saving > b.saving
+                : (a.unit, a.prescriber ?? "", a.equivalenceClass.description) < (b.unit, b.prescriber ?? "", b.equivalenceClass.description)
+        }
         return RankResult(
             configuration: configuration, window: window, reconciliation: books, totalSaving: totalSaving,
-            opportunityCount: positive.count, opportunities: listed)
+            opportunityCount: positive.count, opportunities: listed, excluded: excluded, blocked: blocked)
+    }
+
+    struct BarrierKey: Hashable {
+        var unit: String
+        var prescriber: String?
+        var equivalenceClass: EquivalenceClass
     }
 
     /// Saving descending; ties by key, class and period so output never depends on input order.
@@ -79,6 +124,9 @@ public enum Ranking {
         var organisations: [Int32] = []
         var quantity: [FixedDecimal] = []
         var cost: [FixedDecimal] = []
+        /// The part of `quantity` and `cost` in rows marked "do not substitute".
+        var blockedQuantity: [FixedDecimal] = []
+        var blockedCost: [FixedDecimal] = []
         /// The aggregate cells in this block, and each one's organisation position.
         var cells: [Int] = []
         var cellPositions: [Int] = []
@@ -126,9 +174,13 @@ public enum Ranking {
                 blocks[b].organisations.append(cell.organisation)
                 blocks[b].quantity.append(.zero)
                 blocks[b].cost.append(.zero)
+                blocks[b].blockedQuantity.append(.zero)
+                blocks[b].blockedCost.append(.zero)
             }
             blocks[b].quantity[p] += cell.quantity
             blocks[b].cost[p] += cell.cost
+            blocks[b].blockedQuantity[p] += cell.blockedQuantity
+            blocks[b].blockedCost[p] += cell.blockedCost
             blocks[b].cells.append(i)
             blocks[b].cellPositions.append(p)
         }

@@ -11,6 +11,7 @@ extension Ranking {
             var quantity: FixedDecimal = .zero
             var cost: FixedDecimal = .zero
             var saving = 0.0
+            var blockedSaving = 0.0
             var targetCost = 0.0
             var targetQuantity = 0.0
             var lastTarget: (period: Period, price: Double, product: CatalogueEntry?)?
@@ -65,6 +66,11 @@ extension Ranking {
             window = window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
         }
 
+        /// Adds the saving blocked by "do not substitute" flags for one organisation in one block.
+        mutating func addBlocked(organisation: Int32, block: Block, saving: Double) {
+            rows[row(organisation: organisation, block: block)].blockedSaving += saving
+        }
+
         /// Records an aggregate cell as part of its row (products, flags, patients).
         mutating func addCell(_ index: Int, _ cell: DispensingCell, organisation: Int32, block: Block) {
             let i = row(organisation: organisation, block: block)
@@ -78,7 +84,8 @@ extension Ranking {
 
         /// The rows as opportunities (unranked), with distinct patient and prescriber counts.
         func opportunities(
-            data: DispensingAggregate, classifier: any ProductClassifier, window: (from: Period, to: Period)?
+            data: DispensingAggregate, classifier: any ProductClassifier, window: (from: Period, to: Period)?,
+            rules: SafetyRules
         ) -> [Opportunity] {
             var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
             for (r, row) in rows.enumerated() { for c in row.cells { rowOfCell[c] = Int32(r) } }
@@ -94,6 +101,14 @@ extension Ranking {
                     let code = data.products[Int(product)]
                     return ProductRef(code: code, name: classifier.name(product: code, period: period) ?? "")
                 }.sorted { $0.code < $1.code }
+                let dispensedEntries = row.products.compactMap { product, period in
+                    classifier.entry(product: data.products[Int(product)], period: period)
+                }.sorted { $0.product < $1.product }
+                let safety = rules.findings(dispensed: dispensedEntries, suggested: row.lastTarget?.product)
+                var flags = row.flags
+                if safety.contains(where: { $0.action == .review }) { flags.insert("review") }
+                if safety.contains(where: { $0.action == .sameGroupOnly }) { flags.insert("same-group-only") }
+                if row.blockedSaving > 0 { flags.insert("blocked-saving") }
                 let suggested = row.lastTarget.flatMap { t in
                     t.product.map { SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: t.period) }
                 }
@@ -110,8 +125,8 @@ extension Ranking {
                     products: products, suggested: suggested, quantity: row.quantity, cost: row.cost,
                     ppu: row.quantity.raw == 0 ? nil : row.cost.doubleValue / q,
                     targetPPU: row.targetQuantity == 0 ? row.lastTarget?.price : row.targetCost / row.targetQuantity,
-                    saving: row.saving, patients: patients?[r], prescribers: prescribers?[r],
-                    flags: row.flags.sorted())
+                    saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[r],
+                    prescribers: prescribers?[r], flags: flags.sorted(), safety: safety)
             }
         }
 

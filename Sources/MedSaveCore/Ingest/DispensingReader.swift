@@ -319,7 +319,8 @@ public struct DispensingReader {
             switch kind {
             case 0: aggregate.organisations.append(text ?? "")
             case 1: aggregate.products.append(text ?? "")
-            default: break  // patient and prescriber codes are only counted
+            case 3: aggregate.prescribers.append(text ?? "")
+            default: break  // patient codes are only counted
             }
         }
         return invalidText[kind].contains(id) ? .invalidText : .ok(id)
@@ -364,6 +365,10 @@ public struct DispensingReader {
             aggregate.cells[index].blockedRows += 1
             aggregate.cells[index].blockedQuantity += row.quantity
             aggregate.cells[index].blockedCost += row.cost
+            let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
+            let key = UInt64(index) << 32 | UInt64(UInt32(bitPattern: prescriber))
+            let old = aggregate.blockedByPrescriber[key] ?? (.zero, .zero)
+            aggregate.blockedByPrescriber[key] = (old.quantity + row.quantity, old.cost + row.cost)
         }
         if row.patient >= 0 { aggregate.patientsByCell.insert(UInt64(index) << 32 | UInt64(row.patient)) }
         if row.prescriber >= 0 { aggregate.prescribersByCell.insert(UInt64(index) << 32 | UInt64(row.prescriber)) }

@@ -48,11 +48,16 @@ public struct DispensingAggregate: Sendable {
     public internal(set) var organisations: [String] = []
     public internal(set) var products: [String] = []
     public internal(set) var periods: [Period] = []
+    /// Prescriber codes by id, when the file has a prescriber column.
+    public internal(set) var prescribers: [String] = []
     public internal(set) var cells: [DispensingCell] = []
     /// (cell index << 32 | patient id) for every distinct patient seen in a cell.
     public internal(set) var patientsByCell: Set<UInt64> = []
     /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.
     public internal(set) var prescribersByCell: Set<UInt64> = []
+    /// Rows marked "do not substitute", summed per (cell index << 32 | prescriber id; prescriber −1 as
+    /// 0xFFFFFFFF when unknown), so that blocked savings can be reported per prescriber.
+    public internal(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
     public internal(set) var hasPatients = false
     public internal(set) var hasPrescribers = false
 

@@ -48,13 +48,45 @@ public struct Opportunity: Sendable, Equatable {
     public var ppu: Double?
     /// Σ Q·T / Σ Q over the periods summed (T itself for one period); the latest T when Σ Q = 0.
     public var targetPPU: Double?
-    /// Σ over periods (and, at level `all`, over units) of max(0, C − Q·T).
+    /// Σ over periods (and, at level `all`, over units) of max(0, C − Q·T), over the rows that may be
+    /// substituted (`substitution_allowed` not false).
     public var saving: Double
+    /// The saving in rows the prescriber marked "do not substitute", against the same target, summed per
+    /// (unit, prescriber, month): what those flags block. Not part of `saving`.
+    public var blockedSaving: Double
     /// Distinct patients and prescribers; nil when the input has no such column.
     public var patients: Int?
     public var prescribers: Int?
     /// Sorted markers such as `zero-quantity`, `do-not-substitute`, `reserve-target` (README lists them all).
     public var flags: [String]
+    /// Safety rules that touched this opportunity (none when no rules apply).
+    public var safety: [SafetyFinding]
+
+    /// The most severe safety action, if any rule applied.
+    public var safetyAction: SafetyAction? { safety.map(\.action).max() }
+}
+
+/// Saving blocked by prescribers' "do not substitute" flags, per care unit, prescriber and class.
+public struct BlockedSaving: Sendable, Equatable {
+    public var unit: String
+    /// Nil when the rows had no prescriber.
+    public var prescriber: String?
+    public var equivalenceClass: EquivalenceClass
+    public var quantity: FixedDecimal
+    public var cost: FixedDecimal
+    public var saving: Double
+
+    public init(
+        unit: String, prescriber: String?, equivalenceClass: EquivalenceClass, quantity: FixedDecimal, cost: FixedDecimal,
+        saving: Double
+    ) {
+        self.unit = unit
+        self.prescriber = prescriber
+        self.equivalenceClass = equivalenceClass
+        self.quantity = quantity
+        self.cost = cost
+        self.saving = saving
+    }
 }
 
 extension Opportunity {

@@ -3,8 +3,16 @@ import Foundation
 /// Renders a `RankResult` as table, CSV or JSON. The JSON schema (version 1) is documented in README.md.
 public struct RankRenderer {
     public let result: RankResult
+    /// List the opportunities safety rules excluded (after the ranked ones; JSON always has them).
+    public var showExcluded = false
+    /// CSV and table: the saving blocked by "do not substitute" flags, per unit and prescriber (JSON always has it).
+    public var showBlocked = false
 
-    public init(_ result: RankResult) { self.result = result }
+    public init(_ result: RankResult, showExcluded: Bool = false, showBlocked: Bool = false) {
+        self.result = result
+        self.showExcluded = showExcluded
+        self.showBlocked = showBlocked
+    }
 
     public static let schemaVersion = 1
 
@@ -25,27 +33,47 @@ public struct RankRenderer {
     // MARK: CSV
 
     public var csvHeader: [String] {
-        ["rank", "id", "key", "class"] + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
+        ["rank", "id", "status", "key", "class"] + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
             "products", "product_names", "suggested_code", "suggested_name", "suggested_unit_price", "quantity", "cost",
-            "ppu", "target_ppu", "saving", "patients", "prescribers", "flags",
+            "ppu", "target_ppu", "saving", "blocked_saving", "patients", "prescribers", "flags", "safety",
         ]
     }
 
+    public static let blockedHeader = ["unit", "prescriber", "class", "quantity", "cost", "blocked_saving"]
+
     public func csv() -> String {
-        var out = CSVField.line(csvHeader)
-        for o in result.opportunities {
-            let periods = byPeriod ? [o.periodFrom.description] : [o.periodFrom.description, o.periodTo.description]
-            out += CSVField.line(
-                [String(o.rank), o.id, o.key, o.equivalenceClass.description] + periods + [
-                    o.products.map(\.code).joined(separator: "|"), o.products.map(\.name).joined(separator: "|"),
-                    o.suggested?.code ?? "", o.suggested?.name ?? "",
-                    o.suggested.map { Self.ppu($0.unitPrice) } ?? "",
-                    NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
-                    Self.money(o.saving), o.patients.map(String.init) ?? "", o.prescribers.map(String.init) ?? "",
-                    o.flags.joined(separator: "|"),
+        if showBlocked {
+            return CSVField.line(Self.blockedHeader) + result.blocked.map { b in
+                CSVField.line([
+                    b.unit, b.prescriber ?? "", b.equivalenceClass.description, NumberFormat.exact(b.quantity),
+                    Self.money(b.cost), Self.money(b.saving),
                 ])
+            }.joined()
         }
-        return out
+        return csvLines(csvHeader, decimalMark: ".")
+    }
+
+    /// The opportunity lines (and, with `showExcluded`, the excluded ones) with the given decimal mark.
+    func csvRows(decimalMark: Character) -> [[String]] {
+        func money(_ x: Double) -> String { NumberFormat.fixed(x, decimals: Precision.money, decimalMark: decimalMark) }
+        func moneyFixed(_ x: FixedDecimal) -> String { NumberFormat.fixed(x, decimals: Precision.money, decimalMark: decimalMark) }
+        func ppu(_ x: Double?) -> String { x.map { NumberFormat.fixed($0, decimals: Precision.pricePerUnit, decimalMark: decimalMark) } ?? "" }
+        let listed = result.opportunities.map { ($0, "ranked") } + (showExcluded ? result.excluded.map { ($0, "excluded") } : [])
+        return listed.map { o, status in
+            let periods = byPeriod ? [o.periodFrom.description] : [o.periodFrom.description, o.periodTo.description]
+            return [status == "ranked" ? String(o.rank) : "", o.id, status, o.key, o.equivalenceClass.description] + periods + [
+                o.products.map(\.code).joined(separator: "|"), o.products.map(\.name).joined(separator: "|"),
+                o.suggested?.code ?? "", o.suggested?.name ?? "", o.suggested.map { ppu($0.unitPrice) } ?? "",
+                NumberFormat.exact(o.quantity, decimalMark: decimalMark), moneyFixed(o.cost), ppu(o.ppu), ppu(o.targetPPU),
+                money(o.saving), money(o.blockedSaving), o.patients.map(String.init) ?? "",
+                o.prescribers.map(String.init) ?? "", o.flags.joined(separator: "|"),
+                o.safety.map { "\($0.action.rawValue): \($0.reason)" }.joined(separator: "|"),
+            ]
+        }
+    }
+
+    private func csvLines(_ header: [String], decimalMark: Character) -> String {
+        CSVField.line(header) + csvRows(decimalMark: decimalMark).map { CSVField.line($0) }.joined()
     }
 
     // MARK: JSON
@@ -64,51 +92,78 @@ public struct RankRenderer {
         w.field("top", c.top.map { .int($0) } ?? .null)
         writeSummary(&w)
         w.beginArray("opportunities")
-        for o in result.opportunities {
+        for o in result.opportunities { writeOpportunity(o, ranked: true, &w) }
+        w.endArray()
+        w.beginArray("excluded")
+        for o in result.excluded { writeOpportunity(o, ranked: false, &w) }
+        w.endArray()
+        w.beginArray("blocked")
+        for b in result.blocked {
             w.beginObject()
-            w.field("rank", .int(o.rank))
-            w.field("id", .string(o.id))
-            w.field("key", .string(o.key))
-            w.field("class", .string(o.equivalenceClass.description))
-            if byPeriod {
-                w.field("period", .string(o.periodFrom.description))
-            } else {
-                w.field("period_from", .string(o.periodFrom.description))
-                w.field("period_to", .string(o.periodTo.description))
-            }
-            w.beginArray("products")
-            for p in o.products {
-                w.beginObject()
-                w.field("code", .string(p.code))
-                w.field("name", .string(p.name))
-                w.endObject()
-            }
-            w.endArray()
-            if let s = o.suggested {
-                w.beginObject("suggested")
-                w.field("code", .string(s.code))
-                w.field("name", .string(s.name))
-                w.field("unit_price", .number(Self.ppu(s.unitPrice)))
-                w.field("price_period", .string(s.period.description))
-                w.endObject()
-            } else {
-                w.field("suggested", .null)
-            }
-            w.field("quantity", .number(NumberFormat.exact(o.quantity)))
-            w.field("cost", .number(Self.money(o.cost)))
-            w.field("ppu", .number(Self.ppu(o.ppu)))
-            w.field("target_ppu", .number(Self.ppu(o.targetPPU)))
-            w.field("saving", .number(Self.money(o.saving)))
-            w.field("patients", o.patients.map { .int($0) } ?? .null)
-            w.field("prescribers", o.prescribers.map { .int($0) } ?? .null)
-            w.beginArray("flags")
-            for f in o.flags { w.element(.string(f)) }
-            w.endArray()
+            w.field("unit", .string(b.unit))
+            w.field("prescriber", b.prescriber.map { .string($0) } ?? .null)
+            w.field("class", .string(b.equivalenceClass.description))
+            w.field("quantity", .number(NumberFormat.exact(b.quantity)))
+            w.field("cost", .number(Self.money(b.cost)))
+            w.field("blocked_saving", .number(Self.money(b.saving)))
             w.endObject()
         }
         w.endArray()
         w.endObject()
         return w.text
+    }
+
+    private func writeOpportunity(_ o: Opportunity, ranked: Bool, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("rank", ranked ? .int(o.rank) : .null)
+        w.field("id", .string(o.id))
+        w.field("key", .string(o.key))
+        w.field("class", .string(o.equivalenceClass.description))
+        if byPeriod {
+            w.field("period", .string(o.periodFrom.description))
+        } else {
+            w.field("period_from", .string(o.periodFrom.description))
+            w.field("period_to", .string(o.periodTo.description))
+        }
+        w.beginArray("products")
+        for p in o.products {
+            w.beginObject()
+            w.field("code", .string(p.code))
+            w.field("name", .string(p.name))
+            w.endObject()
+        }
+        w.endArray()
+        if let s = o.suggested {
+            w.beginObject("suggested")
+            w.field("code", .string(s.code))
+            w.field("name", .string(s.name))
+            w.field("unit_price", .number(Self.ppu(s.unitPrice)))
+            w.field("price_period", .string(s.period.description))
+            w.endObject()
+        } else {
+            w.field("suggested", .null)
+        }
+        w.field("quantity", .number(NumberFormat.exact(o.quantity)))
+        w.field("cost", .number(Self.money(o.cost)))
+        w.field("ppu", .number(Self.ppu(o.ppu)))
+        w.field("target_ppu", .number(Self.ppu(o.targetPPU)))
+        w.field("saving", .number(Self.money(o.saving)))
+        w.field("blocked_saving", .number(Self.money(o.blockedSaving)))
+        w.field("patients", o.patients.map { .int($0) } ?? .null)
+        w.field("prescribers", o.prescribers.map { .int($0) } ?? .null)
+        w.beginArray("flags")
+        for f in o.flags { w.element(.string(f)) }
+        w.endArray()
+        w.beginArray("safety")
+        for f in o.safety {
+            w.beginObject()
+            w.field("action", .string(f.action.rawValue))
+            w.field("reason", .string(f.reason))
+            w.field("source", .string(f.source))
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 
     private func writeSummary(_ w: inout JSONWriter) {
@@ -132,6 +187,9 @@ public struct RankRenderer {
         w.field("opportunities_listed", .int(result.opportunities.count))
         w.field("total_saving", .number(Self.money(result.totalSaving)))
         w.field("listed_saving", .number(Self.money(result.listedSaving)))
+        w.field("excluded", .int(result.excluded.count))
+        w.field("excluded_saving", .number(Self.money(result.excludedSaving)))
+        w.field("blocked_saving", .number(Self.money(result.blockedSaving)))
         w.endObject()
     }
 
@@ -167,6 +225,19 @@ public struct RankRenderer {
         })
         for row in rows { out += line(row) }
         if rows.isEmpty { out += "(no opportunities" + (result.opportunityCount > 0 ? " above the threshold)\n" : ")\n") }
+        if showExcluded && !result.excluded.isEmpty {
+            out += "\nExcluded by safety rules (not ranked):\n"
+            for o in result.excluded {
+                let reasons = o.safety.filter { $0.action == .exclude }.map(\.reason).joined(separator: "; ")
+                out += "\(o.id)  \(o.key)  \(o.equivalenceClass)  saving \(Self.money(o.saving))  \(reasons)\n"
+            }
+        }
+        if showBlocked && !result.blocked.isEmpty {
+            out += "\nSaving blocked by prescribers' do-not-substitute flags:\n"
+            for b in result.blocked {
+                out += "\(b.unit)  prescriber \(b.prescriber ?? "–")  \(b.equivalenceClass)  cost \(Self.money(b.cost))  blocked saving \(Self.money(b.saving))\n"
+            }
+        }
         return out
     }
 
@@ -197,6 +268,18 @@ public struct RankRenderer {
             "saving: \(Self.money(result.totalSaving)) in \(result.opportunityCount) opportunities"
                 + " (target \(c.target), level \(c.level.rawValue), \(window)); listed \(result.opportunities.count)"
                 + " with \(Self.money(result.listedSaving))")
+        if !result.excluded.isEmpty {
+            lines.append(
+                "safety: \(result.excluded.count) opportunities excluded by rules, saving \(Self.money(result.excludedSaving))"
+                    + " not counted (--show-excluded lists them)")
+        } else if !c.rules.rules.isEmpty {
+            lines.append("safety: \(c.rules.rules.count) rules applied, no opportunity excluded")
+        }
+        if result.blockedSaving > 0 {
+            lines.append(
+                "blocked: \(Self.money(result.blockedSaving)) of saving in rows marked do-not-substitute, not counted"
+                    + " (--show-blocked lists them by unit and prescriber)")
+        }
         return lines
     }
 }

@@ -36,7 +36,27 @@ struct Rank: ParsableCommand {
         "Only these organisations (one code a line) set a percentile target; all are still ranked.", valueName: "path"))
     var peers: String?
 
+    @Option(help: ArgumentHelp(
+        "Safety rules file (CSV; see 'medsave rules export'), or 'none'. Default: the rules shipped with medsave.",
+        valueName: "path"))
+    var rules: String?
+
+    @Flag(help: "Also list opportunities that safety rules exclude, with the reasons.")
+    var showExcluded = false
+
+    @Flag(help: "CSV and table: list the saving blocked by do-not-substitute flags, per unit and prescriber.")
+    var showBlocked = false
+
     @OptionGroup var output: OutputOptions
+
+    /// The safety rules to apply.
+    func safetyRules() throws -> SafetyRules {
+        switch rules {
+        case nil: return .shipped
+        case "none": return .none
+        case let path?: return try SafetyRules.read(path: path)
+        }
+    }
 
     func validate() throws {
         let configuration = try rankConfiguration()
@@ -82,8 +102,9 @@ struct Rank: ParsableCommand {
         var configuration = try rankConfiguration()
         try Runner.run(input: input, organisation: configuration.level.organisationColumn, output: output) { inputs in
             configuration.peers = try peerCodes()
+            configuration.rules = try safetyRules()
             let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
-            let renderer = RankRenderer(result)
+            let renderer = RankRenderer(result, showExcluded: showExcluded, showBlocked: showBlocked)
             return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
         }
     }
