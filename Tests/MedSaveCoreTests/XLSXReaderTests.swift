@@ -50,3 +50,18 @@ struct XLSXReaderTests {
         }
     }
 }
+
+@Suite("HTML output is well-formed")
+struct HTMLWellFormedTests {
+    @Test func tagsBalanceInTheRankPage() throws {
+        let inputs = try LoadedInputs.load(
+            InputConfiguration(
+                dispensingPaths: [Fixtures.path("dispensing.csv")], cataloguePaths: [Fixtures.path("catalogue.csv")],
+                read: DispensingReadOptions()))
+        var configuration = RankConfiguration(target: .pv)
+        configuration.rules = .shipped
+        let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
+        let html = RankRenderer(result, showExcluded: true, showBlocked: true).html()
+        #expect(try WellFormed.check(html) == nil)
+    }
+}

@@ -28,3 +28,26 @@ public enum Golden {
         return "\(name) differs"
     }
 }
+
+/// A small well-formedness check for generated HTML/XML: every element opened is closed, in order.
+public enum WellFormed {
+    /// Nil when tags balance; otherwise what is wrong.
+    public static func check(_ text: String) throws -> String? {
+        var stack: [String] = []
+        var i = text.startIndex
+        while let open = text[i...].firstIndex(of: "<") {
+            guard let close = text[open...].firstIndex(of: ">") else { return "unterminated tag" }
+            let tag = String(text[text.index(after: open)..<close])
+            i = text.index(after: close)
+            if tag.hasPrefix("!") || tag.hasPrefix("?") || tag.hasSuffix("/") { continue }
+            if tag.hasPrefix("/") {
+                let name = String(tag.dropFirst())
+                guard stack.last == name else { return "</\(name)> closes <\(stack.last ?? "nothing")>" }
+                stack.removeLast()
+            } else {
+                stack.append(String(tag.split(separator: " ").first ?? ""))
+            }
+        }
+        return stack.isEmpty ? nil : "unclosed: \(stack)"
+    }
+}

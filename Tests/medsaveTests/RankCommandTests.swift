@@ -171,3 +171,44 @@ struct EPDCommandTests {
         #expect(run.stderr.contains("--target pv needs catalogue prices; with --groups bnf use pNN or median"))
     }
 }
+
+@Suite("Formats for reviewers: excel-csv and html")
+struct ReviewerFormatTests {
+    @Test(arguments: [("excel-csv", "rank-pv.excel.csv"), ("html", "rank-pv.html")])
+    func matchesGoldenFile(format: String, golden: String) throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", format, "--show-excluded", "--show-blocked",
+        ])
+        #expect(run.exitCode == 0)
+        #expect(Golden.check(run.stdout, against: golden) == nil)
+    }
+
+    @Test func excelCSVHasBOMSemicolonsDecimalCommasCRLFAndTextCodes() throws {
+        let run = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "excel-csv"])
+        #expect(run.stdout.hasPrefix("\u{FEFF}rank;id;status;key;"))
+        #expect(run.stdout.contains("\r\n") && !run.stdout.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(run.stdout.contains(";\"=\"\"100001\"\"\";Simvastatin Teva;0,4000;"))
+    }
+
+    @Test func htmlEscapesEverythingAndIsSelfContained() throws {
+        let catalogue = """
+            period,product,name,unit_price,group,size_group,status
+            2025-01,A,<script>alert(1)</script>,1,G&H,T1,PV
+            2025-01,B,"Brand ""B"" & Co",3,G&H,T1,
+
+            """
+        let dispensing = "period,unit,product,quantity,cost\n2025-01,<b>U1</b>,B,10,30\n"
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", Fixtures.write(dispensing, named: "d.csv"), "--catalog", Fixtures.write(catalogue, named: "c.csv"),
+            "--format", "html",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let html = run.stdout
+        #expect(!html.contains("<script") && !html.contains("<b>"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("Care unit &lt;b&gt;U1&lt;/b&gt;"))
+        #expect(html.contains("Brand &quot;B&quot; &amp; Co"))
+        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("http"), "no external resources")
+        #expect(html.contains("page-break-before:always"))
+    }
+}

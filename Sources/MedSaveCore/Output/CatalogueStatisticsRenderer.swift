@@ -16,6 +16,12 @@ public enum CatalogueStatisticsRenderer {
         switch format {
         case .csv:
             return CSVField.line(columns) + months.map { CSVField.line(values($0)) }.joined()
+        case .excelCSV:
+            return ExcelCSV.render(header: columns, rows: months.map(values), textColumns: [])
+        case .html:
+            var page = HTMLPage(title: "Catalogue by month")
+            page.table(header: columns, rows: months.map(values), numeric: Set(1..<columns.count))
+            return page.document
         case .json:
             var w = JSONWriter()
             w.beginObject()

@@ -21,7 +21,77 @@ public struct RankRenderer {
         case .table: table()
         case .csv: csv()
         case .json: json()
+        case .excelCSV: excelCSV()
+        case .html: html()
         }
+    }
+
+    /// CSV for Excel with Swedish settings; codes (ids, units, products) stay text.
+    public func excelCSV() -> String {
+        if showBlocked {
+            return ExcelCSV.render(
+                header: Self.blockedHeader,
+                rows: result.blocked.map { b in
+                    [b.unit, b.prescriber ?? "", b.equivalenceClass.description,
+                     NumberFormat.exact(b.quantity, decimalMark: ","),
+                     NumberFormat.fixed(b.cost, decimals: Precision.money, decimalMark: ","),
+                     NumberFormat.fixed(b.saving, decimals: Precision.money, decimalMark: ",")]
+                },
+                textColumns: ["unit", "prescriber", "class"])
+        }
+        return ExcelCSV.render(
+            header: csvHeader, rows: csvRows(decimalMark: ","),
+            textColumns: ["id", "key", "class", "products", "suggested_code"])
+    }
+
+    /// One page: the summary, then one section per key (care unit or prescriber) with a page break before
+    /// each, then the excluded opportunities and the blocked savings.
+    public func html() -> String {
+        let c = result.configuration
+        var page = HTMLPage(title: "Savings opportunities: target \(c.target), level \(c.level.rawValue)")
+        for line in summaryLines() { page.paragraph(line, cssClass: "note") }
+        let header = ["#", "id", "class", "products", "suggested", "quantity", "cost", "ppu", "target", "saving", "blocked", "flags", "safety"]
+        func cells(_ o: Opportunity, rank: String) -> [String] {
+            [rank, o.id, o.equivalenceClass.description + (byPeriod ? " (\(o.periodFrom))" : ""),
+             o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; "),
+             o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? "",
+             NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
+             Self.money(o.saving), Self.money(o.blockedSaving), o.flags.joined(separator: ", "),
+             o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(separator: "; ")]
+        }
+        let numeric: Set<Int> = [0, 5, 6, 7, 8, 9, 10]
+        var keys: [String] = []
+        var byKey: [String: [Opportunity]] = [:]
+        for o in result.opportunities {
+            if byKey[o.key] == nil { keys.append(o.key) }
+            byKey[o.key, default: []].append(o)
+        }
+        let noun = c.level == .prescriber ? "Prescriber" : c.level == .all ? "All units" : "Care unit"
+        for (i, key) in keys.enumerated() {
+            page.beginSection(pageBreak: i > 0)
+            page.heading(c.level == .all ? noun : "\(noun) \(key)")
+            page.table(header: header, rows: byKey[key]!.map { cells($0, rank: String($0.rank)) }, numeric: numeric)
+            page.endSection()
+        }
+        if keys.isEmpty { page.paragraph("No opportunities.") }
+        if !result.excluded.isEmpty {
+            page.beginSection(pageBreak: true)
+            page.heading("Excluded by safety rules (not ranked)")
+            page.table(header: ["key"] + header, rows: result.excluded.map { [$0.key] + cells($0, rank: "") }, numeric: Set(numeric.map { $0 + 1 }))
+            page.endSection()
+        }
+        if !result.blocked.isEmpty {
+            page.beginSection(pageBreak: true)
+            page.heading("Saving blocked by prescribers' do-not-substitute flags")
+            page.table(
+                header: ["unit", "prescriber", "class", "quantity", "cost", "blocked saving"],
+                rows: result.blocked.map {
+                    [$0.unit, $0.prescriber ?? "", $0.equivalenceClass.description, NumberFormat.exact($0.quantity),
+                     Self.money($0.cost), Self.money($0.saving)]
+                }, numeric: [3, 4, 5])
+            page.endSection()
+        }
+        return page.document
     }
 
     private var byPeriod: Bool { result.configuration.byPeriod }

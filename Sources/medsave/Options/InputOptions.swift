@@ -110,7 +110,7 @@ struct LocaleOptions: ParsableArguments {
 /// Where and how results are written.
 struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Output format: table, csv or json (default: table on a terminal, otherwise csv, or as --output's extension).",
+        "Output format: table, csv, excel-csv, json or html (default: table on a terminal, otherwise csv, or as --output's extension).",
         valueName: "format"))
     var format: OutputFormat?
 
@@ -122,6 +122,7 @@ struct OutputOptions: ParsableArguments {
         if let format { return format }
         if let output {
             if output.hasSuffix(".json") { return .json }
+            if output.hasSuffix(".html") || output.hasSuffix(".htm") { return .html }
             return .csv
         }
         return Terminal.isTerminal(.standardOutput) ? .table : .csv
