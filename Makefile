@@ -4,7 +4,6 @@
 # Other targets: deps (system packages only), build, datasets (regenerate datasets/ with its seed).
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config python3 gzip
 RANK_ARGS ?= --top 20
 
 .PHONY: deps build rank test datasets

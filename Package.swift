@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SQLite for the review store: transactions, WAL, migrations (needs libsqlite3-dev on Linux).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -29,6 +31,7 @@ let package = Package(
             dependencies: [
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

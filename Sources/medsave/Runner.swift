@@ -9,6 +9,16 @@ import MedSaveCore
 /// What every analysing subcommand does around its own computation: load inputs with progress, report
 /// problems, write the result, print the reconciling summary, map errors to exit codes.
 enum Runner {
+    /// Runs `body`, turning an `InputError` into a diagnostic and exit code 1.
+    static func reportingInputErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as InputError {
+            Diagnostics.emit(error)
+            throw ExitCode(1)
+        }
+    }
+
     static func run(
         input: InputOptions, organisation: OrganisationColumn, output out: OutputOptions,
         _ compute: (LoadedInputs) throws -> (text: String, summary: [String], balanced: Bool)

@@ -14,6 +14,10 @@ public struct RankConfiguration: Sendable, Equatable {
     public var peers: Set<String>?
     /// Safety rules applied to every opportunity (none by default here; the command line ships a set).
     public var rules: SafetyRules = .none
+    /// Current review decisions by opportunity id (from a `ReviewStore`).
+    public var decisions: [String: ReviewRecord] = [:]
+    /// Leave out opportunities accepted or rejected (deferred ones stay).
+    public var hideDecided = false
 
     public init(
         target: TargetRule = .pv, level: RankLevel = .unit, periods: PeriodRange = PeriodRange(),
@@ -39,6 +43,8 @@ public struct RankResult: Sendable {
     public var totalSaving: Double
     /// Rows with a positive saving, before `--min-saving` and `--top`.
     public var opportunityCount: Int
+    /// Opportunities left out because they were accepted or rejected (`hideDecided`).
+    public var hiddenDecided = 0
     /// The rows listed, ranked.
     public var opportunities: [Opportunity]
     /// Opportunities a safety rule excluded, by saving; not ranked, not in `totalSaving`.

@@ -86,10 +86,14 @@ public enum Ranking {
         }
         var opportunities = rows.opportunities(data: data, classifier: classifier, window: window, rules: configuration.rules)
         opportunities.sort(by: Self.rankOrder)
+        for i in opportunities.indices { opportunities[i].review = configuration.decisions[opportunities[i].id] }
         let excluded = opportunities.filter { $0.saving > 0 && $0.safetyAction == .exclude }
         let positive = opportunities.filter { $0.saving > 0 && $0.safetyAction != .exclude }
         let totalSaving = positive.reduce(0) { $0 + $1.saving }
         var listed = positive.filter { $0.saving >= configuration.minSaving }
+        let beforeHiding = listed.count
+        if configuration.hideDecided { listed.removeAll { $0.review?.decision.isFinal == true } }
+        let hidden = beforeHiding - listed.count
         if let top = configuration.top { listed = Array(listed.prefix(top)) }
         for i in listed.indices { listed[i].rank = i + 1 }
         let blocked = barriers.values.filter { $0.saving > 0 }.sorted { a, b in
@@ -98,7 +102,8 @@ public enum Ranking {
         }
         return RankResult(
             configuration: configuration, window: window, reconciliation: books, totalSaving: totalSaving,
-            opportunityCount: positive.count, opportunities: listed, excluded: excluded, blocked: blocked)
+            opportunityCount: positive.count, hiddenDecided: hidden, opportunities: listed, excluded: excluded,
+            blocked: blocked)
     }
 
     struct BarrierKey: Hashable {

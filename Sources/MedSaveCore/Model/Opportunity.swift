@@ -61,6 +61,8 @@ public struct Opportunity: Sendable, Equatable {
     public var flags: [String]
     /// Safety rules that touched this opportunity (none when no rules apply).
     public var safety: [SafetyFinding]
+    /// The current review decision, when a review store was given.
+    public var review: ReviewRecord? = nil
 
     /// The most severe safety action, if any rule applied.
     public var safetyAction: SafetyAction? { safety.map(\.action).max() }

@@ -50,14 +50,15 @@ public struct RankRenderer {
         let c = result.configuration
         var page = HTMLPage(title: "Savings opportunities: target \(c.target), level \(c.level.rawValue)")
         for line in summaryLines() { page.paragraph(line, cssClass: "note") }
-        let header = ["#", "id", "class", "products", "suggested", "quantity", "cost", "ppu", "target", "saving", "blocked", "flags", "safety"]
+        let header = ["#", "id", "class", "products", "suggested", "quantity", "cost", "ppu", "target", "saving", "blocked", "flags", "safety", "review"]
         func cells(_ o: Opportunity, rank: String) -> [String] {
             [rank, o.id, o.equivalenceClass.description + (byPeriod ? " (\(o.periodFrom))" : ""),
              o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; "),
              o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? "",
              NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
              Self.money(o.saving), Self.money(o.blockedSaving), o.flags.joined(separator: ", "),
-             o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(separator: "; ")]
+             o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(separator: "; "),
+             o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") } ?? ""]
         }
         let numeric: Set<Int> = [0, 5, 6, 7, 8, 9, 10]
         var keys: [String] = []
@@ -105,7 +106,7 @@ public struct RankRenderer {
     public var csvHeader: [String] {
         ["rank", "id", "status", "key", "class"] + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
             "products", "product_names", "suggested_code", "suggested_name", "suggested_unit_price", "quantity", "cost",
-            "ppu", "target_ppu", "saving", "blocked_saving", "patients", "prescribers", "flags", "safety",
+            "ppu", "target_ppu", "saving", "blocked_saving", "patients", "prescribers", "flags", "safety", "decision",
         ]
     }
 
@@ -138,6 +139,7 @@ public struct RankRenderer {
                 money(o.saving), money(o.blockedSaving), o.patients.map(String.init) ?? "",
                 o.prescribers.map(String.init) ?? "", o.flags.joined(separator: "|"),
                 o.safety.map { "\($0.action.rawValue): \($0.reason)" }.joined(separator: "|"),
+                o.review?.decision.rawValue ?? "",
             ]
         }
     }
@@ -224,6 +226,16 @@ public struct RankRenderer {
         w.beginArray("flags")
         for f in o.flags { w.element(.string(f)) }
         w.endArray()
+        if let r = o.review {
+            w.beginObject("review")
+            w.field("decision", .string(r.decision.rawValue))
+            w.field("reviewer", .string(r.reviewer))
+            w.field("note", .string(r.note))
+            w.field("decided_at", .string(r.decidedAt))
+            w.endObject()
+        } else {
+            w.field("review", .null)
+        }
         w.beginArray("safety")
         for f in o.safety {
             w.beginObject()
@@ -257,6 +269,7 @@ public struct RankRenderer {
         w.field("opportunities_listed", .int(result.opportunities.count))
         w.field("total_saving", .number(Self.money(result.totalSaving)))
         w.field("listed_saving", .number(Self.money(result.listedSaving)))
+        w.field("hidden_decided", .int(result.hiddenDecided))
         w.field("excluded", .int(result.excluded.count))
         w.field("excluded_saving", .number(Self.money(result.excludedSaving)))
         w.field("blocked_saving", .number(Self.money(result.blockedSaving)))
@@ -277,7 +290,8 @@ public struct RankRenderer {
                 [String(o.rank), o.id, o.key, o.equivalenceClass.description]
                     + (byPeriod ? [o.periodFrom.description, products, suggested] : [products, suggested, ""])
                     + [NumberFormat.fixed(o.quantity, decimals: 0), Self.money(o.cost), Self.ppu(o.ppu),
-                       Self.ppu(o.targetPPU), Self.money(o.saving), o.flags.joined(separator: ",")])
+                       Self.ppu(o.targetPPU), Self.money(o.saving),
+                       (o.flags + (o.review.map { ["decision:\($0.decision.rawValue)"] } ?? [])).joined(separator: ",")])
         }
         let keep = header.indices.filter { !header[$0].isEmpty }
         let numeric: Set<Int> = [0, 7, 8, 9, 10, 11]
@@ -338,6 +352,9 @@ public struct RankRenderer {
             "saving: \(Self.money(result.totalSaving)) in \(result.opportunityCount) opportunities"
                 + " (target \(c.target), level \(c.level.rawValue), \(window)); listed \(result.opportunities.count)"
                 + " with \(Self.money(result.listedSaving))")
+        if result.hiddenDecided > 0 {
+            lines.append("review: \(result.hiddenDecided) accepted or rejected opportunities hidden (--hide-decided)")
+        }
         if !result.excluded.isEmpty {
             lines.append(
                 "safety: \(result.excluded.count) opportunities excluded by rules, saving \(Self.money(result.excludedSaving))"

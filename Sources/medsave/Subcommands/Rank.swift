@@ -47,6 +47,11 @@ struct Rank: ParsableCommand {
     @Flag(help: "CSV and table: list the saving blocked by do-not-substitute flags, per unit and prescriber.")
     var showBlocked = false
 
+    @OptionGroup var review: ReviewOptions
+
+    @Flag(help: "Leave out opportunities already accepted or rejected in the review database (deferred ones stay).")
+    var hideDecided = false
+
     @OptionGroup var output: OutputOptions
 
     /// The safety rules to apply.
@@ -103,6 +108,8 @@ struct Rank: ParsableCommand {
         try Runner.run(input: input, organisation: configuration.level.organisationColumn, output: output) { inputs in
             configuration.peers = try peerCodes()
             configuration.rules = try safetyRules()
+            configuration.decisions = try review.decisions()
+            configuration.hideDecided = hideDecided
             let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
             let renderer = RankRenderer(result, showExcluded: showExcluded, showBlocked: showBlocked)
             return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)

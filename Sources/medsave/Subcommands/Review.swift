@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import MedSaveCore
+
+/// `medsave review`: record and look up pharmacists' decisions on opportunities (by the ids `rank` prints).
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record, list and export review decisions on opportunities.",
+        subcommands: [Accept.self, Reject.self, Defer.self, List.self, Export.self, Import.self])
+
+    struct DecisionArguments: ParsableArguments {
+        @Argument(help: "The opportunity id, as rank prints it.")
+        var id: String
+
+        @Option(help: "Why, in a few words.")
+        var note = ""
+
+        @Option(help: "Who decided.")
+        var reviewer: String
+
+        @OptionGroup var store: ReviewOptions
+
+        func validate() throws {
+            guard id.count == 12, id.allSatisfy(\.isHexDigit) else {
+                throw ValidationError("\(id): an opportunity id is 12 hex digits, as in rank's id column")
+            }
+            if reviewer.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reviewer must name someone") }
+        }
+
+        func record(_ decision: ReviewDecision) throws {
+            try Runner.reportingInputErrors {
+                let r = try store.open().record(opportunityID: id, decision: decision, note: note, reviewer: reviewer)
+                Terminal.write("\(r.opportunityID): \(r.decision.rawValue) by \(r.reviewer) at \(r.decidedAt)\n", to: .standardOutput)
+            }
+        }
+    }
+
+    struct Accept: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Accept the switch an opportunity suggests.")
+        @OptionGroup var arguments: DecisionArguments
+        func run() throws { try arguments.record(.accept) }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject it: the next runs can hide it.")
+        @OptionGroup var arguments: DecisionArguments
+        func run() throws { try arguments.record(.reject) }
+    }
+
+    struct Defer: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Look at it again later: it stays in the ranking.")
+        @OptionGroup var arguments: DecisionArguments
+        func run() throws { try arguments.record(.defer) }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The current decision for each opportunity.")
+        @OptionGroup var store: ReviewOptions
+
+        func run() throws {
+            try Runner.reportingInputErrors {
+                let latest = try store.open().latest().values.sorted { $0.opportunityID < $1.opportunityID }
+                var out = ""
+                for r in latest {
+                    out += "\(r.opportunityID)  \(r.decision.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(r.decidedAt)  \(r.reviewer)"
+                        + (r.note.isEmpty ? "" : "  \(r.note)") + "\n"
+                }
+                Terminal.write(latest.isEmpty ? "(no decisions)\n" : out, to: .standardOutput)
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every decision ever recorded, oldest first.")
+        @OptionGroup var store: ReviewOptions
+
+        @Option(help: "csv or json.")
+        var format: OutputFormat = .csv
+
+        @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
+        var output: String?
+
+        func validate() throws {
+            guard format == .csv || format == .json else { throw ValidationError("--format: csv or json") }
+        }
+
+        func run() throws {
+            try Runner.reportingInputErrors {
+                let text = ReviewRenderer.render(try store.open().history(), format: format)
+                if let output { try OutputFile.write(text, to: output) } else { Terminal.write(text, to: .standardOutput) }
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record many decisions from a CSV file (id, decision, note, reviewer), each in its own transaction.")
+        @OptionGroup var store: ReviewOptions
+
+        @Option(help: ArgumentHelp("The CSV file, with a header line id,decision,note,reviewer.", valueName: "path"))
+        var from: String
+
+        func run() throws {
+            try Runner.reportingInputErrors {
+                let items = try ReviewRenderer.parseImport(path: from)
+                let db = try store.open()
+                for item in items {
+                    try db.record(opportunityID: item.id, decision: item.decision, note: item.note, reviewer: item.reviewer)
+                }
+                Terminal.write("\(items.count) decisions recorded in \(db.path)\n", to: .standardOutput)
+            }
+        }
+    }
+}
