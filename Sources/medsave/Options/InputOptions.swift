@@ -8,12 +8,8 @@ struct InputOptions: ParsableArguments {
         help: ArgumentHelp("Dispensing files (.csv or .csv.gz), one or more.", valueName: "path"))
     var dispensing: [String] = []
 
-    @Option(
-        name: .customLong("catalog"), parsing: .upToNextOption,
-        help: ArgumentHelp(
-            "Catalogues: native CSV, TLV Periodens varor (xlsx or CSV), TLV price list; kind detected, or prefix tlv:, tlv-prices: or native:.",
-            valueName: "path"))
-    var catalog: [String] = []
+    @OptionGroup var catalogues: CatalogueOptions
+    var catalog: [String] { catalogues.catalog }
 
     @Option(help: ArgumentHelp("Read a known layout: epd (NHS English Prescribing Dataset).", valueName: "name"))
     var preset: ColumnMapping.Preset?
@@ -79,6 +75,16 @@ struct InputOptions: ParsableArguments {
                 dialect: try locale.dialect(), mapping: try mapping(), organisation: organisation, strict: strict),
             grouping: groups == .bnf ? .bnf(swaps: swaps, codes: bnfCodes) : .catalogue)
     }
+}
+
+/// Catalogue files of any kind; shared by `rank` and `catalog stats`.
+struct CatalogueOptions: ParsableArguments {
+    @Option(
+        name: .customLong("catalog"), parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Catalogues: native CSV, TLV Periodens varor (xlsx or CSV), TLV price list; kind detected, or prefix tlv:, tlv-prices: or native:.",
+            valueName: "path"))
+    var catalog: [String] = []
 }
 
 /// How numbers and text are written in the input files.

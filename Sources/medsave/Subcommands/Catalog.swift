@@ -11,12 +11,8 @@ struct Catalog: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per month: products, classes, and classes with one, several or no PV, or a PV that is not the cheapest.")
 
-        @Option(
-            name: .customLong("catalog"), parsing: .upToNextOption,
-            help: ArgumentHelp(
-                "Catalogues: native CSV, TLV Periodens varor (xlsx or CSV), TLV price list; prefix tlv:, tlv-prices: or native: to say which.",
-                valueName: "path"))
-        var catalog: [String] = []
+        @OptionGroup var catalogues: CatalogueOptions
+        var catalog: [String] { catalogues.catalog }
 
         @Flag(help: "Stop at the first input problem.")
         var strict = false
