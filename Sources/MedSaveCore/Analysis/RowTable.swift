@@ -89,6 +89,7 @@ extension Ranking {
         ) -> [Opportunity] {
             var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
             for (r, row) in rows.enumerated() { for c in row.cells { rowOfCell[c] = Int32(r) } }
+            let safety = SafetyEvaluator(rules)
             let patients = data.hasPatients ? Self.distinctCounts(data.patientsByCell, rowOfCell, rows.count) : nil
             let prescribers: [Int]?
             if data.organisationColumn == .prescriber {
@@ -104,7 +105,7 @@ extension Ranking {
                 let dispensedEntries = row.products.compactMap { product, period in
                     classifier.entry(product: data.products[Int(product)], period: period)
                 }.sorted { $0.product < $1.product }
-                let safety = rules.findings(dispensed: dispensedEntries, suggested: row.lastTarget?.product)
+                let safety = safety.findings(dispensed: dispensedEntries, suggested: row.lastTarget?.product)
                 var flags = row.flags
                 if safety.contains(where: { $0.action == .review }) { flags.insert("review") }
                 if safety.contains(where: { $0.action == .sameGroupOnly }) { flags.insert("same-group-only") }

@@ -156,19 +156,33 @@ public struct SafetyRules: Sendable, Equatable {
     /// Two checks are built in, whatever the file says: a switch never crosses modified-release ↔
     /// immediate-release, and a narcotic's pack size never changes.
     public func findings(dispensed: [CatalogueEntry], suggested: CatalogueEntry?) -> [SafetyFinding] {
+        findings(
+            dispensed: dispensed, suggested: suggested,
+            matching: { entry in rules.indices.filter { rules[$0].matches(entry) } },
+            attributes: { entry in (ProductAttribute.modifiedRelease.applies(to: entry), ProductAttribute.narcotic.applies(to: entry)) })
+    }
+
+    /// The same, with each entry's matching rules and (modified-release, narcotic) attributes looked up through
+    /// closures that may cache them.
+    func findings(
+        dispensed: [CatalogueEntry], suggested: CatalogueEntry?, matching: (CatalogueEntry) -> [Int],
+        attributes: (CatalogueEntry) -> (modifiedRelease: Bool, narcotic: Bool)
+    ) -> [SafetyFinding] {
+        var matched = Set<Int>()
+        for entry in dispensed + (suggested.map { [$0] } ?? []) { matched.formUnion(matching(entry)) }
         var found: [SafetyFinding] = []
-        for rule in rules where (dispensed + (suggested.map { [$0] } ?? [])).contains(where: rule.matches) {
-            let finding = SafetyFinding(action: rule.action, reason: rule.reason, source: rule.source)
+        for i in matched.sorted() {
+            let finding = SafetyFinding(action: rules[i].action, reason: rules[i].reason, source: rules[i].source)
             if !found.contains(finding) { found.append(finding) }
         }
         if let s = suggested {
-            let mr = ProductAttribute.modifiedRelease
-            if dispensed.contains(where: { mr.applies(to: $0) != mr.applies(to: s) }) {
+            let target = attributes(s)
+            if dispensed.contains(where: { attributes($0).modifiedRelease != target.modifiedRelease }) {
                 found.append(SafetyFinding(
                     action: .exclude, reason: "the switch would cross modified-release and immediate-release",
                     source: "medsave built-in rule; Läkemedelsverket: depot and immediate-release forms are not interchangeable"))
             }
-            if ProductAttribute.narcotic.applies(to: s), dispensed.contains(where: { $0.packSize != s.packSize }) {
+            if target.narcotic, dispensed.contains(where: { $0.packSize != s.packSize }) {
                 found.append(SafetyFinding(
                     action: .exclude, reason: "a narcotic's pack size would change",
                     source: "medsave built-in rule; TLV: narcotics pack-size groups allow identical sizes only"))
@@ -179,3 +193,29 @@ public struct SafetyRules: Sendable, Equatable {
 }
 
 extension SafetyFinding: Hashable {}
+
+/// Evaluates rules for many opportunities, matching each catalogue entry (product, period) only once.
+final class SafetyEvaluator {
+    let rules: SafetyRules
+    private var cache: [String: (rules: [Int], modifiedRelease: Bool, narcotic: Bool)] = [:]
+
+    init(_ rules: SafetyRules) { self.rules = rules }
+
+    private func lookup(_ entry: CatalogueEntry) -> (rules: [Int], modifiedRelease: Bool, narcotic: Bool) {
+        let key = entry.product + "|" + (entry.period?.description ?? "")
+        if let hit = cache[key] { return hit }
+        let found = (
+            rules.rules.indices.filter { rules.rules[$0].matches(entry) },
+            ProductAttribute.modifiedRelease.applies(to: entry), ProductAttribute.narcotic.applies(to: entry)
+        )
+        cache[key] = found
+        return found
+    }
+
+    func findings(dispensed: [CatalogueEntry], suggested: CatalogueEntry?) -> [SafetyFinding] {
+        if rules.rules.isEmpty && suggested == nil { return [] }
+        return rules.findings(
+            dispensed: dispensed, suggested: suggested, matching: { lookup($0).rules },
+            attributes: { let a = lookup($0); return (a.modifiedRelease, a.narcotic) })
+    }
+}
