@@ -66,12 +66,36 @@ struct CSVRecord {
     }
 }
 
+/// Sizes beyond which an input is refused rather than read: they protect memory from broken or hostile files.
+public struct CSVLimits: Sendable, Equatable {
+    /// Longest field, in bytes (a code, a number or a name is far shorter).
+    public var maxFieldBytes: Int
+    /// Longest record, in bytes.
+    public var maxRecordBytes: Int
+    /// Most fields in one record.
+    public var maxColumns: Int
+
+    public init(maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 4 << 20, maxColumns: Int = 1024) {
+        self.maxFieldBytes = maxFieldBytes
+        self.maxRecordBytes = maxRecordBytes
+        self.maxColumns = maxColumns
+    }
+}
+
 /// Splits a stream of bytes into CSV records (RFC 4180 with common leniencies), byte by byte, without
 /// building strings. Quoted fields may hold delimiters, `""` and line breaks; lines may end in LF, CRLF or CR.
-/// Memory: one chunk plus the longest record, capped by `maxRecordBytes`.
+/// Memory: one chunk plus the longest record, capped by `limits`; a field is refused as soon as it passes
+/// `maxFieldBytes`, before the rest of it is buffered.
 struct CSVScanner {
     var delimiter: UInt8
-    var maxRecordBytes: Int
+    var limits = CSVLimits()
+
+    init(delimiter: UInt8, limits: CSVLimits = CSVLimits()) {
+        self.delimiter = delimiter
+        self.limits = limits
+    }
+
+    var maxRecordBytes: Int { limits.maxRecordBytes }
 
     enum Outcome {
         /// A whole record; the next one starts at `next`; `lines` physical lines were consumed.
@@ -80,6 +104,10 @@ struct CSVScanner {
         case needMore
         /// End of input inside a quoted field that opened at `quoteAt`.
         case unterminatedQuote(quoteAt: Int)
+        /// The field starting at `fieldStart` is longer than `limits.maxFieldBytes`.
+        case fieldTooLong(fieldStart: Int)
+        /// The record has more than `limits.maxColumns` fields; the first one too many starts at `fieldStart`.
+        case tooManyColumns(fieldStart: Int)
     }
 
     private static let quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
@@ -99,6 +127,7 @@ struct CSVScanner {
                 var j = i + 1
                 var escaped = false
                 while true {
+                    if j - open > limits.maxFieldBytes { return .fieldTooLong(fieldStart: open) }
                     guard j < n else { return isFinal ? .unterminatedQuote(quoteAt: open) : .needMore }
                     let b = buf[j]
                     if b == Self.quote {
@@ -126,9 +155,11 @@ struct CSVScanner {
                     if b == delimiter || b == Self.lf || b == Self.cr { break }
                     j += 1
                 }
+                if j - i > limits.maxFieldBytes { return .fieldTooLong(fieldStart: i) }
                 fields.append(FieldSpan(start: i, end: j, quoted: false, escaped: false))
                 i = j
             }
+            if fields.count > limits.maxColumns { return .tooManyColumns(fieldStart: fields[fields.count - 1].start) }
             if i - start > maxRecordBytes { return .needMore }
             guard i < n else {
                 return isFinal ? .record(next: n, lines: lines - 1, strayAfterQuote: stray) : .needMore
@@ -198,6 +229,24 @@ struct CSVStreamReader {
                         throw InputError(
                             location: SourceLocation(file: path, line: pos.line, column: pos.column),
                             message: "a quoted field opens here and is never closed before the end of the file")
+                    case .fieldTooLong(let fieldStart):
+                        let record = CSVRecord(
+                            buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
+                            delimiter: scanner.delimiter)
+                        let pos = record.position(ofByte: fieldStart, singleByteEncoding: true)
+                        throw InputError(
+                            location: SourceLocation(file: path, line: pos.line, column: pos.column),
+                            message: "a field longer than \(scanner.limits.maxFieldBytes) bytes starts here; refusing to read it",
+                            hint: "an unclosed quote, or not a CSV file?")
+                    case .tooManyColumns(let fieldStart):
+                        let record = CSVRecord(
+                            buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
+                            delimiter: scanner.delimiter)
+                        let pos = record.position(ofByte: fieldStart, singleByteEncoding: true)
+                        throw InputError(
+                            location: SourceLocation(file: path, line: pos.line, column: pos.column),
+                            message: "more than \(scanner.limits.maxColumns) fields in one record",
+                            hint: "is the delimiter right?")
                     case .record(let next, let lines, let stray):
                         let record = CSVRecord(
                             buffer: buf, fields: fields, line: line, start: consumed, strayAfterQuote: stray,

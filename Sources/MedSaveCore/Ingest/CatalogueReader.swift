@@ -48,7 +48,7 @@ public enum CatalogueReader {
     ) throws {
         let source = try openByteSource(path: path)
         var stream = CSVStreamReader(
-            path: path, source: source, scanner: CSVScanner(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 20))
+            path: path, source: source, scanner: CSVScanner(delimiter: UInt8(ascii: ",")))
         var index: [String: Int]?
         var names: [String] = []
         let single = encoding == .windows1252

@@ -5,20 +5,20 @@ public struct DispensingReadOptions: Sendable {
     public var organisation: OrganisationColumn
     /// Stop at the first problem instead of setting the row aside.
     public var strict: Bool
-    /// Longest record accepted, in bytes; a longer one is refused rather than buffered.
-    public var maxRecordBytes: Int
+    /// Longest field and record, most columns: larger inputs are refused rather than buffered.
+    public var limits: CSVLimits
     /// Bytes read at a time. Only tests change it, to put record boundaries at every possible place.
     public var chunkSize = 1 << 20
 
     public init(
         dialect: CSVDialect = CSVDialect(), mapping: ColumnMapping = ColumnMapping(),
-        organisation: OrganisationColumn = .unit, strict: Bool = false, maxRecordBytes: Int = 16 << 20
+        organisation: OrganisationColumn = .unit, strict: Bool = false, limits: CSVLimits = CSVLimits()
     ) {
         self.dialect = dialect
         self.mapping = mapping
         self.organisation = organisation
         self.strict = strict
-        self.maxRecordBytes = maxRecordBytes
+        self.limits = limits
     }
 }
 
@@ -72,7 +72,7 @@ public struct DispensingReader {
         let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
         var stream = CSVStreamReader(
             path: path, source: source,
-            scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), maxRecordBytes: options.maxRecordBytes),
+            scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), limits: options.limits),
             chunkSize: options.chunkSize)
         var state = FileState(path: path)
         do {
@@ -233,6 +233,13 @@ public struct DispensingReader {
         case .success(let v): cost = v
         case .failure(.empty): return problem(state.cost, "missing value", expected: "an amount", found: false)
         case .failure(.invalid(let expected, let hint)): return problem(state.cost, "not a number", expected: expected, hint: hint)
+        }
+        if let nul = record.buffer[record.start..<span.upperBound].firstIndex(of: 0) {
+            let pos = record.position(ofByte: nul, singleByteEncoding: singleByte)
+            let p = InputProblem(
+                location: SourceLocation(file: state.path, line: pos.line, column: pos.column),
+                message: "a NUL byte in the data", hint: "is the file UTF-16, or not text?")
+            return .failure(RowFailure(problem: p, cost: cost))
         }
         let quantity: FixedDecimal
         switch NumberParsing.fixedDecimal(record.bytes(state.quantity), decimalComma: decimalComma) {

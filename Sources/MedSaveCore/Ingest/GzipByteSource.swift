@@ -3,6 +3,11 @@ import CZlib
 /// A gzip file inflated as a stream with zlib (concatenated members are read one after another).
 /// A file cut off before the end of its last member is an error, not a silent short read.
 final class GzipByteSource: ByteSource {
+    /// Output past `bombFloor` bytes that is more than `maxExpansion` times the compressed input read so far is
+    /// refused: real extracts compress 4–20 fold (the bundled sample: 4), a bomb hundreds of times more.
+    static let maxExpansion: UInt = 100
+    static let bombFloor: UInt = 32 << 20
+
     private let file: FileByteSource
     private let path: String
     private let stream: UnsafeMutablePointer<z_stream>
@@ -71,6 +76,12 @@ final class GzipByteSource: ByteSource {
             }
             produced = maxCount - Int(stream.pointee.avail_out)
             inputOffset = input.count - Int(stream.pointee.avail_in)
+            let totalOut = stream.pointee.total_out, totalIn = max(stream.pointee.total_in, 1)
+            if totalOut > Self.bombFloor && totalOut > Self.maxExpansion * totalIn {
+                throw InputError(
+                    location: nil,
+                    message: "\(path): the gzip data expands more than \(Self.maxExpansion)-fold (\(totalIn) bytes to over \(totalOut >> 20) MiB); refusing what looks like a gzip bomb")
+            }
             switch status {
             case Z_OK, Z_BUF_ERROR:
                 continue

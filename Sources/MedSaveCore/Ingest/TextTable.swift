@@ -25,7 +25,7 @@ struct TextTable {
         func attempt(_ encoding: TextEncoding) throws -> TextTable? {
             var stream = CSVStreamReader(
                 path: path, source: try open(),
-                scanner: CSVScanner(delimiter: UInt8(ascii: ","), maxRecordBytes: 1 << 20))
+                scanner: CSVScanner(delimiter: UInt8(ascii: ",")))
             var rows: [(Int, [String])] = []
             var valid = true
             try stream.forEachRecord(detectDelimiter: true) { record in
