@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 // medsave: a library (MedSaveCore) with a BLAS-backed numeric core, and a thin command-line tool on top.
@@ -57,3 +58,11 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, built only on request (they have no `main`; libFuzzer supplies it): see Fuzz/README.md.
+if ProcessInfo.processInfo.environment["MEDSAVE_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "FuzzCSV", dependencies: ["MedSaveCore"], path: "Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzXLSX", dependencies: ["MedSaveCore"], path: "Fuzz/FuzzXLSX"),
+    ]
+}

@@ -65,3 +65,30 @@ struct HTMLWellFormedTests {
         #expect(try WellFormed.check(html) == nil)
     }
 }
+
+extension XLSXReaderTests {
+    /// Watching the xlsx fuzzer showed memory climbing to 1 GB: an entry's claimed size was allocated before
+    /// inflating. A claim beyond what DEFLATE can expand is now refused up front.
+    @Test func anEntryClaimingAnImpossibleSizeIsRefusedBeforeAllocating() throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tlv-small.xlsx"))))
+        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        var patched = false
+        for i in 0..<(bytes.count - 46) where bytes[i..<(i + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02]) {
+            let nameLength = Int(bytes[i + 28]) | Int(bytes[i + 29]) << 8
+            guard bytes[(i + 46)..<(i + 46 + nameLength)].elementsEqual(name) else { continue }
+            let huge: UInt32 = 500_000_000
+            for k in 0..<4 { bytes[i + 24 + k] = UInt8(truncatingIfNeeded: huge >> (8 * UInt32(k))) }
+            patched = true
+        }
+        try #require(patched)
+        do {
+            _ = try XLSXReader.readFirstSheet(bytes: bytes, path: "bomb.xlsx")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("claims 500000000 bytes"))
+            #expect(error.description.contains("more than DEFLATE can expand"))
+        }
+    }
+}
+
+import Foundation

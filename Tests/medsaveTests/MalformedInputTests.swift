@@ -124,3 +124,33 @@ struct MalformedInputTests {
         #expect(Date().timeIntervalSince(started) < 60)
     }
 }
+
+@Suite("Output files are written whole or not at all")
+struct AtomicOutputTests {
+    @Test func aFailedWriteLeavesNoFileAndNoTemporary() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let target = dir.appendingPathComponent("missing-folder/rank.csv").path
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output", target,
+        ])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("rank.csv: cannot write"))
+        #expect(!FileManager.default.fileExists(atPath: target))
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test func anExistingReportIsReplacedOnlyWhenTheNewOneIsComplete() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let target = dir.appendingPathComponent("rank.csv").path
+        try Data("old report\n".utf8).write(to: URL(fileURLWithPath: target))
+        // A run that fails on its input must leave the old report as it was.
+        let failed = try BinaryRunner.run(["rank", "--dispensing", "Tests/Corpus/empty.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output", target])
+        #expect(failed.exitCode == 1)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "old report\n")
+        let ok = try BinaryRunner.run(["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output", target])
+        #expect(ok.exitCode == 0)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("rank,id,status,"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["rank.csv"])
+    }
+}

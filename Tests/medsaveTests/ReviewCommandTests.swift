@@ -63,3 +63,39 @@ struct ReviewCommandTests {
         #expect(try BinaryRunner.run(["review", "accept", "aaaaaaaaaaaa"]).exitCode == 64)
     }
 }
+
+@Suite("Review store survives a killed writer")
+struct ReviewKillTests {
+    /// A `review import` killed mid-way leaves a readable database holding whole decisions only, and the next
+    /// writer carries on.
+    @Test func killedDuringWritesLeavesAUsableDatabase() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let csv = "id,decision,note,reviewer\n" + (0..<20000).map { String(format: "%012x,accept,n,K\n", $0) }.joined()
+        let path = dir.appendingPathComponent("many.csv").path
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try BinaryRunner.run(["review", "list", "--review-db", db]).exitCode == 0)
+        let writer = Process()
+        writer.executableURL = BinaryRunner.binary
+        writer.arguments = ["review", "import", "--from", path, "--review-db", db]
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        // Kill it once some decisions are in, while it is still writing.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let count = try BinaryRunner.run(["review", "export", "--review-db", db]).stdout.split(separator: "\n").count - 1
+            if count >= 50 { break }
+            usleep(20_000)
+        }
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        #expect(writer.terminationReason == .uncaughtSignal, "the writer was still running when killed")
+        let after = try BinaryRunner.run(["review", "export", "--review-db", db])
+        #expect(after.exitCode == 0, "\(after.stderr)")
+        let lines = after.stdout.split(separator: "\n").dropFirst()
+        #expect(lines.count >= 50 && lines.count < 20000)
+        #expect(lines.allSatisfy { $0.split(separator: ",").count == 6 }, "only whole decisions")
+        let more = try BinaryRunner.run(["review", "accept", "ffffffffffff", "--reviewer", "Z", "--review-db", db])
+        #expect(more.exitCode == 0, "\(more.stderr)")
+    }
+}

@@ -66,10 +66,23 @@ public struct DispensingReader {
         return reader.finish()
     }
 
+    /// Reads dispensing data already in memory (named `path` in messages): for standard input, tests and fuzzing.
+    public static func read(bytes: [UInt8], path: String, options: DispensingReadOptions) throws(InputError) -> DispensingAggregate {
+        var reader = DispensingReader(options: options)
+        try reader.read(source: MemoryByteSource(bytes), path: path, size: bytes.count, progress: nil)
+        return reader.finish()
+    }
+
     /// Adds one file to the aggregate.
     public mutating func read(path: String, progress: ((Int, Int?) -> Void)? = nil) throws(InputError) {
         let source = try openByteSource(path: path)
         let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
+        try read(source: source, path: path, size: size, progress: progress)
+    }
+
+    private mutating func read(
+        source: any ByteSource, path: String, size: Int?, progress: ((Int, Int?) -> Void)?
+    ) throws(InputError) {
         var stream = CSVStreamReader(
             path: path, source: source,
             scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), limits: options.limits),

@@ -17,7 +17,15 @@ public struct XLSXRow: Sendable {
 /// the file, so `60.00000` stays as text for the caller to parse), booleans and formula results.
 public enum XLSXReader {
     public static func readFirstSheet(path: String) throws(InputError) -> XLSXSheet {
-        let zip = try ZipArchive(path: path)
+        try readFirstSheet(try ZipArchive(path: path), path: path)
+    }
+
+    /// A workbook already in memory (named `path` in messages): for tests and fuzzing.
+    public static func readFirstSheet(bytes: [UInt8], path: String) throws(InputError) -> XLSXSheet {
+        try readFirstSheet(try ZipArchive(path: path, bytes: bytes), path: path)
+    }
+
+    static func readFirstSheet(_ zip: ZipArchive, path: String) throws(InputError) -> XLSXSheet {
         func malformed(_ part: String, _ error: XMLScanner.Malformed) -> InputError {
             InputError(location: nil, message: "\(path): \(part) is not well-formed XML at byte \(error.offset): \(error.why)")
         }

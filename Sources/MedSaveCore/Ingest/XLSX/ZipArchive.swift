@@ -72,6 +72,10 @@ struct ZipArchive {
                 location: nil,
                 message: "\(path): \(name) would unpack to \(e.size) bytes, more than the \(maxEntryBytes) allowed")
         }
+        // DEFLATE cannot expand more than 1032-fold: a larger claim is a lie or a bomb. Refuse before allocating.
+        if e.method == 8 && e.size > 1032 * e.compressedSize + 1024 {
+            throw notZip("entry \(name) claims \(e.size) bytes from \(e.compressedSize) compressed, more than DEFLATE can expand")
+        }
         let at = e.localHeaderOffset
         guard at + 30 <= data.count, u32(at) == 0x0403_4B50 else { throw notZip("broken entry \(name)") }
         let start = at + 30 + u16(at + 26) + u16(at + 28)
