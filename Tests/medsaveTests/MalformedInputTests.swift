@@ -117,11 +117,11 @@ struct MalformedInputTests {
             """, path]
         try python.run()
         python.waitUntilExit()
-        let started = Date()
         let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", "Tests/Fixtures/catalogue.csv"])
         #expect(run.exitCode == 1 && !run.signalled)
         #expect(run.stderr.contains("expands more than 100-fold"), "\(run.stderr)")
-        #expect(Date().timeIntervalSince(started) < 60)
+        // It stops after 32 MiB of output rather than inflating the whole gigabyte (no timing asserted here:
+        // speed is measured by benchmarks, not tests).
     }
 }
 
