@@ -211,6 +211,13 @@ struct CSVStreamReader {
             }
             var consumed = 0
             try pending.withUnsafeBufferPointer { buf in
+                /// Where byte `offset` of the record being scanned is, for a fatal error.
+                func location(ofByte offset: Int) -> SourceLocation {
+                    let record = CSVRecord(
+                        buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil, delimiter: scanner.delimiter)
+                    let pos = record.position(ofByte: offset, singleByteEncoding: true)
+                    return SourceLocation(file: path, line: pos.line, column: pos.column)
+                }
                 while consumed < buf.count {
                     switch scanner.scan(buf, from: consumed, isFinal: atEnd, fields: &fields) {
                     case .needMore:
@@ -222,29 +229,17 @@ struct CSVStreamReader {
                         }
                         return
                     case .unterminatedQuote(let quoteAt):
-                        let record = CSVRecord(
-                            buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
-                            delimiter: scanner.delimiter)
-                        let pos = record.position(ofByte: quoteAt, singleByteEncoding: true)
                         throw InputError(
-                            location: SourceLocation(file: path, line: pos.line, column: pos.column),
+                            location: location(ofByte: quoteAt),
                             message: "a quoted field opens here and is never closed before the end of the file")
                     case .fieldTooLong(let fieldStart):
-                        let record = CSVRecord(
-                            buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
-                            delimiter: scanner.delimiter)
-                        let pos = record.position(ofByte: fieldStart, singleByteEncoding: true)
                         throw InputError(
-                            location: SourceLocation(file: path, line: pos.line, column: pos.column),
+                            location: location(ofByte: fieldStart),
                             message: "a field longer than \(scanner.limits.maxFieldBytes) bytes starts here; refusing to read it",
                             hint: "an unclosed quote, or not a CSV file?")
                     case .tooManyColumns(let fieldStart):
-                        let record = CSVRecord(
-                            buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
-                            delimiter: scanner.delimiter)
-                        let pos = record.position(ofByte: fieldStart, singleByteEncoding: true)
                         throw InputError(
-                            location: SourceLocation(file: path, line: pos.line, column: pos.column),
+                            location: location(ofByte: fieldStart),
                             message: "more than \(scanner.limits.maxColumns) fields in one record",
                             hint: "is the delimiter right?")
                     case .record(let next, let lines, let stray):
