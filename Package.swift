@@ -62,7 +62,8 @@ let package = Package(
 // libFuzzer targets, built only on request (they have no `main`; libFuzzer supplies it): see Fuzz/README.md.
 if ProcessInfo.processInfo.environment["MEDSAVE_FUZZ"] == "1" {
     package.targets += [
-        .executableTarget(name: "FuzzCSV", dependencies: ["MedSaveCore"], path: "Fuzz/FuzzCSV"),
-        .executableTarget(name: "FuzzXLSX", dependencies: ["MedSaveCore"], path: "Fuzz/FuzzXLSX"),
+        .target(name: "FuzzDriver", path: "Fuzz/FuzzDriver"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["MedSaveCore", "FuzzDriver"], path: "Fuzz/FuzzCSV"),
+        .executableTarget(name: "FuzzXLSX", dependencies: ["MedSaveCore", "FuzzDriver"], path: "Fuzz/FuzzXLSX"),
     ]
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import MedSaveCore
 
 /// libFuzzer entry: the input is an xlsx workbook (a zip). Reading must end with a sheet or an `InputError`;
@@ -10,16 +11,7 @@ public func fuzzXLSX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 // SwiftPM links an executable target's entry as `FuzzXLSX_main`; hand it to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzXLSX_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in fuzzXLSX(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzzXLSX(data, size) }
 }
