@@ -19,19 +19,34 @@ enum Runner {
         }
     }
 
+    /// Loads the inputs of `rank` and `estimate` and runs `compute` on them.
     static func run(
         input: InputOptions, organisation: OrganisationColumn, output out: OutputOptions,
         _ compute: (LoadedInputs) throws -> (text: String, summary: [String], balanced: Bool)
     ) throws {
+        try run(
+            problemsPath: input.problems, output: out,
+            load: {
+                let inputs = try LoadedInputs.load(
+                    try input.configuration(organisation: organisation), progress: Progress.report)
+                return (inputs, inputs.problems)
+            }, compute)
+    }
+
+    /// Loads with `load` (showing progress), writes the problems it found, runs `compute`, writes its text
+    /// to the output and its summary to standard error, and checks that the summary reconciles.
+    static func run<Inputs>(
+        problemsPath: String?, output out: OutputOptions, load: () throws -> (Inputs, [InputProblem]),
+        _ compute: (Inputs) throws -> (text: String, summary: [String], balanced: Bool)
+    ) throws {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe is handled where we write
         do {
-            let inputs = try LoadedInputs.load(
-                try input.configuration(organisation: organisation), progress: Progress.report)
+            let (inputs, problems) = try load()
             Progress.clear()
-            if let path = input.problems {
-                try OutputFile.write(ProblemsRenderer.csv(inputs.problems), to: path)
+            if let path = problemsPath {
+                try OutputFile.write(ProblemsRenderer.csv(problems), to: path)
             }
-            Diagnostics.show(problems: inputs.problems, problemsFile: input.problems)
+            Diagnostics.show(problems: problems, problemsFile: problemsPath)
             let (text, summary, balanced) = try compute(inputs)
             if let path = out.output {
                 try OutputFile.write(text, to: path)

@@ -12,6 +12,8 @@ public enum SetAsideReason: String, Sendable, CaseIterable, Codable, Comparable 
     case noTarget = "no_target"
     /// The row's period is outside `--period`.
     case outsidePeriod = "outside_period"
+    /// `impact`: the product has no price in one of the two price lists for that period.
+    case noPrice = "no_price"
 
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

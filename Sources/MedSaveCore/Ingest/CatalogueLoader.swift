@@ -6,11 +6,16 @@ public enum CatalogueKind: String, Sendable, CaseIterable {
     case tlv
     /// TLV's price list of subsidised medicines (MEDPrice), xlsx or CSV.
     case tlvPrices = "tlv-prices"
+    /// England: the Drug Tariff prices of a price-concession table (OpenPrescribing's pc_df.csv or ncso_df.csv).
+    case ukTariff = "uk-tariff"
+    /// England: the concession prices of the same tables.
+    case ukConcession = "uk-concession"
 }
 
 /// Loads catalogues of every kind into one `Catalogue`.
 ///
-/// A path may carry its kind as a prefix (`tlv:lists/2602.xlsx`, `tlv-prices:MEDPrice.xlsx`, `native:c.csv`);
+/// A path may carry its kind as a prefix (`tlv:lists/2602.xlsx`, `tlv-prices:MEDPrice.xlsx`, `native:c.csv`,
+/// `uk-tariff:pc_df.csv`, `uk-concession:pc_df.csv`);
 /// otherwise the kind is detected from the header. Price lists are joined on varunummer: they give ATC codes
 /// (and names, when missing) to the products of the other lists, and their products that no other list has
 /// are added for every period, outside any equivalence class.
@@ -31,6 +36,10 @@ public enum CatalogueLoader {
                 fileProblems = read.problems
             case .tlv:
                 let read = try PeriodensVarorReader.read(path: path)
+                located += zip(read.entries, read.lines).map { ($0, SourceLocation(file: path, line: $1, column: 1)) }
+                fileProblems = read.problems
+            case .ukTariff, .ukConcession:
+                let read = try ConcessionPriceReader.read(path: path, side: kind == .ukTariff ? .tariff : .concession)
                 located += zip(read.entries, read.lines).map { ($0, SourceLocation(file: path, line: $1, column: 1)) }
                 fileProblems = read.problems
             case .tlvPrices:
@@ -92,6 +101,12 @@ public enum CatalogueLoader {
         let text = String(decoding: head, as: UTF8.self)
         if text.contains("Utbytesgrupps ID") { return .tlv }
         if text.contains("AUP per st") { return .tlvPrices }
+        if ConcessionPriceReader.recognises(text) {
+            throw InputError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "a price-concession table holds two price lists",
+                hint: "say which with uk-tariff:\(path) or uk-concession:\(path)")
+        }
         return .native
     }
 }

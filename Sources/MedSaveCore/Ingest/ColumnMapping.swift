@@ -6,6 +6,10 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
     public var names: [DispensingColumn: [String]]
     /// Columns named by `--map`: these must exist even when optional.
     public var explicit: Set<DispensingColumn> = []
+    /// Columns a file lacks, with the value every row takes (`--set unit=England`): only `period` and `unit`.
+    public var constants: [DispensingColumn: String] = [:]
+    /// The columns that may be given a constant value.
+    public static let settable: [DispensingColumn] = [.period, .unit]
 
     public init(_ names: [DispensingColumn: String] = [:]) {
         self.names = names.mapValues { [$0] }
@@ -16,6 +20,9 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
     public enum Preset: String, Sendable, CaseIterable, Codable {
         /// NHS England's English Prescribing Dataset (one row per practice × presentation × month).
         case epd
+        /// National monthly volumes of price-concession items (OpenPrescribing's `ncso_df.csv`: month,
+        /// bnf_code, quantity, nic); every row is England's, the organisation `England`.
+        case ncso
     }
 
     /// Which cost column of the English Prescribing Dataset is the cost: net ingredient cost or actual cost.
@@ -24,7 +31,7 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
     }
 
     /// The mapping of a preset, with `assignments` (`--map`) taking precedence.
-    public init(preset: Preset, cost: EPDCost = .nic, assignments: [String] = []) throws(InputError) {
+    public init(preset: Preset, cost: EPDCost = .nic, assignments: [String] = [], constants: [String] = []) throws(InputError) {
         switch preset {
         case .epd:
             names = [
@@ -32,14 +39,25 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
                 .product: ["BNF_CODE", "BNF_PRESENTATION_CODE"], .quantity: ["TOTAL_QUANTITY"],
                 .cost: [cost == .nic ? "NIC" : "ACTUAL_COST"], .items: ["ITEMS"],
             ]
+        case .ncso:
+            names = [
+                .period: ["month"], .product: ["bnf_code"], .quantity: ["quantity"],
+                .cost: [cost == .nic ? "nic" : "actual_cost"],
+            ]
+            self.constants = [.unit: "England"]
         }
-        let mapped = try ColumnMapping(assignments: assignments)
-        for (column, candidates) in mapped.names { names[column] = candidates }
+        let mapped = try ColumnMapping(assignments: assignments, constants: constants)
+        for (column, candidates) in mapped.names {
+            names[column] = candidates
+            self.constants[column] = nil
+        }
+        for (column, value) in mapped.constants { self.constants[column] = value }
         explicit = mapped.explicit
     }
 
-    /// Parses `native=Header` assignments such as `product=Varunummer`.
-    public init(assignments: [String]) throws(InputError) {
+    /// Parses `native=Header` assignments such as `product=Varunummer`, and `native=value` constants
+    /// (`--set period=2022-06`) for columns the files lack.
+    public init(assignments: [String], constants: [String] = []) throws(InputError) {
         var names: [DispensingColumn: String] = [:]
         for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "=") else {
@@ -55,6 +73,23 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
         }
         self.names = names.mapValues { [$0] }
         explicit = Set(names.keys)
+        for setting in constants {
+            guard let eq = setting.firstIndex(of: "="), !setting[setting.index(after: eq)...].isEmpty else {
+                throw InputError(location: nil, message: "--set \(setting): expected COLUMN=VALUE, such as unit=England")
+            }
+            let key = String(setting[..<eq]), value = String(setting[setting.index(after: eq)...])
+            guard let column = DispensingColumn(rawValue: key), Self.settable.contains(column) else {
+                let known = Self.settable.map(\.rawValue).joined(separator: ", ")
+                throw InputError(location: nil, message: "--set \(setting): only \(known) can be set for every row")
+            }
+            if column == .period && Period(text: value) == nil {
+                throw InputError(location: nil, message: "--set \(setting): expected a period as YYYY-MM")
+            }
+            if self.names[column] != nil {
+                throw InputError(location: nil, message: "--set \(setting): \(key) is also mapped with --map; give one")
+            }
+            self.constants[column] = value
+        }
     }
 
     /// Finds each native column in `header`: exact match first, then ignoring case and surrounding spaces.
@@ -62,7 +97,7 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
     func resolve(header: [String], file: String) throws(InputError) -> [DispensingColumn: Int] {
         var result: [DispensingColumn: Int] = [:]
         let normalised = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for column in DispensingColumn.allCases {
+        for column in DispensingColumn.allCases where constants[column] == nil {
             let candidates = names[column] ?? [column.rawValue]
             let found = candidates.lazy.compactMap { wanted in
                 header.firstIndex(of: wanted) ?? normalised.firstIndex(of: wanted.trimmingCharacters(in: .whitespaces).lowercased())

@@ -128,6 +128,8 @@ public struct DispensingReader {
         // Field indices, -1 when the column is absent.
         var period = -1, unit = -1, prescriber = -1, patient = -1, product = -1
         var quantity = -1, cost = -1, items = -1, substitution = -1
+        // Ids of the values `--set` gives every row, for columns the file lacks.
+        var constantPeriod: Int32?, constantUnit: Int32?
     }
 
     private var singleByte: Bool { options.dialect.encoding == .windows1252 }
@@ -159,6 +161,13 @@ public struct DispensingReader {
         state.cost = columns[.cost] ?? -1
         state.items = columns[.items] ?? -1
         state.substitution = columns[.substitutionAllowed] ?? -1
+        if let text = options.mapping.constants[.period], let period = Period(text: text) {
+            state.constantPeriod = periodID(period)
+        }
+        if let text = options.mapping.constants[.unit], options.organisation == .unit {
+            let bytes = Array(text.utf8)
+            if case .ok(let id) = bytes.withUnsafeBufferPointer({ internCode($0, kind: 0) }) { state.constantUnit = id }
+        }
         if options.organisation == .prescriber && state.prescriber < 0 {
             throw InputError(
                 location: SourceLocation(file: state.path, line: record.line, column: 1),
@@ -262,19 +271,26 @@ public struct DispensingReader {
         case .failure(.invalid(let expected, let hint)):
             return problem(state.quantity, "not a number", expected: expected, hint: hint, cost: cost)
         }
-        guard let period = Period.parse(trimmed(record.bytes(state.period))) else {
+        let periodID: Int32
+        if let constant = state.constantPeriod {
+            periodID = constant
+        } else if let period = Period.parse(trimmed(record.bytes(state.period))) {
+            periodID = self.periodID(period)
+        } else {
             return problem(state.period, "not a period", expected: "YYYY-MM, YYYY-MM-DD or YYYYMM", cost: cost)
         }
-        var row = Row(period: periodID(period), organisation: 0, product: 0, quantity: quantity, cost: cost)
+        var row = Row(period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost)
 
-        let orgField = options.organisation == .unit ? state.unit : state.prescriber
-        switch code(record, orgField, kind: 0) {
-        case .ok(let id): row.organisation = id
-        case .empty: return problem(orgField, "missing value", expected: "a code", found: false, cost: cost)
-        case .invalidText: return problem(orgField, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
-        }
-        if options.organisation == .unit && state.unit < 0 {
-            return problem(nil, "no unit column", cost: cost)
+        if let constant = state.constantUnit {
+            row.organisation = constant
+        } else {
+            let orgField = options.organisation == .unit ? state.unit : state.prescriber
+            if orgField < 0 { return problem(nil, "no \(options.organisation.rawValue) column", cost: cost) }
+            switch code(record, orgField, kind: 0) {
+            case .ok(let id): row.organisation = id
+            case .empty: return problem(orgField, "missing value", expected: "a code", found: false, cost: cost)
+            case .invalidText: return problem(orgField, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            }
         }
         switch code(record, state.product, kind: 1) {
         case .ok(let id): row.product = id

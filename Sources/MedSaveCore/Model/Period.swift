@@ -42,6 +42,10 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
             return v
         }
         let year: Int?, month: Int?
+        var b = b
+        if b.count > 10 && (b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "T")) {
+            b = UnsafeBufferPointer(rebasing: b[0..<10])  // a timestamp: its date is enough
+        }
         switch b.count {
         case 6:  // YYYYMM
             year = digits(0..<4); month = digits(4..<6)

@@ -249,22 +249,8 @@ public struct RankRenderer {
     }
 
     private func writeSummary(_ w: inout JSONWriter) {
-        let r = result.reconciliation
         w.beginObject("summary")
-        w.field("rows_read", .int(r.rowsRead))
-        w.field("rows_used", .int(r.rowsUsed))
-        w.beginObject("rows_set_aside")
-        for reason in SetAsideReason.allCases { w.field(reason.rawValue, .int(r.rowsSetAside[reason] ?? 0)) }
-        w.endObject()
-        w.field("cost_read", .number(Self.money(r.costRead)))
-        w.field("cost_used", .number(Self.money(r.costUsed)))
-        w.field("cost_set_aside", .number(Self.money(r.costSetAsideTotal)))
-        w.beginObject("cost_set_aside_by_reason")
-        for reason in SetAsideReason.allCases {
-            w.field(reason.rawValue, .number(Self.money(r.costSetAside[reason] ?? .zero)))
-        }
-        w.endObject()
-        w.field("balanced", .bool(r.isBalanced))
+        result.reconciliation.writeJSONFields(into: &w)
         w.field("opportunities", .int(result.opportunityCount))
         w.field("opportunities_listed", .int(result.opportunities.count))
         w.field("total_saving", .number(Self.money(result.totalSaving)))
@@ -336,16 +322,7 @@ public struct RankRenderer {
 
     /// The reconciliation and totals as lines for a person (stderr for table and CSV output).
     public func summaryLines() -> [String] {
-        let r = result.reconciliation
-        let reasons = SetAsideReason.allCases.filter { (r.rowsSetAside[$0] ?? 0) > 0 }
-        let rowDetail = reasons.map { "\($0.words) \(r.rowsSetAside[$0]!)" }.joined(separator: ", ")
-        let costDetail = reasons.map { "\($0.words) \(Self.money(r.costSetAside[$0]!))" }.joined(separator: ", ")
-        var lines = [
-            "rows: \(r.rowsRead) read = \(r.rowsUsed) used + \(r.rowsSetAsideTotal) set aside"
-                + (rowDetail.isEmpty ? "" : " (\(rowDetail))"),
-            "cost: \(Self.money(r.costRead)) read = \(Self.money(r.costUsed)) used + \(Self.money(r.costSetAsideTotal)) set aside"
-                + (costDetail.isEmpty ? "" : " (\(costDetail))"),
-        ]
+        var lines = result.reconciliation.summaryLines()
         let c = result.configuration
         let window = result.window.map { "\($0.from)..\($0.to)" } ?? "no periods"
         lines.append(

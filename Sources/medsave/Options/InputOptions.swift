@@ -1,21 +1,70 @@
 import ArgumentParser
 import MedSaveCore
 
-/// Input files and how to read them; shared by every subcommand that analyses dispensing data.
-struct InputOptions: ParsableArguments {
+/// Dispensing files and how to read them; shared by every subcommand that reads dispensing data.
+struct DispensingOptions: ParsableArguments {
     @Option(
         name: .customLong("dispensing"), parsing: .upToNextOption,
         help: ArgumentHelp("Dispensing files (.csv or .csv.gz), one or more.", valueName: "path"))
     var dispensing: [String] = []
 
-    @OptionGroup var catalogues: CatalogueOptions
-    var catalog: [String] { catalogues.catalog }
-
-    @Option(help: ArgumentHelp("Read a known layout: epd (NHS English Prescribing Dataset).", valueName: "name"))
+    @Option(help: ArgumentHelp(
+        "Read a known layout: epd (NHS English Prescribing Dataset) or ncso (OpenPrescribing's national concession volumes).",
+        valueName: "name"))
     var preset: ColumnMapping.Preset?
 
-    @Option(help: ArgumentHelp("With --preset epd, the cost column: nic (net ingredient cost, default) or actual.", valueName: "column"))
+    @Option(help: ArgumentHelp(
+        "With --preset epd or ncso, the cost column: nic (net ingredient cost, default) or actual.", valueName: "column"))
     var cost: ColumnMapping.EPDCost = .nic
+
+    @Option(
+        name: .customLong("map"),
+        help: ArgumentHelp(
+            "Map a native column to a header in the file, e.g. product=Varunummer (repeatable).", valueName: "column=header"))
+    var map: [String] = []
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Give every row this period or unit, for files without the column, e.g. unit=England (repeatable).",
+            valueName: "column=value"))
+    var set: [String] = []
+
+    @Option(help: ArgumentHelp("Write every input problem to this CSV file.", valueName: "path"))
+    var problems: String?
+
+    @Flag(help: "Stop at the first input problem instead of setting the row aside.")
+    var strict = false
+
+    @OptionGroup var locale: LocaleOptions
+
+    func validate() throws {
+        if dispensing.isEmpty { throw ValidationError("give at least one dispensing file with --dispensing") }
+        _ = try locale.dialect()
+        _ = try mapping()
+    }
+
+    func mapping() throws -> ColumnMapping {
+        do {
+            if let preset { return try ColumnMapping(preset: preset, cost: cost, assignments: map, constants: set) }
+            return try ColumnMapping(assignments: map, constants: set)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// How to read the files, with organisations taken from `organisation`.
+    func readOptions(organisation: OrganisationColumn) throws -> DispensingReadOptions {
+        DispensingReadOptions(dialect: try locale.dialect(), mapping: try mapping(), organisation: organisation, strict: strict)
+    }
+}
+
+/// Dispensing files with the catalogues that classify and price them; shared by `rank` and `estimate`.
+struct InputOptions: ParsableArguments {
+    @OptionGroup var files: DispensingOptions
+
+    @OptionGroup var catalogues: CatalogueOptions
+    var catalog: [String] { catalogues.catalog }
 
     @Option(help: ArgumentHelp("Equivalence classes from the catalogue (default) or from BNF codes (bnf).", valueName: "source"))
     var groups: GroupSource = .catalog
@@ -32,47 +81,22 @@ struct InputOptions: ParsableArguments {
         case catalog, bnf
     }
 
-    @Option(
-        name: .customLong("map"),
-        help: ArgumentHelp(
-            "Map a native column to a header in the file, e.g. product=Varunummer (repeatable).", valueName: "column=header"))
-    var map: [String] = []
-
-    @Option(help: ArgumentHelp("Write every input problem to this CSV file.", valueName: "path"))
-    var problems: String?
-
-    @Flag(help: "Stop at the first input problem instead of setting the row aside.")
-    var strict = false
-
-    @OptionGroup var locale: LocaleOptions
+    var problems: String? { files.problems }
 
     func validate() throws {
-        if dispensing.isEmpty { throw ValidationError("give at least one dispensing file with --dispensing") }
         if catalog.isEmpty && groups == .catalog {
             throw ValidationError("give at least one catalogue with --catalog, or group by BNF code with --groups bnf")
         }
         if groups == .catalog && (swaps != nil || bnfCodes != nil) {
             throw ValidationError("--swaps and --bnf-codes go with --groups bnf")
         }
-        _ = try locale.dialect()
-        _ = try mapping()
-    }
-
-    func mapping() throws -> ColumnMapping {
-        do {
-            if let preset { return try ColumnMapping(preset: preset, cost: cost, assignments: map) }
-            return try ColumnMapping(assignments: map)
-        } catch {
-            throw ValidationError(error.description)
-        }
     }
 
     /// The library-level configuration for organisations taken from `organisation`.
     func configuration(organisation: OrganisationColumn) throws -> InputConfiguration {
         InputConfiguration(
-            dispensingPaths: dispensing, cataloguePaths: catalog,
-            read: DispensingReadOptions(
-                dialect: try locale.dialect(), mapping: try mapping(), organisation: organisation, strict: strict),
+            dispensingPaths: files.dispensing, cataloguePaths: catalog,
+            read: try files.readOptions(organisation: organisation),
             grouping: groups == .bnf ? .bnf(swaps: swaps, codes: bnfCodes) : .catalogue)
     }
 }
