@@ -208,16 +208,7 @@ public enum Ranking {
         switch rule {
         case .pv, .cheapest:
             guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else { return nil }
-            let cheapest = cheapestEntry(members)
-            guard rule == .pv else { return cheapest.map { Target(price: $0.unitPrice, product: $0, flags: []) } }
-            if let pv = cheapestEntry(members.filter { $0.status == .pv }) {
-                let flags = cheapest.map { $0.unitPrice < pv.unitPrice } == true ? ["pv-not-cheapest"] : []
-                return Target(price: pv.unitPrice, product: pv, flags: flags)
-            }
-            if let reserve = cheapestEntry(members.filter { $0.status == .r1 || $0.status == .r2 }) {
-                return Target(price: reserve.unitPrice, product: reserve, flags: ["reserve-target"])
-            }
-            return nil
+            return listTarget(members, rule: rule)
         case .percentile(let p):
             var ppus: [Double] = []
             for (i, (q, c)) in zip(block.quantity, block.cost).enumerated() where q.raw > 0 {
@@ -226,6 +217,28 @@ public enum Ranking {
             }
             guard let t = percentile(ppus, p) else { return nil }
             return Target(price: t, product: nil, flags: ppus.count == 1 ? ["single-organisation"] : [])
+        }
+    }
+
+    /// T under a rule that names a product (`pv`, `cheapest`), from a class's priced members in one period:
+    /// for `pv` the PV (the cheapest if several), else the cheapest R1/R2 (flag `reserve-target`), else nil.
+    /// Nil for percentile rules, which need the organisations' prices.
+    static func listTarget(_ members: [CatalogueEntry], rule: TargetRule) -> Target? {
+        let cheapest = cheapestEntry(members)
+        switch rule {
+        case .cheapest:
+            return cheapest.map { Target(price: $0.unitPrice, product: $0, flags: []) }
+        case .pv:
+            if let pv = cheapestEntry(members.filter { $0.status == .pv }) {
+                let flags = cheapest.map { $0.unitPrice < pv.unitPrice } == true ? ["pv-not-cheapest"] : []
+                return Target(price: pv.unitPrice, product: pv, flags: flags)
+            }
+            if let reserve = cheapestEntry(members.filter { $0.status == .r1 || $0.status == .r2 }) {
+                return Target(price: reserve.unitPrice, product: reserve, flags: ["reserve-target"])
+            }
+            return nil
+        case .percentile:
+            return nil
         }
     }
 

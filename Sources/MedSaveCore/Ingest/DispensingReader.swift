@@ -7,6 +7,9 @@ public struct DispensingReadOptions: Sendable {
     public var strict: Bool
     /// Longest field and record, most columns: larger inputs are refused rather than buffered.
     public var limits: CSVLimits
+    /// Also sum quantity per (cell, patient) or (cell, prescriber), for resampling those clusters
+    /// (`estimate --resample`); nil keeps memory to the cells.
+    public var cluster: ClusterColumn?
     /// Bytes read at a time. Only tests change it, to put record boundaries at every possible place.
     public var chunkSize = 1 << 20
 
@@ -405,6 +408,10 @@ public struct DispensingReader {
             let key = UInt64(index) << 32 | UInt64(UInt32(bitPattern: prescriber))
             let old = aggregate.blockedByPrescriber[key] ?? (.zero, .zero)
             aggregate.blockedByPrescriber[key] = (old.quantity + row.quantity, old.cost + row.cost)
+        }
+        if let cluster = options.cluster, !row.blocked {
+            let id = cluster == .patient ? row.patient : row.prescriber
+            aggregate.clusterQuantities[UInt64(index) << 32 | UInt64(UInt32(bitPattern: id)), default: .zero] += row.quantity
         }
         if row.patient >= 0 { aggregate.patientsByCell.insert(UInt64(index) << 32 | UInt64(row.patient)) }
         if row.prescriber >= 0 { aggregate.prescribersByCell.insert(UInt64(index) << 32 | UInt64(row.prescriber)) }

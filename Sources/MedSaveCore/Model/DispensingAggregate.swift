@@ -16,6 +16,11 @@ public enum OrganisationColumn: String, Sendable, Codable {
     case unit, prescriber
 }
 
+/// What a bootstrap may resample besides organisations: patients or prescribers.
+public enum ClusterColumn: String, Sendable, Codable {
+    case patient, prescriber
+}
+
 /// Quantity and cost summed over the rows of one (organisation, product, period).
 public struct DispensingCell: Sendable, Equatable {
     public var organisation: Int32
@@ -58,6 +63,9 @@ public struct DispensingAggregate: Sendable {
     /// Rows marked "do not substitute", summed per (cell index << 32 | prescriber id; prescriber −1 as
     /// 0xFFFFFFFF when unknown), so that blocked savings can be reported per prescriber.
     public internal(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+    /// With `DispensingReadOptions.cluster`: substitutable quantity (rows not marked "do not substitute") per
+    /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
+    public internal(set) var clusterQuantities: [UInt64: FixedDecimal] = [:]
     public internal(set) var hasPatients = false
     public internal(set) var hasPrescribers = false
 

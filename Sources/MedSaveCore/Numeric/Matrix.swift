@@ -50,6 +50,8 @@ public enum NumericError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(operation: String, detail: String)
     /// A dimension does not fit BLAS's 32-bit integer.
     case dimensionTooLarge(operation: String, value: Int)
+    /// The system has no unique solution (for least squares: fewer distinct months than coefficients).
+    case singular(operation: String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,8 @@ public enum NumericError: Error, Equatable, CustomStringConvertible {
             "\(operation): shape mismatch: \(detail)"
         case .dimensionTooLarge(let operation, let value):
             "\(operation): dimension \(value) exceeds BLAS's 32-bit limit (\(Int32.max))"
+        case .singular(let operation):
+            "\(operation): the system is singular (too few distinct months for the model)"
         }
     }
 }

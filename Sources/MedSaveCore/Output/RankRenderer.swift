@@ -314,7 +314,7 @@ public struct RankRenderer {
     /// `code name`, or the code alone when the name is unknown.
     private static func label(_ code: String, _ name: String) -> String { name.isEmpty ? code : "\(code) \(name)" }
 
-    private static func short(_ s: String, _ n: Int) -> String {
+    static func short(_ s: String, _ n: Int) -> String {
         s.count <= n ? s : String(s.prefix(n - 1)) + "…"
     }
 

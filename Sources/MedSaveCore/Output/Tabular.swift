@@ -45,6 +45,13 @@ struct Tabular {
     var codeColumns: Set<String> = []
     var rows: [[TabularValue]] = []
 
+    /// Removes a column and its values.
+    mutating func drop(column name: String) {
+        guard let i = columns.firstIndex(of: name) else { return }
+        columns.remove(at: i)
+        for r in rows.indices { rows[r].remove(at: i) }
+    }
+
     func csv() -> String {
         CSVField.line(columns) + rows.map { CSVField.line($0.map { $0.formatted() }) }.joined()
     }

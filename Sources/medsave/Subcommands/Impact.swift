@@ -79,13 +79,7 @@ struct Impact: ParsableCommand {
                 + (has.isEmpty ? "no periods (its prices apply to every month)" : has.joined(separator: ", ")))
     }
 
-    func periods() throws -> PeriodRange {
-        guard let period else { return PeriodRange() }
-        guard let range = PeriodRange(text: period) else {
-            throw ValidationError("--period \(period): expected FROM..TO with periods as YYYY-MM, FROM not after TO")
-        }
-        return range
-    }
+    func periods() throws -> PeriodRange { try PeriodOption.range(period) }
 
     func run() throws {
         var configuration = ImpactConfiguration(periods: try periods(), by: by, discount: discount / 100)

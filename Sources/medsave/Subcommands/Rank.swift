@@ -36,10 +36,7 @@ struct Rank: ParsableCommand {
         "Only these organisations (one code a line) set a percentile target; all are still ranked.", valueName: "path"))
     var peers: String?
 
-    @Option(help: ArgumentHelp(
-        "Safety rules file (CSV; see 'medsave rules export'), or 'none'. Default: the rules shipped with medsave.",
-        valueName: "path"))
-    var rules: String?
+    @OptionGroup var safety: SafetyOptions
 
     @Flag(help: "Also list opportunities that safety rules exclude, with the reasons.")
     var showExcluded = false
@@ -53,15 +50,6 @@ struct Rank: ParsableCommand {
     var hideDecided = false
 
     @OptionGroup var output: OutputOptions
-
-    /// The safety rules to apply.
-    func safetyRules() throws -> SafetyRules {
-        switch rules {
-        case nil: return .shipped
-        case "none": return .none
-        case let path?: return try SafetyRules.read(path: path)
-        }
-    }
 
     func validate() throws {
         let configuration = try rankConfiguration()
@@ -90,13 +78,7 @@ struct Rank: ParsableCommand {
         guard let rule = TargetRule(text: target) else {
             throw ValidationError("--target \(target): expected pv, cheapest, median or pNN with NN from 0 to 100")
         }
-        var periods = PeriodRange()
-        if let period {
-            guard let p = PeriodRange(text: period) else {
-                throw ValidationError("--period \(period): expected FROM..TO with periods as YYYY-MM, FROM not after TO")
-            }
-            periods = p
-        }
+        let periods = try PeriodOption.range(period)
         guard minSaving.isFinite, minSaving >= 0 else { throw ValidationError("--min-saving must be 0 or more") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         return RankConfiguration(
@@ -107,7 +89,7 @@ struct Rank: ParsableCommand {
         var configuration = try rankConfiguration()
         try Runner.run(input: input, organisation: configuration.level.organisationColumn, output: output) { inputs in
             configuration.peers = try peerCodes()
-            configuration.rules = try safetyRules()
+            configuration.rules = try safety.rules()
             configuration.decisions = try review.decisions()
             configuration.hideDecided = hideDecided
             let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)

@@ -1,0 +1,53 @@
+/// The nonparametric bootstrap of a sum over clusters: each replicate draws as many clusters as there are,
+/// with replacement; W (replicates × clusters) counts the draws, and the replicates' sums of every column
+/// of V (clusters × statistics) are W·V — a GEMM, done a block of replicates at a time so W stays small.
+public enum Bootstrap {
+    /// W·V for `count` replicates from `seed` (replicates × statistics). The same seed gives the same result
+    /// on every machine: the generator is SplitMix64 and the draws are unbiased (Lemire's method).
+    public static func replicates(_ v: Matrix, count: Int, seed: UInt64, block: Int = 64) throws(EstimateError) -> Matrix {
+        var generator = SplitMix64(seed: seed)
+        var result = Matrix(rows: count, columns: v.columns)
+        let n = v.rows
+        var start = 0
+        while start < count {
+            let size = min(block, count - start)
+            var w = Matrix(rows: size, columns: n)
+            if n > 0 {
+                for b in 0..<size {
+                    for _ in 0..<n { w.elements[b * n + Int(generator.next(below: UInt64(n)))] += 1 }
+                }
+            }
+            let part: Matrix
+            do { part = try BLAS.product(w, v) } catch { throw .numeric(error) }
+            result.elements.replaceSubrange(
+                (start * v.columns)..<((start + size) * v.columns), with: part.elements)
+            start += size
+        }
+        return result
+    }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): small, fast and the same everywhere, so a seed reproduces an interval.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform integer in 0..<bound without modulo bias.
+    public mutating func next(below bound: UInt64) -> UInt64 {
+        var m = next().multipliedFullWidth(by: bound)
+        if m.low < bound {
+            let threshold = (0 &- bound) % bound
+            while m.low < threshold { m = next().multipliedFullWidth(by: bound) }
+        }
+        return m.high
+    }
+}

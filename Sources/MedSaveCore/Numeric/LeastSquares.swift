@@ -1,0 +1,90 @@
+import Foundation
+
+/// The shared design matrix of a monthly volume model: intercept, linear trend, and with `seasonal` the
+/// month-of-year terms sin/cos(2π·k·month/12) for k = 1, 2 (a yearly and a half-yearly cycle).
+public struct TrendDesign: Sendable, Equatable {
+    public var seasonal: Bool
+
+    public init(seasonal: Bool) { self.seasonal = seasonal }
+
+    /// Coefficients per series.
+    public var parameterCount: Int { seasonal ? 6 : 2 }
+
+    /// Months of history the model needs: two for a line, a full year with seasonal terms.
+    public var minimumMonths: Int { seasonal ? 12 : 2 }
+
+    /// One row per month; `t` counts months from the first month of history.
+    public func matrix(months: [Period], origin: Period) -> Matrix {
+        var x = Matrix(rows: months.count, columns: parameterCount)
+        for (i, m) in months.enumerated() {
+            x[i, 0] = 1
+            x[i, 1] = Double(m.index - origin.index)
+            if seasonal {
+                let angle = 2 * Double.pi * Double(m.month - 1) / 12
+                x[i, 2] = sin(angle)
+                x[i, 3] = cos(angle)
+                x[i, 4] = sin(2 * angle)
+                x[i, 5] = cos(2 * angle)
+            }
+        }
+        return x
+    }
+}
+
+/// Ordinary least squares for many series that share one design matrix: β = (XᵀX)⁻¹ XᵀY. The products
+/// XᵀX and XᵀY (all series at once) and the projection X₁β are GEMMs; only the small k×k system is solved
+/// here, by Cholesky.
+public enum LeastSquares {
+    /// Coefficients (k × series) of the series in the columns of `y` (months × series).
+    public static func fit(design x: Matrix, series y: Matrix) throws(NumericError) -> Matrix {
+        guard x.rows == y.rows else {
+            throw .shapeMismatch(operation: "least squares", detail: "X has \(x.rows) rows, Y has \(y.rows)")
+        }
+        let gram = try BLAS.product(x, transposeA: true, x)  // k × k
+        var rhs = try BLAS.product(x, transposeA: true, y)  // k × series
+        let factor = try cholesky(gram)
+        solve(factor, &rhs)
+        return rhs
+    }
+
+    /// Fitted values of the model at the rows of `design` (months × series).
+    public static func project(design: Matrix, coefficients: Matrix) throws(NumericError) -> Matrix {
+        try BLAS.product(design, coefficients)
+    }
+
+    /// Lower-triangular L with L·Lᵀ = A, for a symmetric positive definite A.
+    static func cholesky(_ a: Matrix) throws(NumericError) -> Matrix {
+        let n = a.rows
+        var l = Matrix(rows: n, columns: n)
+        for j in 0..<n {
+            var d = a[j, j]
+            for k in 0..<j { d -= l[j, k] * l[j, k] }
+            // Relative to the diagonal: the columns of the design are not linearly independent.
+            guard d > 1e-10 * max(1, a[j, j]) else { throw .singular(operation: "least squares") }
+            l[j, j] = d.squareRoot()
+            for i in (j + 1)..<n {
+                var s = a[i, j]
+                for k in 0..<j { s -= l[i, k] * l[j, k] }
+                l[i, j] = s / l[j, j]
+            }
+        }
+        return l
+    }
+
+    /// Solves L·Lᵀ·X = B in place, column by column of B.
+    static func solve(_ l: Matrix, _ b: inout Matrix) {
+        let n = l.rows
+        for c in 0..<b.columns {
+            for i in 0..<n {  // L·z = b
+                var s = b[i, c]
+                for k in 0..<i { s -= l[i, k] * b[k, c] }
+                b[i, c] = s / l[i, i]
+            }
+            for i in stride(from: n - 1, through: 0, by: -1) {  // Lᵀ·x = z
+                var s = b[i, c]
+                for k in (i + 1)..<n { s -= l[k, i] * b[k, c] }
+                b[i, c] = s / l[i, i]
+            }
+        }
+    }
+}

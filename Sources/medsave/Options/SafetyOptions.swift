@@ -1,0 +1,21 @@
+import ArgumentParser
+import MedSaveCore
+
+/// Which safety rules apply; shared by `rank` and `estimate`.
+struct SafetyOptions: ParsableArguments {
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "Safety rules file (CSV; see 'medsave rules export'), or 'none'. Default: the rules shipped with medsave.",
+            valueName: "path"))
+    var path: String?
+
+    /// The rules to apply.
+    func rules() throws -> SafetyRules {
+        switch path {
+        case nil: return .shipped
+        case "none": return .none
+        case let path?: return try SafetyRules.read(path: path)
+        }
+    }
+}

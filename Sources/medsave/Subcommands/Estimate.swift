@@ -1,0 +1,168 @@
+import ArgumentParser
+import MedSaveCore
+
+/// `medsave estimate`: the saving a budget year can expect, by scenario, with intervals and disclosure control.
+struct Estimate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Project the saving over a budget year, by scenario, with bootstrap intervals.",
+        discussion: """
+            Monthly substitutable volumes per product are fitted by least squares (linear trend, --seasonal adds \
+            month-of-year terms) and projected over --budget-year; the saving of each scenario is \
+            uptake × Σ projected quantity × max(0, unit price − target) at the price period's catalogue. Rows based \
+            on fewer than --suppress-below distinct patients are suppressed, with secondary suppression so that \
+            no suppressed value can be recovered from the total.
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp("The year to project the saving over.", valueName: "YYYY"))
+    var budgetYear: Int
+
+    @Flag(help: "Add month-of-year terms to the linear trend (needs 12 months of history).")
+    var seasonal = false
+
+    @Option(help: ArgumentHelp("Months of history to fit: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    var period: String?
+
+    @Option(help: ArgumentHelp("Catalogue period whose prices and classes apply to the budget year (default: the latest).", valueName: "YYYY-MM"))
+    var pricePeriod: String?
+
+    @Option(help: ArgumentHelp(
+        "Target rules, comma-separated: pv, cheapest, median, pNN (percentile of organisations' projected PPU).",
+        valueName: "rules"))
+    var target = "pv"
+
+    @Option(help: ArgumentHelp("Shares of the opportunity realised, comma-separated, each in 0…1.", valueName: "fractions"))
+    var uptake = "1"
+
+    @Option(help: ArgumentHelp("Rows: total, atc1…atc5, product, unit or area.", valueName: "breakdown"))
+    var by: Breakdown = .total
+
+    @Option(help: ArgumentHelp("With --by area: a CSV of unit,area.", valueName: "path"))
+    var areas: String?
+
+    @Option(help: ArgumentHelp("Bootstrap replicates for the 95% interval; 0 for none.", valueName: "n"))
+    var bootstrap = 1000
+
+    @Option(help: ArgumentHelp("Seed of the bootstrap's resampling.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("What the bootstrap resamples: units, patients or prescribers.", valueName: "clusters"))
+    var resample: ResampleUnit = .units
+
+    @Option(help: ArgumentHelp(
+        "Suppress rows based on fewer distinct patients than this (when the data has patient ids); 0 for none.",
+        valueName: "n"))
+    var suppressBelow = 5
+
+    @Option(help: ArgumentHelp("Fit the volumes of each class (default) or of each product.", valueName: "grain"))
+    var fit: FitGrain = .class
+
+    @OptionGroup var safety: SafetyOptions
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try estimateConfiguration()
+        if input.groups == .bnf {
+            throw ValidationError("estimate prices the budget year with catalogue prices; give --catalog, not --groups bnf")
+        }
+        if by == .area && areas == nil { throw ValidationError("--by area needs --areas PATH (unit,area)") }
+    }
+
+    /// The options as a library-level configuration (areas are read later, with the other inputs).
+    func estimateConfiguration() throws -> EstimateConfiguration {
+        guard (1900...2999).contains(budgetYear) else { throw ValidationError("--budget-year \(budgetYear): expected a year such as 2026") }
+        var c = EstimateConfiguration(budgetYear: budgetYear)
+        c.seasonal = seasonal
+        c.grain = fit
+        c.periods = try PeriodOption.range(period)
+        if let pricePeriod {
+            guard let p = Period(text: pricePeriod) else { throw ValidationError("--price-period \(pricePeriod): expected YYYY-MM") }
+            c.pricePeriod = p
+        }
+        c.targets = try Self.list(target, option: "target") { text in
+            guard let rule = TargetRule(text: text) else {
+                throw ValidationError("--target \(text): expected pv, cheapest, median or pNN with NN from 0 to 100")
+            }
+            return rule
+        }
+        c.uptakes = try Self.list(uptake, option: "uptake") { text in
+            guard let u = Double(text), u.isFinite, (0...1).contains(u) else {
+                throw ValidationError("--uptake \(text): expected a fraction from 0 to 1, such as 0.8")
+            }
+            return u
+        }
+        guard [.total, .product, .atc1, .atc2, .atc3, .atc4, .atc5, .unit, .area].contains(by) else {
+            throw ValidationError("--by \(by.rawValue): estimate breaks down by total, atc1…atc5, product, unit or area")
+        }
+        c.by = by
+        guard bootstrap >= 0, bootstrap <= 100_000 else { throw ValidationError("--bootstrap must be from 0 to 100000") }
+        c.bootstrap = bootstrap
+        c.seed = seed
+        c.resample = resample
+        guard suppressBelow >= 0 else { throw ValidationError("--suppress-below must be 0 or more") }
+        c.suppressBelow = suppressBelow
+        return c
+    }
+
+    /// A comma-separated option value, each item parsed by `parse`, without repeats.
+    static func list<T: Equatable>(_ text: String, option: String, _ parse: (String) throws -> T) throws -> [T] {
+        var values: [T] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let value = try parse(item.trimmingCharacters(in: .whitespaces))
+            if values.contains(value) { throw ValidationError("--\(option) names \(item) twice") }
+            values.append(value)
+        }
+        return values
+    }
+
+    func run() throws {
+        var configuration = try estimateConfiguration()
+        var inputConfiguration = try input.configuration(organisation: .unit)
+        switch resample {
+        case .units: break
+        case .patients: inputConfiguration.read.cluster = .patient
+        case .prescribers: inputConfiguration.read.cluster = .prescriber
+        }
+        try Runner.run(
+            problemsPath: input.problems, output: output,
+            load: {
+                let inputs = try LoadedInputs.load(inputConfiguration, progress: Progress.report)
+                try Self.checkClusters(resample, inputs.dispensing)
+                if let p = configuration.pricePeriod, !inputs.catalogue.periods.contains(p) {
+                    throw InputError(
+                        location: nil,
+                        message: "--price-period \(p): the catalogue has no such period; it has "
+                            + inputs.catalogue.periods.map(\.description).joined(separator: ", "))
+                }
+                configuration.areas = try areas.map { try AreaMap.read(path: $0) }
+                configuration.rules = try safety.rules()
+                return (inputs, inputs.problems)
+            },
+            { (inputs: LoadedInputs) in
+                let result: EstimateResult
+                do {
+                    result = try BudgetEstimate.compute(inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
+                } catch let error as EstimateError {
+                    throw InputError(location: nil, message: error.description)
+                }
+                let renderer = EstimateRenderer(result)
+                return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
+            })
+    }
+
+    /// Resampling patients or prescribers needs the column in the data.
+    static func checkClusters(_ resample: ResampleUnit, _ data: DispensingAggregate) throws {
+        switch resample {
+        case .patients where !data.hasPatients:
+            throw InputError(location: nil, message: "--resample patients: the dispensing files have no patient column")
+        case .prescribers where !data.hasPrescribers:
+            throw InputError(location: nil, message: "--resample prescribers: the dispensing files have no prescriber column")
+        default: break
+        }
+    }
+}
+
+extension ResampleUnit: ExpressibleByArgument {}
+extension FitGrain: ExpressibleByArgument {}
