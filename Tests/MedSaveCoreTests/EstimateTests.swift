@@ -292,6 +292,17 @@ struct BootstrapTests {
         }
     }
 
+    @Test func stratifiedDrawsKeepEachStratumsSize() throws {
+        // V's columns indicate the strata, so W·V counts each replicate's draws per stratum.
+        let strata = [0, 1, 1, 2, 2, 2, 0, 1]
+        var v = Matrix(rows: 8, columns: 3)
+        for (i, s) in strata.enumerated() { v[i, s] = 1 }
+        let w = try Bootstrap.replicates(v, count: 50, seed: 3, strata: strata)
+        for b in 0..<50 { #expect(w.row(b) == [2, 3, 3], "replicate \(b)") }
+        let free = try Bootstrap.replicates(v, count: 50, seed: 3)
+        #expect((0..<50).contains { free.row($0) != [2, 3, 3] }, "without strata the sizes vary")
+    }
+
     @Test func drawsAreUniformAndUnbiased() {
         var r = SplitMix64(seed: 7)
         var counts = [Int](repeating: 0, count: 6)

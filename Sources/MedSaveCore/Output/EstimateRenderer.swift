@@ -73,6 +73,7 @@ public struct EstimateRenderer {
             }
         }
         if !hasInterval { t.drop(column: "95% interval") }
+        if allRows.allSatisfy(\.name.isEmpty) { t.drop(column: "name") }
         return heading() + "\n\n" + t.table()
     }
 
@@ -135,6 +136,7 @@ public struct EstimateRenderer {
         w.field("seed", .string(String(c.seed)))
         w.field("resample", .string(c.resample.rawValue))
         w.field("clusters", .int(result.clusters))
+        w.field("stratified", .bool(c.bootstrap > 0 && c.resample == .units && c.by.splitsOrganisations))
         w.endObject()
         w.beginObject("safety")
         w.field("rules", .int(c.rules.rules.count))
@@ -176,7 +178,8 @@ public struct EstimateRenderer {
         let f = result.fit
         var volumes = "volumes: \(NumberFormat.fixed(f.historyQuantity, decimals: 0)) units in \(f.historyMonths.count) months → "
         volumes += "\(NumberFormat.fixed(f.projectedQuantity, decimals: 0)) projected for \(period) "
-        volumes += "(\(f.series) \(f.grain == .class ? "classes" : "products"), \(f.model)"
+        let noun = f.grain == .class ? (f.series == 1 ? "class" : "classes") : (f.series == 1 ? "product" : "products")
+        volumes += "(\(f.series) \(noun), \(f.model)"
         if f.flooredSeries > 0 { volumes += "; \(f.flooredSeries) projected below zero in some month, counted as zero" }
         if !f.missingMonths.isEmpty { volumes += "; no data in \(f.missingMonths.map(\.description).joined(separator: ", "))" }
         lines.append(volumes + ")")
@@ -194,6 +197,12 @@ public struct EstimateRenderer {
             if result.blockedSaving[0] > 0 {
                 lines.append("blocked: \(money(result.blockedSaving[0])) more in rows marked do-not-substitute, not counted (\(first))")
             }
+        }
+        let c = result.configuration
+        if c.bootstrap > 0 && c.resample == .units && c.by.splitsOrganisations {
+            lines.append(
+                "bootstrap: units are drawn within each row (stratified)"
+                    + (c.by == .unit ? ", so a unit's own interval is its point estimate; --resample patients or prescribers gives intervals per unit" : ""))
         }
         if result.disclosureApplied {
             lines.append(

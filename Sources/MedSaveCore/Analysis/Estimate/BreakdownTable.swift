@@ -149,6 +149,12 @@ struct BreakdownTable {
         }
     }
 
+    /// Strata for the bootstrap: resampling units for rows of units or areas, each row's units are drawn
+    /// among themselves (so a row's interval reflects its own units); nil otherwise.
+    func strata(resample: ResampleUnit) -> [Int]? {
+        resample == .units && by.splitsOrganisations ? rowOfOrganisation : nil
+    }
+
     /// The 2.5th and 97.5th percentiles of the replicates (replicates × (rows + 1)·scenarios) as intervals.
     mutating func setIntervals(_ replicates: Matrix) {
         let s = scenarios

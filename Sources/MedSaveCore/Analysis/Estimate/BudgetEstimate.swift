@@ -11,8 +11,11 @@
 ///    excludes the switch; the organisations' scenario savings are Q̂ (organisations × products) · D, one GEMM.
 /// 5. Intervals: the bootstrap resamples clusters (units, patients or prescribers) with replacement; the
 ///    replicates' row savings are W (replicates × clusters) · V (clusters × rows·scenarios), the interval the
-///    2.5th and 97.5th percentiles. Targets and growth are held fixed across replicates.
-/// 6. Disclosure control on the rows (`Disclosure`), by distinct patients in the history.
+///    2.5th and 97.5th percentiles. Targets and growth are held fixed across replicates. Resampling units for
+///    rows of units or areas draws within each row (stratified), so one unit's own interval is its point
+///    estimate: resample patients or prescribers for that.
+/// 6. Disclosure control on the rows (`Disclosure`), by distinct patients in the history; suppressed rows are
+///    listed last, by key.
 ///
 /// Savings are in the currency of the catalogue's unit prices; the point estimate of a row is linear in the
 /// uptake, so a scenario at uptake α is exactly α times the one at full uptake.
@@ -81,6 +84,7 @@ public enum BudgetEstimate {
 
         // 3–4. Targets, safety, and D.
         let targets = history.targets(projected: q, rules: c.targets)
+        let usedClasses = Set(history.classOfProduct)
         let scenarios = c.scenarios
         var d = Matrix(rows: products, columns: scenarios.count)
         var excludedD = Matrix(rows: products, columns: scenarios.count)
@@ -120,7 +124,7 @@ public enum BudgetEstimate {
         if c.bootstrap > 0 {
             let v = try table.clusterSavings(q: q, d: d, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf, resample: c.resample)
             clusters = v.rows
-            let replicates = try Bootstrap.replicates(v, count: c.bootstrap, seed: c.seed)
+            let replicates = try Bootstrap.replicates(v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
             table.setIntervals(replicates)
         }
 
@@ -130,7 +134,7 @@ public enum BudgetEstimate {
             configuration: c, scenarios: scenarios, pricePeriod: pricePeriod, budgetMonths: c.budgetMonths, fit: fit,
             rows: table.rows, total: table.total, excludedSaving: excludedSaving, blockedSaving: blockedSaving,
             excludedProducts: excludedProducts.count,
-            classesWithoutTarget: c.targets.indices.map { t in targets.filter { $0[t] == nil }.count },
+            classesWithoutTarget: c.targets.indices.map { t in usedClasses.filter { targets[$0][t] == nil }.count },
             clusters: clusters, reconciliation: books)
         if data.hasPatients && c.suppressBelow > 0 {
             let decision = Disclosure.decide(
@@ -138,6 +142,8 @@ public enum BudgetEstimate {
                 totalPatients: table.total.patients ?? 0, threshold: c.suppressBelow,
                 distinctPatients: table.distinctPatients)
             for i in decision.suppressed { result.rows[i].suppressed = true }
+            // Suppressed rows last, by key: their place in an order by saving would bound their values.
+            result.rows = result.rows.filter { !$0.suppressed } + result.rows.filter(\.suppressed).sorted { $0.key < $1.key }
             result.total.suppressed = decision.totalSuppressed
             result.primarySuppressed = decision.primary.count + (decision.totalSuppressed ? 1 : 0)
             result.secondarySuppressed = decision.secondary.count

@@ -107,7 +107,7 @@ public struct EstimateResult: Sendable {
     public var pricePeriod: Period
     public var budgetMonths: [Period]
     public var fit: FitSummary
-    /// Rows of the breakdown, largest saving in the first scenario first.
+    /// Rows of the breakdown, largest saving in the first scenario first; suppressed rows last, by key.
     public var rows: [EstimateRow]
     public var total: EstimateRow
     /// Per scenario: saving in switches the safety rules exclude, and in rows marked "do not substitute";
