@@ -69,8 +69,11 @@ final class FileByteSource: ByteSource {
         return Int(info.st_size)
     }
 
-    func rewind() throws(InputError) {
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
+    func rewind() throws(InputError) { try seek(to: 0) }
+
+    /// Reads on from byte `offset`; `bytesConsumed` counts from there.
+    func seek(to offset: Int) throws(InputError) {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
             throw InputError(location: nil, message: "\(path): cannot seek: \(String(cString: strerror(errno)))")
         }
         bytesConsumed = 0

@@ -184,26 +184,39 @@ struct CSVStreamReader {
     var scanner: CSVScanner
     var chunkSize = 1 << 20
 
-    /// The first bytes of the file (after a UTF-8 byte-order mark), to detect the delimiter.
-    /// `body` receives each record and may throw to stop.
+    /// Calls `body` with each record. The first bytes of a file (`atFileStart`) may hold a UTF-8 byte-order
+    /// mark, skipped, and the header line the delimiter is detected from (`detectDelimiter`).
+    ///
+    /// `fast` is offered every record first, at its offset in the buffer: it returns the offset
+    /// just after the record when it took it (a record of one line), or nil to leave it to the scanner and
+    /// `body`. With `stopAt`, no record starting at or after that offset of the source is read.
+    /// Returns the offset just after the last record read and the number of lines read.
+    @discardableResult
     mutating func forEachRecord(
         detectDelimiter: Bool,
+        atFileStart: Bool = true,
+        stopAt: Int? = nil,
         progress: ((Int) -> Void)? = nil,
+        fast: (UnsafeBufferPointer<UInt8>, Int) throws -> Int? = { _, _ in nil },
         _ body: (CSVRecord) throws -> Void
-    ) throws {
+    ) throws -> (end: Int, lines: Int) {
         var pending: [UInt8] = []
         pending.reserveCapacity(chunkSize * 2)
         var fields: [FieldSpan] = []
         var line = 1
-        var atEnd = false
-        var first = true
-        while !atEnd {
+        var base = 0  // offset in the source of pending[0]
+        var atEnd = false, stopped = false
+        var first = atFileStart
+        while !atEnd && !stopped {
             if try source.read(into: &pending, maxCount: chunkSize) == 0 { atEnd = true }
             progress?(source.bytesConsumed)
             if first {
                 if !atEnd && pending.count < 3 { continue }
                 first = false
-                if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+                if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
+                    pending.removeFirst(3)
+                    base = 3
+                }
                 if detectDelimiter {
                     let headerEnd = pending.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? pending.count
                     scanner.delimiter = CSVDialect.detectDelimiter(headerLine: pending[..<headerEnd])
@@ -219,6 +232,15 @@ struct CSVStreamReader {
                     return SourceLocation(file: path, line: pos.line, column: pos.column)
                 }
                 while consumed < buf.count {
+                    if let stopAt, base + consumed >= stopAt {
+                        stopped = true
+                        return
+                    }
+                    if let next = try fast(buf, consumed) {
+                        line += 1
+                        consumed = next
+                        continue
+                    }
                     switch scanner.scan(buf, from: consumed, isFinal: atEnd, fields: &fields) {
                     case .needMore:
                         if buf.count - consumed > scanner.maxRecordBytes {
@@ -253,6 +275,8 @@ struct CSVStreamReader {
                 }
             }
             pending.removeFirst(consumed)
+            base += consumed
         }
+        return (base, line - 1)
     }
 }

@@ -20,12 +20,41 @@ public enum TextEncoding: String, Sendable, CaseIterable, Codable {
     func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         switch self {
         case .utf8:
-            return String(validating: bytes, as: UTF8.self)
+            // Checked here rather than by `String(validating:as:)`, whose generic path costs far more per call.
+            return Self.isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
         case .windows1252:
             var scalars = String.UnicodeScalarView()
             for b in bytes { scalars.append(Self.windows1252Scalar(b)) }
             return String(scalars)
         }
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int, low: UInt8, high: UInt8  // bounds of the second byte
+            switch b {
+            case 0xC2...0xDF: length = 2; low = 0x80; high = 0xBF
+            case 0xE0: length = 3; low = 0xA0; high = 0xBF
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3; low = 0x80; high = 0xBF
+            case 0xED: length = 3; low = 0x80; high = 0x9F
+            case 0xF0: length = 4; low = 0x90; high = 0xBF
+            case 0xF1...0xF3: length = 4; low = 0x80; high = 0xBF
+            case 0xF4: length = 4; low = 0x80; high = 0x8F
+            default: return false
+            }
+            guard i + length <= n, bytes[i + 1] >= low, bytes[i + 1] <= high else { return false }
+            for k in 2..<max(2, length) where bytes[i + k] & 0xC0 != 0x80 { return false }
+            i += length
+        }
+        return true
     }
 
     /// Windows-1252 differs from Latin-1 only in 0x80–0x9F; its five unassigned bytes map to the C1 controls.
