@@ -22,8 +22,8 @@ public protocol ProductClassifier: Sendable {
 
 extension Catalogue: ProductClassifier {
     public func classify(product: String, period: Period) -> ProductClassification {
-        guard let e = entry(product: product, period: period) else { return .unknown }
-        return e.equivalenceClass.map { .member($0) } ?? .unclassified
+        guard let i = index(product: product, period: period) else { return .unknown }
+        return entries[i].equivalenceClass.map { .member($0) } ?? .unclassified
     }
 
     public func name(product: String, period: Period) -> String? {

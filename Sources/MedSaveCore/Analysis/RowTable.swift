@@ -1,4 +1,35 @@
 extension Ranking {
+    /// Flags a row collects while it is summed (README, "Flags"); the safety and barrier flags are added when
+    /// the row becomes an opportunity.
+    struct RowFlags: OptionSet {
+        let rawValue: UInt16
+
+        static let pvNotCheapest = RowFlags(rawValue: 1 << 0)
+        static let reserveTarget = RowFlags(rawValue: 1 << 1)
+        static let singleOrganisation = RowFlags(rawValue: 1 << 2)
+        static let zeroQuantity = RowFlags(rawValue: 1 << 3)
+        static let negativeQuantity = RowFlags(rawValue: 1 << 4)
+        static let correctionRows = RowFlags(rawValue: 1 << 5)
+        static let doNotSubstitute = RowFlags(rawValue: 1 << 6)
+
+        static let names: [(RowFlags, String)] = [
+            (.pvNotCheapest, "pv-not-cheapest"), (.reserveTarget, "reserve-target"),
+            (.singleOrganisation, "single-organisation"), (.zeroQuantity, "zero-quantity"),
+            (.negativeQuantity, "negative-quantity"), (.correctionRows, "correction-rows"),
+            (.doNotSubstitute, "do-not-substitute"),
+        ]
+
+        init(rawValue: UInt16) { self.rawValue = rawValue }
+
+        /// The flags a target names (`Target.flags`).
+        init(_ words: [String]) {
+            self = []
+            for (flag, name) in Self.names where words.contains(name) { insert(flag) }
+        }
+
+        var words: [String] { Self.names.filter { contains($0.0) }.map(\.1) }
+    }
+
     /// Accumulates per-organisation block results into the rows shown at the chosen level.
     struct RowTable {
         let byPeriod: Bool
@@ -6,6 +37,7 @@ extension Ranking {
 
         struct Row {
             var key: Int32  // organisation id; -1 at level `all`
+            var classIndex: Int32
             var equivalenceClass: EquivalenceClass
             var period: Period?  // with byPeriod
             var quantity: FixedDecimal = .zero
@@ -15,120 +47,160 @@ extension Ranking {
             var targetCost = 0.0
             var targetQuantity = 0.0
             var lastTarget: (period: Period, price: Double, product: CatalogueEntry?)?
-            /// Each product's latest period in the row, to name it from the right catalogue.
-            var products: [Int32: Period] = [:]
-            var flags: Set<String> = []
-            var cells: [Int] = []
-            var organisations: Set<Int32> = []
-        }
-
-        struct RowKey: Hashable {
-            var key: Int32
-            var equivalenceClass: EquivalenceClass
-            var period: Period?
+            var flags: RowFlags = []
         }
 
         var rows: [Row] = []
-        var index: [RowKey: Int] = [:]
+        /// Row by (key, class, period): key << 32 | class << 14 | (month index since 1900 + 1, or 0 without byPeriod).
+        var index = IntMap(capacity: 1 << 12)
+        /// The row each aggregate cell was summed into; -1 for cells set aside.
+        var rowOfCell: [Int32]
         var window: (from: Period, to: Period)?
 
-        init(byPeriod: Bool, level: RankLevel) {
+        init(byPeriod: Bool, level: RankLevel, cellCount: Int) {
             self.byPeriod = byPeriod
             self.level = level
+            rowOfCell = Array(repeating: -1, count: cellCount)
         }
 
-        private mutating func row(organisation: Int32, block: Block) -> Int {
-            let key = RowKey(
-                key: level == .all ? -1 : organisation, equivalenceClass: block.equivalenceClass,
-                period: byPeriod ? block.period : nil)
-            if let i = index[key] { return i }
-            rows.append(Row(key: key.key, equivalenceClass: key.equivalenceClass, period: key.period))
-            index[key] = rows.count - 1
-            return rows.count - 1
+        private mutating func row(organisation: Int32, block: Block) -> Int32 {
+            let key = level == .all ? -1 : organisation
+            let month = byPeriod ? UInt64(Int(block.period.index) - 1900 * 12 + 1) : 0
+            let packed = UInt64(UInt32(bitPattern: key)) << 32 | UInt64(block.classIndex) << 14 | month
+            return index.value(packed) {
+                rows.append(Row(
+                    key: key, classIndex: block.classIndex, equivalenceClass: block.equivalenceClass,
+                    period: byPeriod ? block.period : nil))
+                return Int32(rows.count - 1)
+            }
         }
 
-        /// Adds one organisation's result in one block.
-        mutating func add(organisation: Int32, block: Block, position: Int, saving: Double, target: Target) {
-            let i = row(organisation: organisation, block: block)
+        /// Adds one organisation's result in one block; returns its row.
+        mutating func add(
+            organisation: Int32, block: Block, position: Int, saving: Double, target: Target, flags: RowFlags
+        ) -> Int32 {
+            let r = row(organisation: organisation, block: block)
+            let i = Int(r)
             let q = block.quantity[position], c = block.cost[position]
             rows[i].quantity += q
             rows[i].cost += c
             rows[i].saving += saving
             rows[i].targetCost += q.doubleValue * target.price
             rows[i].targetQuantity += q.doubleValue
-            rows[i].organisations.insert(organisation)
             if rows[i].lastTarget.map({ $0.period < block.period }) ?? true {
                 rows[i].lastTarget = (block.period, target.price, target.product)
             }
-            rows[i].flags.formUnion(target.flags)
-            if q.raw == 0 && c.raw > 0 { rows[i].flags.insert("zero-quantity") }
-            if q.raw < 0 { rows[i].flags.insert("negative-quantity") }
+            rows[i].flags.formUnion(flags)
+            if q.raw == 0 && c.raw > 0 { rows[i].flags.insert(.zeroQuantity) }
+            if q.raw < 0 { rows[i].flags.insert(.negativeQuantity) }
             window = window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
+            return r
         }
 
         /// Adds the saving blocked by "do not substitute" flags for one organisation in one block.
-        mutating func addBlocked(organisation: Int32, block: Block, saving: Double) {
-            rows[row(organisation: organisation, block: block)].blockedSaving += saving
+        mutating func addBlocked(row: Int32, saving: Double) {
+            rows[Int(row)].blockedSaving += saving
         }
 
-        /// Records an aggregate cell as part of its row (products, flags, patients).
-        mutating func addCell(_ index: Int, _ cell: DispensingCell, organisation: Int32, block: Block) {
-            let i = row(organisation: organisation, block: block)
-            rows[i].cells.append(index)
-            if rows[i].products[cell.product].map({ $0 < block.period }) ?? true {
-                rows[i].products[cell.product] = block.period
+        /// Records an aggregate cell as part of its row (its products, flags, patients).
+        mutating func addCell(_ index: Int, _ cell: DispensingCell, row: Int32) {
+            rowOfCell[index] = row
+            if cell.negativeRows > 0 { rows[Int(row)].flags.insert(.correctionRows) }
+            if cell.blockedRows > 0 { rows[Int(row)].flags.insert(.doNotSubstitute) }
+        }
+    }
+
+    /// Turns rows into opportunities: decides which rows rank and which the safety rules exclude, orders them,
+    /// and builds the full `Opportunity` — products and names, ids, counts — only for the rows that are shown.
+    struct OpportunityBuilder {
+        let data: DispensingAggregate
+        let classifier: any ProductClassifier
+        let table: RowTable
+        let window: (from: Period, to: Period)?
+        let level: RankLevel
+        let decisions: [String: ReviewRecord]
+        private let safety: SafetyEvaluator
+        /// Cells by row: the cells of row r are `cellsByRow[rowStart[r]..<rowStart[r + 1]]`, in cell order.
+        private var rowStart: [Int] = []
+        private var cellsByRow: [Int32] = []
+        private var findings: [Int32: [SafetyFinding]] = [:]
+        private var patients: [Int]?
+        private var prescribers: [Int]?
+
+        init(
+            data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable,
+            window: (from: Period, to: Period)?, configuration: RankConfiguration
+        ) {
+            self.data = data
+            self.classifier = classifier
+            table = rows
+            self.window = window
+            level = configuration.level
+            decisions = configuration.decisions
+            safety = SafetyEvaluator(configuration.rules)
+            var counts = [Int](repeating: 0, count: rows.rows.count + 1)
+            for r in rows.rowOfCell where r >= 0 { counts[Int(r) + 1] += 1 }
+            for r in 0..<rows.rows.count { counts[r + 1] += counts[r] }
+            rowStart = counts
+            var next = counts
+            cellsByRow = Array(repeating: 0, count: counts[rows.rows.count])
+            for (cell, r) in rows.rowOfCell.enumerated() where r >= 0 {
+                cellsByRow[next[Int(r)]] = Int32(cell)
+                next[Int(r)] += 1
             }
-            if cell.negativeRows > 0 { rows[i].flags.insert("correction-rows") }
-            if cell.blockedRows > 0 { rows[i].flags.insert("do-not-substitute") }
         }
 
-        /// The rows as opportunities (unranked), with distinct patient and prescriber counts.
-        func opportunities(
-            data: DispensingAggregate, classifier: any ProductClassifier, window: (from: Period, to: Period)?,
-            rules: SafetyRules
-        ) -> [Opportunity] {
-            var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
-            for (r, row) in rows.enumerated() { for c in row.cells { rowOfCell[c] = Int32(r) } }
-            let safety = SafetyEvaluator(rules)
-            let patients = data.hasPatients ? Self.distinctCounts(data.patientsByCell, rowOfCell, rows.count) : nil
-            let prescribers: [Int]?
-            if data.organisationColumn == .prescriber {
-                prescribers = rows.map(\.organisations.count)
-            } else {
-                prescribers = data.hasPrescribers ? Self.distinctCounts(data.prescribersByCell, rowOfCell, rows.count) : nil
+        /// The rows with a positive saving in rank order — saving descending, then key, class and period, so
+        /// that the order never depends on the input's — split into those that rank and those a rule excludes.
+        mutating func ranked() -> (positive: [Int32], excluded: [Int32]) {
+            var candidates: [Int32] = []
+            for (r, row) in table.rows.enumerated() where row.saving > 0 { candidates.append(Int32(r)) }
+            let rows = table.rows
+            let keys = rows.map { rowKeyName($0.key) }
+            candidates.sort { a, b in
+                let x = rows[Int(a)], y = rows[Int(b)]
+                if x.saving != y.saving { return x.saving > y.saving }
+                let kx = keys[Int(a)], ky = keys[Int(b)]
+                if kx != ky { return kx < ky }
+                if x.equivalenceClass != y.equivalenceClass { return x.equivalenceClass < y.equivalenceClass }
+                return (x.period ?? window!.from) < (y.period ?? window!.from)
             }
-            return rows.enumerated().map { r, row in
-                let products = row.products.map { product, period in
-                    let code = data.products[Int(product)]
-                    return ProductRef(code: code, name: classifier.name(product: code, period: period) ?? "")
-                }.sorted { $0.code < $1.code }
-                let dispensedEntries = row.products.compactMap { product, period in
-                    classifier.entry(product: data.products[Int(product)], period: period)
-                }.sorted { $0.product < $1.product }
-                let safety = safety.findings(dispensed: dispensedEntries, suggested: row.lastTarget?.product)
-                var flags = row.flags
-                if safety.contains(where: { $0.action == .review }) { flags.insert("review") }
-                if safety.contains(where: { $0.action == .sameGroupOnly }) { flags.insert("same-group-only") }
-                if row.blockedSaving > 0 { flags.insert("blocked-saving") }
-                let suggested = row.lastTarget.flatMap { t in
-                    t.product.map { SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: t.period) }
-                }
-                let q = row.quantity.doubleValue
-                let key = row.key < 0 ? "all" : data.organisations[Int(row.key)]
-                return Opportunity(
-                    rank: 0,
-                    id: Opportunity.id(
-                        level: level, key: key, equivalenceClass: row.equivalenceClass, products: products.map(\.code),
-                        period: row.period),
-                    key: key,
-                    equivalenceClass: row.equivalenceClass,
-                    periodFrom: row.period ?? window!.from, periodTo: row.period ?? window!.to,
-                    products: products, suggested: suggested, quantity: row.quantity, cost: row.cost,
-                    ppu: row.quantity.raw == 0 ? nil : row.cost.doubleValue / q,
-                    targetPPU: row.targetQuantity == 0 ? row.lastTarget?.price : row.targetCost / row.targetQuantity,
-                    saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[r],
-                    prescribers: prescribers?[r], flags: flags.sorted(), safety: safety)
+            var positive: [Int32] = [], excluded: [Int32] = []
+            for r in candidates {
+                let found = safetyFindings(r)
+                if found.contains(where: { $0.action == .exclude }) { excluded.append(r) } else { positive.append(r) }
             }
+            return (positive, excluded)
+        }
+
+        /// Each product of row `r` with the latest period it was dispensed in, by code.
+        private func products(of r: Int32) -> [(code: String, period: Period)] {
+            var latest: [Int32: Period] = [:]
+            for c in cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]] {
+                let cell = data.cells[Int(c)]
+                let period = data.periods[Int(cell.period)]
+                if latest[cell.product].map({ $0 < period }) ?? true { latest[cell.product] = period }
+            }
+            return latest.map { (data.products[Int($0.key)], $0.value) }.sorted { $0.code < $1.code }
+        }
+
+        private mutating func safetyFindings(_ r: Int32) -> [SafetyFinding] {
+            if let known = findings[r] { return known }
+            let dispensed = products(of: r).compactMap { classifier.entry(product: $0.code, period: $0.period) }
+            let found = safety.findings(dispensed: dispensed, suggested: table.rows[Int(r)].lastTarget?.product)
+            findings[r] = found
+            return found
+        }
+
+        /// The code a row is keyed by: its unit or prescriber, or `all`.
+        private func rowKeyName(_ key: Int32) -> String { key < 0 ? "all" : data.organisations[Int(key)] }
+
+        /// The stable id of row `r` (see `Opportunity.id`).
+        func id(of r: Int32) -> String {
+            let row = table.rows[Int(r)]
+            return Opportunity.id(
+                level: level, key: rowKeyName(row.key), equivalenceClass: row.equivalenceClass,
+                products: products(of: r).map(\.code), period: row.period)
         }
 
         /// Distinct ids per row, from (cell << 32 | id) pairs.
@@ -142,6 +214,50 @@ extension Ranking {
                 if seen.insert(UInt64(row) << 32 | (pair & 0xFFFF_FFFF)).inserted { counts[Int(row)] += 1 }
             }
             return counts
+        }
+
+        /// The whole opportunity of row `r` (rank 0; the caller numbers the ones it lists).
+        mutating func opportunity(_ r: Int32) -> Opportunity {
+            if patients == nil && data.hasPatients {
+                patients = Self.distinctCounts(data.patientsByCell, table.rowOfCell, table.rows.count)
+            }
+            if prescribers == nil && data.hasPrescribers && data.organisationColumn != .prescriber {
+                prescribers = Self.distinctCounts(data.prescribersByCell, table.rowOfCell, table.rows.count)
+            }
+            let row = table.rows[Int(r)]
+            let dispensed = products(of: r)
+            let products = dispensed.map { ProductRef(code: $0.code, name: classifier.name(product: $0.code, period: $0.period) ?? "") }
+            let safety = safetyFindings(r)
+            var flags = row.flags.words
+            if safety.contains(where: { $0.action == .review }) { flags.append("review") }
+            if safety.contains(where: { $0.action == .sameGroupOnly }) { flags.append("same-group-only") }
+            if row.blockedSaving > 0 { flags.append("blocked-saving") }
+            let suggested = row.lastTarget.flatMap { t in
+                t.product.map { SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: t.period) }
+            }
+            let prescriberCount: Int?
+            if data.organisationColumn == .prescriber {
+                let cells = cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]]
+                prescriberCount = Set(cells.map { data.cells[Int($0)].organisation }).count
+            } else {
+                prescriberCount = prescribers?[Int(r)]
+            }
+            let key = rowKeyName(row.key)
+            var opportunity = Opportunity(
+                rank: 0,
+                id: Opportunity.id(
+                    level: level, key: key, equivalenceClass: row.equivalenceClass, products: products.map(\.code),
+                    period: row.period),
+                key: key,
+                equivalenceClass: row.equivalenceClass,
+                periodFrom: row.period ?? window!.from, periodTo: row.period ?? window!.to,
+                products: products, suggested: suggested, quantity: row.quantity, cost: row.cost,
+                ppu: row.quantity.raw == 0 ? nil : row.cost.doubleValue / row.quantity.doubleValue,
+                targetPPU: row.targetQuantity == 0 ? row.lastTarget?.price : row.targetCost / row.targetQuantity,
+                saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[Int(r)],
+                prescribers: prescriberCount, flags: flags.sorted(), safety: safety)
+            opportunity.review = decisions[opportunity.id]
+            return opportunity
         }
     }
 }

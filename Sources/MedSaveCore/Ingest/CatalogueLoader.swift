@@ -21,7 +21,8 @@ public enum CatalogueKind: String, Sendable, CaseIterable {
 /// are added for every period, outside any equivalence class.
 public enum CatalogueLoader {
     public static func load(_ specs: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
-        var located: [(entry: CatalogueEntry, location: SourceLocation)] = []
+        var located: [CatalogueEntry] = []
+        var locations: [SourceLocation] = []
         var prices: [String: CatalogueEntry] = [:]
         var problems: [InputProblem] = []
         var fileOrder: [String: Int] = [:]
@@ -32,15 +33,18 @@ public enum CatalogueLoader {
             switch kind {
             case .native:
                 let read = try CatalogueReader.entries(path: path, strict: strict)
-                located += read.entries.map { ($0.0, SourceLocation(file: path, line: $0.1, column: 1)) }
+                located += read.entries
+                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
                 fileProblems = read.problems
             case .tlv:
                 let read = try PeriodensVarorReader.read(path: path)
-                located += zip(read.entries, read.lines).map { ($0, SourceLocation(file: path, line: $1, column: 1)) }
+                located += read.entries
+                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
                 fileProblems = read.problems
             case .ukTariff, .ukConcession:
                 let read = try ConcessionPriceReader.read(path: path, side: kind == .ukTariff ? .tariff : .concession)
-                located += zip(read.entries, read.lines).map { ($0, SourceLocation(file: path, line: $1, column: 1)) }
+                located += read.entries
+                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
                 fileProblems = read.problems
             case .tlvPrices:
                 let read = try PriceListReader.read(path: path)
@@ -51,7 +55,7 @@ public enum CatalogueLoader {
             problems += fileProblems
         }
         var catalogue = Catalogue()
-        for (entry, location) in located {
+        for (entry, location) in zip(located, locations) {
             var e = entry
             if let listed = prices[e.product] {
                 if e.atc.isEmpty { e.atc = listed.atc }
@@ -75,7 +79,7 @@ public enum CatalogueLoader {
             let fa = fileOrder[a.element.location.file] ?? 0, fb = fileOrder[b.element.location.file] ?? 0
             return (fa, a.element.location.line, a.offset) < (fb, b.element.location.line, b.offset)
         }.map(\.element)
-        let known = Set(located.map(\.entry.product))
+        let known = Set(located.map(\.product))
         for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
         return (catalogue, problems)
     }

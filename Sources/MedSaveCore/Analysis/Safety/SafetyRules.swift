@@ -197,12 +197,17 @@ extension SafetyFinding: Hashable {}
 /// Evaluates rules for many opportunities, matching each catalogue entry (product, period) only once.
 final class SafetyEvaluator {
     let rules: SafetyRules
-    private var cache: [String: (rules: [Int], modifiedRelease: Bool, narcotic: Bool)] = [:]
+    private struct Key: Hashable {
+        var product: String
+        var period: Int32
+    }
+
+    private var cache: [Key: (rules: [Int], modifiedRelease: Bool, narcotic: Bool)] = [:]
 
     init(_ rules: SafetyRules) { self.rules = rules }
 
     private func lookup(_ entry: CatalogueEntry) -> (rules: [Int], modifiedRelease: Bool, narcotic: Bool) {
-        let key = entry.product + "|" + (entry.period?.description ?? "")
+        let key = Key(product: entry.product, period: entry.period?.index ?? -1)
         if let hit = cache[key] { return hit }
         let found = (
             rules.rules.indices.filter { rules.rules[$0].matches(entry) },
