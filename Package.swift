@@ -47,6 +47,12 @@ let package = Package(
             dependencies: ["MedSaveCore"],
             path: "Tests/MedSaveTestSupport"
         ),
+        // The numeric core against plain dgemm (Benchmarks/README.md); built only when asked for.
+        .executableTarget(
+            name: "medsave-blas-bench",
+            dependencies: ["MedSaveCore", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            path: "Benchmarks/BLASBench"
+        ),
         .testTarget(
             name: "MedSaveCoreTests",
             dependencies: ["MedSaveCore", "MedSaveTestSupport"]

@@ -25,7 +25,7 @@ enum Runner {
         _ compute: (LoadedInputs) throws -> (text: String, summary: [String], balanced: Bool)
     ) throws {
         try run(
-            problemsPath: input.problems, output: out,
+            problemsPath: input.problems, threads: input.files.threads, output: out,
             load: {
                 let inputs = try LoadedInputs.load(
                     try input.configuration(organisation: organisation), progress: Progress.report)
@@ -34,12 +34,14 @@ enum Runner {
     }
 
     /// Loads with `load` (showing progress), writes the problems it found, runs `compute`, writes its text
-    /// to the output and its summary to standard error, and checks that the summary reconciles.
+    /// to the output and its summary to standard error, and checks that the summary reconciles. `threads`
+    /// (`--threads`) also bounds the numeric core's BLAS threads.
     static func run<Inputs>(
-        problemsPath: String?, output out: OutputOptions, load: () throws -> (Inputs, [InputProblem]),
+        problemsPath: String?, threads: Int?, output out: OutputOptions, load: () throws -> (Inputs, [InputProblem]),
         _ compute: (Inputs) throws -> (text: String, summary: [String], balanced: Bool)
     ) throws {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe is handled where we write
+        if let threads { BLAS.setThreads(threads) }
         do {
             let (inputs, problems) = try load()
             Progress.clear()

@@ -15,6 +15,7 @@ struct IntMap {
         mask = size - 1
     }
 
+    @inline(__always)
     subscript(key: UInt64) -> Int32? {
         var i = Int(truncatingIfNeeded: ByteInterner.mix(key)) & mask
         while true {

@@ -26,15 +26,15 @@ public enum Ranking {
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
         var classes = ClassIndex()
-        let blocks = classify(data, classifier: classifier, classes: &classes, window: configuration.periods, books: &books)
+        let (blocks, cells) = classify(data, classifier: classifier, classes: &classes, window: configuration.periods, books: &books)
         let blockedOfCell = BlockedRows(data)
-        var barriers: [BarrierKey: (quantity: FixedDecimal, cost: FixedDecimal, saving: Double)] = [:]
+        var barriers = Barriers()
         var rows = RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for block in blocks {
             guard let target = try Self.target(for: block, rule: configuration.target, classifier: classifier, peers: peers) else {
-                for cell in block.cells { books.setAside(.noTarget, rows: data.cells[cell].rows, cost: data.cells[cell].cost) }
+                books.setAside(.noTarget, rows: block.rows, cost: block.totalCost)
                 continue
             }
             // The target uses every row (what each organisation paid); the saving only rows that may be substituted.
@@ -42,40 +42,44 @@ public enum Ranking {
             let c = zip(block.cost, block.blockedCost).map { ($0 - $1).doubleValue }
             let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
             let targetFlags = RowFlags(target.flags)
+            let targetProduct = rows.targetProduct(target)
             var rowOf = [Int32](repeating: 0, count: block.organisations.count)
             for (position, organisation) in block.organisations.enumerated() {
                 rowOf[position] = rows.add(
                     organisation: organisation, block: block, position: position, saving: savings[position],
-                    target: target, flags: targetFlags)
+                    target: target, product: targetProduct, flags: targetFlags.union(block.cellFlags[position]))
                 positionOf[Int(organisation)] = Int32(position)
             }
-            var blockedHere: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
-            for (cell, position) in zip(block.cells, block.cellPositions) {
-                let c = data.cells[cell]
-                books.rowsUsed += c.rows
-                books.costUsed += c.cost
-                rows.addCell(cell, c, row: rowOf[position])
-                for (prescriber, q, cost) in blockedOfCell[cell] {
-                    let key = UInt64(UInt32(bitPattern: c.organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))
-                    let old = blockedHere[key] ?? (.zero, .zero)
-                    blockedHere[key] = (old.quantity + q, old.cost + cost)
+            // Blocked rows per (organisation, prescriber) in this block, in key order.
+            var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+            books.rowsUsed += block.rows
+            books.costUsed += block.totalCost
+            for c in cells[block.cells] {
+                rows.rowOfCell[Int(c.index)] = rowOf[Int(c.position)]
+                guard c.hasBlockedRows else { continue }
+                for e in blockedOfCell.range(Int(c.index)) {
+                    let (prescriber, q, cost) = blockedOfCell.entries[e]
+                    blockedHere.append((UInt64(UInt32(bitPattern: c.organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber)), q, cost))
                 }
             }
-            let blockedKeys = blockedHere.keys.sorted()
+            blockedHere.sort { $0.key < $1.key }
+            var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+            for entry in blockedHere {
+                if merged.last?.key == entry.key {
+                    merged[merged.count - 1].quantity += entry.quantity
+                    merged[merged.count - 1].cost += entry.cost
+                } else {
+                    merged.append(entry)
+                }
+            }
             let blockedSavings = try SavingsKernel.savings(
-                quantity: blockedKeys.map { blockedHere[$0]!.quantity.doubleValue },
-                cost: blockedKeys.map { blockedHere[$0]!.cost.doubleValue }, target: target.price)
-            for (key, saving) in zip(blockedKeys, blockedSavings) {
-                let organisation = Int32(bitPattern: UInt32(key >> 32)), prescriber = Int32(bitPattern: UInt32(key & 0xFFFF_FFFF))
+                quantity: merged.map(\.quantity.doubleValue), cost: merged.map(\.cost.doubleValue), target: target.price)
+            for (entry, saving) in zip(merged, blockedSavings) {
+                let organisation = Int32(bitPattern: UInt32(entry.key >> 32)), prescriber = Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))
                 rows.addBlocked(row: rowOf[Int(positionOf[Int(organisation)])], saving: saving)
-                let barrierKey = BarrierKey(
+                barriers.add(
                     organisation: organisation, prescriber: data.organisationColumn == .prescriber ? organisation : prescriber,
-                    classIndex: block.classIndex)
-                var b = barriers[barrierKey] ?? (.zero, .zero, 0)
-                b.quantity += blockedHere[key]!.quantity
-                b.cost += blockedHere[key]!.cost
-                b.saving += saving
-                barriers[barrierKey] = b
+                    classIndex: block.classIndex, quantity: entry.quantity, cost: entry.cost, saving: saving)
             }
             for organisation in block.organisations { positionOf[Int(organisation)] = -1 }
         }
@@ -83,7 +87,7 @@ public enum Ranking {
             (from: max(w.from, configuration.periods.from ?? w.from), to: min(w.to, configuration.periods.to ?? w.to))
         }
         var opportunities = OpportunityBuilder(
-            data: data, classifier: classifier, rows: rows, window: window,
+            data: data, classifier: classifier, rows: rows, classes: classes.classes, window: window,
             configuration: configuration)
         let ranked = opportunities.ranked()
         let totalSaving = ranked.positive.reduce(0) { $0 + rows.rows[Int($1)].saving }
@@ -97,18 +101,7 @@ public enum Ranking {
         var shown = listed.map { opportunities.opportunity($0) }
         for i in shown.indices { shown[i].rank = i + 1 }
         let excluded = ranked.excluded.map { opportunities.opportunity($0) }
-        let blocked = barriers.compactMap { key, b -> BlockedSaving? in
-            guard b.saving > 0 else { return nil }
-            let unitOrPrescriber = data.organisations[Int(key.organisation)]
-            return BlockedSaving(
-                unit: data.organisationColumn == .prescriber ? "" : unitOrPrescriber,
-                prescriber: data.organisationColumn == .prescriber
-                    ? unitOrPrescriber : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil),
-                equivalenceClass: classes.classes[Int(key.classIndex)], quantity: b.quantity, cost: b.cost, saving: b.saving)
-        }.sorted { a, b in
-            a.saving != b.saving ? a.saving > b.saving
-                : (a.unit, a.prescriber ?? "", a.equivalenceClass.description) < (b.unit, b.prescriber ?? "", b.equivalenceClass.description)
-        }
+        let blocked = barriers.list(data, classes: classes.classes)
         return RankResult(
             configuration: configuration, window: window, reconciliation: books, totalSaving: totalSaving,
             opportunityCount: ranked.positive.count, hiddenDecided: hidden, opportunities: shown, excluded: excluded,
@@ -118,7 +111,7 @@ public enum Ranking {
     /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`), by cell.
     struct BlockedRows {
         private var start: [Int]
-        private var entries: [(Int32, FixedDecimal, FixedDecimal)]
+        private(set) var entries: [(Int32, FixedDecimal, FixedDecimal)]
 
         init(_ data: DispensingAggregate) {
             start = Array(repeating: 0, count: data.cells.count + 1)
@@ -133,15 +126,52 @@ public enum Ranking {
             }
         }
 
-        /// (prescriber id or −1, quantity, cost) of each prescriber's blocked rows in `cell`.
-        subscript(cell: Int) -> ArraySlice<(Int32, FixedDecimal, FixedDecimal)> { entries[start[cell]..<start[cell + 1]] }
+        /// Where `cell`'s entries are in `entries`: (prescriber id or −1, quantity, cost) of each prescriber's
+        /// blocked rows.
+        func range(_ cell: Int) -> Range<Int> { start[cell]..<start[cell + 1] }
     }
 
-    /// Who a blocked saving belongs to: organisation, prescriber (−1 unknown) and class, by id.
-    struct BarrierKey: Hashable {
-        var organisation: Int32
-        var prescriber: Int32
-        var classIndex: Int32
+    /// Saving blocked by "do not substitute" flags, summed per (organisation, prescriber, class).
+    struct Barriers {
+        /// (organisation, prescriber) → pair id; (pair id, class) → barrier id.
+        private var pairs = IntMap()
+        private var index = IntMap()
+        private var keys: [(organisation: Int32, prescriber: Int32, classIndex: Int32)] = []
+        private var sums: [(quantity: FixedDecimal, cost: FixedDecimal, saving: Double)] = []
+
+        mutating func add(
+            organisation: Int32, prescriber: Int32, classIndex: Int32, quantity: FixedDecimal, cost: FixedDecimal, saving: Double
+        ) {
+            let pairCount = Int32(pairs.count)
+            let pair = pairs.value(UInt64(UInt32(bitPattern: organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))) { pairCount }
+            let next = Int32(keys.count)
+            let b = Int(index.value(UInt64(pair) << 24 | UInt64(classIndex)) { next })
+            if b == keys.count {
+                keys.append((organisation, prescriber, classIndex))
+                sums.append((.zero, .zero, 0))
+            }
+            sums[b].quantity += quantity
+            sums[b].cost += cost
+            sums[b].saving += saving
+        }
+
+        /// The barriers with a positive saving, largest first, ties by unit, prescriber and class.
+        func list(_ data: DispensingAggregate, classes: [EquivalenceClass]) -> [BlockedSaving] {
+            keys.indices.compactMap { b -> BlockedSaving? in
+                guard sums[b].saving > 0 else { return nil }
+                let key = keys[b]
+                let unitOrPrescriber = data.organisations[Int(key.organisation)]
+                return BlockedSaving(
+                    unit: data.organisationColumn == .prescriber ? "" : unitOrPrescriber,
+                    prescriber: data.organisationColumn == .prescriber
+                        ? unitOrPrescriber : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil),
+                    equivalenceClass: classes[Int(key.classIndex)], quantity: sums[b].quantity, cost: sums[b].cost,
+                    saving: sums[b].saving)
+            }.sorted { a, b in
+                a.saving != b.saving ? a.saving > b.saving
+                    : (a.unit, a.prescriber ?? "", a.equivalenceClass.description) < (b.unit, b.prescriber ?? "", b.equivalenceClass.description)
+            }
+        }
     }
 
     // MARK: - Blocks: one class in one period, organisations dense
@@ -158,9 +188,25 @@ public enum Ranking {
         /// The part of `quantity` and `cost` in rows marked "do not substitute".
         var blockedQuantity: [FixedDecimal] = []
         var blockedCost: [FixedDecimal] = []
-        /// The aggregate cells in this block, and each one's organisation position.
-        var cells: [Int] = []
-        var cellPositions: [Int] = []
+        /// Per organisation: the flags of its cells (corrections, do-not-substitute rows).
+        var cellFlags: [RowFlags] = []
+        /// The block's cells in `classify`'s list of cells, grouped by block, and their rows and cost.
+        var cells: Range<Int> = 0..<0
+        var rows = 0
+        var totalCost: FixedDecimal = .zero
+    }
+
+    /// What the ranking needs of one aggregate cell, copied once into a list grouped by block so that each
+    /// block's cells are read in order rather than scattered across the aggregate.
+    struct BlockCell {
+        /// The cell's index in the aggregate, and its organisation's position in the block.
+        var index: Int32
+        var position: Int32
+        var organisation: Int32
+        var rows: Int32
+        var cost: FixedDecimal
+        var hasCorrections: Bool
+        var hasBlockedRows: Bool
     }
 
     /// The classes met while classifying, numbered in order of first appearance.
@@ -178,13 +224,19 @@ public enum Ranking {
 
     /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
     /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
-    /// order the cells first meet them, and a block's cells keep their order. O(cells).
+    /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
+    /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         books: inout Reconciliation
-    ) -> [Block] {
+    ) -> (blocks: [Block], cells: [BlockCell]) {
         var blocks: [Block] = []
-        var verdicts = IntMap()  // (product, period) → class id, −1 unknown, −2 in no class
+        // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
+        // small enough, else a hash map.
+        let periods = data.periods.count
+        let dense = data.products.count * periods <= 1 << 24
+        var denseVerdicts = [Int32](repeating: -3, count: dense ? data.products.count * periods : 0)
+        var verdicts = IntMap()
         var blockOf = IntMap()  // (class id, period id) → block
         var blockOfCell = [Int32](repeating: -1, count: data.cells.count)
         var cellsInBlock: [Int] = []
@@ -195,63 +247,88 @@ public enum Ranking {
                 continue
             }
             let pair = UInt64(UInt32(bitPattern: cell.product)) << 32 | UInt64(UInt32(bitPattern: cell.period))
-            let verdict = verdicts.value(pair) {
+            let slot = dense ? Int(cell.product) * periods + Int(cell.period) : 0
+            var verdict = dense ? denseVerdicts[slot] : verdicts[pair] ?? -3
+            if verdict == -3 {
                 switch classifier.classify(product: data.products[Int(cell.product)], period: period) {
-                case .unknown: return -1
-                case .unclassified: return -2
-                case .member(let c): return classes.id(c)
+                case .unknown: verdict = -1
+                case .unclassified: verdict = -2
+                case .member(let c): verdict = classes.id(c)
                 }
+                if dense { denseVerdicts[slot] = verdict } else { _ = verdicts.value(pair) { verdict } }
             }
             guard verdict >= 0 else {
                 books.setAside(verdict == -1 ? .unknownProduct : .noClass, rows: cell.rows, cost: cell.cost)
                 continue
             }
-            let b = blockOf.value(UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))) {
+            let blockKey = UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))
+            let b: Int32
+            if let known = blockOf[blockKey] {
+                b = known
+            } else {
+                b = Int32(blocks.count)
                 blocks.append(Block(equivalenceClass: classes.classes[Int(verdict)], classIndex: verdict, period: period))
                 cellsInBlock.append(0)
-                return Int32(blocks.count - 1)
+                _ = blockOf.value(blockKey) { b }
             }
             blockOfCell[i] = b
             cellsInBlock[Int(b)] += 1
         }
-        // The cells of each block, in cell order, then each block's organisations by first appearance.
+        // Each block's cells, in cell order; then each block's organisations by first appearance.
         var start = [Int](repeating: 0, count: blocks.count + 1)
         for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
         var next = start
-        var grouped = [Int](repeating: 0, count: start[blocks.count])
-        for (i, b) in blockOfCell.enumerated() where b >= 0 {
-            grouped[next[Int(b)]] = i
-            next[Int(b)] += 1
+        var grouped = [BlockCell](
+            repeating: BlockCell(index: 0, position: 0, organisation: 0, rows: 0, cost: .zero, hasCorrections: false, hasBlockedRows: false),
+            count: start[blocks.count])
+        var sums = [(quantity: FixedDecimal, cost: FixedDecimal, blockedQuantity: FixedDecimal, blockedCost: FixedDecimal)](
+            repeating: (.zero, .zero, .zero, .zero), count: grouped.count)
+        for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
+            let b = Int(blockOfCell[i])
+            grouped[next[b]] = BlockCell(
+                index: Int32(i), position: 0, organisation: cell.organisation, rows: Int32(clamping: cell.rows), cost: cell.cost,
+                hasCorrections: cell.negativeRows > 0, hasBlockedRows: cell.blockedRows > 0)
+            sums[next[b]] = (cell.quantity, cell.cost, cell.blockedQuantity, cell.blockedCost)
+            next[b] += 1
         }
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for b in blocks.indices {
-            let cells = grouped[start[b]..<start[b + 1]]
             var block = blocks[b]
-            block.cells.reserveCapacity(cells.count)
-            block.cellPositions.reserveCapacity(cells.count)
-            for i in cells {
-                let cell = data.cells[i]
-                var p = Int(positionOf[Int(cell.organisation)])
+            block.cells = start[b]..<start[b + 1]
+            block.organisations.reserveCapacity(block.cells.count)
+            block.quantity.reserveCapacity(block.cells.count)
+            block.cost.reserveCapacity(block.cells.count)
+            block.blockedQuantity.reserveCapacity(block.cells.count)
+            block.blockedCost.reserveCapacity(block.cells.count)
+            block.cellFlags.reserveCapacity(block.cells.count)
+            for k in block.cells {
+                let organisation = grouped[k].organisation
+                var p = Int(positionOf[Int(organisation)])
                 if p < 0 {
                     p = block.organisations.count
-                    positionOf[Int(cell.organisation)] = Int32(p)
-                    block.organisations.append(cell.organisation)
+                    positionOf[Int(organisation)] = Int32(p)
+                    block.organisations.append(organisation)
                     block.quantity.append(.zero)
                     block.cost.append(.zero)
                     block.blockedQuantity.append(.zero)
                     block.blockedCost.append(.zero)
+                    block.cellFlags.append([])
                 }
-                block.quantity[p] += cell.quantity
-                block.cost[p] += cell.cost
-                block.blockedQuantity[p] += cell.blockedQuantity
-                block.blockedCost[p] += cell.blockedCost
-                block.cells.append(i)
-                block.cellPositions.append(p)
+                if grouped[k].hasCorrections { block.cellFlags[p].insert(.correctionRows) }
+                if grouped[k].hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
+                block.rows += Int(grouped[k].rows)
+                block.totalCost += grouped[k].cost
+                let s = sums[k]
+                block.quantity[p] += s.quantity
+                block.cost[p] += s.cost
+                block.blockedQuantity[p] += s.blockedQuantity
+                block.blockedCost[p] += s.blockedCost
+                grouped[k].position = Int32(p)
             }
             for o in block.organisations { positionOf[Int(o)] = -1 }
             blocks[b] = block
         }
-        return blocks
+        return (blocks, grouped)
     }
 
     // MARK: - Targets

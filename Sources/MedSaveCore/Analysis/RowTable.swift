@@ -35,10 +35,10 @@ extension Ranking {
         let byPeriod: Bool
         let level: RankLevel
 
+        /// One row's sums; plain values only, so that adding to a row copies no references.
         struct Row {
             var key: Int32  // organisation id; -1 at level `all`
             var classIndex: Int32
-            var equivalenceClass: EquivalenceClass
             var period: Period?  // with byPeriod
             var quantity: FixedDecimal = .zero
             var cost: FixedDecimal = .zero
@@ -46,14 +46,21 @@ extension Ranking {
             var blockedSaving = 0.0
             var targetCost = 0.0
             var targetQuantity = 0.0
-            var lastTarget: (period: Period, price: Double, product: CatalogueEntry?)?
+            /// The target of the row's latest period: when, its price, and the product setting it (an index
+            /// into `targetProducts`, −1 for none).
+            var lastTargetPeriod: Period?
+            var lastTargetPrice = 0.0
+            var lastTargetProduct: Int32 = -1
             var flags: RowFlags = []
         }
 
         var rows: [Row] = []
+        /// The products that set targets, referred to by rows.
+        var targetProducts: [CatalogueEntry] = []
         /// Row by (key, class, period): key << 32 | class << 14 | (month index since 1900 + 1, or 0 without byPeriod).
         var index = IntMap(capacity: 1 << 12)
-        /// The row each aggregate cell was summed into; -1 for cells set aside.
+        /// The row each aggregate cell was summed into (for its products, patients and prescribers); -1 for
+        /// cells set aside.
         var rowOfCell: [Int32]
         var window: (from: Period, to: Period)?
 
@@ -67,34 +74,49 @@ extension Ranking {
             let key = level == .all ? -1 : organisation
             let month = byPeriod ? UInt64(Int(block.period.index) - 1900 * 12 + 1) : 0
             let packed = UInt64(UInt32(bitPattern: key)) << 32 | UInt64(block.classIndex) << 14 | month
-            return index.value(packed) {
-                rows.append(Row(
-                    key: key, classIndex: block.classIndex, equivalenceClass: block.equivalenceClass,
-                    period: byPeriod ? block.period : nil))
-                return Int32(rows.count - 1)
-            }
+            if let r = index[packed] { return r }
+            rows.append(Row(key: key, classIndex: block.classIndex, period: byPeriod ? block.period : nil))
+            let r = Int32(rows.count - 1)
+            _ = index.value(packed) { r }
+            return r
         }
 
-        /// Adds one organisation's result in one block; returns its row.
+        /// Notes the product setting a block's target, for `add`; −1 when the target names none.
+        mutating func targetProduct(_ target: Target) -> Int32 {
+            guard let product = target.product else { return -1 }
+            targetProducts.append(product)
+            return Int32(targetProducts.count - 1)
+        }
+
+        /// Adds one organisation's result in one block; returns its row. `product` is `targetProduct(target)`.
         mutating func add(
-            organisation: Int32, block: Block, position: Int, saving: Double, target: Target, flags: RowFlags
+            organisation: Int32, block: Block, position: Int, saving: Double, target: Target, product: Int32, flags: RowFlags
         ) -> Int32 {
             let r = row(organisation: organisation, block: block)
-            let i = Int(r)
             let q = block.quantity[position], c = block.cost[position]
-            rows[i].quantity += q
-            rows[i].cost += c
-            rows[i].saving += saving
-            rows[i].targetCost += q.doubleValue * target.price
-            rows[i].targetQuantity += q.doubleValue
-            if rows[i].lastTarget.map({ $0.period < block.period }) ?? true {
-                rows[i].lastTarget = (block.period, target.price, target.product)
+            var row = rows[Int(r)]
+            row.quantity += q
+            row.cost += c
+            row.saving += saving
+            row.targetCost += q.doubleValue * target.price
+            row.targetQuantity += q.doubleValue
+            if row.lastTargetPeriod.map({ $0 < block.period }) ?? true {
+                row.lastTargetPeriod = block.period
+                row.lastTargetPrice = target.price
+                row.lastTargetProduct = product
             }
-            rows[i].flags.formUnion(flags)
-            if q.raw == 0 && c.raw > 0 { rows[i].flags.insert(.zeroQuantity) }
-            if q.raw < 0 { rows[i].flags.insert(.negativeQuantity) }
+            row.flags.formUnion(flags)
+            if q.raw == 0 && c.raw > 0 { row.flags.insert(.zeroQuantity) }
+            if q.raw < 0 { row.flags.insert(.negativeQuantity) }
+            rows[Int(r)] = row
             window = window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
             return r
+        }
+
+        /// The product setting row `r`'s latest target, if any.
+        func suggestedEntry(_ r: Int) -> CatalogueEntry? {
+            let i = rows[r].lastTargetProduct
+            return i < 0 ? nil : targetProducts[Int(i)]
         }
 
         /// Adds the saving blocked by "do not substitute" flags for one organisation in one block.
@@ -102,12 +124,7 @@ extension Ranking {
             rows[Int(row)].blockedSaving += saving
         }
 
-        /// Records an aggregate cell as part of its row (its products, flags, patients).
-        mutating func addCell(_ index: Int, _ cell: DispensingCell, row: Int32) {
-            rowOfCell[index] = row
-            if cell.negativeRows > 0 { rows[Int(row)].flags.insert(.correctionRows) }
-            if cell.blockedRows > 0 { rows[Int(row)].flags.insert(.doNotSubstitute) }
-        }
+
     }
 
     /// Turns rows into opportunities: decides which rows rank and which the safety rules exclude, orders them,
@@ -116,6 +133,7 @@ extension Ranking {
         let data: DispensingAggregate
         let classifier: any ProductClassifier
         let table: RowTable
+        let classes: [EquivalenceClass]
         let window: (from: Period, to: Period)?
         let level: RankLevel
         let decisions: [String: ReviewRecord]
@@ -128,11 +146,12 @@ extension Ranking {
         private var prescribers: [Int]?
 
         init(
-            data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable,
+            data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable, classes: [EquivalenceClass],
             window: (from: Period, to: Period)?, configuration: RankConfiguration
         ) {
             self.data = data
             self.classifier = classifier
+            self.classes = classes
             table = rows
             self.window = window
             level = configuration.level
@@ -162,7 +181,7 @@ extension Ranking {
                 if x.saving != y.saving { return x.saving > y.saving }
                 let kx = keys[Int(a)], ky = keys[Int(b)]
                 if kx != ky { return kx < ky }
-                if x.equivalenceClass != y.equivalenceClass { return x.equivalenceClass < y.equivalenceClass }
+                if x.classIndex != y.classIndex { return classes[Int(x.classIndex)] < classes[Int(y.classIndex)] }
                 return (x.period ?? window!.from) < (y.period ?? window!.from)
             }
             var positive: [Int32] = [], excluded: [Int32] = []
@@ -173,24 +192,51 @@ extension Ranking {
             return (positive, excluded)
         }
 
-        /// Each product of row `r` with the latest period it was dispensed in, by code.
-        private func products(of r: Int32) -> [(code: String, period: Period)] {
-            var latest: [Int32: Period] = [:]
+        /// Each product of row `r` (by id) with the latest period (by id) it was dispensed in, unordered.
+        private func productIDs(of r: Int32) -> [(product: Int32, period: Int32)] {
+            var latest: [(product: Int32, period: Int32)] = []
             for c in cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]] {
                 let cell = data.cells[Int(c)]
-                let period = data.periods[Int(cell.period)]
-                if latest[cell.product].map({ $0 < period }) ?? true { latest[cell.product] = period }
+                if let i = latest.firstIndex(where: { $0.product == cell.product }) {
+                    if data.periods[Int(latest[i].period)] < data.periods[Int(cell.period)] { latest[i].period = cell.period }
+                } else {
+                    latest.append((cell.product, cell.period))
+                }
             }
-            return latest.map { (data.products[Int($0.key)], $0.value) }.sorted { $0.code < $1.code }
+            return latest
+        }
+
+        /// Each product of row `r` with the latest period it was dispensed in, by code.
+        private func products(of r: Int32) -> [(code: String, period: Period)] {
+            productIDs(of: r).map { (data.products[Int($0.product)], data.periods[Int($0.period)]) }.sorted { $0.code < $1.code }
         }
 
         private mutating func safetyFindings(_ r: Int32) -> [SafetyFinding] {
             if let known = findings[r] { return known }
-            let dispensed = products(of: r).compactMap { classifier.entry(product: $0.code, period: $0.period) }
-            let found = safety.findings(dispensed: dispensed, suggested: table.rows[Int(r)].lastTarget?.product)
+            let suggested = table.suggestedEntry(Int(r))
+            if safety.isEmpty && suggested == nil { return [] }
+            var dispensed: [SafetyRules.EntryFacts] = []
+            for (product, period) in productIDs(of: r) {
+                let key = UInt64(UInt32(bitPattern: product)) << 32 | UInt64(UInt32(bitPattern: period))
+                let i: Int32
+                if let known = factsIndex[key] {
+                    i = known
+                } else {
+                    let entry = classifier.entry(product: data.products[Int(product)], period: data.periods[Int(period)])
+                    facts.append(entry.map { safety.facts($0) })
+                    i = Int32(facts.count - 1)
+                    _ = factsIndex.value(key) { i }
+                }
+                if let f = facts[Int(i)] { dispensed.append(f) }
+            }
+            let found = safety.findings(dispensed: dispensed, suggested: suggested.map { safety.facts($0) })
             findings[r] = found
             return found
         }
+
+        /// The rules' view of each dispensed (product, period), looked up once; nil when the classifier has no entry.
+        private var factsIndex = IntMap()
+        private var facts: [SafetyRules.EntryFacts?] = []
 
         /// The code a row is keyed by: its unit or prescriber, or `all`.
         private func rowKeyName(_ key: Int32) -> String { key < 0 ? "all" : data.organisations[Int(key)] }
@@ -199,7 +245,7 @@ extension Ranking {
         func id(of r: Int32) -> String {
             let row = table.rows[Int(r)]
             return Opportunity.id(
-                level: level, key: rowKeyName(row.key), equivalenceClass: row.equivalenceClass,
+                level: level, key: rowKeyName(row.key), equivalenceClass: classes[Int(row.classIndex)],
                 products: products(of: r).map(\.code), period: row.period)
         }
 
@@ -232,9 +278,10 @@ extension Ranking {
             if safety.contains(where: { $0.action == .review }) { flags.append("review") }
             if safety.contains(where: { $0.action == .sameGroupOnly }) { flags.append("same-group-only") }
             if row.blockedSaving > 0 { flags.append("blocked-saving") }
-            let suggested = row.lastTarget.flatMap { t in
-                t.product.map { SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: t.period) }
+            let suggested = table.suggestedEntry(Int(r)).map {
+                SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: row.lastTargetPeriod!)
             }
+            let equivalenceClass = classes[Int(row.classIndex)]
             let prescriberCount: Int?
             if data.organisationColumn == .prescriber {
                 let cells = cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]]
@@ -246,14 +293,14 @@ extension Ranking {
             var opportunity = Opportunity(
                 rank: 0,
                 id: Opportunity.id(
-                    level: level, key: key, equivalenceClass: row.equivalenceClass, products: products.map(\.code),
+                    level: level, key: key, equivalenceClass: equivalenceClass, products: products.map(\.code),
                     period: row.period),
                 key: key,
-                equivalenceClass: row.equivalenceClass,
+                equivalenceClass: equivalenceClass,
                 periodFrom: row.period ?? window!.from, periodTo: row.period ?? window!.to,
                 products: products, suggested: suggested, quantity: row.quantity, cost: row.cost,
                 ppu: row.quantity.raw == 0 ? nil : row.cost.doubleValue / row.quantity.doubleValue,
-                targetPPU: row.targetQuantity == 0 ? row.lastTarget?.price : row.targetCost / row.targetQuantity,
+                targetPPU: row.targetQuantity == 0 ? row.lastTargetPeriod.map { _ in row.lastTargetPrice } : row.targetCost / row.targetQuantity,
                 saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[Int(r)],
                 prescribers: prescriberCount, flags: flags.sorted(), safety: safety)
             opportunity.review = decisions[opportunity.id]

@@ -187,9 +187,10 @@ struct CSVStreamReader {
     /// Calls `body` with each record. The first bytes of a file (`atFileStart`) may hold a UTF-8 byte-order
     /// mark, skipped, and the header line the delimiter is detected from (`detectDelimiter`).
     ///
-    /// `fast` is offered every record first, at its offset in the buffer: it returns the offset
-    /// just after the record when it took it (a record of one line), or nil to leave it to the scanner and
-    /// `body`. With `stopAt`, no record starting at or after that offset of the source is read.
+    /// `fast` is offered the records first: called with the buffer, the offset of the next record and the
+    /// offset no record may start at or after, it takes as many records of one line each as it can and returns
+    /// the offset after the last and how many it took (none: the scanner and `body` take the next record).
+    /// With `stopAt`, no record starting at or after that offset of the source is read.
     /// Returns the offset just after the last record read and the number of lines read.
     @discardableResult
     mutating func forEachRecord(
@@ -197,7 +198,7 @@ struct CSVStreamReader {
         atFileStart: Bool = true,
         stopAt: Int? = nil,
         progress: ((Int) -> Void)? = nil,
-        fast: (UnsafeBufferPointer<UInt8>, Int) throws -> Int? = { _, _ in nil },
+        fast: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> (next: Int, records: Int) = { _, start, _ in (start, 0) },
         _ body: (CSVRecord) throws -> Void
     ) throws -> (end: Int, lines: Int) {
         var pending: [UInt8] = []
@@ -232,12 +233,14 @@ struct CSVStreamReader {
                     return SourceLocation(file: path, line: pos.line, column: pos.column)
                 }
                 while consumed < buf.count {
-                    if let stopAt, base + consumed >= stopAt {
+                    let limit = stopAt.map { min(buf.count, $0 - base) } ?? buf.count
+                    if consumed >= limit && stopAt != nil {
                         stopped = true
                         return
                     }
-                    if let next = try fast(buf, consumed) {
-                        line += 1
+                    let (next, records) = try fast(buf, consumed, limit)
+                    if records > 0 {
+                        line += records
                         consumed = next
                         continue
                     }

@@ -24,7 +24,8 @@ final class CellTable {
         var order: Int32
     }
 
-    static let empty = UInt64.max
+    /// A slot's `key` is the cell key plus one, so that the zeroed memory of a new table is all empty slots.
+    static let empty: UInt64 = 0
     private var slots: UnsafeMutablePointer<Slot>
     private var capacity: Int
     private(set) var count = 0
@@ -36,25 +37,39 @@ final class CellTable {
         slots = Self.allocate(size)
     }
 
-    deinit { UnsafeMutableRawPointer(slots).deallocate() }
+    deinit { Self.free(slots, capacity) }
 
+    /// Zeroed memory for `size` slots: from the kernel, untouched until used, for large tables (on 2 MiB pages
+    /// where the system allows it: random access over tens of megabytes otherwise misses the TLB as well as
+    /// the caches); from the allocator, cleared, for small ones.
     private static func allocate(_ size: Int) -> UnsafeMutablePointer<Slot> {
         let bytes = size * MemoryLayout<Slot>.stride
-        // Large tables on 2 MiB pages where the system allows it: random access over tens of megabytes
-        // otherwise misses the TLB as well as the caches.
-        let alignment = bytes >= 4 << 20 ? 2 << 20 : 64
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
-        #if os(Linux)
-        if alignment > 64 { _ = madvise(raw, bytes, 14 /* MADV_HUGEPAGE */) }
-        #endif
-        let p = raw.bindMemory(to: Slot.self, capacity: size)
-        for i in 0..<size {
-            (p + i).initialize(to: Slot(
-                key: empty, quantity: 0, cost: 0, items: 0, blockedQuantity: 0, blockedCost: 0, rows: 0, negativeRows: 0,
-                blockedRows: 0, order: -1))
+        let raw: UnsafeMutableRawPointer
+        if bytes >= Self.mappedBytes {
+            #if os(Linux)
+            guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+                fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
+            }
+            _ = madvise(p, bytes, 14 /* MADV_HUGEPAGE */)
+            #else
+            guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0), p != MAP_FAILED else {
+                fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
+            }
+            #endif
+            raw = p
+        } else {
+            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         }
-        return p
+        return raw.bindMemory(to: Slot.self, capacity: size)
     }
+
+    private static func free(_ slots: UnsafeMutablePointer<Slot>, _ size: Int) {
+        let bytes = size * MemoryLayout<Slot>.stride
+        if bytes >= Self.mappedBytes { munmap(slots, bytes) } else { UnsafeMutableRawPointer(slots).deallocate() }
+    }
+
+    private static let mappedBytes = 2 << 20
 
     /// Where `key`'s search starts, to pass to `slot(_:hash:)`.
     @inline(__always)
@@ -81,10 +96,11 @@ final class CellTable {
     /// The slot of `key`, whose `hash(_:)` is `hash`.
     @inline(__always)
     func slot(_ key: UInt64, hash: UInt64) -> UnsafeMutablePointer<Slot> {
+        let stored = key &+ 1
         var i = Int(truncatingIfNeeded: hash) & (capacity - 1)
         while true {
             let k = slots[i].key
-            if k == key { return slots + i }
+            if k == stored { return slots + i }
             if k == Self.empty { break }
             i = (i + 1) & (capacity - 1)
         }
@@ -92,7 +108,7 @@ final class CellTable {
             grow()
             return slot(key, hash: hash)
         }
-        slots[i].key = key
+        slots[i].key = stored
         slots[i].order = Int32(count)
         count += 1
         return slots + i
@@ -103,18 +119,22 @@ final class CellTable {
         capacity *= 2
         slots = Self.allocate(capacity)
         for i in 0..<oldCapacity where old[i].key != Self.empty {
-            var j = Int(truncatingIfNeeded: Self.hash(old[i].key)) & (capacity - 1)
+            var j = Int(truncatingIfNeeded: Self.hash(old[i].key &- 1)) & (capacity - 1)
             while slots[j].key != Self.empty { j = (j + 1) & (capacity - 1) }
             slots[j] = old[i]
         }
-        UnsafeMutableRawPointer(old).deallocate()
+        Self.free(old, oldCapacity)
     }
 
-    /// Calls `body` with every cell's slot in the order the cells first appeared.
+    /// Calls `body` with every cell's slot (its `key` the cell key) in the order the cells first appeared.
     func forEachInOrder(_ body: (Slot) -> Void) {
         var slotOfOrder = [Int32](repeating: 0, count: count)
         for i in 0..<capacity where slots[i].key != Self.empty { slotOfOrder[Int(slots[i].order)] = Int32(i) }
-        for i in slotOfOrder { body(slots[Int(i)]) }
+        for i in slotOfOrder {
+            var slot = slots[Int(i)]
+            slot.key &-= 1
+            body(slot)
+        }
     }
 
     /// The cells in the order they first appeared; `decode` turns a key back into its ids.
@@ -122,7 +142,7 @@ final class CellTable {
         var cells = [DispensingCell](repeating: DispensingCell(organisation: 0, product: 0, period: 0), count: count)
         for i in 0..<capacity where slots[i].key != Self.empty {
             let s = slots[i]
-            let ids = decode(s.key)
+            let ids = decode(s.key &- 1)
             var c = DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period)
             c.quantity = FixedDecimal(raw: s.quantity)
             c.cost = FixedDecimal(raw: s.cost)

@@ -122,6 +122,8 @@ extension DispensingReader {
     ) -> Result<Part, InputError> {
         do throws(InputError) {
             var reader = DispensingReader(options: options)
+            // Room for a cell per eight rows of about 64 bytes, so that a large part's table rarely grows.
+            reader.cellTable = CellTable(capacity: min(range.count / 512, 1 << 22))
             var state = state
             reader.internConstants(&state)
             let file = try FileByteSource(path: path)
@@ -189,22 +191,35 @@ extension DispensingReader {
         let o = other.aggregate
         var cellMap: [Int32] = []
         cellMap.reserveCapacity(other.cellTable.count)
+        // In batches whose cells are touched first, as rows are (`flush`).
+        var pending: [(key: UInt64, slot: CellTable.Slot)] = []
+        var hashes: [UInt64] = []
+        func addPending() {
+            hashes = pending.map { CellTable.hash($0.key) }
+            hashes.withUnsafeBufferPointer { cellTable.touch($0) }
+            for ((key, c), hash) in zip(pending, hashes) {
+                let cell = cellTable.slot(key, hash: hash)
+                cell.pointee.quantity += c.quantity
+                cell.pointee.cost += c.cost
+                cell.pointee.rows += c.rows
+                cell.pointee.items += c.items
+                cell.pointee.negativeRows += c.negativeRows
+                cell.pointee.blockedRows += c.blockedRows
+                cell.pointee.blockedQuantity += c.blockedQuantity
+                cell.pointee.blockedCost += c.blockedCost
+                cellMap.append(cell.pointee.order)
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
         other.cellTable.forEachInOrder { c in
             let ids = Self.ids(c.key)
             let row = Row(
                 period: periodMap[Int(ids.period)], organisation: organisationMap[Int(ids.organisation)],
                 product: productMap[Int(ids.product)], quantity: .zero, cost: .zero)
-            let cell = cellTable.slot(Self.key(row))
-            cell.pointee.quantity += c.quantity
-            cell.pointee.cost += c.cost
-            cell.pointee.rows += c.rows
-            cell.pointee.items += c.items
-            cell.pointee.negativeRows += c.negativeRows
-            cell.pointee.blockedRows += c.blockedRows
-            cell.pointee.blockedQuantity += c.blockedQuantity
-            cell.pointee.blockedCost += c.blockedCost
-            cellMap.append(cell.pointee.order)
+            pending.append((Self.key(row), c))
+            if pending.count == Self.batchSize { addPending() }
         }
+        addPending()
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
         let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap
         for (key, value) in o.blockedByPrescriber {

@@ -142,14 +142,27 @@ extension DispensingReader {
 
     private static let quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
+    /// Reads ordinary records from `start` on, none starting at or after `limit`, until one is not ordinary:
+    /// returns the offset after the last read and how many were read.
+    mutating func fastRows(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, before limit: Int) -> (next: Int, records: Int) {
+        var i = start, records = 0
+        while i < limit, let next = fastRow(buf, from: i) {
+            i = next
+            records += 1
+        }
+        return (i, records)
+    }
+
     /// Reads the record at `start` if it is an ordinary one (see the type's comment), adding it to the batch;
     /// returns the offset after it, or nil to leave the record to the general path. Uses `plan`.
+    @inline(__always)
     mutating func fastRow(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard plan.ready else { return nil }
         let n = buf.count, delimiter = plan.delimiter, fieldCount = plan.fieldCount
         let maxField = options.limits.maxFieldBytes
         let decimalMark = options.dialect.decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
         let special = plan.specialBytes, mark = UInt64(decimalMark)
+        let delimiterWord = UInt64(delimiter) &* Self.ones
         var i = start, field = 0
         var quantity: FixedDecimal?, cost: FixedDecimal?, period: Period?
         var items: Int64 = 0, blocked = false
@@ -201,12 +214,7 @@ extension DispensingReader {
                 }
                 i = j
             default:
-                var j = i
-                while j < n {
-                    let c = buf[j]
-                    if c < 64 && (special >> UInt64(c)) & 1 != 0 { break }
-                    j += 1
-                }
+                let j = Self.fieldEnd(buf, from: i, special: special, delimiterWord: delimiterWord)
                 guard j < n, j - i <= maxField else { return nil }
                 b = buf[j]
                 switch role {
@@ -295,6 +303,37 @@ extension DispensingReader {
         if batch.count == Self.batchSize { flush() }
         return next
     }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let lfWord = 0x0A &* ones, crWord = 0x0D &* ones, quoteWord = 0x22 &* ones
+
+    /// The offset of the first byte from `start` on that ends or spoils a field (the delimiter, LF, CR, a quote
+    /// or NUL; `special`'s bits), or `buf.count`. Eight bytes at a time: a byte equal to c is a zero byte of
+    /// w ^ (c·0x0101…), and (v − 0x0101…) & ~v & 0x8080… marks zero bytes, exactly from the lowest one up.
+    @inline(__always)
+    static func fieldEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, special: UInt64, delimiterWord: UInt64) -> Int {
+        let n = buf.count
+        var j = start
+        if let base = buf.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                let m = zeroBytes(w ^ delimiterWord) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord)
+                    | zeroBytes(w ^ quoteWord) | zeroBytes(w)
+                if m != 0 { return j + m.trailingZeroBitCount >> 3 }
+                j += 8
+            }
+        }
+        while j < n {
+            let c = buf[j]
+            if c < 64 && (special >> UInt64(c)) & 1 != 0 { break }
+            j += 1
+        }
+        return j
+    }
+
+    @inline(__always)
+    private static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & 0x8080_8080_8080_8080 }
 
     // MARK: - General path
 

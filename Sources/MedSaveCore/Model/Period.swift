@@ -32,6 +32,14 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
 
     /// The byte-level parser behind `init?(text:)`, used by the ingest hot path.
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Period? {
+        // YYYY-MM, the common case, without the general path's checks.
+        if b.count == 7 && b[4] == UInt8(ascii: "-") {
+            let y0 = b[0] &- 48, y1 = b[1] &- 48, y2 = b[2] &- 48, y3 = b[3] &- 48, m0 = b[5] &- 48, m1 = b[6] &- 48
+            if y0 < 10 && y1 < 10 && y2 < 10 && y3 < 10 && m0 < 10 && m1 < 10 {
+                let y = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3), m = Int(m0) * 10 + Int(m1)
+                return (1900...2999).contains(y) && (1...12).contains(m) ? Period(year: y, month: m) : nil
+            }
+        }
         func digits(_ range: Range<Int>) -> Int? {
             var v = 0
             for i in range {

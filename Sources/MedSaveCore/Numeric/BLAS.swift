@@ -8,6 +8,13 @@ import CBLAS
 
 /// Level-1, -2 and -3 BLAS operations on `[Double]` and `Matrix`, shape-checked.
 public enum BLAS {
+    /// Threads BLAS may use for one operation (OpenBLAS; Accelerate decides for itself). At least 1.
+    public static func setThreads(_ n: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(clamping: max(1, n)))
+        #endif
+    }
+
     /// Dot product Σᵢ xᵢ·yᵢ (`ddot`). Returns 0 for empty vectors. O(n).
     public static func dot(_ x: [Double], _ y: [Double]) throws(NumericError) -> Double {
         guard x.count == y.count else {

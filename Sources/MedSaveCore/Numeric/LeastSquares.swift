@@ -31,20 +31,27 @@ public struct TrendDesign: Sendable, Equatable {
     }
 }
 
-/// Ordinary least squares for many series that share one design matrix: β = (XᵀX)⁻¹ XᵀY. The products
-/// XᵀX and XᵀY (all series at once) and the projection X₁β are GEMMs; only the small k×k system is solved
-/// here, by Cholesky.
+/// Ordinary least squares for many series that share one design matrix: β = (XᵀX)⁻¹ XᵀY. The small k×k system
+/// is solved once, by Cholesky, for P = (XᵀX)⁻¹Xᵀ (k × months); the coefficients of every series are then one
+/// GEMM, β = P·Y, and the projection X₁β another.
 public enum LeastSquares {
     /// Coefficients (k × series) of the series in the columns of `y` (months × series).
     public static func fit(design x: Matrix, series y: Matrix) throws(NumericError) -> Matrix {
         guard x.rows == y.rows else {
             throw .shapeMismatch(operation: "least squares", detail: "X has \(x.rows) rows, Y has \(y.rows)")
         }
+        return try BLAS.product(try pseudoInverse(x), y)
+    }
+
+    /// P = (XᵀX)⁻¹Xᵀ (k × months), for a design of full column rank.
+    public static func pseudoInverse(_ x: Matrix) throws(NumericError) -> Matrix {
         let gram = try BLAS.product(x, transposeA: true, x)  // k × k
-        var rhs = try BLAS.product(x, transposeA: true, y)  // k × series
-        let factor = try cholesky(gram)
-        solve(factor, &rhs)
-        return rhs
+        var p = Matrix(rows: x.columns, columns: x.rows)
+        for i in 0..<x.rows {
+            for j in 0..<x.columns { p[j, i] = x[i, j] }
+        }
+        solve(try cholesky(gram), &p)
+        return p
     }
 
     /// Fitted values of the model at the rows of `design` (months × series).

@@ -33,6 +33,11 @@ struct DispensingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write every input problem to this CSV file.", valueName: "path"))
     var problems: String?
 
+    @Option(help: ArgumentHelp(
+        "Threads for reading and for the numeric core (default: every core; also OPENBLAS_NUM_THREADS for BLAS).",
+        valueName: "n"))
+    var threads: Int?
+
     @Flag(help: "Stop at the first input problem instead of setting the row aside.")
     var strict = false
 
@@ -40,6 +45,7 @@ struct DispensingOptions: ParsableArguments {
 
     func validate() throws {
         if dispensing.isEmpty { throw ValidationError("give at least one dispensing file with --dispensing") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         _ = try locale.dialect()
         _ = try mapping()
     }
@@ -55,7 +61,10 @@ struct DispensingOptions: ParsableArguments {
 
     /// How to read the files, with organisations taken from `organisation`.
     func readOptions(organisation: OrganisationColumn) throws -> DispensingReadOptions {
-        DispensingReadOptions(dialect: try locale.dialect(), mapping: try mapping(), organisation: organisation, strict: strict)
+        var options = DispensingReadOptions(
+            dialect: try locale.dialect(), mapping: try mapping(), organisation: organisation, strict: strict)
+        if let threads { options.threads = threads }
+        return options
     }
 }
 

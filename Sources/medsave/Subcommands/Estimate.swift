@@ -126,7 +126,7 @@ struct Estimate: ParsableCommand {
         case .prescribers: inputConfiguration.read.cluster = .prescriber
         }
         try Runner.run(
-            problemsPath: input.problems, output: output,
+            problemsPath: input.problems, threads: input.files.threads, output: output,
             load: {
                 let inputs = try LoadedInputs.load(inputConfiguration, progress: Progress.report)
                 try Self.checkClusters(resample, inputs.dispensing)

@@ -85,7 +85,7 @@ struct Impact: ParsableCommand {
         var configuration = ImpactConfiguration(periods: try periods(), by: by, discount: discount / 100)
         (configuration.fromPeriod, configuration.toPeriod) = try listPeriods()
         try Runner.run(
-            problemsPath: files.problems, output: output,
+            problemsPath: files.problems, threads: files.threads, output: output,
             load: {
                 let (from, fromProblems) = try CatalogueLoader.load(fromCatalog, strict: files.strict)
                 let (to, toProblems) = try CatalogueLoader.load(toCatalog, strict: files.strict)

@@ -156,33 +156,42 @@ public struct SafetyRules: Sendable, Equatable {
     /// Two checks are built in, whatever the file says: a switch never crosses modified-release ↔
     /// immediate-release, and a narcotic's pack size never changes.
     public func findings(dispensed: [CatalogueEntry], suggested: CatalogueEntry?) -> [SafetyFinding] {
-        findings(
-            dispensed: dispensed, suggested: suggested,
-            matching: { entry in rules.indices.filter { rules[$0].matches(entry) } },
-            attributes: { entry in (ProductAttribute.modifiedRelease.applies(to: entry), ProductAttribute.narcotic.applies(to: entry)) })
+        findings(dispensed: dispensed.map(facts), suggested: suggested.map(facts))
     }
 
-    /// The same, with each entry's matching rules and (modified-release, narcotic) attributes looked up through
-    /// closures that may cache them.
-    func findings(
-        dispensed: [CatalogueEntry], suggested: CatalogueEntry?, matching: (CatalogueEntry) -> [Int],
-        attributes: (CatalogueEntry) -> (modifiedRelease: Bool, narcotic: Bool)
-    ) -> [SafetyFinding] {
+    /// What the rules need to know of one catalogue entry.
+    struct EntryFacts {
+        /// Indices of the rules that match it.
+        var rules: [Int]
+        var modifiedRelease: Bool
+        var narcotic: Bool
+        var packSize: Double?
+    }
+
+    func facts(_ entry: CatalogueEntry) -> EntryFacts {
+        EntryFacts(
+            rules: rules.indices.filter { rules[$0].matches(entry) },
+            modifiedRelease: ProductAttribute.modifiedRelease.applies(to: entry),
+            narcotic: ProductAttribute.narcotic.applies(to: entry), packSize: entry.packSize)
+    }
+
+    /// The same, from the entries' facts (which callers may cache).
+    func findings(dispensed: [EntryFacts], suggested: EntryFacts?) -> [SafetyFinding] {
         var matched = Set<Int>()
-        for entry in dispensed + (suggested.map { [$0] } ?? []) { matched.formUnion(matching(entry)) }
+        for entry in dispensed { matched.formUnion(entry.rules) }
+        if let suggested { matched.formUnion(suggested.rules) }
         var found: [SafetyFinding] = []
         for i in matched.sorted() {
             let finding = SafetyFinding(action: rules[i].action, reason: rules[i].reason, source: rules[i].source)
             if !found.contains(finding) { found.append(finding) }
         }
         if let s = suggested {
-            let target = attributes(s)
-            if dispensed.contains(where: { attributes($0).modifiedRelease != target.modifiedRelease }) {
+            if dispensed.contains(where: { $0.modifiedRelease != s.modifiedRelease }) {
                 found.append(SafetyFinding(
                     action: .exclude, reason: "the switch would cross modified-release and immediate-release",
                     source: "medsave built-in rule; Läkemedelsverket: depot and immediate-release forms are not interchangeable"))
             }
-            if target.narcotic, dispensed.contains(where: { $0.packSize != s.packSize }) {
+            if s.narcotic, dispensed.contains(where: { $0.packSize != s.packSize }) {
                 found.append(SafetyFinding(
                     action: .exclude, reason: "a narcotic's pack size would change",
                     source: "medsave built-in rule; TLV: narcotics pack-size groups allow identical sizes only"))
@@ -202,25 +211,28 @@ final class SafetyEvaluator {
         var period: Int32
     }
 
-    private var cache: [Key: (rules: [Int], modifiedRelease: Bool, narcotic: Bool)] = [:]
+    private var cache: [Key: SafetyRules.EntryFacts] = [:]
 
     init(_ rules: SafetyRules) { self.rules = rules }
 
-    private func lookup(_ entry: CatalogueEntry) -> (rules: [Int], modifiedRelease: Bool, narcotic: Bool) {
+    /// The rules' view of `entry`, computed once per (product, period).
+    func facts(_ entry: CatalogueEntry) -> SafetyRules.EntryFacts {
         let key = Key(product: entry.product, period: entry.period?.index ?? -1)
         if let hit = cache[key] { return hit }
-        let found = (
-            rules.rules.indices.filter { rules.rules[$0].matches(entry) },
-            ProductAttribute.modifiedRelease.applies(to: entry), ProductAttribute.narcotic.applies(to: entry)
-        )
+        let found = rules.facts(entry)
         cache[key] = found
         return found
     }
 
+    var isEmpty: Bool { rules.rules.isEmpty }
+
     func findings(dispensed: [CatalogueEntry], suggested: CatalogueEntry?) -> [SafetyFinding] {
         if rules.rules.isEmpty && suggested == nil { return [] }
-        return rules.findings(
-            dispensed: dispensed, suggested: suggested, matching: { lookup($0).rules },
-            attributes: { let a = lookup($0); return (a.modifiedRelease, a.narcotic) })
+        return rules.findings(dispensed: dispensed.map(facts), suggested: suggested.map(facts))
+    }
+
+    func findings(dispensed: [SafetyRules.EntryFacts], suggested: SafetyRules.EntryFacts?) -> [SafetyFinding] {
+        if rules.rules.isEmpty && suggested == nil { return [] }
+        return rules.findings(dispensed: dispensed, suggested: suggested)
     }
 }

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""medsave against DuckDB on the same CSV files, and the numeric core against plain dgemm: one command.
+
+    python3 Benchmarks/run.py [--rows 1000000,10000000] [--repeat 5] [--threads 2,1] [--out .build-bench/results.md]
+
+1. Builds medsave and medsave-blas-bench in release mode; installs duckdb and numpy into .build-bench/venv.
+2. Generates the dispensing files (Benchmarks/generate.py, seeded) once into .build-bench/.
+3. Checks that medsave and DuckDB agree on every file, for the p10 and the pv target: the same top 100
+   (unit, class) in the same order with savings within half a cent, and totals within 1e-9 relative.
+4. Times `medsave rank` and the DuckDB script (Benchmarks/duckdb_rank.py) alternately, --repeat times each, with
+   the threads fixed for both, and records the wall time (median) and peak memory (max RSS) of each process.
+5. Runs medsave-blas-bench (scenario, forecast and bootstrap products against cblas_dgemm of the same size).
+6. Writes a Markdown table of the results to --out and prints it.
+
+medsave runs with `--rules none` so that both compute the same thing (DuckDB has no safety rules).
+"""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, ".build-bench")
+VENV = os.path.join(BENCH, "venv")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def venv_python():
+    python = os.path.join(VENV, "bin", "python3")
+    if not os.path.exists(python):
+        sh([sys.executable, "-m", "venv", VENV])
+    if subprocess.run([python, "-c", "import duckdb, numpy"], capture_output=True).returncode != 0:
+        sh([python, "-m", "pip", "install", "--quiet", "duckdb", "numpy"])
+    return python
+
+
+def run_with_rusage(cmd, env=None):
+    """Runs cmd and waits with wait4, so that the peak memory is this process's own: (wall, MiB, out, err)."""
+    out_path, err_path = os.path.join(BENCH, "stdout"), os.path.join(BENCH, "stderr")
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - start
+        p.returncode = os.waitstatus_to_exitcode(status)
+    text_out, text_err = open(out_path).read(), open(err_path).read()
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{text_err}")
+    return wall, usage.ru_maxrss / 1024, text_out, text_err
+
+
+def medsave_cmd(binary, dispensing, target, threads, out):
+    return [binary, "rank", "--dispensing", dispensing, "--catalog", os.path.join(BENCH, "catalogue.csv"),
+            "--target", target, "--rules", "none", "--top", "100", "--format", "csv", "--threads", str(threads),
+            "--output", out]
+
+
+def duckdb_cmd(python, dispensing, target, threads, out):
+    return [python, os.path.join(ROOT, "Benchmarks", "duckdb_rank.py"), "--dispensing", dispensing,
+            "--catalogue", os.path.join(BENCH, "catalogue.csv"), "--target", target, "--threads", str(threads),
+            "--out", out]
+
+
+def medsave_result(path, stderr):
+    import csv
+    rows = list(csv.DictReader(open(path)))
+    top = [(r["key"], r["class"], float(r["saving"])) for r in rows]
+    line = next(l for l in stderr.splitlines() if "note: saving:" in l)
+    total = float(line.split("saving: ")[1].split(" ")[0])
+    return top, total
+
+
+def duckdb_result(path):
+    lines = open(path).read().splitlines()
+    top = [(u, c, float(s)) for u, c, s in (l.split(",") for l in lines[:-1])]
+    return top, float(lines[-1].split(",")[2])
+
+
+def agree(ours, theirs, label):
+    (top_a, total_a), (top_b, total_b) = ours, theirs
+    problems = []
+    if [(k, c) for k, c, _ in top_a] != [(k, c) for k, c, _ in top_b]:
+        problems.append("the top 100 differ")
+    problems += [f"saving of {k} {c}: {a} vs {b}" for (k, c, a), (_, _, b) in zip(top_a, top_b) if abs(a - b) > 0.0051]
+    if abs(total_a - total_b) > 1e-9 * abs(total_b) + 0.005:
+        problems.append(f"totals {total_a} vs {total_b}")
+    if problems:
+        sys.exit(f"medsave and DuckDB disagree on {label}: " + "; ".join(problems[:5]))
+    return f"{label}: top 100 identical, totals {total_a:.2f} vs {total_b:.4f}"
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    mem = next((int(l.split()[1]) // 1024 // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return f"{cpu}, {os.cpu_count()} cores, {mem} GiB; {swift}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", default="1000000,10000000")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--threads", default="2,1")
+    ap.add_argument("--targets", default="p10,pv")
+    ap.add_argument("--out", default=os.path.join(BENCH, "results.md"))
+    a = ap.parse_args()
+    os.makedirs(BENCH, exist_ok=True)
+    sh(["swift", "build", "-c", "release", "--product", "medsave"])
+    sh(["swift", "build", "-c", "release", "--product", "medsave-blas-bench"])
+    bin_dir = sh(["swift", "build", "-c", "release", "--show-bin-path"], capture_output=True, text=True).stdout.strip()
+    medsave = os.path.join(bin_dir, "medsave")
+    python = venv_python()
+    duckdb_version = subprocess.run([python, "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True,
+                                    text=True).stdout.strip()
+
+    files = {}
+    for n in [int(x) for x in a.rows.split(",")]:
+        path = os.path.join(BENCH, f"dispensing-{n}.csv")
+        if not os.path.exists(path):
+            print(f"generating {n} rows …", file=sys.stderr)
+            sh([python, os.path.join(ROOT, "Benchmarks", "generate.py"), "--rows", str(n), "--out", path,
+                "--catalogue", os.path.join(BENCH, "catalogue.csv")])
+        files[n] = path
+
+    threads = [int(x) for x in a.threads.split(",")]
+    targets = a.targets.split(",")
+    checks, table = [], []
+    top_ours, top_theirs = os.path.join(BENCH, "medsave-top.csv"), os.path.join(BENCH, "duckdb-top.csv")
+    for n, path in files.items():
+        for target in targets:
+            _, _, _, err = run_with_rusage(medsave_cmd(medsave, path, target, max(threads), top_ours))
+            run_with_rusage(duckdb_cmd(python, path, target, max(threads), top_theirs))
+            checks.append(agree(medsave_result(top_ours, err), duckdb_result(top_theirs), f"{n:,} rows, {target}"))
+            print(checks[-1], file=sys.stderr)
+            for t in threads:
+                ours, theirs, ours_mem, theirs_mem = [], [], [], []
+                for _ in range(a.repeat):
+                    w, m, _, _ = run_with_rusage(medsave_cmd(medsave, path, target, t, top_ours))
+                    ours.append(w); ours_mem.append(m)
+                    w, m, _, _ = run_with_rusage(duckdb_cmd(python, path, target, t, top_theirs))
+                    theirs.append(w); theirs_mem.append(m)
+                row = (n, target, t, statistics.median(ours), statistics.median(theirs), max(ours_mem), max(theirs_mem),
+                       min(ours), max(ours), min(theirs), max(theirs))
+                table.append(row)
+                print(f"{n:,} rows {target} {t} threads: medsave {row[3]:.2f} s, DuckDB {row[4]:.2f} s, "
+                      f"ratio {row[3] / row[4]:.2f}", file=sys.stderr)
+
+    blas = subprocess.run([os.path.join(bin_dir, "medsave-blas-bench"), "--threads", str(max(threads))],
+                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    core = subprocess.run([os.path.join(bin_dir, "medsave-blas-bench"), "--repeat", "1"], cwd=ROOT,
+                          capture_output=True, text=True, env=dict(os.environ, OPENBLAS_VERBOSE="2"))
+    core = (core.stdout + core.stderr).splitlines()
+    core = next((l for l in core if l.startswith("Core:")), "Core: ?")
+
+    lines = [f"Machine: {machine()}; DuckDB {duckdb_version}; OpenBLAS {core}",
+             f"Command: python3 Benchmarks/run.py --rows {a.rows} --repeat {a.repeat} --threads {a.threads}", ""]
+    lines += ["Agreement: " + "; ".join(checks), ""]
+    lines += ["| rows | target | threads | medsave s (median) | DuckDB s (median) | ratio | medsave MiB | DuckDB MiB | medsave range | DuckDB range |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for n, target, t, o, d, om, dm, omin, omax, dmin, dmax in table:
+        lines.append(f"| {n:,} | {target} | {t} | {o:.2f} | {d:.2f} | {o / d:.2f} | {om:.0f} | {dm:.0f} | "
+                     f"{omin:.2f}–{omax:.2f} | {dmin:.2f}–{dmax:.2f} |")
+    peaks = {n: max(r[5] for r in table if r[0] == n) for n in files}
+    if len(peaks) > 1:
+        small, large = min(peaks), max(peaks)
+        lines += ["", f"medsave peak memory: {peaks[small]:.0f} MiB at {small:,} rows, {peaks[large]:.0f} MiB at "
+                      f"{large:,} rows (×{peaks[large] / peaks[small]:.2f})"]
+    lines += ["", f"BLAS ({max(threads)} threads):", "", blas.rstrip()]
+    text = "\n".join(lines) + "\n"
+    open(a.out, "w").write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
