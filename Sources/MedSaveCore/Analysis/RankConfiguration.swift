@@ -18,6 +18,8 @@ public struct RankConfiguration: Sendable, Equatable {
     public var decisions: [String: ReviewRecord] = [:]
     /// Leave out opportunities accepted or rejected (deferred ones stay).
     public var hideDecided = false
+    /// Threads the classes may be split between; the result is the same for any number.
+    public var threads = 1
 
     public init(
         target: TargetRule = .pv, level: RankLevel = .unit, periods: PeriodRange = PeriodRange(),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ranks savings opportunities: classifies each aggregate cell by the catalogue of its own period, sets a
 /// target per (class, period), computes each organisation's saving through the numeric core, and sums the
 /// savings to the level shown.
@@ -28,60 +30,28 @@ public enum Ranking {
         var classes = ClassIndex()
         let (blocks, cells) = classify(data, classifier: classifier, classes: &classes, window: configuration.periods, books: &books)
         let blockedOfCell = BlockedRows(data)
-        var barriers = Barriers()
-        var rows = RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
-        var positionOf = [Int32](repeating: -1, count: data.organisations.count)
-        for block in blocks {
-            guard let target = try Self.target(for: block, rule: configuration.target, classifier: classifier, peers: peers) else {
-                books.setAside(.noTarget, rows: block.rows, cost: block.totalCost)
-                continue
-            }
-            // The target uses every row (what each organisation paid); the saving only rows that may be substituted.
-            let q = zip(block.quantity, block.blockedQuantity).map { ($0 - $1).doubleValue }
-            let c = zip(block.cost, block.blockedCost).map { ($0 - $1).doubleValue }
-            let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
-            let targetFlags = RowFlags(target.flags)
-            let targetProduct = rows.targetProduct(target)
-            var rowOf = [Int32](repeating: 0, count: block.organisations.count)
-            for (position, organisation) in block.organisations.enumerated() {
-                rowOf[position] = rows.add(
-                    organisation: organisation, block: block, position: position, saving: savings[position],
-                    target: target, product: targetProduct, flags: targetFlags.union(block.cellFlags[position]))
-                positionOf[Int(organisation)] = Int32(position)
-            }
-            // Blocked rows per (organisation, prescriber) in this block, in key order.
-            var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
-            books.rowsUsed += block.rows
-            books.costUsed += block.totalCost
-            for c in cells[block.cells] {
-                rows.rowOfCell[Int(c.index)] = rowOf[Int(c.position)]
-                guard c.hasBlockedRows else { continue }
-                for e in blockedOfCell.range(Int(c.index)) {
-                    let (prescriber, q, cost) = blockedOfCell.entries[e]
-                    blockedHere.append((UInt64(UInt32(bitPattern: c.organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber)), q, cost))
-                }
-            }
-            blockedHere.sort { $0.key < $1.key }
-            var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
-            for entry in blockedHere {
-                if merged.last?.key == entry.key {
-                    merged[merged.count - 1].quantity += entry.quantity
-                    merged[merged.count - 1].cost += entry.cost
-                } else {
-                    merged.append(entry)
-                }
-            }
-            let blockedSavings = try SavingsKernel.savings(
-                quantity: merged.map(\.quantity.doubleValue), cost: merged.map(\.cost.doubleValue), target: target.price)
-            for (entry, saving) in zip(merged, blockedSavings) {
-                let organisation = Int32(bitPattern: UInt32(entry.key >> 32)), prescriber = Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))
-                rows.addBlocked(row: rowOf[Int(positionOf[Int(organisation)])], saving: saving)
-                barriers.add(
-                    organisation: organisation, prescriber: data.organisationColumn == .prescriber ? organisation : prescriber,
-                    classIndex: block.classIndex, quantity: entry.quantity, cost: entry.cost, saving: saving)
-            }
-            for organisation in block.organisations { positionOf[Int(organisation)] = -1 }
+        // Blocks of different classes add to different rows, so the classes can be split between threads; each
+        // row still sums its blocks in their order, so the result does not depend on the split.
+        let parts = configuration.threads > 1 && blocks.count >= 256 ? configuration.threads : 1
+        let results = ConcurrentResults<BlockSums, Error>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let mine = blocks.indices.filter { Int(blocks[$0].classIndex) % parts == k }
+            results.store(k, Result {
+                try sum(
+                    blocks: mine.map { blocks[$0] }, cells: cells, blockedOfCell: blockedOfCell, data: data, classifier: classifier,
+                    configuration: configuration, peers: peers)
+            })
+        }
+        var rows = RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count)
+        var barriers = Barriers()
+        for k in 0..<parts {
+            let part = try results.get(k)
+            rows.append(part.rows)
+            barriers.append(part.barriers)
+            books.rowsUsed += part.rowsUsed
+            books.costUsed += part.costUsed
+            books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
         }
         let window = rows.window.map { w in
             (from: max(w.from, configuration.periods.from ?? w.from), to: min(w.to, configuration.periods.to ?? w.to))
@@ -108,21 +78,116 @@ public enum Ranking {
             blocked: blocked)
     }
 
-    /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`), by cell.
+    /// What a set of blocks adds up to: rows, barriers, and the rows and cost used or without a target.
+    struct BlockSums: Sendable {
+        var rows: RowTable
+        var barriers = Barriers()
+        var rowsUsed = 0
+        var costUsed: FixedDecimal = .zero
+        var noTargetRows = 0
+        var noTargetCost: FixedDecimal = .zero
+    }
+
+    /// Sets each block's target, computes its organisations' savings (and those blocked by "do not
+    /// substitute" flags) through the numeric core, and adds them to their rows, block by block in order.
+    static func sum(
+        blocks: [Block], cells: [BlockCell], blockedOfCell: BlockedRows, data: DispensingAggregate,
+        classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
+    ) throws -> BlockSums {
+        var result = BlockSums(rows: RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count))
+        var positionOf = [Int32](repeating: -1, count: data.organisations.count)
+        for block in blocks {
+            guard let target = try Self.target(for: block, rule: configuration.target, classifier: classifier, peers: peers) else {
+                result.noTargetRows += block.rows
+                result.noTargetCost += block.totalCost
+                continue
+            }
+            // The target uses every row (what each organisation paid); the saving only rows that may be substituted.
+            let q = zip(block.quantity, block.blockedQuantity).map { ($0 - $1).doubleValue }
+            let c = zip(block.cost, block.blockedCost).map { ($0 - $1).doubleValue }
+            let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
+            let targetFlags = RowFlags(target.flags)
+            let targetProduct = result.rows.targetProduct(target)
+            var rowOf = [Int32](repeating: 0, count: block.organisations.count)
+            for (position, organisation) in block.organisations.enumerated() {
+                rowOf[position] = result.rows.add(
+                    organisation: organisation, block: block, position: position, saving: savings[position],
+                    target: target, product: targetProduct, flags: targetFlags.union(block.cellFlags[position]))
+                positionOf[Int(organisation)] = Int32(position)
+            }
+            // Blocked rows per (organisation, prescriber) in this block, in key order.
+            var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+            result.rowsUsed += block.rows
+            result.costUsed += block.totalCost
+            for c in cells[block.cells] {
+                result.rows.rowOfCell[Int(c.index)] = rowOf[Int(c.position)]
+                guard c.hasBlockedRows else { continue }
+                for e in blockedOfCell.range(Int(c.index)) {
+                    let (prescriber, q, cost) = blockedOfCell.entries[e]
+                    blockedHere.append((UInt64(UInt32(bitPattern: c.organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber)), q, cost))
+                }
+            }
+            blockedHere.sort { $0.key < $1.key }
+            var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+            for entry in blockedHere {
+                if merged.last?.key == entry.key {
+                    merged[merged.count - 1].quantity += entry.quantity
+                    merged[merged.count - 1].cost += entry.cost
+                } else {
+                    merged.append(entry)
+                }
+            }
+            let blockedSavings = try SavingsKernel.savings(
+                quantity: merged.map(\.quantity.doubleValue), cost: merged.map(\.cost.doubleValue), target: target.price)
+            for (entry, saving) in zip(merged, blockedSavings) {
+                let organisation = Int32(bitPattern: UInt32(entry.key >> 32)), prescriber = Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))
+                result.rows.addBlocked(row: rowOf[Int(positionOf[Int(organisation)])], saving: saving)
+                result.barriers.add(
+                    organisation: organisation, prescriber: data.organisationColumn == .prescriber ? organisation : prescriber,
+                    classIndex: block.classIndex, quantity: entry.quantity, cost: entry.cost, saving: saving)
+            }
+            for organisation in block.organisations { positionOf[Int(organisation)] = -1 }
+        }
+        return result
+    }
+
+    /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`, and the rest
+    /// of each cell's blocked rows under prescriber −1), by cell.
     struct BlockedRows {
         private var start: [Int]
         private(set) var entries: [(Int32, FixedDecimal, FixedDecimal)]
 
         init(_ data: DispensingAggregate) {
-            start = Array(repeating: 0, count: data.cells.count + 1)
-            for key in data.blockedByPrescriber.keys { start[Int(key >> 32) + 1] += 1 }
-            for i in 0..<data.cells.count { start[i + 1] += start[i] }
+            let n = data.cells.count
+            var knownCount = [Int32](repeating: 0, count: n)
+            var known = [(quantity: FixedDecimal, cost: FixedDecimal)](repeating: (.zero, .zero), count: data.blockedByPrescriber.isEmpty ? 0 : n)
+            for (key, value) in data.blockedByPrescriber {
+                let cell = Int(key >> 32)
+                knownCount[cell] += 1
+                known[cell].quantity += value.quantity
+                known[cell].cost += value.cost
+            }
+            // A cell's blocked rows without a prescriber: its blocked sums less what the prescribers account for.
+            func rest(_ i: Int) -> (quantity: FixedDecimal, cost: FixedDecimal)? {
+                guard data.cells[i].blockedRows > 0 else { return nil }
+                let r = data.blockedWithoutPrescriber(i, known: known.isEmpty ? (.zero, .zero) : known[i])
+                return r.quantity != .zero || r.cost != .zero || knownCount[i] == 0 ? r : nil
+            }
+            start = Array(repeating: 0, count: n + 1)
+            var rests = [(quantity: FixedDecimal, cost: FixedDecimal)?](repeating: nil, count: n)
+            for i in 0..<n {
+                rests[i] = rest(i)
+                start[i + 1] = start[i] + Int(knownCount[i]) + (rests[i] == nil ? 0 : 1)
+            }
             var next = start
-            entries = Array(repeating: (0, .zero, .zero), count: data.blockedByPrescriber.count)
+            entries = Array(repeating: (0, .zero, .zero), count: start[n])
             for (key, value) in data.blockedByPrescriber {
                 let cell = Int(key >> 32)
                 entries[next[cell]] = (Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost)
                 next[cell] += 1
+            }
+            for i in 0..<n {
+                if let r = rests[i] { entries[next[i]] = (-1, r.quantity, r.cost) }
             }
         }
 
@@ -153,6 +218,12 @@ public enum Ranking {
             sums[b].quantity += quantity
             sums[b].cost += cost
             sums[b].saving += saving
+        }
+
+        /// Adds the barriers of `other`, of other classes (after the last `add`).
+        mutating func append(_ other: Barriers) {
+            keys += other.keys
+            sums += other.sums
         }
 
         /// The barriers with a positive saving, largest first, ties by unit, prescriber and class.

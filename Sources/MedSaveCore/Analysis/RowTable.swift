@@ -113,6 +113,22 @@ extension Ranking {
             return r
         }
 
+        /// Adds the rows of `other`, of other classes (the rows' ids in `other` move on by the rows already here).
+        mutating func append(_ other: RowTable) {
+            let rowOffset = Int32(rows.count), productOffset = Int32(targetProducts.count)
+            rows += other.rows.map { row in
+                var r = row
+                if r.lastTargetProduct >= 0 { r.lastTargetProduct += productOffset }
+                return r
+            }
+            targetProducts += other.targetProducts
+            for (cell, r) in other.rowOfCell.enumerated() where r >= 0 { rowOfCell[cell] = r + rowOffset }
+            if let w = other.window {
+                window = window.map { (min($0.from, w.from), max($0.to, w.to)) } ?? w
+            }
+            index = IntMap()  // the rows are complete; no more are looked up
+        }
+
         /// The product setting row `r`'s latest target, if any.
         func suggestedEntry(_ r: Int) -> CatalogueEntry? {
             let i = rows[r].lastTargetProduct
@@ -229,13 +245,22 @@ extension Ranking {
                 }
                 if let f = facts[Int(i)] { dispensed.append(f) }
             }
-            let found = safety.findings(dispensed: dispensed, suggested: suggested.map { safety.facts($0) })
+            var suggestedFacts: SafetyRules.EntryFacts?
+            if suggested != nil {
+                let t = Int(table.rows[Int(r)].lastTargetProduct)
+                if targetFacts.isEmpty { targetFacts = Array(repeating: nil, count: table.targetProducts.count) }
+                if targetFacts[t] == nil { targetFacts[t] = safety.facts(table.targetProducts[t]) }
+                suggestedFacts = targetFacts[t]
+            }
+            let found = safety.findings(dispensed: dispensed, suggested: suggestedFacts)
             findings[r] = found
             return found
         }
 
         /// The rules' view of each dispensed (product, period), looked up once; nil when the classifier has no entry.
         private var factsIndex = IntMap()
+        /// The rules' view of each target product (by `RowTable.targetProducts` index), looked up once.
+        private var targetFacts: [SafetyRules.EntryFacts?] = []
         private var facts: [SafetyRules.EntryFacts?] = []
 
         /// The code a row is keyed by: its unit or prescriber, or `all`.

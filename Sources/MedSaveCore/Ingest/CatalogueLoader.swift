@@ -84,6 +84,17 @@ public enum CatalogueLoader {
         return (catalogue, problems)
     }
 
+    /// About how long reading `specs` takes, in bytes of dispensing data read in the same time: catalogue rows
+    /// carry more text per byte (an xlsx file more still, compressed). Only to balance work between threads.
+    public static func readingCost(_ specs: [String]) -> Int {
+        specs.reduce(0) { total, spec in
+            var path = spec
+            for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") { path = String(spec.dropFirst(kind.rawValue.count + 1)) }
+            guard let size = (try? FileByteSource(path: path))?.size else { return total }
+            return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 6)
+        }
+    }
+
     /// The kind and path of a `--catalog` argument.
     static func split(_ spec: String) throws(InputError) -> (CatalogueKind, String) {
         for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") {

@@ -11,16 +11,20 @@ import Foundation
 /// as one pass gives, whatever the number of threads.
 extension DispensingReader {
     mutating func readInParts(
-        file: FileByteSource, path: String, size: Int, progress: ((Int, Int?) -> Void)?
+        file: FileByteSource, path: String, size: Int, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?
     ) throws(InputError) {
         guard let (state, dataStart, dataLine) = try header(of: file, path: path, size: size) else {
+            side?.run()
+            side = nil
             try file.rewind()
             return try read(source: file, path: path, size: size, progress: progress)
         }
-        let parts = try cut(path: path, from: dataStart, to: size, into: options.resolvedThreads)
+        let parts = try cut(path: path, from: dataStart, to: size, into: options.resolvedThreads, lastShorterBy: side?.weight ?? 0)
         let results = PartResults(count: parts.count, fileSize: size, progress: progress)
-        let options = self.options
+        let options = self.options, job = side
+        side = nil
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            if k == parts.count - 1 { job?.run() }
             results.store(k, Self.readPart(path: path, range: parts[k], state: state, options: options) { bytes in
                 results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
             })
@@ -30,12 +34,12 @@ extension DispensingReader {
         var readers: [(DispensingReader, Int)] = []
         for k in parts.indices {
             if k > 0 {
-                guard case .success(let before) = results.outcomes[k - 1]!, parts[k - 1].lowerBound + before.end == parts[k].lowerBound else {
+                guard case .success(let before) = results.outcomes.result(k - 1)!, parts[k - 1].lowerBound + before.end == parts[k].lowerBound else {
                     try file.rewind()
                     return try read(source: file, path: path, size: size, progress: progress)
                 }
             }
-            switch results.outcomes[k]! {
+            switch results.outcomes.result(k)! {
             case .failure(var error):
                 if error.location?.file == path { error.location!.line += lineOffset }
                 throw error
@@ -86,12 +90,14 @@ extension DispensingReader {
         }
     }
 
-    /// `count` ranges covering `start..<end`, each after the first beginning just after a line feed.
-    private func cut(path: String, from start: Int, to end: Int, into count: Int) throws(InputError) -> [Range<Int>] {
+    /// `count` ranges covering `start..<end`, each after the first beginning just after a line feed; the last
+    /// `shorter` bytes shorter than the others (its thread has other work too).
+    private func cut(path: String, from start: Int, to end: Int, into count: Int, lastShorterBy shorter: Int) throws(InputError) -> [Range<Int>] {
         var bounds = [start]
         let probe = try FileByteSource(path: path)
+        let length = end - start + max(0, shorter)
         for k in 1..<count {
-            let nominal = max(bounds[bounds.count - 1], start + (end - start) * k / count)
+            let nominal = max(bounds[bounds.count - 1], start + min(end - start, length * k / count))
             try probe.seek(to: max(nominal - 1, start))
             var at = max(nominal - 1, start)
             var window: [UInt8] = []
@@ -243,24 +249,20 @@ extension DispensingReader {
 
 /// The parts' outcomes, each written by its own thread, and their progress summed for one progress line.
 private final class PartResults: @unchecked Sendable {
-    private(set) var outcomes: [Result<DispensingReader.Part, InputError>?]
+    let outcomes: ConcurrentResults<DispensingReader.Part, InputError>
     private var bytes: [Int]
     private let lock = NSLock()
     private let fileSize: Int
     private let progress: ((Int, Int?) -> Void)?
 
     init(count: Int, fileSize: Int, progress: ((Int, Int?) -> Void)?) {
-        outcomes = Array(repeating: nil, count: count)
+        outcomes = ConcurrentResults(count: count)
         bytes = Array(repeating: 0, count: count)
         self.fileSize = fileSize
         self.progress = progress
     }
 
-    func store(_ k: Int, _ outcome: Result<DispensingReader.Part, InputError>) {
-        lock.lock()
-        outcomes[k] = outcome
-        lock.unlock()
-    }
+    func store(_ k: Int, _ outcome: Result<DispensingReader.Part, InputError>) { outcomes.store(k, outcome) }
 
     func report(part k: Int, bytes n: Int) {
         guard let progress else { return }

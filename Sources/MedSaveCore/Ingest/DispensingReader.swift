@@ -80,14 +80,31 @@ public struct DispensingReader {
     /// Rows added to their cells at a time: enough for the cells' cache misses to overlap.
     static let batchSize = 64
 
+    /// Other work to do on one of the reading threads (the catalogue, while the dispensing files are read),
+    /// and its cost in bytes of dispensing data: that thread's part of the file is shorter by as much, so
+    /// that the threads finish together. It runs exactly once, before `read(paths:)` returns or throws.
+    public struct SideJob: Sendable {
+        public var weight: Int
+        public var run: @Sendable () -> Void
+
+        public init(weight: Int, run: @escaping @Sendable () -> Void) {
+            self.weight = weight
+            self.run = run
+        }
+    }
+
     /// Reads every file in order and returns the aggregate. Throws on an unreadable file, a missing column,
-    /// or (with `strict`) the first problem.
+    /// or (with `strict`) the first problem. `alongside` runs on one of the threads reading the first file
+    /// when that file is read in parts, else before it.
     public static func read(
-        paths: [String], options: DispensingReadOptions, progress: ((ReadProgress) -> Void)? = nil
+        paths: [String], options: DispensingReadOptions, progress: ((ReadProgress) -> Void)? = nil,
+        alongside: SideJob? = nil
     ) throws(InputError) -> DispensingAggregate {
         var reader = DispensingReader(options: options)
+        var side = alongside
+        defer { side?.run() }
         for (i, path) in paths.enumerated() {
-            try reader.read(path: path) { bytes, size in
+            try reader.read(path: path, alongside: &side) { bytes, size in
                 progress?(ReadProgress(fileIndex: i, fileCount: paths.count, path: path, bytesRead: bytes, fileSize: size))
             }
         }
@@ -103,13 +120,21 @@ public struct DispensingReader {
 
     /// Adds one file to the aggregate: in parts on several threads when it is a large plain file, else in one pass.
     public mutating func read(path: String, progress: ((Int, Int?) -> Void)? = nil) throws(InputError) {
+        var none: SideJob?
+        try read(path: path, alongside: &none, progress: progress)
+    }
+
+    /// Adds one file; `side`, when given and the file is read in parts, runs alongside and is set to nil.
+    mutating func read(path: String, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?) throws(InputError) {
         let source = try openByteSource(path: path)
         let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
         if let file = source as? FileByteSource, let size, size >= options.parallelMinimumBytes,
             options.resolvedThreads > 1, !options.strict
         {
-            try readInParts(file: file, path: path, size: size, progress: progress)
+            try readInParts(file: file, path: path, size: size, alongside: &side, progress: progress)
         } else {
+            side?.run()
+            side = nil
             try read(source: source, path: path, size: size, progress: progress)
         }
     }
@@ -175,6 +200,19 @@ public struct DispensingReader {
     public func finish() -> DispensingAggregate {
         var result = aggregate
         result.cells = cellTable.cells(decode: Self.ids)
+        // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for.
+        var known: [Int: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+        for (key, value) in aggregate.blockedByPrescriber {
+            let old = known[Int(key >> 32)] ?? (.zero, .zero)
+            known[Int(key >> 32)] = (old.quantity + value.quantity, old.cost + value.cost)
+        }
+        for (i, cell) in result.cells.enumerated() where cell.blockedRows > 0 {
+            let k = known[i] ?? (.zero, .zero)
+            let rest = (quantity: cell.blockedQuantity - k.quantity, cost: cell.blockedCost - k.cost)
+            if rest.quantity != .zero || rest.cost != .zero {
+                result.blockedByPrescriber[UInt64(i) << 32 | 0xFFFF_FFFF] = rest
+            }
+        }
         return result
     }
 }

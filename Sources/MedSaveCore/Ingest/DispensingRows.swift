@@ -605,10 +605,14 @@ extension DispensingReader {
             cell.pointee.blockedRows &+= 1
             cell.pointee.blockedQuantity &+= row.quantity.raw
             cell.pointee.blockedCost &+= row.cost.raw
+            // Rows without a prescriber are summed in the cell alone; `finish` files the rest of the cell's
+            // blocked sums under prescriber −1.
             let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
-            let key = index | UInt64(UInt32(bitPattern: prescriber))
-            let old = aggregate.blockedByPrescriber[key] ?? (.zero, .zero)
-            aggregate.blockedByPrescriber[key] = (old.quantity + row.quantity, old.cost + row.cost)
+            if prescriber >= 0 {
+                let key = index | UInt64(UInt32(bitPattern: prescriber))
+                let old = aggregate.blockedByPrescriber[key] ?? (.zero, .zero)
+                aggregate.blockedByPrescriber[key] = (old.quantity + row.quantity, old.cost + row.cost)
+            }
         }
         if let cluster = options.cluster, !row.blocked {
             let id = cluster == .patient ? row.patient : row.prescriber

@@ -1,3 +1,4 @@
+import Foundation
 /// How products are put into equivalence classes.
 public enum Grouping: Sendable, Equatable {
     /// By the catalogue of each record's period (exchange group × pack-size group).
@@ -41,14 +42,21 @@ public struct LoadedInputs: Sendable {
     public static func load(
         _ configuration: InputConfiguration, progress: ((ReadProgress) -> Void)? = nil
     ) throws(InputError) -> LoadedInputs {
-        let (catalogue, catalogueProblems) = try CatalogueLoader.load(
-            configuration.cataloguePaths, strict: configuration.read.strict)
+        // The catalogue is read on one of the threads reading the dispensing files, its errors first.
+        let catalogueResult = ConcurrentResults<(catalogue: Catalogue, problems: [InputProblem]), InputError>(count: 1)
+        let paths = configuration.cataloguePaths, strict = configuration.read.strict
+        let side = DispensingReader.SideJob(weight: CatalogueLoader.readingCost(paths)) {
+            catalogueResult.store(0, Result { () throws(InputError) in try CatalogueLoader.load(paths, strict: strict) })
+        }
+        let dispensingResult = Result { () throws(InputError) in
+            try DispensingReader.read(paths: configuration.dispensingPaths, options: configuration.read, progress: progress, alongside: side)
+        }
+        let (catalogue, catalogueProblems) = try catalogueResult.get(0)
         var bnf: BNFClassifier?
         if case .bnf(let swaps, let codes) = configuration.grouping {
             bnf = try BNFClassifier(swapsPath: swaps, codesPath: codes)
         }
-        let dispensing = try DispensingReader.read(
-            paths: configuration.dispensingPaths, options: configuration.read, progress: progress)
+        let dispensing = try dispensingResult.get()
         return LoadedInputs(
             catalogue: catalogue, bnf: bnf, dispensing: dispensing, problems: catalogueProblems + dispensing.problems)
     }

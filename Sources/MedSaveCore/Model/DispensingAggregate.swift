@@ -60,12 +60,18 @@ public struct DispensingAggregate: Sendable {
     public internal(set) var patientsByCell: Set<UInt64> = []
     /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.
     public internal(set) var prescribersByCell: Set<UInt64> = []
-    /// Rows marked "do not substitute", summed per (cell index << 32 | prescriber id; prescriber −1 as
-    /// 0xFFFFFFFF when unknown), so that blocked savings can be reported per prescriber.
+    /// Rows marked "do not substitute" that name a prescriber, summed per (cell index << 32 | prescriber id),
+    /// so that blocked savings can be reported per prescriber. What of a cell's `blockedQuantity` and
+    /// `blockedCost` these do not account for is in rows without a prescriber (`blockedWithoutPrescriber`).
     public internal(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
     /// With `DispensingReadOptions.cluster`: substitutable quantity (rows not marked "do not substitute") per
     /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
     public internal(set) var clusterQuantities: [UInt64: FixedDecimal] = [:]
+    /// The blocked quantity and cost of cell `index` in rows that name no prescriber.
+    public func blockedWithoutPrescriber(_ index: Int, known: (quantity: FixedDecimal, cost: FixedDecimal)) -> (quantity: FixedDecimal, cost: FixedDecimal) {
+        (cells[index].blockedQuantity - known.quantity, cells[index].blockedCost - known.cost)
+    }
+
     public internal(set) var hasPatients = false
     public internal(set) var hasPrescribers = false
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MedSaveCore
 
 /// `medsave rank`: where switching to a cheaper interchangeable product would save, ranked by saving.
@@ -92,6 +93,7 @@ struct Rank: ParsableCommand {
             configuration.rules = try safety.rules()
             configuration.decisions = try review.decisions()
             configuration.hideDecided = hideDecided
+            configuration.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
             let renderer = RankRenderer(result, showExcluded: showExcluded, showBlocked: showBlocked)
             return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
