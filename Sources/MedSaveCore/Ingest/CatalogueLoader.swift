@@ -33,17 +33,17 @@ public enum CatalogueLoader {
             switch kind {
             case .native:
                 let read = try CatalogueReader.entries(path: path, strict: strict)
-                located += read.entries
+                if located.isEmpty { located = read.entries } else { located += read.entries }
                 locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
                 fileProblems = read.problems
             case .tlv:
                 let read = try PeriodensVarorReader.read(path: path)
-                located += read.entries
+                if located.isEmpty { located = read.entries } else { located += read.entries }
                 locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
                 fileProblems = read.problems
             case .ukTariff, .ukConcession:
                 let read = try ConcessionPriceReader.read(path: path, side: kind == .ukTariff ? .tariff : .concession)
-                located += read.entries
+                if located.isEmpty { located = read.entries } else { located += read.entries }
                 locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
                 fileProblems = read.problems
             case .tlvPrices:
@@ -55,6 +55,7 @@ public enum CatalogueLoader {
             problems += fileProblems
         }
         var catalogue = Catalogue()
+        catalogue.reserveCapacity(located.count + prices.count)
         for (entry, location) in zip(located, locations) {
             var e = entry
             if let listed = prices[e.product] {
@@ -79,8 +80,10 @@ public enum CatalogueLoader {
             let fa = fileOrder[a.element.location.file] ?? 0, fb = fileOrder[b.element.location.file] ?? 0
             return (fa, a.element.location.line, a.offset) < (fb, b.element.location.line, b.offset)
         }.map(\.element)
-        let known = Set(located.map(\.product))
-        for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
+        if !prices.isEmpty {
+            let known = Set(located.map(\.product))
+            for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
+        }
         return (catalogue, problems)
     }
 

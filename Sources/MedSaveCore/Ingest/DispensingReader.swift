@@ -142,6 +142,7 @@ public struct DispensingReader {
     mutating func read(
         source: any ByteSource, path: String, size: Int?, progress: ((Int, Int?) -> Void)?
     ) throws(InputError) {
+
         var stream = CSVStreamReader(
             path: path, source: source,
             scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), limits: options.limits),

@@ -116,6 +116,9 @@ public struct Catalogue: Sendable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
+    /// Room for `n` entries in all.
+    public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
     /// The periods that have entries of their own, in order.
     public var periods: [Period] { byPeriod.keys.sorted() }
 
