@@ -417,6 +417,9 @@ public enum Ranking {
     ) throws -> Target? {
         switch rule {
         case .pv, .cheapest:
+            if let catalogue = classifier as? Catalogue {
+                return listTarget(catalogue, catalogue.memberIndices(of: block.equivalenceClass, in: block.period), rule: rule)
+            }
             guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else { return nil }
             return listTarget(members, rule: rule)
         case .percentile(let p):
@@ -434,26 +437,39 @@ public enum Ranking {
     /// for `pv` the PV (the cheapest if several), else the cheapest R1/R2 (flag `reserve-target`), else nil.
     /// Nil for percentile rules, which need the organisations' prices.
     static func listTarget(_ members: [CatalogueEntry], rule: TargetRule) -> Target? {
-        let cheapest = cheapestEntry(members)
+        let catalogue = Catalogue(entries: members)
+        return listTarget(catalogue, Array(catalogue.entries.indices), rule: rule)
+    }
+
+    /// `listTarget` over the catalogue entries at `members`, read in place; ties go to the smallest product code.
+    static func listTarget(_ catalogue: Catalogue, _ members: [Int], rule: TargetRule) -> Target? {
+        func cheapest(_ keep: (ProductStatus) -> Bool) -> Int? {
+            var best: Int?
+            for i in members where keep(catalogue.entries[i].status) {
+                if let b = best {
+                    let x = catalogue.entries[i], y = catalogue.entries[b]
+                    if (x.unitPrice, x.product) < (y.unitPrice, y.product) { best = i }
+                } else {
+                    best = i
+                }
+            }
+            return best
+        }
+        let all = cheapest { _ in true }
         switch rule {
         case .cheapest:
-            return cheapest.map { Target(price: $0.unitPrice, product: $0, flags: []) }
+            return all.map { Target(price: catalogue.entries[$0].unitPrice, product: catalogue.entries[$0], flags: []) }
         case .pv:
-            if let pv = cheapestEntry(members.filter { $0.status == .pv }) {
-                let flags = cheapest.map { $0.unitPrice < pv.unitPrice } == true ? ["pv-not-cheapest"] : []
-                return Target(price: pv.unitPrice, product: pv, flags: flags)
+            if let pv = cheapest({ $0 == .pv }) {
+                let flags = all.map { catalogue.entries[$0].unitPrice < catalogue.entries[pv].unitPrice } == true ? ["pv-not-cheapest"] : []
+                return Target(price: catalogue.entries[pv].unitPrice, product: catalogue.entries[pv], flags: flags)
             }
-            if let reserve = cheapestEntry(members.filter { $0.status == .r1 || $0.status == .r2 }) {
-                return Target(price: reserve.unitPrice, product: reserve, flags: ["reserve-target"])
+            if let reserve = cheapest({ $0 == .r1 || $0 == .r2 }) {
+                return Target(price: catalogue.entries[reserve].unitPrice, product: catalogue.entries[reserve], flags: ["reserve-target"])
             }
             return nil
         case .percentile:
             return nil
         }
-    }
-
-    /// The lowest unit price; ties go to the smallest product code, so the choice is deterministic.
-    static func cheapestEntry(_ entries: [CatalogueEntry]) -> CatalogueEntry? {
-        entries.min { ($0.unitPrice, $0.product) < ($1.unitPrice, $1.product) }
     }
 }

@@ -140,11 +140,14 @@ public struct Catalogue: Sendable {
     /// The entries of `equivalenceClass` that apply in `period`: its own entries, plus timeless entries of
     /// products without an entry for that period.
     public func members(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry] {
+        memberIndices(of: equivalenceClass, in: period).map { entries[$0] }
+    }
+
+    /// The same members as indices into `entries`.
+    public func memberIndices(of equivalenceClass: EquivalenceClass, in period: Period) -> [Int] {
         guard let byP = classMembers[equivalenceClass] else { return [] }
-        var result = (byP[period] ?? []).map { entries[$0] }
-        for i in byP[nil] ?? [] where byPeriod[period]?[entries[i].product] == nil {
-            result.append(entries[i])
-        }
+        var result = byP[period] ?? []
+        for i in byP[nil] ?? [] where byPeriod[period]?[entries[i].product] == nil { result.append(i) }
         return result
     }
 }

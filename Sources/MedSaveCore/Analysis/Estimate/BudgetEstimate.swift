@@ -192,8 +192,8 @@ struct PricedHistory {
                         if classIndex[cls] == nil {
                             classIndex[cls] = classes.count
                             classes.append(cls)
-                            let members = catalogue.members(of: cls, in: pricePeriod)
-                            listTargets.append(c.targets.map { Ranking.listTarget(members, rule: $0) })
+                            let members = catalogue.memberIndices(of: cls, in: pricePeriod)
+                            listTargets.append(c.targets.map { Ranking.listTarget(catalogue, members, rule: $0) })
                         }
                         let g = classIndex[cls]!
                         if anyPercentile || listTargets[g].contains(where: { $0 != nil }) {
