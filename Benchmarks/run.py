@@ -8,7 +8,8 @@
 3. Checks that medsave and DuckDB agree on every file, for the p10 and the pv target: the same top 100
    (unit, class) in the same order with savings within half a cent, and totals within 1e-9 relative.
 4. Times `medsave rank` and the DuckDB script (Benchmarks/duckdb_rank.py) alternately, --repeat times each, with
-   the threads fixed for both, and records the wall time (median) and peak memory (max RSS) of each process.
+   the threads fixed for both, and records the wall time (median), the median of the ratios of each pair of
+   runs (steadier when the machine's speed drifts) and the peak memory (max RSS) of each process.
 5. Runs medsave-blas-bench (scenario, forecast and bootstrap products against cblas_dgemm of the same size).
 6. Writes a Markdown table of the results to --out and prints it.
 
@@ -145,11 +146,14 @@ def main():
                     ours.append(w); ours_mem.append(m)
                     w, m, _, _ = run_with_rusage(duckdb_cmd(python, path, target, t, top_theirs))
                     theirs.append(w); theirs_mem.append(m)
+                # Each medsave run is paired with the DuckDB run right after it: on a shared machine whose speed
+                # drifts, the median of the pairs' ratios is steadier than the ratio of the medians.
+                paired = statistics.median(o / d for o, d in zip(ours, theirs))
                 row = (n, target, t, statistics.median(ours), statistics.median(theirs), max(ours_mem), max(theirs_mem),
-                       min(ours), max(ours), min(theirs), max(theirs))
+                       min(ours), max(ours), min(theirs), max(theirs), paired)
                 table.append(row)
                 print(f"{n:,} rows {target} {t} threads: medsave {row[3]:.2f} s, DuckDB {row[4]:.2f} s, "
-                      f"ratio {row[3] / row[4]:.2f}", file=sys.stderr)
+                      f"ratio {row[3] / row[4]:.2f}, paired {paired:.2f}", file=sys.stderr)
 
     blas = subprocess.run([os.path.join(bin_dir, "medsave-blas-bench"), "--threads", str(max(threads))],
                           cwd=ROOT, check=True, capture_output=True, text=True).stdout
@@ -161,10 +165,10 @@ def main():
     lines = [f"Machine: {machine()}; DuckDB {duckdb_version}; OpenBLAS {core}",
              f"Command: python3 Benchmarks/run.py --rows {a.rows} --repeat {a.repeat} --threads {a.threads}", ""]
     lines += ["Agreement: " + "; ".join(checks), ""]
-    lines += ["| rows | target | threads | medsave s (median) | DuckDB s (median) | ratio | medsave MiB | DuckDB MiB | medsave range | DuckDB range |",
-              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
-    for n, target, t, o, d, om, dm, omin, omax, dmin, dmax in table:
-        lines.append(f"| {n:,} | {target} | {t} | {o:.2f} | {d:.2f} | {o / d:.2f} | {om:.0f} | {dm:.0f} | "
+    lines += ["| rows | target | threads | medsave s (median) | DuckDB s (median) | ratio of medians | median paired ratio | medsave MiB | DuckDB MiB | medsave range | DuckDB range |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for n, target, t, o, d, om, dm, omin, omax, dmin, dmax, paired in table:
+        lines.append(f"| {n:,} | {target} | {t} | {o:.2f} | {d:.2f} | {o / d:.2f} | {paired:.2f} | {om:.0f} | {dm:.0f} | "
                      f"{omin:.2f}–{omax:.2f} | {dmin:.2f}–{dmax:.2f} |")
     peaks = {n: max(r[5] for r in table if r[0] == n) for n in files}
     if len(peaks) > 1:

@@ -126,12 +126,23 @@ final class CellTable {
         Self.free(old, oldCapacity)
     }
 
-    /// Calls `body` with every cell's slot (its `key` the cell key) in the order the cells first appeared.
-    func forEachInOrder(_ body: (Slot) -> Void) {
-        var slotOfOrder = [Int32](repeating: 0, count: count)
-        for i in 0..<capacity where slots[i].key != Self.empty { slotOfOrder[Int(slots[i].order)] = Int32(i) }
-        for i in slotOfOrder {
-            var slot = slots[Int(i)]
+    /// The slot of `key` if the table has it.
+    @inline(__always)
+    func existingSlot(_ key: UInt64, hash: UInt64) -> UnsafeMutablePointer<Slot>? {
+        let stored = key &+ 1
+        var i = Int(truncatingIfNeeded: hash) & (capacity - 1)
+        while true {
+            let k = slots[i].key
+            if k == stored { return slots + i }
+            if k == Self.empty { return nil }
+            i = (i + 1) & (capacity - 1)
+        }
+    }
+
+    /// Calls `body` with every cell's slot (its `key` the cell key), in the table's order.
+    func forEachSlot(_ body: (Slot) -> Void) {
+        for i in 0..<capacity where slots[i].key != Self.empty {
+            var slot = slots[i]
             slot.key &-= 1
             body(slot)
         }

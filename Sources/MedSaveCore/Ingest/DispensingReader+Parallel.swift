@@ -195,29 +195,32 @@ extension DispensingReader {
         }
 
         let o = other.aggregate
-        var cellMap: [Int32] = []
-        cellMap.reserveCapacity(other.cellTable.count)
-        // In batches whose cells are touched first, as rows are (`flush`).
+        // Cells both have are summed here in `other`'s slot order, in batches whose cells are touched first (as
+        // rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made them.
+        var cellMap = [Int32](repeating: -1, count: other.cellTable.count)
+        var fresh: [(key: UInt64, slot: CellTable.Slot)] = []
         var pending: [(key: UInt64, slot: CellTable.Slot)] = []
         var hashes: [UInt64] = []
+        func add(_ c: CellTable.Slot, to cell: UnsafeMutablePointer<CellTable.Slot>) {
+            cell.pointee.quantity += c.quantity
+            cell.pointee.cost += c.cost
+            cell.pointee.rows += c.rows
+            cell.pointee.items += c.items
+            cell.pointee.negativeRows += c.negativeRows
+            cell.pointee.blockedRows += c.blockedRows
+            cell.pointee.blockedQuantity += c.blockedQuantity
+            cell.pointee.blockedCost += c.blockedCost
+            cellMap[Int(c.order)] = cell.pointee.order
+        }
         func addPending() {
             hashes = pending.map { CellTable.hash($0.key) }
             hashes.withUnsafeBufferPointer { cellTable.touch($0) }
             for ((key, c), hash) in zip(pending, hashes) {
-                let cell = cellTable.slot(key, hash: hash)
-                cell.pointee.quantity += c.quantity
-                cell.pointee.cost += c.cost
-                cell.pointee.rows += c.rows
-                cell.pointee.items += c.items
-                cell.pointee.negativeRows += c.negativeRows
-                cell.pointee.blockedRows += c.blockedRows
-                cell.pointee.blockedQuantity += c.blockedQuantity
-                cell.pointee.blockedCost += c.blockedCost
-                cellMap.append(cell.pointee.order)
+                if let cell = cellTable.existingSlot(key, hash: hash) { add(c, to: cell) } else { fresh.append((key, c)) }
             }
             pending.removeAll(keepingCapacity: true)
         }
-        other.cellTable.forEachInOrder { c in
+        other.cellTable.forEachSlot { c in
             let ids = Self.ids(c.key)
             let row = Row(
                 period: periodMap[Int(ids.period)], organisation: organisationMap[Int(ids.organisation)],
@@ -226,6 +229,8 @@ extension DispensingReader {
             if pending.count == Self.batchSize { addPending() }
         }
         addPending()
+        fresh.sort { $0.slot.order < $1.slot.order }
+        for (key, c) in fresh { add(c, to: cellTable.slot(key)) }
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
         let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap
         for (key, value) in o.blockedByPrescriber {
