@@ -28,8 +28,10 @@ public enum Ranking {
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
         var classes = ClassIndex()
-        let (blocks, cells) = classify(data, classifier: classifier, classes: &classes, window: configuration.periods, books: &books)
-        let blockedOfCell = BlockedRows(data)
+        let (blocks, cells) = classify(
+            data, classifier: classifier, classes: &classes, window: configuration.periods, threads: configuration.threads, books: &books)
+        // With no prescriber named, each cell's blocked rows are its own blocked sums, under prescriber −1.
+        let blockedOfCell = data.blockedByPrescriber.isEmpty ? nil : BlockedRows(data)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
         // Blocks of different classes add to different rows, so the classes can be split between threads; each
         // row still sums its blocks in their order, so the result does not depend on the split.
@@ -91,7 +93,7 @@ public enum Ranking {
     /// Sets each block's target, computes its organisations' savings (and those blocked by "do not
     /// substitute" flags) through the numeric core, and adds them to their rows, block by block in order.
     static func sum(
-        blocks: [Block], cells: [BlockCell], blockedOfCell: BlockedRows, data: DispensingAggregate,
+        blocks: [Block], cells: [BlockCell], blockedOfCell: BlockedRows?, data: DispensingAggregate,
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
         var result = BlockSums(rows: RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count))
@@ -122,9 +124,14 @@ public enum Ranking {
             for c in cells[block.cells] {
                 result.rows.rowOfCell[Int(c.index)] = rowOf[Int(c.position)]
                 guard c.hasBlockedRows else { continue }
+                let organisation = UInt64(UInt32(bitPattern: c.organisation)) << 32
+                guard let blockedOfCell else {
+                    blockedHere.append((organisation | 0xFFFF_FFFF, c.blockedQuantity, c.blockedCost))
+                    continue
+                }
                 for e in blockedOfCell.range(Int(c.index)) {
                     let (prescriber, q, cost) = blockedOfCell.entries[e]
-                    blockedHere.append((UInt64(UInt32(bitPattern: c.organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber)), q, cost))
+                    blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
                 }
             }
             blockedHere.sort { $0.key < $1.key }
@@ -275,9 +282,53 @@ public enum Ranking {
         var position: Int32
         var organisation: Int32
         var rows: Int32
+        var quantity: FixedDecimal
         var cost: FixedDecimal
+        var blockedQuantity: FixedDecimal
+        var blockedCost: FixedDecimal
         var hasCorrections: Bool
         var hasBlockedRows: Bool
+    }
+
+    /// Sums a block's cells per organisation (numbered by first appearance), and notes each cell's position.
+    /// `positionOf` is all −1 on entry and on return.
+    private static func sumBlock(_ block: inout Block, cells: UnsafeMutableBufferPointer<BlockCell>, positionOf: inout [Int32]) {
+        block.organisations.reserveCapacity(block.cells.count)
+        block.quantity.reserveCapacity(block.cells.count)
+        block.cost.reserveCapacity(block.cells.count)
+        block.blockedQuantity.reserveCapacity(block.cells.count)
+        block.blockedCost.reserveCapacity(block.cells.count)
+        block.cellFlags.reserveCapacity(block.cells.count)
+        for k in block.cells {
+            let c = cells[k]
+            var p = Int(positionOf[Int(c.organisation)])
+            if p < 0 {
+                p = block.organisations.count
+                positionOf[Int(c.organisation)] = Int32(p)
+                block.organisations.append(c.organisation)
+                block.quantity.append(.zero)
+                block.cost.append(.zero)
+                block.blockedQuantity.append(.zero)
+                block.blockedCost.append(.zero)
+                block.cellFlags.append([])
+            }
+            if c.hasCorrections { block.cellFlags[p].insert(.correctionRows) }
+            if c.hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
+            block.rows += Int(c.rows)
+            block.totalCost += c.cost
+            block.quantity[p] += c.quantity
+            block.cost[p] += c.cost
+            block.blockedQuantity[p] += c.blockedQuantity
+            block.blockedCost[p] += c.blockedCost
+            cells[k].position = Int32(p)
+        }
+        for o in block.organisations { positionOf[Int(o)] = -1 }
+    }
+
+    /// Buffers that threads write at indices of their own.
+    private struct SharedBuffers: @unchecked Sendable {
+        let blocks: UnsafeMutableBufferPointer<Block>
+        let cells: UnsafeMutableBufferPointer<BlockCell>
     }
 
     /// The classes met while classifying, numbered in order of first appearance.
@@ -299,7 +350,7 @@ public enum Ranking {
     /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
-        books: inout Reconciliation
+        threads: Int = 1, books: inout Reconciliation
     ) -> (blocks: [Block], cells: [BlockCell]) {
         var blocks: [Block] = []
         // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
@@ -350,54 +401,32 @@ public enum Ranking {
         for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
         var next = start
         var grouped = [BlockCell](
-            repeating: BlockCell(index: 0, position: 0, organisation: 0, rows: 0, cost: .zero, hasCorrections: false, hasBlockedRows: false),
+            repeating: BlockCell(
+                index: 0, position: 0, organisation: 0, rows: 0, quantity: .zero, cost: .zero, blockedQuantity: .zero,
+                blockedCost: .zero, hasCorrections: false, hasBlockedRows: false),
             count: start[blocks.count])
-        var sums = [(quantity: FixedDecimal, cost: FixedDecimal, blockedQuantity: FixedDecimal, blockedCost: FixedDecimal)](
-            repeating: (.zero, .zero, .zero, .zero), count: grouped.count)
         for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
             let b = Int(blockOfCell[i])
             grouped[next[b]] = BlockCell(
-                index: Int32(i), position: 0, organisation: cell.organisation, rows: Int32(clamping: cell.rows), cost: cell.cost,
+                index: Int32(i), position: 0, organisation: cell.organisation, rows: Int32(clamping: cell.rows),
+                quantity: cell.quantity, cost: cell.cost, blockedQuantity: cell.blockedQuantity, blockedCost: cell.blockedCost,
                 hasCorrections: cell.negativeRows > 0, hasBlockedRows: cell.blockedRows > 0)
-            sums[next[b]] = (cell.quantity, cell.cost, cell.blockedQuantity, cell.blockedCost)
             next[b] += 1
         }
-        var positionOf = [Int32](repeating: -1, count: data.organisations.count)
-        for b in blocks.indices {
-            var block = blocks[b]
-            block.cells = start[b]..<start[b + 1]
-            block.organisations.reserveCapacity(block.cells.count)
-            block.quantity.reserveCapacity(block.cells.count)
-            block.cost.reserveCapacity(block.cells.count)
-            block.blockedQuantity.reserveCapacity(block.cells.count)
-            block.blockedCost.reserveCapacity(block.cells.count)
-            block.cellFlags.reserveCapacity(block.cells.count)
-            for k in block.cells {
-                let organisation = grouped[k].organisation
-                var p = Int(positionOf[Int(organisation)])
-                if p < 0 {
-                    p = block.organisations.count
-                    positionOf[Int(organisation)] = Int32(p)
-                    block.organisations.append(organisation)
-                    block.quantity.append(.zero)
-                    block.cost.append(.zero)
-                    block.blockedQuantity.append(.zero)
-                    block.blockedCost.append(.zero)
-                    block.cellFlags.append([])
+        // Each block's organisations and sums; blocks are independent, so threads take every n-th one.
+        let parts = threads > 1 && blocks.count >= 256 ? threads : 1, organisations = data.organisations.count
+        let bounds = start
+        blocks.withUnsafeMutableBufferPointer { blockBuffer in
+            grouped.withUnsafeMutableBufferPointer { cellBuffer in
+                let shared = SharedBuffers(blocks: blockBuffer, cells: cellBuffer)
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    var positionOf = [Int32](repeating: -1, count: organisations)
+                    for b in stride(from: k, to: shared.blocks.count, by: parts) {
+                        shared.blocks[b].cells = bounds[b]..<bounds[b + 1]
+                        sumBlock(&shared.blocks[b], cells: shared.cells, positionOf: &positionOf)
+                    }
                 }
-                if grouped[k].hasCorrections { block.cellFlags[p].insert(.correctionRows) }
-                if grouped[k].hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
-                block.rows += Int(grouped[k].rows)
-                block.totalCost += grouped[k].cost
-                let s = sums[k]
-                block.quantity[p] += s.quantity
-                block.cost[p] += s.cost
-                block.blockedQuantity[p] += s.blockedQuantity
-                block.blockedCost[p] += s.blockedCost
-                grouped[k].position = Int32(p)
             }
-            for o in block.organisations { positionOf[Int(o)] = -1 }
-            blocks[b] = block
         }
         return (blocks, grouped)
     }

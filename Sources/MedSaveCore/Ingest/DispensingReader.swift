@@ -200,7 +200,7 @@ public struct DispensingReader {
     /// The aggregate of everything read so far.
     public func finish() -> DispensingAggregate {
         var result = aggregate
-        result.cells = cellTable.cells(decode: Self.ids)
+        result.cells = cellTable.cells(threads: options.resolvedThreads, decode: Self.ids)
         // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for.
         var known: [Int: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
         for (key, value) in aggregate.blockedByPrescriber {
