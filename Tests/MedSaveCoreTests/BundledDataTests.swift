@@ -28,6 +28,23 @@ struct BundledDataTests {
         #expect(isClose(result.reconciliation.costRead.doubleValue, expected.cost, relative: 1e-12))
     }
 
+    @Test(arguments: [("pv", RankLevel.unit, false), ("p10", .prescriber, false), ("cheapest", .all, true)])
+    func rankingOnSeveralThreadsGivesTheSameResult(rule: String, level: RankLevel, byPeriod: Bool) throws {
+        let inputs = level == .prescriber
+            ? try LoadedInputs.load(InputConfiguration(
+                dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")], cataloguePaths: [Fixtures.dataset("catalogue.csv")],
+                read: DispensingReadOptions(organisation: .prescriber)))
+            : Self.inputs
+        var c = RankConfiguration(target: TargetRule(text: rule)!, level: level, byPeriod: byPeriod)
+        c.rules = .shipped
+        let one = try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: c)
+        c.threads = 3
+        let three = try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: c)
+        #expect(one.opportunities.count > 100)
+        #expect(one.opportunities == three.opportunities && one.excluded == three.excluded && one.blocked == three.blocked)
+        #expect(one.totalSaving == three.totalSaving && one.reconciliation == three.reconciliation)
+    }
+
     @Test func summaryReconcilesToTheOre() throws {
         let r = try Ranking.rank(Self.inputs.dispensing, catalogue: Self.inputs.catalogue, configuration: RankConfiguration())
         let books = r.reconciliation

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Ranking {
     /// Flags a row collects while it is summed (README, "Flags"); the safety and barrier flags are added when
     /// the row becomes an opportunity.
@@ -143,6 +145,31 @@ extension Ranking {
 
     }
 
+    /// What the rows were summed from, read by several threads at once.
+    struct RowSource: Sendable {
+        let data: DispensingAggregate
+        let classifier: any ProductClassifier
+        let table: RowTable
+        /// Cells by row: the cells of row r are `cellsByRow[rowStart[r]..<rowStart[r + 1]]`, in cell order.
+        let rowStart: [Int]
+        let cellsByRow: [Int32]
+
+        /// Each product of row `r` (by id) with the latest period (by id) it was dispensed in, unordered.
+        func productIDs(of r: Int32) -> [(product: Int32, period: Int32)] {
+            var latest: [(product: Int32, period: Int32)] = []
+            for c in cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]] {
+                let cell = data.cells[Int(c)]
+                if let i = latest.firstIndex(where: { $0.product == cell.product }) {
+                    if data.periods[Int(latest[i].period)] < data.periods[Int(cell.period)] { latest[i].period = cell.period }
+                } else {
+                    latest.append((cell.product, cell.period))
+                }
+            }
+            return latest
+        }
+
+    }
+
     /// Turns rows into opportunities: decides which rows rank and which the safety rules exclude, orders them,
     /// and builds the full `Opportunity` — products and names, ids, counts — only for the rows that are shown.
     struct OpportunityBuilder {
@@ -153,10 +180,10 @@ extension Ranking {
         let window: (from: Period, to: Period)?
         let level: RankLevel
         let decisions: [String: ReviewRecord]
-        private let safety: SafetyEvaluator
-        /// Cells by row: the cells of row r are `cellsByRow[rowStart[r]..<rowStart[r + 1]]`, in cell order.
-        private var rowStart: [Int] = []
-        private var cellsByRow: [Int32] = []
+        let source: RowSource
+        private let rules: SafetyRules
+        private var cache: SafetyCache
+        let threads: Int
         private var findings: [Int32: [SafetyFinding]] = [:]
         private var patients: [Int]?
         private var prescribers: [Int]?
@@ -172,17 +199,19 @@ extension Ranking {
             self.window = window
             level = configuration.level
             decisions = configuration.decisions
-            safety = SafetyEvaluator(configuration.rules)
+            rules = configuration.rules
+            cache = SafetyCache(configuration.rules)
+            threads = configuration.threads
             var counts = [Int](repeating: 0, count: rows.rows.count + 1)
             for r in rows.rowOfCell where r >= 0 { counts[Int(r) + 1] += 1 }
             for r in 0..<rows.rows.count { counts[r + 1] += counts[r] }
-            rowStart = counts
             var next = counts
-            cellsByRow = Array(repeating: 0, count: counts[rows.rows.count])
+            var cellsByRow = [Int32](repeating: 0, count: counts[rows.rows.count])
             for (cell, r) in rows.rowOfCell.enumerated() where r >= 0 {
                 cellsByRow[next[Int(r)]] = Int32(cell)
                 next[Int(r)] += 1
             }
+            source = RowSource(data: data, classifier: classifier, table: rows, rowStart: counts, cellsByRow: cellsByRow)
         }
 
         /// The rows with a positive saving in rank order — saving descending, then key, class and period, so
@@ -200,68 +229,81 @@ extension Ranking {
                 if x.classIndex != y.classIndex { return classes[Int(x.classIndex)] < classes[Int(y.classIndex)] }
                 return (x.period ?? window!.from) < (y.period ?? window!.from)
             }
+            // The safety rules' findings for every candidate, split between threads (each with caches of its own).
+            let parts = threads > 1 && candidates.count >= 4096 ? threads : 1
+            let results = ConcurrentResults<[[SafetyFinding]], Never>(count: parts)
+            let source = self.source, rules = self.rules, all = candidates
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                var cache = SafetyCache(rules)
+                let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
+                results.store(k, .success(mine.map { cache.findings($0, of: source) }))
+            }
             var positive: [Int32] = [], excluded: [Int32] = []
-            for r in candidates {
-                let found = safetyFindings(r)
-                if found.contains(where: { $0.action == .exclude }) { excluded.append(r) } else { positive.append(r) }
+            var i = 0
+            for k in 0..<parts {
+                for found in results.get(k) {
+                    let r = candidates[i]
+                    i += 1
+                    findings[r] = found
+                    if found.contains(where: { $0.action == .exclude }) { excluded.append(r) } else { positive.append(r) }
+                }
             }
             return (positive, excluded)
         }
 
-        /// Each product of row `r` (by id) with the latest period (by id) it was dispensed in, unordered.
-        private func productIDs(of r: Int32) -> [(product: Int32, period: Int32)] {
-            var latest: [(product: Int32, period: Int32)] = []
-            for c in cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]] {
-                let cell = data.cells[Int(c)]
-                if let i = latest.firstIndex(where: { $0.product == cell.product }) {
-                    if data.periods[Int(latest[i].period)] < data.periods[Int(cell.period)] { latest[i].period = cell.period }
-                } else {
-                    latest.append((cell.product, cell.period))
-                }
-            }
-            return latest
-        }
-
         /// Each product of row `r` with the latest period it was dispensed in, by code.
         private func products(of r: Int32) -> [(code: String, period: Period)] {
-            productIDs(of: r).map { (data.products[Int($0.product)], data.periods[Int($0.period)]) }.sorted { $0.code < $1.code }
+            source.productIDs(of: r).map { (data.products[Int($0.product)], data.periods[Int($0.period)]) }.sorted { $0.code < $1.code }
         }
 
         private mutating func safetyFindings(_ r: Int32) -> [SafetyFinding] {
             if let known = findings[r] { return known }
-            let suggested = table.suggestedEntry(Int(r))
-            if safety.isEmpty && suggested == nil { return [] }
-            var dispensed: [SafetyRules.EntryFacts] = []
-            for (product, period) in productIDs(of: r) {
-                let key = UInt64(UInt32(bitPattern: product)) << 32 | UInt64(UInt32(bitPattern: period))
-                let i: Int32
-                if let known = factsIndex[key] {
-                    i = known
-                } else {
-                    let entry = classifier.entry(product: data.products[Int(product)], period: data.periods[Int(period)])
-                    facts.append(entry.map { safety.facts($0) })
-                    i = Int32(facts.count - 1)
-                    _ = factsIndex.value(key) { i }
-                }
-                if let f = facts[Int(i)] { dispensed.append(f) }
-            }
-            var suggestedFacts: SafetyRules.EntryFacts?
-            if suggested != nil {
-                let t = Int(table.rows[Int(r)].lastTargetProduct)
-                if targetFacts.isEmpty { targetFacts = Array(repeating: nil, count: table.targetProducts.count) }
-                if targetFacts[t] == nil { targetFacts[t] = safety.facts(table.targetProducts[t]) }
-                suggestedFacts = targetFacts[t]
-            }
-            let found = safety.findings(dispensed: dispensed, suggested: suggestedFacts)
+            let found = cache.findings(r, of: source)
             findings[r] = found
             return found
         }
 
-        /// The rules' view of each dispensed (product, period), looked up once; nil when the classifier has no entry.
-        private var factsIndex = IntMap()
-        /// The rules' view of each target product (by `RowTable.targetProducts` index), looked up once.
-        private var targetFacts: [SafetyRules.EntryFacts?] = []
-        private var facts: [SafetyRules.EntryFacts?] = []
+        /// The rules and what they know of the entries met so far: each dispensed (product, period) and each
+        /// target product looked up once.
+        struct SafetyCache {
+            let evaluator: SafetyEvaluator
+            private var factsIndex = IntMap()
+            private var facts: [SafetyRules.EntryFacts?] = []  // nil when the classifier has no entry
+            private var targetFacts: [SafetyRules.EntryFacts?] = []
+
+            init(_ rules: SafetyRules) { evaluator = SafetyEvaluator(rules) }
+
+            /// The findings for row `r` of `builder`: its dispensed products (each at its latest period) and the
+            /// product of its latest target.
+            mutating func findings(_ r: Int32, of builder: RowSource) -> [SafetyFinding] {
+                let table = builder.table
+                let suggested = table.suggestedEntry(Int(r))
+                if evaluator.isEmpty && suggested == nil { return [] }
+                var dispensed: [SafetyRules.EntryFacts] = []
+                for (product, period) in builder.productIDs(of: r) {
+                    let key = UInt64(UInt32(bitPattern: product)) << 32 | UInt64(UInt32(bitPattern: period))
+                    let i: Int32
+                    if let known = factsIndex[key] {
+                        i = known
+                    } else {
+                        let entry = builder.classifier.entry(
+                            product: builder.data.products[Int(product)], period: builder.data.periods[Int(period)])
+                        facts.append(entry.map { evaluator.facts($0) })
+                        i = Int32(facts.count - 1)
+                        _ = factsIndex.value(key) { i }
+                    }
+                    if let f = facts[Int(i)] { dispensed.append(f) }
+                }
+                var suggestedFacts: SafetyRules.EntryFacts?
+                if suggested != nil {
+                    let t = Int(table.rows[Int(r)].lastTargetProduct)
+                    if targetFacts.isEmpty { targetFacts = Array(repeating: nil, count: table.targetProducts.count) }
+                    if targetFacts[t] == nil { targetFacts[t] = evaluator.facts(table.targetProducts[t]) }
+                    suggestedFacts = targetFacts[t]
+                }
+                return evaluator.findings(dispensed: dispensed, suggested: suggestedFacts)
+            }
+        }
 
         /// The code a row is keyed by: its unit or prescriber, or `all`.
         private func rowKeyName(_ key: Int32) -> String { key < 0 ? "all" : data.organisations[Int(key)] }
@@ -309,7 +351,7 @@ extension Ranking {
             let equivalenceClass = classes[Int(row.classIndex)]
             let prescriberCount: Int?
             if data.organisationColumn == .prescriber {
-                let cells = cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]]
+                let cells = source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]]
                 prescriberCount = Set(cells.map { data.cells[Int($0)].organisation }).count
             } else {
                 prescriberCount = prescribers?[Int(r)]
