@@ -19,9 +19,20 @@ enum Runner {
         }
     }
 
+    /// What a subcommand's computation leaves to write: its main text (to `--output` or standard output), more
+    /// files beside it, the summary lines, whether they reconcile, and what the manifest says about the run.
+    struct Outcome {
+        var text: String
+        var summary: [String]
+        var balanced: Bool
+        var files: [(path: String, role: String, text: String)] = []
+        var manifest: RunManifest?
+    }
+
     /// Loads the inputs of `rank` and `estimate` and runs `compute` on them.
     static func run(
         input: InputOptions, organisation: OrganisationColumn, output out: OutputOptions,
+        manifest: ((LoadedInputs) throws -> RunManifest)? = nil,
         _ compute: (LoadedInputs) throws -> (text: String, summary: [String], balanced: Bool)
     ) throws {
         try run(
@@ -30,15 +41,28 @@ enum Runner {
                 let inputs = try LoadedInputs.load(
                     try input.configuration(organisation: organisation), progress: Progress.report)
                 return (inputs, inputs.problems)
-            }, compute)
+            }, manifest: manifest, compute)
+    }
+
+    /// `run` for a computation with one text output in `out`'s format.
+    static func run<Inputs>(
+        problemsPath: String?, threads: Int?, output out: OutputOptions, load: () throws -> (Inputs, [InputProblem]),
+        manifest: ((Inputs) throws -> RunManifest)? = nil,
+        _ compute: (Inputs) throws -> (text: String, summary: [String], balanced: Bool)
+    ) throws {
+        try run(problemsPath: problemsPath, threads: threads, output: out.output, manifestPath: out.manifest, load: load) { inputs in
+            let (text, summary, balanced) = try compute(inputs)
+            return Outcome(text: text, summary: summary, balanced: balanced, manifest: try manifest?(inputs))
+        }
     }
 
     /// Loads with `load` (showing progress), writes the problems it found, runs `compute`, writes its text
-    /// to the output and its summary to standard error, and checks that the summary reconciles. `threads`
-    /// (`--threads`) also bounds the numeric core's BLAS threads.
+    /// to `output` (standard output when nil) and its other files, its summary to standard error, and the
+    /// manifest to `manifestPath` with the outputs' hashes and the time; then checks that the summary
+    /// reconciles. `threads` (`--threads`) also bounds the numeric core's BLAS threads.
     static func run<Inputs>(
-        problemsPath: String?, threads: Int?, output out: OutputOptions, load: () throws -> (Inputs, [InputProblem]),
-        _ compute: (Inputs) throws -> (text: String, summary: [String], balanced: Bool)
+        problemsPath: String?, threads: Int?, output: String?, manifestPath: String?,
+        load: () throws -> (Inputs, [InputProblem]), _ compute: (Inputs) throws -> Outcome
     ) throws {
         signal(SIGPIPE, SIG_IGN)  // a closed pipe is handled where we write
         if let threads { BLAS.setThreads(threads) }
@@ -49,14 +73,24 @@ enum Runner {
                 try OutputFile.write(ProblemsRenderer.csv(problems), to: path)
             }
             Diagnostics.show(problems: problems, problemsFile: problemsPath)
-            let (text, summary, balanced) = try compute(inputs)
-            if let path = out.output {
-                try OutputFile.write(text, to: path)
+            let outcome = try compute(inputs)
+            if let path = output {
+                try OutputFile.write(outcome.text, to: path)
             } else {
-                Terminal.write(text, to: .standardOutput)
+                Terminal.write(outcome.text, to: .standardOutput)
             }
-            for line in summary { Diagnostics.emit(.note, line) }
-            if !balanced {
+            for file in outcome.files { try OutputFile.write(file.text, to: file.path) }
+            if let manifestPath, var manifest = outcome.manifest {
+                manifest.outputs.append(.describe(text: outcome.text, path: output ?? "-", role: output == nil ? "stdout" : "output"))
+                for file in outcome.files { manifest.outputs.append(.describe(text: file.text, path: file.path, role: file.role)) }
+                if let path = problemsPath {
+                    manifest.outputs.append(.describe(text: ProblemsRenderer.csv(problems), path: path, role: "problems"))
+                }
+                manifest.createdAt = RunManifest.now()
+                try OutputFile.write(manifest.json(), to: manifestPath)
+            }
+            for line in outcome.summary { Diagnostics.emit(.note, line) }
+            if !outcome.balanced {
                 Diagnostics.emit(.error, "internal error: the summary does not reconcile; please report this")
                 throw ExitCode(70)
             }

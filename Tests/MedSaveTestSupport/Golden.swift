@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// Golden files: expected outputs stored under `Tests/medsaveTests/Golden`, reviewed like code.
 /// Run the tests with `MEDSAVE_RECORD_GOLDEN=1` to (re)write them from the current output.
@@ -30,24 +33,14 @@ public enum Golden {
 }
 
 /// A small well-formedness check for generated HTML/XML: every element opened is closed, in order.
+/// Checks that HTML is well-formed as XML (the XHTML serialisation): every element closed in order, attributes
+/// quoted, entities known. XMLParser (libxml2) does the parsing; it fetches nothing.
 public enum WellFormed {
-    /// Nil when tags balance; otherwise what is wrong.
+    /// Nil when `text` is well-formed; otherwise the parser's complaint and where.
     public static func check(_ text: String) throws -> String? {
-        var stack: [String] = []
-        var i = text.startIndex
-        while let open = text[i...].firstIndex(of: "<") {
-            guard let close = text[open...].firstIndex(of: ">") else { return "unterminated tag" }
-            let tag = String(text[text.index(after: open)..<close])
-            i = text.index(after: close)
-            if tag.hasPrefix("!") || tag.hasPrefix("?") || tag.hasSuffix("/") { continue }
-            if tag.hasPrefix("/") {
-                let name = String(tag.dropFirst())
-                guard stack.last == name else { return "</\(name)> closes <\(stack.last ?? "nothing")>" }
-                stack.removeLast()
-            } else {
-                stack.append(String(tag.split(separator: " ").first ?? ""))
-            }
-        }
-        return stack.isEmpty ? nil : "unclosed: \(stack)"
+        let parser = XMLParser(data: Data(text.utf8))
+        parser.shouldResolveExternalEntities = false
+        if parser.parse() { return nil }
+        return "line \(parser.lineNumber), column \(parser.columnNumber): \(parser.parserError.map { "\($0)" } ?? "not well-formed")"
     }
 }

@@ -30,6 +30,18 @@ struct HTMLPage {
     mutating func beginSection(pageBreak: Bool) { body += pageBreak ? "<section class=\"break\">\n" : "<section>\n" }
     mutating func endSection() { body += "</section>\n" }
 
+    /// Headline figures: label and value side by side, large.
+    mutating func figures(_ rows: [(label: String, value: String)]) {
+        body += "<table class=\"figures\">\n<tbody>\n"
+        for r in rows { body += "<tr><th>\(Self.escape(r.label))</th><td class=\"n\">\(Self.escape(r.value))</td></tr>\n" }
+        body += "</tbody>\n</table>\n"
+    }
+
+    /// A chart made by `SVGChart` (its text already escaped) with a caption.
+    mutating func figure(svg: String, caption: String) {
+        body += "<figure>\n\(svg)<figcaption>\(Self.escape(caption))</figcaption>\n</figure>\n"
+    }
+
     /// A table; columns whose index is in `numeric` are right-aligned.
     mutating func table(header: [String], rows: [[String]], numeric: Set<Int> = []) {
         body += "<table>\n<thead><tr>"
@@ -48,8 +60,13 @@ struct HTMLPage {
         h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #ccc}
         table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
         th,td{border-bottom:1px solid #e2e2e2;padding:.25rem .4rem;text-align:left;vertical-align:top}
-        th{background:#f3f5f7;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#f3f5f7;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         p.note{color:#555;font-size:.9em}
+        table.figures{width:auto}table.figures th{background:none;font-weight:400;padding-right:2rem}
+        table.figures td{font-size:1.15em;font-weight:600}
+        figure{margin:.5rem 0 1.25rem}figcaption{color:#555;font-size:.9em;max-width:720px}
+        svg.chart{display:block;max-width:100%;height:auto;font-family:inherit}
+        section{break-inside:auto}figure,table.figures{break-inside:avoid;page-break-inside:avoid}
         @media print{body{margin:0;font-size:10pt}section.break{page-break-before:always;break-before:page}
         thead{display:table-header-group}tr{page-break-inside:avoid}}
         """

@@ -33,6 +33,24 @@ public enum NumberFormat {
         return (n < 0 ? "-" : "") + digits
     }
 
+    /// `fixed` with the integer digits in groups of three, separated by a narrow no-break space (SI style,
+    /// read alike in Swedish and English): `2461828.17` → `2 461 828.17`. For reports to read, not to parse.
+    public static func grouped(_ value: Double, decimals: Int) -> String {
+        let text = fixed(value, decimals: decimals)
+        let sign = text.hasPrefix("-") ? "-" : ""
+        let unsigned = text.dropFirst(sign.count)
+        let integer = unsigned.prefix { $0 != "." }
+        let rest = unsigned.dropFirst(integer.count)
+        var groups: [Substring] = []
+        var end = integer.endIndex
+        while end > integer.startIndex {
+            let start = integer.index(end, offsetBy: -3, limitedBy: integer.startIndex) ?? integer.startIndex
+            groups.insert(integer[start..<end], at: 0)
+            end = start
+        }
+        return sign + groups.joined(separator: "\u{202F}") + rest
+    }
+
     /// An exact amount with as many decimals as it has (trailing zeros dropped), as a quantity is shown.
     public static func exact(_ value: FixedDecimal, decimalMark: Character = ".") -> String {
         let text = value.description

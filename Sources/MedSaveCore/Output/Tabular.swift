@@ -96,7 +96,7 @@ struct Tabular {
 
 extension Reconciliation {
     /// The two lines that show read = used + set aside, for rows and for cost, with the reasons.
-    func summaryLines() -> [String] {
+    public func summaryLines() -> [String] {
         func money(_ x: FixedDecimal) -> String { NumberFormat.fixed(x, decimals: Precision.money) }
         let reasons = SetAsideReason.allCases.filter { (rowsSetAside[$0] ?? 0) > 0 }
         let rowDetail = reasons.map { "\($0.words) \(rowsSetAside[$0]!)" }.joined(separator: ", ")

@@ -156,6 +156,11 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "path"))
     var output: String?
 
+    @Option(help: ArgumentHelp(
+        "Write the run manifest (inputs with SHA-256, options, versions, seed, output hashes) as JSON to this file.",
+        valueName: "path"))
+    var manifest: String?
+
     /// The format to use: as given, else from the output file's extension, else table on a terminal, else CSV.
     var resolvedFormat: OutputFormat {
         if let format { return format }

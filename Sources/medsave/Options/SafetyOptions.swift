@@ -18,4 +18,9 @@ struct SafetyOptions: ParsableArguments {
         case let path?: return try SafetyRules.read(path: path)
         }
     }
+
+    /// The rules file read, for the manifest (none for the shipped rules or `none`).
+    var manifestInputs: [(role: String, path: String)] {
+        path.flatMap { $0 == "none" ? nil : [(role: "rules", path: $0)] } ?? []
+    }
 }

@@ -117,6 +117,18 @@ struct Estimate: ParsableCommand {
         return values
     }
 
+    /// Every option with the value it took, for the manifest.
+    var manifestOptions: [(name: String, value: String)] {
+        [
+            ("budget-year", String(budgetYear)), ("seasonal", String(seasonal)), ("fit", fit.rawValue),
+            ("period", period ?? "every period"), ("price-period", pricePeriod ?? "latest in the catalogue"),
+            ("target", target), ("uptake", uptake), ("by", by.rawValue), ("areas", areas ?? "none"),
+            ("bootstrap", String(bootstrap)), ("seed", String(seed)), ("resample", resample.rawValue),
+            ("suppress-below", String(suppressBelow)), ("rules", safety.path ?? "shipped"),
+            ("format", output.resolvedFormat.rawValue),
+        ]
+    }
+
     func run() throws {
         var configuration = try estimateConfiguration()
         var inputConfiguration = try input.configuration(organisation: .unit)
@@ -139,6 +151,12 @@ struct Estimate: ParsableCommand {
                 configuration.areas = try areas.map { try AreaMap.read(path: $0) }
                 configuration.rules = try safety.rules()
                 return (inputs, inputs.problems)
+            },
+            manifest: { inputs in
+                try RunManifest.make(
+                    command: "estimate", input: input, inputs: inputs,
+                    more: safety.manifestInputs + (areas.map { [(role: "areas", path: $0)] } ?? []),
+                    options: manifestOptions, seed: bootstrap > 0 ? seed : nil)
             },
             { (inputs: LoadedInputs) in
                 let result: EstimateResult

@@ -86,9 +86,27 @@ struct Rank: ParsableCommand {
             target: rule, level: level, periods: periods, byPeriod: byPeriod, minSaving: minSaving, top: top)
     }
 
+    /// Every option with the value it took, for the manifest.
+    var manifestOptions: [(name: String, value: String)] {
+        [
+            ("target", target), ("level", level.rawValue), ("period", period ?? "every period"), ("by-period", String(byPeriod)),
+            ("min-saving", String(minSaving)), ("top", top.map(String.init) ?? "all"), ("peers", peers ?? "every organisation"),
+            ("rules", safety.path ?? "shipped"), ("show-excluded", String(showExcluded)), ("show-blocked", String(showBlocked)),
+            ("review-db", review.path), ("hide-decided", String(hideDecided)), ("format", output.resolvedFormat.rawValue),
+        ]
+    }
+
+    /// Files beyond the dispensing files and catalogues that the run read.
+    var manifestInputs: [(role: String, path: String)] {
+        (peers.map { [(role: "peers", path: $0)] } ?? []) + safety.manifestInputs + review.manifestInputs
+    }
+
     func run() throws {
         var configuration = try rankConfiguration()
-        try Runner.run(input: input, organisation: configuration.level.organisationColumn, output: output) { inputs in
+        try Runner.run(
+            input: input, organisation: configuration.level.organisationColumn, output: output,
+            manifest: { inputs in try RunManifest.make(command: "rank", input: input, inputs: inputs, more: manifestInputs, options: manifestOptions) }
+        ) { inputs in
             configuration.peers = try peerCodes()
             configuration.rules = try safety.rules()
             configuration.decisions = try review.decisions()

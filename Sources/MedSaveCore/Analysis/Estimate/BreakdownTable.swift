@@ -124,12 +124,7 @@ struct BreakdownTable {
             }
             do { return try BLAS.product(q, spread) } catch { throw .numeric(error) }
         case .patients, .prescribers:
-            var usedIndex: [Int: Int] = [:]
-            for (u, i) in history.cells.enumerated() { usedIndex[i] = u }
-            // Clusters numbered in id order, so the numbering (and so the seeded resample) does not depend on hashing.
-            var ids = Set<UInt32>()
-            for key in data.clusterQuantities.keys where usedIndex[Int(key >> 32)] != nil { ids.insert(UInt32(truncatingIfNeeded: key)) }
-            let clusterIndex = Dictionary(uniqueKeysWithValues: ids.sorted().enumerated().map { ($1, $0) })
+            let (usedIndex, clusterIndex) = clusterNumbering()
             guard clusterIndex.count * columns <= Self.maxElements else { throw Self.tooLarge(clusterIndex.count, columns) }
             var v = Matrix(rows: clusterIndex.count, columns: columns)
             // In key order: floating-point sums in hash order would differ from run to run.
@@ -147,6 +142,42 @@ struct BreakdownTable {
             }
             return v
         }
+    }
+
+    /// V (clusters × statistics) for statistics linear in the products' projected quantities: each cluster's
+    /// Σₚ Q̂(cluster, p) · `spread`[p, ·] (`spread`: products × statistics). Clusters are numbered as in
+    /// `clusterSavings(q:d:…)`, so the same seed resamples them alike.
+    func clusterSavings(
+        spread: Matrix, q: Matrix, growth: [Double], seriesOf: [Int], resample: ResampleUnit
+    ) throws(EstimateError) -> Matrix {
+        switch resample {
+        case .units:
+            guard q.rows * spread.columns <= Self.maxElements else { throw Self.tooLarge(q.rows, spread.columns) }
+            do { return try BLAS.product(q, spread) } catch { throw .numeric(error) }
+        case .patients, .prescribers:
+            let (usedIndex, clusterIndex) = clusterNumbering()
+            guard clusterIndex.count * spread.columns <= Self.maxElements else { throw Self.tooLarge(clusterIndex.count, spread.columns) }
+            var v = Matrix(rows: clusterIndex.count, columns: spread.columns)
+            for key in data.clusterQuantities.keys.sorted() {
+                let quantity = data.clusterQuantities[key]!
+                guard let u = usedIndex[Int(key >> 32)], quantity.raw > 0 else { continue }
+                let cluster = clusterIndex[UInt32(truncatingIfNeeded: key)]!
+                let p = history.productOfCell[u]
+                let projected = quantity.doubleValue * growth[seriesOf[p]]
+                for j in 0..<spread.columns where spread[p, j] != 0 { v[cluster, j] += projected * spread[p, j] }
+            }
+            return v
+        }
+    }
+
+    /// The used cell of each aggregate cell index, and the clusters (patients or prescribers) of the used cells
+    /// numbered in id order, so the numbering (and so the seeded resample) does not depend on hashing.
+    private func clusterNumbering() -> (usedIndex: [Int: Int], clusterIndex: [UInt32: Int]) {
+        var usedIndex: [Int: Int] = [:]
+        for (u, i) in history.cells.enumerated() { usedIndex[i] = u }
+        var ids = Set<UInt32>()
+        for key in data.clusterQuantities.keys where usedIndex[Int(key >> 32)] != nil { ids.insert(UInt32(truncatingIfNeeded: key)) }
+        return (usedIndex, Dictionary(uniqueKeysWithValues: ids.sorted().enumerated().map { ($1, $0) }))
     }
 
     /// Strata for the bootstrap: resampling units for rows of units or areas, each row's units are drawn

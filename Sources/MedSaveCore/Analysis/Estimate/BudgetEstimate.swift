@@ -16,6 +16,7 @@
 ///    estimate: resample patients or prescribers for that.
 /// 6. Disclosure control on the rows (`Disclosure`), by distinct patients in the history; suppressed rows are
 ///    listed last, by key.
+/// 7. With `monthly`, the total per budget month (`MonthlyProjection`).
 ///
 /// Savings are in the currency of the catalogue's unit prices; the point estimate of a row is linear in the
 /// uptake, so a scenario at uptake α is exactly α times the one at full uptake.
@@ -128,6 +129,13 @@ public enum BudgetEstimate {
             table.setIntervals(replicates)
         }
 
+        let monthly = c.monthly
+            ? try MonthlyProjection(
+                forecast: forecast, seriesOf: seriesOf, q: q, d: d, quantityOfProduct: quantityOfProduct, prices: history.entries.map(\.unitPrice),
+                months: c.budgetMonths
+            ).rows(bootstrap: c.bootstrap > 0 ? c : nil, table: table, growth: growth)
+            : []
+
         // 6. Order and disclosure control.
         table.sort()
         var result = EstimateResult(
@@ -148,6 +156,11 @@ public enum BudgetEstimate {
             result.primarySuppressed = decision.primary.count + (decision.totalSuppressed ? 1 : 0)
             result.secondarySuppressed = decision.secondary.count
             result.disclosureApplied = true
+        }
+        result.monthly = monthly.map { month in
+            var month = month
+            month.suppressed = result.total.suppressed
+            return month
         }
         return result
     }

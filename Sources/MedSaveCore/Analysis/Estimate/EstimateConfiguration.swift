@@ -49,6 +49,8 @@ public struct EstimateConfiguration: Sendable {
     public var resample: ResampleUnit = .units
     /// Suppress rows based on fewer distinct patients than this; 0 turns disclosure control off.
     public var suppressBelow = 5
+    /// Also project the total per budget month, each month with its own interval (`EstimateResult.monthly`).
+    public var monthly = false
 
     public init(budgetYear: Int) { self.budgetYear = budgetYear }
 
@@ -110,6 +112,9 @@ public struct EstimateResult: Sendable {
     /// Rows of the breakdown, largest saving in the first scenario first; suppressed rows last, by key.
     public var rows: [EstimateRow]
     public var total: EstimateRow
+    /// With `monthly`: the total per budget month (key `YYYY-MM`), summing to `total`; intervals from the
+    /// same resampling as the total's; suppressed when the total is.
+    public var monthly: [EstimateRow] = []
     /// Per scenario: saving in switches the safety rules exclude, and in rows marked "do not substitute";
     /// neither counts in `total`.
     public var excludedSaving: [Double]

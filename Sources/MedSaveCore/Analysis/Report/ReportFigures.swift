@@ -1,0 +1,111 @@
+/// The figures behind a report's charts, from one ranking with a row per (organisation, class, month):
+/// saving per group (ATC group or BNF chapter), how concentrated the saving is in few classes, and cost and
+/// saving per month. Every figure is a sum of the ranking's rows, so the groups, the classes and the months
+/// each add up to the same total saving.
+public struct ReportFigures: Sendable {
+    /// Saving per group, largest first (ties by key).
+    public struct Group: Sendable, Equatable {
+        public var key: String
+        public var saving: Double
+        public var classes: Int
+    }
+
+    /// One month of history: the cost of every row used and the saving found in it.
+    public struct Month: Sendable, Equatable {
+        public var period: Period
+        public var cost: Double
+        public var saving: Double
+    }
+
+    public var groups: [Group]
+    /// Each class's saving, largest first: the Pareto curve's steps.
+    public var classSavings: [(equivalenceClass: EquivalenceClass, saving: Double)]
+    public var months: [Month]
+    public var totalSaving: Double
+
+    /// `monthly`: a ranking by period (`byPeriod`, no `top`, no `minSaving`), so that its rows are every
+    /// positive saving; `group` names each row's group; `costByMonth` the cost used per month.
+    public init(monthly: RankResult, costByMonth: [Period: Double], group: (Opportunity) -> String) {
+        precondition(monthly.configuration.byPeriod, "the figures need a ranking with one row per month")
+        var byGroup: [String: (saving: Double, classes: Set<EquivalenceClass>)] = [:]
+        var byClass: [EquivalenceClass: Double] = [:]
+        var savingByMonth: [Period: Double] = [:]
+        var total = 0.0
+        for o in monthly.opportunities {
+            byGroup[group(o), default: (0, [])].saving += o.saving
+            byGroup[group(o)]!.classes.insert(o.equivalenceClass)
+            byClass[o.equivalenceClass, default: 0] += o.saving
+            savingByMonth[o.periodFrom, default: 0] += o.saving
+            total += o.saving
+        }
+        groups = byGroup.map { Group(key: $0.key, saving: $0.value.saving, classes: $0.value.classes.count) }
+            .sorted { $0.saving != $1.saving ? $0.saving > $1.saving : $0.key < $1.key }
+        classSavings = byClass.map { ($0.key, $0.value) }
+            .sorted { $0.saving != $1.saving ? $0.saving > $1.saving : $0.equivalenceClass < $1.equivalenceClass }
+        months = Set(costByMonth.keys).union(savingByMonth.keys).sorted().map {
+            Month(period: $0, cost: costByMonth[$0] ?? 0, saving: savingByMonth[$0] ?? 0)
+        }
+        totalSaving = total
+    }
+
+    /// The share of the total saving in the `n` classes that save most.
+    public func share(ofTop n: Int) -> Double {
+        guard totalSaving > 0 else { return 0 }
+        return classSavings.prefix(n).reduce(0) { $0 + $1.saving } / totalSaving
+    }
+
+    /// The fewest classes that hold at least `fraction` of the total saving.
+    public func classes(holding fraction: Double) -> Int {
+        guard totalSaving > 0 else { return 0 }
+        var sum = 0.0
+        for (i, c) in classSavings.enumerated() {
+            sum += c.saving
+            if sum >= fraction * totalSaving * (1 - 1e-12) { return i + 1 }
+        }
+        return classSavings.count
+    }
+
+    /// Cost per month of the aggregate's cells in `window`: what the organisation spent, every product.
+    public static func costByMonth(_ data: DispensingAggregate, window: PeriodRange) -> [Period: Double] {
+        var cost: [Int32: FixedDecimal] = [:]
+        for cell in data.cells { cost[cell.period, default: .zero] += cell.cost }
+        var result: [Period: Double] = [:]
+        for (p, c) in cost where window.contains(data.periods[Int(p)]) { result[data.periods[Int(p)]] = c.doubleValue }
+        return result
+    }
+}
+
+extension ReportFigures {
+    /// The group of an opportunity for a breakdown by ATC level (from the catalogue entry of its first product
+    /// in its period) or by BNF chapter or section (from the product's BNF code).
+    public static func grouping(_ by: Breakdown, catalogue: Catalogue) -> (Opportunity) -> String {
+        { o in
+            let code = o.products.first?.code ?? ""
+            if by.atcLength == nil { return by.key(product: code, atc: "") }
+            return by.key(product: code, atc: catalogue.entry(product: code, period: o.periodFrom)?.atc ?? "")
+        }
+    }
+
+    /// What the groups of a breakdown are called in a report.
+    public static func title(of by: Breakdown) -> String {
+        switch by {
+        case .atc1: "ATC main group"
+        case .atc2: "ATC therapeutic group"
+        case .atc3: "ATC pharmacological group"
+        case .atc4: "ATC chemical group"
+        case .atc5: "ATC substance"
+        case .bnfChapter: "BNF chapter"
+        case .bnfSection: "BNF section"
+        default: by.rawValue
+        }
+    }
+
+    /// WHO's names of the ATC anatomical main groups, for labels.
+    public static let atcMainGroups: [String: String] = [
+        "A": "Alimentary tract and metabolism", "B": "Blood and blood forming organs", "C": "Cardiovascular system",
+        "D": "Dermatologicals", "G": "Genito-urinary system and sex hormones",
+        "H": "Systemic hormonal preparations", "J": "Anti-infectives for systemic use",
+        "L": "Antineoplastic and immunomodulating agents", "M": "Musculo-skeletal system", "N": "Nervous system",
+        "P": "Antiparasitic products", "R": "Respiratory system", "S": "Sensory organs", "V": "Various",
+    ]
+}

@@ -1,0 +1,231 @@
+import ArgumentParser
+import Foundation
+import MedSaveCore
+
+/// `medsave report`: one self-contained HTML report with charts, and its Markdown twin, for pharmacists or
+/// for the budget office.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write an HTML report with charts (and a Markdown twin) for pharmacists or the budget office.",
+        discussion: """
+            The report ranks the opportunities over the window (as 'medsave rank'), charts the saving by ATC group, \
+            its concentration in few classes and its course per month, and projects the budget year by scenario \
+            with bootstrap intervals and disclosure control (as 'medsave estimate'). The HTML has no scripts and \
+            no external resources; it embeds the run manifest. Same inputs and options give the same bytes.
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp("Who the report is for: pharmacist or budget.", valueName: "audience"))
+    var audience: MedSaveCore.Report.Audience = .pharmacist
+
+    @Option(help: ArgumentHelp("The HTML file to write; the Markdown twin goes beside it with the extension .md.", valueName: "path.html"))
+    var output: String
+
+    @Option(help: ArgumentHelp(
+        "Write the run manifest (inputs with SHA-256, options, versions, seed, output hashes) as JSON to this file.",
+        valueName: "path"))
+    var manifest: String?
+
+    @Option(help: ArgumentHelp(
+        "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).", valueName: "rule"))
+    var target = "pv"
+
+    @Option(help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    var period: String?
+
+    @Option(help: ArgumentHelp("Opportunities to list (default: 50 for pharmacists, 15 for the budget office).", valueName: "n"))
+    var top: Int?
+
+    @Option(help: ArgumentHelp("Groups of the chart and the estimate: atc1…atc5 (bnf-chapter or bnf-section with --groups bnf).", valueName: "level"))
+    var by: Breakdown?
+
+    @Option(help: ArgumentHelp("The year to project (default: the year after the last month of data).", valueName: "YYYY"))
+    var budgetYear: Int?
+
+    @Option(help: ArgumentHelp("Shares of the opportunity realised in the estimate, comma-separated.", valueName: "fractions"))
+    var uptake = "0.5,0.8,1"
+
+    @Flag(help: "Add month-of-year terms to the estimate's trend (needs 12 months of history).")
+    var seasonal = false
+
+    @Option(help: ArgumentHelp("Bootstrap replicates for the 95% intervals; 0 for none.", valueName: "n"))
+    var bootstrap = 1000
+
+    @Option(help: ArgumentHelp("Seed of the bootstrap's resampling.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp(
+        "Suppress estimate rows based on fewer distinct patients than this (when the data has patient ids); 0 for none.",
+        valueName: "n"))
+    var suppressBelow = 5
+
+    @OptionGroup var safety: SafetyOptions
+
+    @OptionGroup var review: ReviewOptions
+
+    func validate() throws {
+        guard output.hasSuffix(".html") || output.hasSuffix(".htm") else {
+            throw ValidationError("--output \(output): the report is HTML; give a path ending in .html")
+        }
+        guard let rule = TargetRule(text: target) else {
+            throw ValidationError("--target \(target): expected pv, cheapest, median or pNN with NN from 0 to 100")
+        }
+        if input.groups == .bnf && rule.namesProduct {
+            throw ValidationError("--target \(target) needs catalogue prices; with --groups bnf use pNN or median")
+        }
+        let allowed: [Breakdown] = input.groups == .bnf ? [.bnfChapter, .bnfSection] : [.atc1, .atc2, .atc3, .atc4, .atc5]
+        if let by, !allowed.contains(by) {
+            throw ValidationError("--by \(by.rawValue): expected " + allowed.map(\.rawValue).joined(separator: ", "))
+        }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if let budgetYear, !(1900...2999).contains(budgetYear) {
+            throw ValidationError("--budget-year \(budgetYear): expected a year such as 2026")
+        }
+        _ = try uptakes()
+        guard bootstrap >= 0, bootstrap <= 100_000 else { throw ValidationError("--bootstrap must be from 0 to 100000") }
+        guard suppressBelow >= 0 else { throw ValidationError("--suppress-below must be 0 or more") }
+        _ = try PeriodOption.range(period)
+    }
+
+    private var groupBy: Breakdown { by ?? (input.groups == .bnf ? .bnfChapter : .atc1) }
+    private var listed: Int { top ?? (audience == .pharmacist ? 50 : 15) }
+    /// The Markdown twin's path: the HTML path with `.md` for its extension.
+    var markdownPath: String { (output as NSString).deletingPathExtension + ".md" }
+
+    func uptakes() throws -> [Double] {
+        try Estimate.list(uptake, option: "uptake") { text in
+            guard let u = Double(text), u.isFinite, (0...1).contains(u) else {
+                throw ValidationError("--uptake \(text): expected a fraction from 0 to 1, such as 0.8")
+            }
+            return u
+        }
+    }
+
+    /// Every option with the value it took, for the manifest.
+    func manifestOptions(budgetYear year: Int?) -> [(name: String, value: String)] {
+        [
+            ("audience", audience.rawValue), ("target", target), ("period", period ?? "every period"),
+            ("top", String(listed)), ("by", groupBy.rawValue), ("budget-year", year.map(String.init) ?? "none"),
+            ("uptake", uptake), ("seasonal", String(seasonal)), ("bootstrap", String(bootstrap)), ("seed", String(seed)),
+            ("suppress-below", String(suppressBelow)), ("rules", safety.path ?? "shipped"), ("review-db", review.reviewDB == "none" ? "none" : review.path),
+            ("output", output), ("markdown", markdownPath),
+        ]
+    }
+
+    func run() throws {
+        let rule = TargetRule(text: target)!
+        let periods = try PeriodOption.range(period)
+        let inputConfiguration = try input.configuration(organisation: .unit)
+        try Runner.run(
+            problemsPath: input.problems, threads: input.files.threads, output: output, manifestPath: manifest,
+            load: {
+                let inputs = try LoadedInputs.load(inputConfiguration, progress: Progress.report)
+                return (inputs, inputs.problems)
+            }
+        ) { (inputs: LoadedInputs) in
+            var ranked = RankConfiguration(target: rule, level: .unit, periods: periods, byPeriod: false, minSaving: 0, top: listed)
+            ranked.rules = try safety.rules()
+            ranked.decisions = try review.decisions()
+            ranked.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
+            var monthly = ranked
+            monthly.byPeriod = true
+            monthly.top = nil
+            monthly.decisions = [:]
+            let ranking = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: ranked)
+            let byMonth = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: monthly)
+            let figures = ReportFigures(
+                monthly: byMonth, costByMonth: ReportFigures.costByMonth(inputs.dispensing, window: periods),
+                group: ReportFigures.grouping(groupBy, catalogue: inputs.catalogue))
+
+            let year = budgetYear ?? ranking.window.map { $0.to.year + 1 }
+            var estimate: EstimateResult?
+            var unavailable: String?
+            if input.groups == .bnf {
+                unavailable = "the budget-year estimate prices the year with catalogue prices, and --groups bnf has none"
+            } else if let year {
+                var c = EstimateConfiguration(budgetYear: year)
+                c.periods = periods
+                c.targets = [rule]
+                c.uptakes = try uptakes()
+                c.by = groupBy
+                c.seasonal = seasonal
+                c.bootstrap = bootstrap
+                c.seed = seed
+                c.suppressBelow = suppressBelow
+                c.rules = ranked.rules
+                c.monthly = true
+                do {
+                    estimate = try BudgetEstimate.compute(inputs.dispensing, catalogue: inputs.catalogue, configuration: c)
+                } catch let error as EstimateError {
+                    unavailable = error.description
+                }
+            } else {
+                unavailable = "no dispensing in the window"
+            }
+
+            var names = groupBy == .atc1 ? ReportFigures.atcMainGroups : [:]
+            for row in estimate?.rows ?? [] where !row.name.isEmpty { names[row.key] = row.name }
+            let embedded = try RunManifest.make(
+                command: "report", input: input, inputs: inputs, more: safety.manifestInputs + review.manifestInputs,
+                options: manifestOptions(budgetYear: year), seed: estimate != nil && bootstrap > 0 ? seed : nil)
+            let report = MedSaveCore.Report(
+                audience: audience, ranking: ranking, figures: figures, groupTitle: ReportFigures.title(of: groupBy),
+                groupNames: names, estimate: estimate, estimateUnavailable: unavailable,
+                assumptions: assumptions(inputs: inputs, ranking: ranking, estimate: estimate), manifest: embedded)
+            let renderer = ReportRenderer(report)
+            let html = renderer.html(), markdown = renderer.markdown()
+            var summary = RankRenderer(ranking).summaryLines()
+            if let estimate {
+                // The estimate reads the same rows but prices them at one period: its own reconciliation follows.
+                let books = estimate.reconciliation.summaryLines().count
+                let lines = EstimateRenderer(estimate).summaryLines()
+                summary += lines.prefix(books).map { "estimate history: " + $0 } + lines.dropFirst(books)
+            }
+            if let unavailable { summary.append("estimate: none, \(unavailable)") }
+            summary.append("report: \(audience.rawValue) report written to \(output) and \(markdownPath)")
+            return Runner.Outcome(
+                text: html, summary: summary,
+                balanced: ranking.reconciliation.isBalanced && byMonth.reconciliation.isBalanced
+                    && (estimate?.reconciliation.isBalanced ?? true),
+                files: [(path: markdownPath, role: "markdown", text: markdown)], manifest: embedded)
+        }
+    }
+
+    /// The assumptions a reader needs to judge the figures, in words.
+    func assumptions(inputs: LoadedInputs, ranking: RankResult, estimate: EstimateResult?) -> [(name: String, value: String)] {
+        let rule = TargetRule(text: target)!
+        var rows: [(name: String, value: String)] = [
+            ("Target price rule", Self.describe(rule)),
+            ("Periods", ranking.window.map { "\($0.from)..\($0.to)" } ?? "none" + (period.map { " (asked: \($0))" } ?? "")),
+            ("Price lists", input.catalog.isEmpty ? "none (classes from BNF codes)" : input.catalog.joined(separator: ", ")
+                + " (periods " + (inputs.catalogue.periods.first.map { "\($0)..\(inputs.catalogue.periods.last!)" } ?? "undated") + ")"),
+            ("Safety rules", (safety.path ?? "shipped with medsave") + " (\(ranking.configuration.rules.rules.count) rules)"),
+            ("Review decisions", review.manifestInputs.first?.path ?? "none read"),
+        ]
+        if let e = estimate {
+            let c = e.configuration
+            rows += [
+                ("Uptake", c.uptakes.map { NumberFormat.fixed(100 * $0, decimals: 0) + "%" }.joined(separator: ", ") + " of the opportunity realised"),
+                ("Budget year", "\(c.budgetYear), at the prices of \(e.pricePeriod)"),
+                ("Volume model", "\(e.fit.model), per \(e.fit.grain.rawValue), fitted on \(e.fit.historyMonths.count) months"),
+                ("Interval", c.bootstrap > 0 ? "95%, \(c.bootstrap) bootstrap replicates over \(e.clusters) \(c.resample.rawValue), seed \(c.seed)" : "none"),
+                ("Suppression", e.disclosureApplied
+                    ? "rows with fewer than \(c.suppressBelow) distinct patients suppressed, with secondary suppression"
+                    : c.suppressBelow > 0 ? "none possible: the data has no patient ids" : "off"),
+            ]
+        }
+        return rows
+    }
+
+    static func describe(_ rule: TargetRule) -> String {
+        switch rule {
+        case .pv: "pv: the unit price of the period's product of the month (PV), else the cheapest reserve"
+        case .cheapest: "cheapest: the lowest unit price in the class in the period's catalogue"
+        case .percentile(50): "median: the median of the care units' price per unit in the class"
+        case .percentile(let p): "\(rule): the \(NumberFormat.fixed(p, decimals: 0))th percentile of the care units' price per unit in the class"
+        }
+    }
+}
+
+extension MedSaveCore.Report.Audience: ExpressibleByArgument {}
