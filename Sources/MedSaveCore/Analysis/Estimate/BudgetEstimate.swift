@@ -39,6 +39,9 @@ public enum BudgetEstimate {
                 "the \(c.seasonal ? "seasonal" : "trend") model needs at least \(design.minimumMonths) months of history; "
                     + "the window has \(history.months.count) (\(first)..\(last))")
         }
+        if c.bootstrap > 0 && c.resample != .units && data.clusterQuantities.isEmpty {
+            throw .noHistory("--resample \(c.resample.rawValue): the dispensing was read without \(c.resample.rawValue) as clusters")
+        }
         let products = history.entries.count, organisations = data.organisations.count
 
         // 2. Forecast, and the projected quantities Q̂ (organisations × products).

@@ -48,6 +48,14 @@ public struct ReportFigures: Sendable {
         totalSaving = total
     }
 
+    /// Figures of classes alone (for tests of the Pareto helpers).
+    init(classSavings: [(EquivalenceClass, Double)]) {
+        groups = []
+        months = []
+        self.classSavings = classSavings.map { (equivalenceClass: $0.0, saving: $0.1) }.sorted { $0.saving > $1.saving }
+        totalSaving = classSavings.reduce(0) { $0 + $1.1 }
+    }
+
     /// The share of the total saving in the `n` classes that save most.
     public func share(ofTop n: Int) -> Double {
         guard totalSaving > 0 else { return 0 }
