@@ -217,6 +217,14 @@ public struct ReportRenderer {
                     + "\(f.classes(holding: 0.5)) hold half. Work on those first.",
                 header: ["top classes", "share of the saving"],
                 rows: marks.map { [String($0), Self.percent(f.share(ofTop: $0))] }, numeric: [0, 1]),
+            .heading("The ten classes that save most"),
+            .table(
+                header: ["#", "class", "switch to (latest month)", "units", "saving", "cumulative share"],
+                rows: f.classSavings.prefix(10).enumerated().map { i, c in
+                    [String(i + 1), c.equivalenceClass.description,
+                     f.suggestedOfClass[c.equivalenceClass].map { "\($0.code) \($0.name) (\($0.period))" } ?? "",
+                     String(f.organisationsOfClass[c.equivalenceClass] ?? 0), Self.money(c.saving), Self.percent(cumulative[i])]
+                }, numeric: [0, 3, 4, 5]),
         ]
     }
 

@@ -22,6 +22,10 @@ public struct ReportFigures: Sendable {
     public var classSavings: [(equivalenceClass: EquivalenceClass, saving: Double)]
     public var months: [Month]
     public var totalSaving: Double
+    /// Per class, the product its latest month's target names (nil for percentile targets), to say what to switch to.
+    public var suggestedOfClass: [EquivalenceClass: SuggestedProduct] = [:]
+    /// Per class, the organisations with a saving in some month.
+    public var organisationsOfClass: [EquivalenceClass: Int] = [:]
 
     /// `monthly`: a ranking by period (`byPeriod`, no `top`, no `minSaving`), so that its rows are every
     /// positive saving; `group` names each row's group; `costByMonth` the cost used per month.
@@ -31,7 +35,14 @@ public struct ReportFigures: Sendable {
         var byClass: [EquivalenceClass: Double] = [:]
         var savingByMonth: [Period: Double] = [:]
         var total = 0.0
+        var latest: [EquivalenceClass: Period] = [:]
+        var keys: [EquivalenceClass: Set<String>] = [:]
         for o in monthly.opportunities {
+            keys[o.equivalenceClass, default: []].insert(o.key)
+            if let suggested = o.suggested, latest[o.equivalenceClass].map({ $0 < o.periodFrom }) ?? true {
+                latest[o.equivalenceClass] = o.periodFrom
+                suggestedOfClass[o.equivalenceClass] = suggested
+            }
             byGroup[group(o), default: (0, [])].saving += o.saving
             byGroup[group(o)]!.classes.insert(o.equivalenceClass)
             byClass[o.equivalenceClass, default: 0] += o.saving
@@ -46,6 +57,7 @@ public struct ReportFigures: Sendable {
             Month(period: $0, cost: costByMonth[$0] ?? 0, saving: savingByMonth[$0] ?? 0)
         }
         totalSaving = total
+        organisationsOfClass = keys.mapValues(\.count)
     }
 
     /// Figures of classes alone (for tests of the Pareto helpers).
