@@ -68,6 +68,7 @@ struct HTMLPage {
         svg.chart{display:block;max-width:100%;height:auto;font-family:inherit}
         section{break-inside:auto}figure,table.figures{break-inside:avoid;page-break-inside:avoid}
         @media print{body{margin:0;font-size:10pt}section.break{page-break-before:always;break-before:page}
+        h2,h3{page-break-after:avoid;break-after:avoid}
         thead{display:table-header-group}tr{page-break-inside:avoid}}
         """
 
