@@ -32,30 +32,43 @@ public enum SHA256 {
             let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
             if n == 0 { break }
             total += n
-            hasher.update(buffer[0..<n])
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
         guard ferror(handle) == 0 else { return nil }
         return (hasher.finalize(), total)
     }
 
-    /// SHA-256 over bytes given in pieces.
+    /// SHA-256 over bytes given in pieces. Whole blocks are compressed straight from the caller's bytes; only
+    /// a block split between two pieces is copied.
     public struct Hasher {
-        private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
         private var pending: [UInt8] = []
         private var length: UInt64 = 0
-        private var w = [UInt32](repeating: 0, count: 64)
 
         public init() { pending.reserveCapacity(64) }
 
         public mutating func update(_ bytes: some Collection<UInt8>) {
+            let contiguous = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) } != nil
+            if !contiguous { Array(bytes).withUnsafeBytes { update($0) } }
+        }
+
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
             length &+= UInt64(bytes.count)
-            for b in bytes {
-                pending.append(b)
-                if pending.count == 64 {
-                    compress(pending)
-                    pending.removeAll(keepingCapacity: true)
-                }
+            var offset = 0
+            if !pending.isEmpty {
+                let n = min(64 - pending.count, bytes.count)
+                pending.append(contentsOf: bytes[0..<n])
+                offset = n
+                guard pending.count == 64 else { return }
+                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                pending.removeAll(keepingCapacity: true)
             }
+            while bytes.count - offset >= 64 {
+                compress(bytes.baseAddress! + offset)
+                offset += 64
+            }
+            pending.append(contentsOf: bytes[offset...])
         }
 
         /// The digest of everything given; the hasher is spent.
@@ -65,31 +78,33 @@ public enum SHA256 {
             tail.append(0x80)
             while tail.count % 64 != 56 { tail.append(0) }
             for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-            for chunk in stride(from: 0, to: tail.count, by: 64) { compress(tail[chunk..<(chunk + 64)]) }
-            return h.flatMap { v in (0..<4).reversed().map { UInt8(truncatingIfNeeded: v >> (UInt32($0) * 8)) } }
+            tail.withUnsafeBytes { t in
+                for chunk in stride(from: 0, to: t.count, by: 64) { compress(t.baseAddress! + chunk) }
+            }
+            let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
+            return words.flatMap { v in (0..<4).reversed().map { UInt8(truncatingIfNeeded: v >> (UInt32($0) * 8)) } }
         }
 
-        private mutating func compress(_ block: ArraySlice<UInt8>) {
-            let base = block.startIndex
-            for i in 0..<16 {
-                let b = base + i * 4
-                w[i] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
+        /// One 64-byte block at `block`.
+        private mutating func compress(_ block: UnsafeRawPointer) {
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)) }
+                for i in 16..<64 {
+                    let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                    let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                    w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                }
+                var (a, b, c, d, e, f, g, hh) = h
+                SHA256.k.withUnsafeBufferPointer { k in
+                    for i in 0..<64 {
+                        let t1 = hh &+ (SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
+                        let t2 = (SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+                        (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+                    }
+                }
+                h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
             }
-            for i in 16..<64 {
-                let s0 = SHA256.rotr(w[i - 15], 7) ^ SHA256.rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = SHA256.rotr(w[i - 2], 17) ^ SHA256.rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-            for i in 0..<64 {
-                let t1 = hh &+ (SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ SHA256.k[i] &+ w[i]
-                let t2 = (SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-            }
-            for (i, v) in [a, b, c, d, e, f, g, hh].enumerated() { h[i] = h[i] &+ v }
         }
-
-        private mutating func compress(_ block: [UInt8]) { compress(block[...]) }
     }
 
     /// The digest as lowercase hex.
