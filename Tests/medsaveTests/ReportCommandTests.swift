@@ -64,6 +64,25 @@ struct ReportCommandTests {
         try Self.checkSelfContained(html)
     }
 
+    @Test func reviewDecisionsShowInThePharmacistReport() throws {
+        let db = Fixtures.temporaryDirectory().appendingPathComponent("r.sqlite").path
+        let ranked = try BinaryRunner.run(["rank", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue, "--format", "json"])
+        let id = try #require(ranked.stdout.components(separatedBy: "\"id\": \"").dropFirst().first.map { String($0.prefix(12)) })
+        let accept = try BinaryRunner.run(["review", "accept", id, "--reviewer", "Ann", "--note", "switch <now>", "--review-db", db])
+        #expect(accept.exitCode == 0, "\(accept.stderr)")
+        let folder = try Self.outputFolder("report-review")
+        let run = try BinaryRunner.run([
+            "report", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
+            "--output", "\(folder)/pharmacist.html", "--review-db", db, "--bootstrap", "0", "--manifest", "\(folder)/m.json",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        let markdown = try Self.read("\(folder)/pharmacist.md"), html = try Self.read("\(folder)/pharmacist.html")
+        #expect(markdown.contains("| accept by Ann: switch &lt;now&gt; |"))
+        #expect(html.contains("<td>accept by Ann: switch &lt;now&gt;</td>"))
+        #expect(markdown.components(separatedBy: "not reviewed").count - 1 == 2, "the other two are not reviewed")
+        #expect(try Self.read("\(folder)/m.json").contains("\"role\": \"review-db\""))
+    }
+
     @Test func manifestNamesInputsOptionsAndOutputsWithTheirHashes() throws {
         let folder = try Self.outputFolder("report-manifest")
         let manifestPath = "\(folder)/manifest.json"

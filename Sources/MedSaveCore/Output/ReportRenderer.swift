@@ -148,7 +148,7 @@ public struct ReportRenderer {
              o.suggested.map { "\($0.code) \($0.name) at \(NumberFormat.fixed($0.unitPrice, decimals: Precision.pricePerUnit))" } ?? "no confirmed target",
              Self.money(o.saving),
              (o.flags + o.safety.map { "\($0.action.rawValue): \($0.reason)" }).joined(separator: "; "),
-             o.review.map { $0.decision.rawValue + ($0.note.isEmpty ? "" : ": \($0.note)") } ?? "not reviewed"]
+             o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") } ?? "not reviewed"]
         }
         blocks.append(.table(
             header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"], rows: rows,
