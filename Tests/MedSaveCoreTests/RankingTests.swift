@@ -116,6 +116,35 @@ struct RankingTests {
         #expect(books.costUsed == FixedDecimal(630))
     }
 
+    /// Without a prescriber column the blocked rows are the cells' own sums, listed under no prescriber; with
+    /// one, a cell's blocked rows split by prescriber and the rest stays under none.
+    @Test func blockedRowsWithAndWithoutPrescribers() throws {
+        let catalogue = "period,product,unit_price,group,size_group,status\n2025-01,A,1,G,T1,PV\n2025-01,B,3,G,T1,\n"
+        let rows = [
+            ("U1", "P1", "B", "10", "30.00", "false"), ("U1", "", "B", "5", "15.00", "false"),
+            ("U2", "", "B", "20", "60.00", "false"), ("U2", "P2", "B", "10", "30.00", "true"),
+        ]
+        let without = "period,unit,product,quantity,cost,substitution_allowed\n"
+            + rows.map { "2025-01,\($0.0),\($0.2),\($0.3),\($0.4),\($0.5)\n" }.joined()
+        let with = "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
+            + rows.map { "2025-01,\($0.0),\($0.1),\($0.2),\($0.3),\($0.4),\($0.5)\n" }.joined()
+        let g = EquivalenceClass(group: "G", sizeGroup: "T1")
+        let a = try rank(dispensing: without, catalogue: catalogue, RankConfiguration(target: .pv))
+        // Blocked: U1 15 units 45 − 15 = 30, U2 20 units 60 − 20 = 40; U2's P2 row saves 30 − 10 = 20.
+        #expect(a.blocked == [
+            BlockedSaving(unit: "U2", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(20), cost: FixedDecimal(60), saving: 40),
+            BlockedSaving(unit: "U1", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(15), cost: FixedDecimal(45), saving: 30),
+        ])
+        #expect(isClose(a.totalSaving, 20) && isClose(a.blockedSaving, 70))
+        let b = try rank(dispensing: with, catalogue: catalogue, RankConfiguration(target: .pv))
+        #expect(b.blocked == [
+            BlockedSaving(unit: "U2", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(20), cost: FixedDecimal(60), saving: 40),
+            BlockedSaving(unit: "U1", prescriber: "P1", equivalenceClass: g, quantity: FixedDecimal(10), cost: FixedDecimal(30), saving: 20),
+            BlockedSaving(unit: "U1", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(5), cost: FixedDecimal(15), saving: 10),
+        ])
+        #expect(isClose(b.totalSaving, 20) && isClose(b.blockedSaving, 70))
+    }
+
     @Test func cheapestTarget() throws {
         let r = try rankFixture(RankConfiguration(target: .cheapest))
         // January G1 cheapest 0.45: U1 50 − 45 = 5 (and 200 − 45 = 155 blocked), U2 90 − 90 = 0;

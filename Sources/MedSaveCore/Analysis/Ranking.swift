@@ -348,6 +348,34 @@ public enum Ranking {
     /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
     /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
     /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
+    /// The classification of every (product, period) slot (product · periods + period) that a cell in `window`
+    /// has, looked up on `threads` threads: `values[index[slot]]`, `index` −1 for the slots no cell has.
+    static func preclassify(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, window: PeriodRange, threads: Int
+    ) -> (index: [Int32], values: [ProductClassification]) {
+        let periods = data.periods.count
+        var index = [Int32](repeating: -1, count: data.products.count * periods)
+        let inWindow = data.periods.map(window.contains)
+        var slots: [Int] = []
+        for cell in data.cells where inWindow[Int(cell.period)] {
+            let slot = Int(cell.product) * periods + Int(cell.period)
+            if index[slot] < 0 {
+                index[slot] = Int32(slots.count)
+                slots.append(slot)
+            }
+        }
+        let parts = slots.count >= 1024 ? threads : 1
+        let results = ConcurrentResults<[ProductClassification], Never>(count: parts)
+        let all = slots
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
+            results.store(k, .success(mine.map {
+                classifier.classify(product: data.products[$0 / periods], period: data.periods[$0 % periods])
+            }))
+        }
+        return (index, (0..<parts).flatMap { results.get($0) })
+    }
+
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation
@@ -362,6 +390,9 @@ public enum Ranking {
         var blockOf = IntMap()  // (class id, period id) → block
         var blockOfCell = [Int32](repeating: -1, count: data.cells.count)
         var cellsInBlock: [Int] = []
+        // With several threads, every (product, period) in the window is looked up in the classifier first, in
+        // parallel (the lookups hash product codes); class ids are still given below in the cells' order.
+        let known = dense && threads > 1 ? preclassify(data, classifier: classifier, window: window, threads: threads) : nil
         for (i, cell) in data.cells.enumerated() {
             let period = data.periods[Int(cell.period)]
             guard window.contains(period) else {
@@ -372,7 +403,9 @@ public enum Ranking {
             let slot = dense ? Int(cell.product) * periods + Int(cell.period) : 0
             var verdict = dense ? denseVerdicts[slot] : verdicts[pair] ?? -3
             if verdict == -3 {
-                switch classifier.classify(product: data.products[Int(cell.product)], period: period) {
+                let classification = known.map { $0.values[Int($0.index[slot])] }
+                    ?? classifier.classify(product: data.products[Int(cell.product)], period: period)
+                switch classification {
                 case .unknown: verdict = -1
                 case .unclassified: verdict = -2
                 case .member(let c): verdict = classes.id(c)

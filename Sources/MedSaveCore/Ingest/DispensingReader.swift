@@ -201,7 +201,10 @@ public struct DispensingReader {
     public func finish() -> DispensingAggregate {
         var result = aggregate
         result.cells = cellTable.cells(threads: options.resolvedThreads, decode: Self.ids)
-        // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for.
+        // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for. When no
+        // row names a prescriber there is nothing to split, and the cells' own blocked sums say it all (the
+        // ranking then needs no per-cell table of them).
+        guard !aggregate.blockedByPrescriber.isEmpty else { return result }
         var known: [Int: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
         for (key, value) in aggregate.blockedByPrescriber {
             let old = known[Int(key >> 32)] ?? (.zero, .zero)

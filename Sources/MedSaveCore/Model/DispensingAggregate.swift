@@ -62,7 +62,9 @@ public struct DispensingAggregate: Sendable {
     public internal(set) var prescribersByCell: Set<UInt64> = []
     /// Rows marked "do not substitute" that name a prescriber, summed per (cell index << 32 | prescriber id),
     /// so that blocked savings can be reported per prescriber. What of a cell's `blockedQuantity` and
-    /// `blockedCost` these do not account for is in rows without a prescriber (`blockedWithoutPrescriber`).
+    /// `blockedCost` these do not account for is in rows without a prescriber (`blockedWithoutPrescriber`),
+    /// filed under prescriber id 0xFFFFFFFF once reading is done. Empty when no blocked row names a
+    /// prescriber: then every cell's blocked sums are its rows without one.
     public internal(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
     /// With `DispensingReadOptions.cluster`: substitutable quantity (rows not marked "do not substitute") per
     /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
