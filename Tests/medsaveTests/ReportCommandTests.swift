@@ -143,6 +143,28 @@ struct ReportCommandTests {
         #expect((e["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(try Self.read("\(folder)/estimate.json").utf8)))
     }
 
+    @Test func impactAndCatalogStatsWriteManifestsToo() throws {
+        let folder = try Self.outputFolder("impact-manifest")
+        let impact = try BinaryRunner.run([
+            "impact", "--dispensing", dispensing, "--from-catalog", catalogue, "--from-period", "2025-01",
+            "--to-catalog", "native:" + catalogue, "--to-period", "2025-02", "--format", "csv", "--manifest", "\(folder)/impact.json",
+        ])
+        #expect(impact.exitCode == 0, "\(impact.stderr)")
+        let i = try #require(try JSONSerialization.jsonObject(with: Data(Self.read("\(folder)/impact.json").utf8)) as? [String: Any])
+        #expect(i["command"] as? String == "impact")
+        let inputs = try #require(i["inputs"] as? [[String: Any]])
+        #expect(inputs.map { $0["role"] as? String } == ["dispensing", "from-catalog", "to-catalog"])
+        #expect(inputs[2]["path"] as? String == catalogue, "the kind prefix is not part of the path")
+        #expect((i["options"] as? [String: String])?["from-period"] == "2025-01")
+
+        let stats = try BinaryRunner.run(["catalog", "stats", "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json"])
+        #expect(stats.exitCode == 0, "\(stats.stderr)")
+        let c = try #require(try JSONSerialization.jsonObject(with: Data(Self.read("\(folder)/stats.json").utf8)) as? [String: Any])
+        #expect(c["command"] as? String == "catalog stats")
+        #expect(c["arguments"] as? [String] == ["--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json"])
+        #expect((c["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(stats.stdout.utf8)))
+    }
+
     /// The committed `notebooks-export/` must be what the current code makes from the current data:
     /// regenerate them with `make notebooks` when this fails.
     @Test func committedNotebooksExportsAreCurrentAndRegenerateIdentically() throws {

@@ -91,11 +91,16 @@ public enum CatalogueLoader {
     /// carry more text per byte (an xlsx file more still, compressed). Only to balance work between threads.
     public static func readingCost(_ specs: [String]) -> Int {
         specs.reduce(0) { total, spec in
-            var path = spec
-            for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") { path = String(spec.dropFirst(kind.rawValue.count + 1)) }
+            let path = path(of: spec)
             guard let size = (try? FileByteSource(path: path))?.size else { return total }
             return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 6)
         }
+    }
+
+    /// The file a `--catalog` argument names: the argument without its kind prefix, if it has one.
+    public static func path(of spec: String) -> String {
+        for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") { return String(spec.dropFirst(kind.rawValue.count + 1)) }
+        return spec
     }
 
     /// The kind and path of a `--catalog` argument.

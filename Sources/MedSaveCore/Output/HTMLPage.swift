@@ -67,6 +67,7 @@ struct HTMLPage {
         figure{margin:.5rem 0 1.25rem}figcaption{color:#555;font-size:.9em;max-width:720px}
         svg.chart{display:block;max-width:100%;height:auto;font-family:inherit}
         section{break-inside:auto}figure,table.figures{break-inside:avoid;page-break-inside:avoid}
+        @page{size:A4;margin:14mm}
         @media print{body{margin:0;font-size:10pt}section.break{page-break-before:always;break-before:page}
         h2,h3{page-break-after:avoid;break-after:avoid}
         thead{display:table-header-group}tr{page-break-inside:avoid}}

@@ -74,6 +74,11 @@ public struct RunManifest: Sendable {
         for other in others { inputs.append(try File.describe(path: other.path, role: other.role)) }
     }
 
+    /// Other inputs, hashed, in the order given.
+    public mutating func addInputs(_ others: [(role: String, path: String)]) throws(InputError) {
+        for other in others { inputs.append(try File.describe(path: other.path, role: other.role)) }
+    }
+
     /// The current time as the manifest writes it.
     public static func now() -> String {
         let f = ISO8601DateFormatter()

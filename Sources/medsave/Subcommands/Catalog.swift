@@ -24,14 +24,16 @@ struct Catalog: ParsableCommand {
         }
 
         func run() throws {
-            do {
-                let (catalogue, problems) = try CatalogueLoader.load(catalog, strict: strict)
-                Diagnostics.show(problems: problems, problemsFile: nil)
-                let text = CatalogueStatisticsRenderer.render(CatalogueStatistics.monthly(catalogue), format: output.resolvedFormat)
-                if let path = output.output { try OutputFile.write(text, to: path) } else { Terminal.write(text, to: .standardOutput) }
-            } catch let error as InputError {
-                Diagnostics.emit(error)
-                throw ExitCode(1)
+            try Runner.run(
+                problemsPath: nil, threads: nil, output: output,
+                load: { try CatalogueLoader.load(catalog, strict: strict) },
+                manifest: { _ in
+                    try RunManifest.make(
+                        command: "catalog stats", dispensing: nil, inputs: CatalogueOptions.inputs(catalog, role: "catalogue"),
+                        options: [("strict", String(strict)), ("format", output.resolvedFormat.rawValue)])
+                }
+            ) { catalogue in
+                (CatalogueStatisticsRenderer.render(CatalogueStatistics.monthly(catalogue), format: output.resolvedFormat), [], true)
             }
         }
     }

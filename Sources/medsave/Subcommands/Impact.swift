@@ -81,6 +81,15 @@ struct Impact: ParsableCommand {
 
     func periods() throws -> PeriodRange { try PeriodOption.range(period) }
 
+    /// Every option with the value it took, for the manifest.
+    var manifestOptions: [(name: String, value: String)] {
+        [
+            ("by", by.rawValue), ("from-period", fromPeriod ?? "each month's own"), ("to-period", toPeriod ?? "each month's own"),
+            ("period", period ?? "every period"), ("areas", areas ?? "none"), ("discount", String(discount)),
+            ("unpriced", unpriced ?? "none"), ("format", output.resolvedFormat.rawValue),
+        ]
+    }
+
     func run() throws {
         var configuration = ImpactConfiguration(periods: try periods(), by: by, discount: discount / 100)
         (configuration.fromPeriod, configuration.toPeriod) = try listPeriods()
@@ -95,6 +104,13 @@ struct Impact: ParsableCommand {
                 let data = try DispensingReader.read(
                     paths: files.dispensing, options: try files.readOptions(organisation: .unit), progress: Progress.report)
                 return ((from, to, data, areaMap), fromProblems + toProblems + data.problems)
+            },
+            manifest: { inputs in
+                try RunManifest.make(
+                    command: "impact", dispensing: inputs.2,
+                    inputs: CatalogueOptions.inputs(fromCatalog, role: "from-catalog") + CatalogueOptions.inputs(toCatalog, role: "to-catalog")
+                        + (areas.map { [(role: "areas", path: $0)] } ?? []),
+                    options: files.manifestOptions + manifestOptions)
             },
             { inputs in
                 let (from, to, data, areaMap) = inputs
