@@ -143,6 +143,20 @@ struct ReportCommandTests {
         #expect((e["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(try Self.read("\(folder)/estimate.json").utf8)))
     }
 
+    @Test func englishDataGetsAReportByBNFChapterWithoutAnEstimate() throws {
+        let folder = try Self.outputFolder("report-bnf")
+        let run = try BinaryRunner.run([
+            "report", "--dispensing", "Tests/Fixtures/epd-small.csv", "--preset", "epd", "--groups", "bnf",
+            "--swaps", "Tests/Fixtures/swaps-small.csv", "--target", "p10", "--output", "\(folder)/bnf.html", "--review-db", "none",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("estimate: none, the budget-year estimate prices the year with catalogue prices"))
+        let markdown = try Self.read("\(folder)/bnf.md")
+        #expect(markdown.contains("## Saving by BNF chapter") && markdown.contains("| 01 | 1 | 43.00 | 100.0% |"))
+        #expect(markdown.contains("No estimate: the budget-year estimate prices the year with catalogue prices"))
+        try Self.checkSelfContained(try Self.read("\(folder)/bnf.html"))
+    }
+
     @Test func impactAndCatalogStatsWriteManifestsToo() throws {
         let folder = try Self.outputFolder("impact-manifest")
         let impact = try BinaryRunner.run([
