@@ -71,9 +71,8 @@ enum Runner {
         do {
             let (inputs, problems) = try load()
             Progress.clear()
-            if let path = problemsPath {
-                try OutputFile.write(ProblemsRenderer.csv(problems), to: path)
-            }
+            let problemsCSV = problemsPath == nil ? "" : ProblemsRenderer.csv(problems)
+            if let path = problemsPath { try OutputFile.write(problemsCSV, to: path) }
             Diagnostics.show(problems: problems, problemsFile: problemsPath)
             let outcome = try compute(inputs)
             if let path = output {
@@ -86,7 +85,7 @@ enum Runner {
                 manifest.outputs.append(.describe(text: outcome.text, path: output ?? "-", role: output == nil ? "stdout" : "output"))
                 for file in outcome.files { manifest.outputs.append(.describe(text: file.text, path: file.path, role: file.role)) }
                 if let path = problemsPath {
-                    manifest.outputs.append(.describe(text: ProblemsRenderer.csv(problems), path: path, role: "problems"))
+                    manifest.outputs.append(.describe(text: problemsCSV, path: path, role: "problems"))
                 }
                 manifest.createdAt = RunManifest.now()
                 try OutputFile.write(manifest.json(), to: manifestPath)

@@ -18,6 +18,11 @@ struct ReportCommandTests {
         try String(contentsOf: Fixtures.packageRoot.appendingPathComponent(relative), encoding: .utf8)
     }
 
+    /// A JSON object file under the package root (a manifest).
+    static func json(_ relative: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(read(relative).utf8)) as? [String: Any])
+    }
+
     static func report(audience: String, folder: String, extra: [String] = [], catalogue: String = catalogue) throws -> BinaryRun {
         try BinaryRunner.run([
             "report", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
@@ -89,8 +94,7 @@ struct ReportCommandTests {
         let first = try Self.report(audience: "budget", folder: folder, extra: ["--manifest", manifestPath, "--seed", "9"])
         #expect(first.exitCode == 0, "\(first.stderr)")
         let html = try Self.read("\(folder)/budget.html"), markdown = try Self.read("\(folder)/budget.md")
-        let json = try Self.read(manifestPath)
-        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let manifest = try Self.json(manifestPath)
         #expect(manifest["command"] as? String == "report")
         #expect(manifest["seed"] as? String == "9")
         let options = try #require(manifest["options"] as? [String: String])
@@ -123,8 +127,7 @@ struct ReportCommandTests {
             "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/rank.json",
         ])
         #expect(rank.exitCode == 0, "\(rank.stderr)")
-        let json = try Self.read("\(folder)/rank.json")
-        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let manifest = try Self.json("\(folder)/rank.json")
         let options = try #require(manifest["options"] as? [String: String])
         #expect(options["target"] == "pv" && options["level"] == "unit" && options["format"] == "csv")
         let outputs = try #require(manifest["outputs"] as? [[String: Any]])
@@ -137,8 +140,7 @@ struct ReportCommandTests {
             "--manifest", "\(folder)/estimate-manifest.json",
         ])
         #expect(estimate.exitCode == 0, "\(estimate.stderr)")
-        let e = try #require(
-            try JSONSerialization.jsonObject(with: Data(Self.read("\(folder)/estimate-manifest.json").utf8)) as? [String: Any])
+        let e = try Self.json("\(folder)/estimate-manifest.json")
         #expect(e["seed"] as? String == "3")
         #expect((e["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(try Self.read("\(folder)/estimate.json").utf8)))
     }
@@ -164,7 +166,7 @@ struct ReportCommandTests {
             "--to-catalog", "native:" + catalogue, "--to-period", "2025-02", "--format", "csv", "--manifest", "\(folder)/impact.json",
         ])
         #expect(impact.exitCode == 0, "\(impact.stderr)")
-        let i = try #require(try JSONSerialization.jsonObject(with: Data(Self.read("\(folder)/impact.json").utf8)) as? [String: Any])
+        let i = try Self.json("\(folder)/impact.json")
         #expect(i["command"] as? String == "impact")
         let inputs = try #require(i["inputs"] as? [[String: Any]])
         #expect(inputs.map { $0["role"] as? String } == ["dispensing", "from-catalog", "to-catalog"])
@@ -173,7 +175,7 @@ struct ReportCommandTests {
 
         let stats = try BinaryRunner.run(["catalog", "stats", "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json"])
         #expect(stats.exitCode == 0, "\(stats.stderr)")
-        let c = try #require(try JSONSerialization.jsonObject(with: Data(Self.read("\(folder)/stats.json").utf8)) as? [String: Any])
+        let c = try Self.json("\(folder)/stats.json")
         #expect(c["command"] as? String == "catalog stats")
         #expect(c["arguments"] as? [String] == ["--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json"])
         #expect((c["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(stats.stdout.utf8)))

@@ -344,10 +344,6 @@ public enum Ranking {
         }
     }
 
-    /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
-    /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
-    /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
-    /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
     /// The classification of every (product, period) slot (product · periods + period) that a cell in `window`
     /// has, looked up on `threads` threads: `values[index[slot]]`, `index` −1 for the slots no cell has.
     static func preclassify(
@@ -376,6 +372,10 @@ public enum Ranking {
         return (index, (0..<parts).flatMap { results.get($0) })
     }
 
+    /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
+    /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
+    /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
+    /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation

@@ -40,6 +40,31 @@ public struct Report: Sendable {
     }
 }
 
+extension Report {
+    /// What the groups of a breakdown are called in a report.
+    public static func groupTitle(of by: Breakdown) -> String {
+        switch by {
+        case .atc1: "ATC main group"
+        case .atc2: "ATC therapeutic group"
+        case .atc3: "ATC pharmacological group"
+        case .atc4: "ATC chemical group"
+        case .atc5: "ATC substance"
+        case .bnfChapter: "BNF chapter"
+        case .bnfSection: "BNF section"
+        default: by.rawValue
+        }
+    }
+
+    /// WHO's names of the ATC anatomical main groups, for labels.
+    public static let atcMainGroups: [String: String] = [
+        "A": "Alimentary tract and metabolism", "B": "Blood and blood forming organs", "C": "Cardiovascular system",
+        "D": "Dermatologicals", "G": "Genito-urinary system and sex hormones",
+        "H": "Systemic hormonal preparations", "J": "Anti-infectives for systemic use",
+        "L": "Antineoplastic and immunomodulating agents", "M": "Musculo-skeletal system", "N": "Nervous system",
+        "P": "Antiparasitic products", "R": "Respiratory system", "S": "Sensory organs", "V": "Various",
+    ]
+}
+
 /// One piece of a report, rendered alike as HTML and as Markdown.
 enum ReportBlock {
     case heading(String)
@@ -323,6 +348,20 @@ public struct ReportRenderer {
             blocks += EstimateRenderer(e).summaryLines().map(ReportBlock.note)
         }
         return blocks
+    }
+
+    /// The summary for standard error: the ranking's, then the estimate's (its reconciliation marked, since it
+    /// prices the same rows at one period and so sets other rows aside), or why there is no estimate.
+    public func summaryLines() -> [String] {
+        var lines = RankRenderer(ranking).summaryLines()
+        if let e = estimate {
+            let books = e.reconciliation.summaryLines().count
+            let estimateLines = EstimateRenderer(e).summaryLines()
+            lines += estimateLines.prefix(books).map { "estimate history: " + $0 } + estimateLines.dropFirst(books)
+        } else if let why = report.estimateUnavailable {
+            lines.append("estimate: none, \(why)")
+        }
+        return lines
     }
 
     private var manifest: [ReportBlock] {

@@ -177,9 +177,7 @@ enum SVGChart {
     /// A round step (1, 2 or 5 × 10ᵏ) giving about `count` ticks from 0 to `maximum`, and the ticks.
     static func ticks(upTo maximum: Double, count: Int) -> [Double] {
         guard maximum > 0, maximum.isFinite else { return [0] }
-        let raw = maximum / Double(count)
-        let magnitude = pow10(floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let step = roundStep(maximum / Double(count))
         return stride(from: 0.0, through: maximum * (1 + 1e-9), by: step).map { $0 }
     }
 
@@ -187,10 +185,14 @@ enum SVGChart {
     static func axisMaximum(_ values: [Double]) -> Double {
         let m = values.filter(\.isFinite).max() ?? 0
         guard m > 0 else { return 1 }
-        let raw = m / 4
-        let magnitude = pow10(floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let step = roundStep(m / 4)
         return (m / step).rounded(.up) * step
+    }
+
+    /// The smallest of 1, 2 or 5 × 10ᵏ that is at least `raw`.
+    private static func roundStep(_ raw: Double) -> Double {
+        let magnitude = pow10(floor(log10(raw)))
+        return [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
     }
 
     private static func pow10(_ e: Double) -> Double {

@@ -72,7 +72,7 @@ struct Estimate: ParsableCommand {
 
     /// The options as a library-level configuration (areas are read later, with the other inputs).
     func estimateConfiguration() throws -> EstimateConfiguration {
-        guard (1900...2999).contains(budgetYear) else { throw ValidationError("--budget-year \(budgetYear): expected a year such as 2026") }
+        try OptionValues.checkEstimate(budgetYear: budgetYear, bootstrap: bootstrap, suppressBelow: suppressBelow)
         var c = EstimateConfiguration(budgetYear: budgetYear)
         c.seasonal = seasonal
         c.grain = fit
@@ -81,40 +81,17 @@ struct Estimate: ParsableCommand {
             guard let p = Period(text: pricePeriod) else { throw ValidationError("--price-period \(pricePeriod): expected YYYY-MM") }
             c.pricePeriod = p
         }
-        c.targets = try Self.list(target, option: "target") { text in
-            guard let rule = TargetRule(text: text) else {
-                throw ValidationError("--target \(text): expected pv, cheapest, median or pNN with NN from 0 to 100")
-            }
-            return rule
-        }
-        c.uptakes = try Self.list(uptake, option: "uptake") { text in
-            guard let u = Double(text), u.isFinite, (0...1).contains(u) else {
-                throw ValidationError("--uptake \(text): expected a fraction from 0 to 1, such as 0.8")
-            }
-            return u
-        }
+        c.targets = try OptionValues.list(target, option: "target", OptionValues.target)
+        c.uptakes = try OptionValues.uptakes(uptake)
         guard [.total, .product, .atc1, .atc2, .atc3, .atc4, .atc5, .unit, .area].contains(by) else {
             throw ValidationError("--by \(by.rawValue): estimate breaks down by total, atc1…atc5, product, unit or area")
         }
         c.by = by
-        guard bootstrap >= 0, bootstrap <= 100_000 else { throw ValidationError("--bootstrap must be from 0 to 100000") }
         c.bootstrap = bootstrap
         c.seed = seed
         c.resample = resample
-        guard suppressBelow >= 0 else { throw ValidationError("--suppress-below must be 0 or more") }
         c.suppressBelow = suppressBelow
         return c
-    }
-
-    /// A comma-separated option value, each item parsed by `parse`, without repeats.
-    static func list<T: Equatable>(_ text: String, option: String, _ parse: (String) throws -> T) throws -> [T] {
-        var values: [T] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let value = try parse(item.trimmingCharacters(in: .whitespaces))
-            if values.contains(value) { throw ValidationError("--\(option) names \(item) twice") }
-            values.append(value)
-        }
-        return values
     }
 
     /// Every option with the value it took, for the manifest.

@@ -76,9 +76,7 @@ struct Rank: ParsableCommand {
 
     /// The options as a library-level configuration.
     func rankConfiguration() throws -> RankConfiguration {
-        guard let rule = TargetRule(text: target) else {
-            throw ValidationError("--target \(target): expected pv, cheapest, median or pNN with NN from 0 to 100")
-        }
+        let rule = try OptionValues.target(target)
         let periods = try PeriodOption.range(period)
         guard minSaving.isFinite, minSaving >= 0 else { throw ValidationError("--min-saving must be 0 or more") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }

@@ -68,9 +68,7 @@ struct Report: ParsableCommand {
         guard output.hasSuffix(".html") || output.hasSuffix(".htm") else {
             throw ValidationError("--output \(output): the report is HTML; give a path ending in .html")
         }
-        guard let rule = TargetRule(text: target) else {
-            throw ValidationError("--target \(target): expected pv, cheapest, median or pNN with NN from 0 to 100")
-        }
+        let rule = try OptionValues.target(target)
         if input.groups == .bnf && rule.namesProduct {
             throw ValidationError("--target \(target) needs catalogue prices; with --groups bnf use pNN or median")
         }
@@ -79,12 +77,8 @@ struct Report: ParsableCommand {
             throw ValidationError("--by \(by.rawValue): expected " + allowed.map(\.rawValue).joined(separator: ", "))
         }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
-        if let budgetYear, !(1900...2999).contains(budgetYear) {
-            throw ValidationError("--budget-year \(budgetYear): expected a year such as 2026")
-        }
-        _ = try uptakes()
-        guard bootstrap >= 0, bootstrap <= 100_000 else { throw ValidationError("--bootstrap must be from 0 to 100000") }
-        guard suppressBelow >= 0 else { throw ValidationError("--suppress-below must be 0 or more") }
+        _ = try OptionValues.uptakes(uptake)
+        try OptionValues.checkEstimate(budgetYear: budgetYear, bootstrap: bootstrap, suppressBelow: suppressBelow)
         _ = try PeriodOption.range(period)
     }
 
@@ -92,15 +86,6 @@ struct Report: ParsableCommand {
     private var listed: Int { top ?? (audience == .pharmacist ? 50 : 15) }
     /// The Markdown twin's path: the HTML path with `.md` for its extension.
     var markdownPath: String { (output as NSString).deletingPathExtension + ".md" }
-
-    func uptakes() throws -> [Double] {
-        try Estimate.list(uptake, option: "uptake") { text in
-            guard let u = Double(text), u.isFinite, (0...1).contains(u) else {
-                throw ValidationError("--uptake \(text): expected a fraction from 0 to 1, such as 0.8")
-            }
-            return u
-        }
-    }
 
     /// Every option with the value it took, for the manifest.
     func manifestOptions(budgetYear year: Int?) -> [(name: String, value: String)] {
@@ -114,7 +99,7 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let rule = TargetRule(text: target)!
+        let rule = try OptionValues.target(target)
         let periods = try PeriodOption.range(period)
         let inputConfiguration = try input.configuration(organisation: .unit)
         try Runner.run(
@@ -147,7 +132,7 @@ struct Report: ParsableCommand {
                 var c = EstimateConfiguration(budgetYear: year)
                 c.periods = periods
                 c.targets = [rule]
-                c.uptakes = try uptakes()
+                c.uptakes = try OptionValues.uptakes(uptake)
                 c.by = groupBy
                 c.seasonal = seasonal
                 c.bootstrap = bootstrap
@@ -164,25 +149,18 @@ struct Report: ParsableCommand {
                 unavailable = "no dispensing in the window"
             }
 
-            var names = groupBy == .atc1 ? ReportFigures.atcMainGroups : [:]
+            var names = groupBy == .atc1 ? MedSaveCore.Report.atcMainGroups : [:]
             for row in estimate?.rows ?? [] where !row.name.isEmpty { names[row.key] = row.name }
             let embedded = try RunManifest.make(
                 command: "report", input: input, inputs: inputs, more: safety.manifestInputs + review.manifestInputs,
                 options: manifestOptions(budgetYear: year), seed: estimate != nil && bootstrap > 0 ? seed : nil)
             let report = MedSaveCore.Report(
-                audience: audience, ranking: ranking, figures: figures, groupTitle: ReportFigures.title(of: groupBy),
+                audience: audience, ranking: ranking, figures: figures, groupTitle: MedSaveCore.Report.groupTitle(of: groupBy),
                 groupNames: names, estimate: estimate, estimateUnavailable: unavailable,
                 assumptions: assumptions(inputs: inputs, ranking: ranking, estimate: estimate), manifest: embedded)
             let renderer = ReportRenderer(report)
             let html = renderer.html(), markdown = renderer.markdown()
-            var summary = RankRenderer(ranking).summaryLines()
-            if let estimate {
-                // The estimate reads the same rows but prices them at one period: its own reconciliation follows.
-                let books = estimate.reconciliation.summaryLines().count
-                let lines = EstimateRenderer(estimate).summaryLines()
-                summary += lines.prefix(books).map { "estimate history: " + $0 } + lines.dropFirst(books)
-            }
-            if let unavailable { summary.append("estimate: none, \(unavailable)") }
+            var summary = renderer.summaryLines()
             summary.append("report: \(audience.rawValue) report written to \(output) and \(markdownPath)")
             return Runner.Outcome(
                 text: html, summary: summary,
@@ -194,9 +172,8 @@ struct Report: ParsableCommand {
 
     /// The assumptions a reader needs to judge the figures, in words.
     func assumptions(inputs: LoadedInputs, ranking: RankResult, estimate: EstimateResult?) -> [(name: String, value: String)] {
-        let rule = TargetRule(text: target)!
         var rows: [(name: String, value: String)] = [
-            ("Target price rule", Self.describe(rule)),
+            ("Target price rule", Self.describe(ranking.configuration.target)),
             ("Periods", ranking.window.map { "\($0.from)..\($0.to)" } ?? "none" + (period.map { " (asked: \($0))" } ?? "")),
             ("Price lists", input.catalog.isEmpty ? "none (classes from BNF codes)" : input.catalog.joined(separator: ", ")
                 + " (periods " + (inputs.catalogue.periods.first.map { "\($0)..\(inputs.catalogue.periods.last!)" } ?? "undated") + ")"),

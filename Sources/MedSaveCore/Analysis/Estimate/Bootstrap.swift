@@ -39,6 +39,18 @@ public enum Bootstrap {
         }
         return result
     }
+
+    /// The 95% interval of each of `columns` of `replicates` (replicates × statistics): the 2.5th and 97.5th
+    /// percentiles of the replicates.
+    static func intervals(_ replicates: Matrix, columns: Range<Int>) -> (lower: [Double], upper: [Double]) {
+        var lower: [Double] = [], upper: [Double] = []
+        for j in columns {
+            let column = (0..<replicates.rows).map { replicates[$0, j] }
+            lower.append(percentile(column, 2.5)!)
+            upper.append(percentile(column, 97.5)!)
+        }
+        return (lower, upper)
+    }
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): small, fast and the same everywhere, so a seed reproduces an interval.

@@ -124,23 +124,13 @@ struct BreakdownTable {
             }
             do { return try BLAS.product(q, spread) } catch { throw .numeric(error) }
         case .patients, .prescribers:
-            let (usedIndex, clusterIndex) = clusterNumbering()
-            guard clusterIndex.count * columns <= Self.maxElements else { throw Self.tooLarge(clusterIndex.count, columns) }
-            var v = Matrix(rows: clusterIndex.count, columns: columns)
-            // In key order: floating-point sums in hash order would differ from run to run.
-            for key in data.clusterQuantities.keys.sorted() {
-                let quantity = data.clusterQuantities[key]!
-                guard let u = usedIndex[Int(key >> 32)], quantity.raw > 0 else { continue }
-                let cluster = clusterIndex[UInt32(truncatingIfNeeded: key)]!
-                let p = history.productOfCell[u]
-                let projected = quantity.doubleValue * growth[seriesOf[p]]
+            return try clusterMatrix(columns: columns, growth: growth, seriesOf: seriesOf) { v, cluster, u, p, projected in
                 let r = row(organisation: Int(data.cells[history.cells[u]].organisation), product: p)
                 for k in 0..<s {
                     if let r { v[cluster, r * s + k] += projected * d[p, k] }
                     v[cluster, totalColumn + k] += projected * d[p, k]
                 }
             }
-            return v
         }
     }
 
@@ -155,29 +145,34 @@ struct BreakdownTable {
             guard q.rows * spread.columns <= Self.maxElements else { throw Self.tooLarge(q.rows, spread.columns) }
             do { return try BLAS.product(q, spread) } catch { throw .numeric(error) }
         case .patients, .prescribers:
-            let (usedIndex, clusterIndex) = clusterNumbering()
-            guard clusterIndex.count * spread.columns <= Self.maxElements else { throw Self.tooLarge(clusterIndex.count, spread.columns) }
-            var v = Matrix(rows: clusterIndex.count, columns: spread.columns)
-            for key in data.clusterQuantities.keys.sorted() {
-                let quantity = data.clusterQuantities[key]!
-                guard let u = usedIndex[Int(key >> 32)], quantity.raw > 0 else { continue }
-                let cluster = clusterIndex[UInt32(truncatingIfNeeded: key)]!
-                let p = history.productOfCell[u]
-                let projected = quantity.doubleValue * growth[seriesOf[p]]
+            return try clusterMatrix(columns: spread.columns, growth: growth, seriesOf: seriesOf) { v, cluster, _, p, projected in
                 for j in 0..<spread.columns where spread[p, j] != 0 { v[cluster, j] += projected * spread[p, j] }
             }
-            return v
         }
     }
 
-    /// The used cell of each aggregate cell index, and the clusters (patients or prescribers) of the used cells
-    /// numbered in id order, so the numbering (and so the seeded resample) does not depend on hashing.
-    private func clusterNumbering() -> (usedIndex: [Int: Int], clusterIndex: [UInt32: Int]) {
+    /// V (clusters × `columns`) for resampling patients or prescribers, filled by `add` with each cluster's
+    /// projected substitutable quantity in each used cell (`add(&v, cluster, used cell, product, quantity)`).
+    /// Clusters are numbered in id order and visited in key order, so neither the numbering (and so the seeded
+    /// resample) nor the floating-point sums depend on hashing.
+    private func clusterMatrix(
+        columns: Int, growth: [Double], seriesOf: [Int],
+        _ add: (inout Matrix, _ cluster: Int, _ used: Int, _ product: Int, _ projected: Double) -> Void
+    ) throws(EstimateError) -> Matrix {
         var usedIndex: [Int: Int] = [:]
         for (u, i) in history.cells.enumerated() { usedIndex[i] = u }
         var ids = Set<UInt32>()
         for key in data.clusterQuantities.keys where usedIndex[Int(key >> 32)] != nil { ids.insert(UInt32(truncatingIfNeeded: key)) }
-        return (usedIndex, Dictionary(uniqueKeysWithValues: ids.sorted().enumerated().map { ($1, $0) }))
+        let clusterIndex = Dictionary(uniqueKeysWithValues: ids.sorted().enumerated().map { ($1, $0) })
+        guard clusterIndex.count * columns <= Self.maxElements else { throw Self.tooLarge(clusterIndex.count, columns) }
+        var v = Matrix(rows: clusterIndex.count, columns: columns)
+        for key in data.clusterQuantities.keys.sorted() {
+            let quantity = data.clusterQuantities[key]!
+            guard let u = usedIndex[Int(key >> 32)], quantity.raw > 0 else { continue }
+            let p = history.productOfCell[u]
+            add(&v, clusterIndex[UInt32(truncatingIfNeeded: key)]!, u, p, quantity.doubleValue * growth[seriesOf[p]])
+        }
+        return v
     }
 
     /// Strata for the bootstrap: resampling units for rows of units or areas, each row's units are drawn
@@ -190,12 +185,7 @@ struct BreakdownTable {
     mutating func setIntervals(_ replicates: Matrix) {
         let s = scenarios
         for r in 0...rows.count {
-            var lower: [Double] = [], upper: [Double] = []
-            for k in 0..<s {
-                let column = (0..<replicates.rows).map { replicates[$0, r * s + k] }
-                lower.append(percentile(column, 2.5)!)
-                upper.append(percentile(column, 97.5)!)
-            }
+            let (lower, upper) = Bootstrap.intervals(replicates, columns: (r * s)..<(r * s + s))
             if r < rows.count {
                 rows[r].lower = lower
                 rows[r].upper = upper

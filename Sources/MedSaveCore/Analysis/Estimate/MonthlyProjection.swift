@@ -45,14 +45,7 @@ struct MonthlyProjection {
         let v = try table.clusterSavings(spread: spread, q: q, growth: growth, seriesOf: seriesOf, resample: c.resample)
         let replicates = try Bootstrap.replicates(v, count: c.bootstrap, seed: c.seed)
         for m in months.indices {
-            var lower: [Double] = [], upper: [Double] = []
-            for k in 0..<scenarios {
-                let column = (0..<replicates.rows).map { replicates[$0, m * scenarios + k] }
-                lower.append(percentile(column, 2.5)!)
-                upper.append(percentile(column, 97.5)!)
-            }
-            rows[m].lower = lower
-            rows[m].upper = upper
+            (rows[m].lower, rows[m].upper) = Bootstrap.intervals(replicates, columns: (m * scenarios)..<(m * scenarios + scenarios))
         }
         return rows
     }

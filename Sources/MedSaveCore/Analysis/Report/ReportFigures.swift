@@ -43,8 +43,9 @@ public struct ReportFigures: Sendable {
                 latest[o.equivalenceClass] = o.periodFrom
                 suggestedOfClass[o.equivalenceClass] = suggested
             }
-            byGroup[group(o), default: (0, [])].saving += o.saving
-            byGroup[group(o)]!.classes.insert(o.equivalenceClass)
+            let g = group(o)
+            byGroup[g, default: (0, [])].saving += o.saving
+            byGroup[g]!.classes.insert(o.equivalenceClass)
             byClass[o.equivalenceClass, default: 0] += o.saving
             savingByMonth[o.periodFrom, default: 0] += o.saving
             total += o.saving
@@ -105,27 +106,4 @@ extension ReportFigures {
             return by.key(product: code, atc: catalogue.entry(product: code, period: o.periodFrom)?.atc ?? "")
         }
     }
-
-    /// What the groups of a breakdown are called in a report.
-    public static func title(of by: Breakdown) -> String {
-        switch by {
-        case .atc1: "ATC main group"
-        case .atc2: "ATC therapeutic group"
-        case .atc3: "ATC pharmacological group"
-        case .atc4: "ATC chemical group"
-        case .atc5: "ATC substance"
-        case .bnfChapter: "BNF chapter"
-        case .bnfSection: "BNF section"
-        default: by.rawValue
-        }
-    }
-
-    /// WHO's names of the ATC anatomical main groups, for labels.
-    public static let atcMainGroups: [String: String] = [
-        "A": "Alimentary tract and metabolism", "B": "Blood and blood forming organs", "C": "Cardiovascular system",
-        "D": "Dermatologicals", "G": "Genito-urinary system and sex hormones",
-        "H": "Systemic hormonal preparations", "J": "Anti-infectives for systemic use",
-        "L": "Antineoplastic and immunomodulating agents", "M": "Musculo-skeletal system", "N": "Nervous system",
-        "P": "Antiparasitic products", "R": "Respiratory system", "S": "Sensory organs", "V": "Various",
-    ]
 }
