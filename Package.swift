@@ -2,7 +2,8 @@
 import Foundation
 import PackageDescription
 
-// medsave: a library (MedSaveCore) with a BLAS-backed numeric core, and a thin command-line tool on top.
+// medsave: a library (MedSaveCore, the umbrella over one module per layer) with a BLAS-backed numeric core,
+// and a thin command-line tool on top.
 // BLAS comes from the system: OpenBLAS through pkg-config on Linux, Accelerate on Apple platforms.
 let package = Package(
     name: "medsave",
@@ -27,12 +28,28 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        // The layers, bottom up. Each may import only the modules named in its dependencies (ARCHITECTURE.md):
+        // Support and Model depend on nothing; Numeric is the only importer of CBLAS; Ingest never sees
+        // Analysis; Output sees results, never Ingest or Review.
+        .target(name: "MedSaveSupport"),
+        .target(name: "MedSaveModel"),
+        .target(
+            name: "MedSaveNumeric",
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+        ),
+        .target(name: "MedSaveIngest", dependencies: ["MedSaveModel", "MedSaveSupport", "CZlib"]),
+        .target(name: "MedSaveAnalysis", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric"]),
+        .target(
+            name: "MedSaveReview",
+            dependencies: ["MedSaveModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "MedSaveOutput", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveAnalysis"]),
+        // The umbrella the executable imports: re-exports every layer.
         .target(
             name: "MedSaveCore",
             dependencies: [
-                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
-                "CZlib",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "MedSaveSupport", "MedSaveModel", "MedSaveNumeric", "MedSaveIngest", "MedSaveAnalysis",
+                "MedSaveReview", "MedSaveOutput",
             ]
         ),
         .executableTarget(
@@ -53,10 +70,13 @@ let package = Package(
             dependencies: ["MedSaveCore", .target(name: "CBLAS", condition: .when(platforms: [.linux]))],
             path: "Benchmarks/BLASBench"
         ),
-        .testTarget(
-            name: "MedSaveCoreTests",
-            dependencies: ["MedSaveCore", "MedSaveTestSupport"]
-        ),
+        // One test target per layer (Tests/MedSave<Layer>Tests), and the end-to-end tests of the binary.
+        .testTarget(name: "MedSaveSupportTests", dependencies: ["MedSaveSupport", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(name: "MedSaveNumericTests", dependencies: ["MedSaveNumeric", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(name: "MedSaveIngestTests", dependencies: ["MedSaveIngest", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(name: "MedSaveAnalysisTests", dependencies: ["MedSaveAnalysis", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(name: "MedSaveReviewTests", dependencies: ["MedSaveReview", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(name: "MedSaveOutputTests", dependencies: ["MedSaveOutput", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(
             name: "medsaveTests",
             dependencies: ["medsave", "MedSaveTestSupport"],

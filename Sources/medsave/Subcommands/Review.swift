@@ -102,7 +102,7 @@ struct Review: ParsableCommand {
 
         func run() throws {
             try Runner.reportingInputErrors {
-                let items = try ReviewRenderer.parseImport(path: from)
+                let items = try ReviewImportReader.read(path: from)
                 let db = try store.open()
                 for item in items {
                     try db.record(opportunityID: item.id, decision: item.decision, note: item.note, reviewer: item.reviewer)

@@ -1,0 +1,272 @@
+import MedSaveModel
+import MedSaveNumeric
+
+/// Budget-year savings (DESIGN.md: scenarios, forecast, intervals, disclosure control).
+///
+/// 1. History: the cells in the window whose product the price period's catalogue prices and classes.
+/// 2. Forecast: monthly substitutable volumes (rows marked "do not substitute" left out) per class — or per
+///    product, `grain` — fitted by least squares on one shared design matrix and projected over the budget
+///    year (`VolumeForecast`). Each series' growth g = projected / history spreads over its organisations and
+///    products in proportion to their history: Q̂(o, p) = max(0, Q(o, p)) · g(series of p).
+/// 3. Targets T(class, rule) at the price period: `pv`/`cheapest` from the catalogue, `pNN` the percentile of
+///    the organisations' projected price per unit Σₚ Q̂(o, p)·priceₚ / Σₚ Q̂(o, p) over the class.
+/// 4. D (products × scenarios) = uptake × max(0, priceₚ − T(class of p, rule)), zero where a safety rule
+///    excludes the switch; the organisations' scenario savings are Q̂ (organisations × products) · D, one GEMM.
+/// 5. Intervals: the bootstrap resamples clusters (units, patients or prescribers) with replacement; the
+///    replicates' row savings are W (replicates × clusters) · V (clusters × rows·scenarios), the interval the
+///    2.5th and 97.5th percentiles. Targets and growth are held fixed across replicates. Resampling units for
+///    rows of units or areas draws within each row (stratified), so one unit's own interval is its point
+///    estimate: resample patients or prescribers for that.
+/// 6. Disclosure control on the rows (`Disclosure`), by distinct patients in the history; suppressed rows are
+///    listed last, by key.
+/// 7. With `monthly`, the total per budget month (`MonthlyProjection`).
+///
+/// Savings are in the currency of the catalogue's unit prices; the point estimate of a row is linear in the
+/// uptake, so a scenario at uptake α is exactly α times the one at full uptake.
+public enum BudgetEstimate {
+    public static func compute(
+        _ data: DispensingAggregate, catalogue: Catalogue, configuration c: EstimateConfiguration
+    ) throws(EstimateError) -> EstimateResult {
+        var books = Reconciliation()
+        books.rowsRead = data.rowsRead
+        books.costRead = data.costRead
+        books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
+        let pricePeriod = c.pricePeriod ?? catalogue.periods.last ?? c.budgetMonths[0]
+        let history = PricedHistory(data, catalogue: catalogue, pricePeriod: pricePeriod, configuration: c, books: &books)
+        guard let first = history.months.first, let last = history.months.last else {
+            throw .noHistory("no dispensing in the window can be priced and classed by the catalogue of \(pricePeriod)")
+        }
+        let design = TrendDesign(seasonal: c.seasonal)
+        guard history.months.count >= design.minimumMonths else {
+            throw .noHistory(
+                "the \(c.seasonal ? "seasonal" : "trend") model needs at least \(design.minimumMonths) months of history; "
+                    + "the window has \(history.months.count) (\(first)..\(last))")
+        }
+        if c.bootstrap > 0 && c.resample != .units && data.clusterQuantities.isEmpty {
+            throw .noHistory("--resample \(c.resample.rawValue): the dispensing was read without \(c.resample.rawValue) as clusters")
+        }
+        let products = history.entries.count, organisations = data.organisations.count
+
+        // 2. Forecast, and the projected quantities Q̂ (organisations × products).
+        let seriesOf = c.grain == .class ? history.classOfProduct : Array(0..<products)
+        let seriesCount = c.grain == .class ? history.classes.count : products
+        var y = Matrix(rows: history.months.count, columns: seriesCount)
+        let monthRow = Dictionary(uniqueKeysWithValues: history.months.enumerated().map { ($1, $0) })
+        for (u, i) in history.cells.enumerated() {
+            let cell = data.cells[i]
+            y[monthRow[data.periods[Int(cell.period)]]!, seriesOf[history.productOfCell[u]]] += history.allowed[u]
+        }
+        let forecast: VolumeForecast
+        do {
+            forecast = try VolumeForecast.fit(y, history: history.months, horizon: c.budgetMonths, design: design)
+        } catch {
+            throw .numeric(error)
+        }
+        var fit = FitSummary(
+            model: c.seasonal ? "linear trend + month-of-year terms" : "linear trend", grain: c.grain,
+            historyMonths: history.months)
+        fit.missingMonths = (first.index...last.index).map { Period(index: $0) }.filter { monthRow[$0] == nil }
+        fit.series = seriesCount
+        fit.products = products
+        fit.flooredSeries = forecast.flooredSeries
+        var growth = [Double](repeating: 0, count: seriesCount)
+        for s in 0..<seriesCount {
+            var observed = 0.0
+            for t in 0..<y.rows { observed += y[t, s] }
+            let ahead = forecast.horizonTotal(s)
+            fit.historyQuantity += observed
+            fit.projectedQuantity += observed > 0 ? ahead : 0
+            growth[s] = observed > 0 ? ahead / observed : 0
+        }
+        var q = Matrix(rows: organisations, columns: products)
+        var blocked = [Double](repeating: 0, count: products)  // projected quantity in "do not substitute" rows
+        for (u, i) in history.cells.enumerated() {
+            let cell = data.cells[i], p = history.productOfCell[u]
+            q[Int(cell.organisation), p] += history.allowed[u]
+            blocked[p] += cell.blockedQuantity.doubleValue * growth[seriesOf[p]]
+        }
+        for o in 0..<organisations {
+            for p in 0..<products { q[o, p] = max(0, q[o, p]) * growth[seriesOf[p]] }
+        }
+
+        // 3–4. Targets, safety, and D.
+        let targets = history.targets(projected: q, rules: c.targets)
+        let usedClasses = Set(history.classOfProduct)
+        let scenarios = c.scenarios
+        var d = Matrix(rows: products, columns: scenarios.count)
+        var excludedD = Matrix(rows: products, columns: scenarios.count)
+        let safety = SafetyEvaluator(c.rules)
+        var excludedProducts = Set<Int>()
+        for (p, entry) in history.entries.enumerated() {
+            let g = history.classOfProduct[p]
+            for (t, rule) in c.targets.enumerated() {
+                guard let target = targets[g][t] else { continue }
+                let excluded = safety.findings(dispensed: [entry], suggested: target.product).contains { $0.action == .exclude }
+                let gap = max(0, entry.unitPrice - target.price)
+                if excluded && gap > 0 { excludedProducts.insert(p) }
+                for (s, scenario) in scenarios.enumerated() where scenario.target == rule {
+                    if excluded { excludedD[p, s] = scenario.uptake * gap } else { d[p, s] = scenario.uptake * gap }
+                }
+            }
+        }
+        let byOrganisation: Matrix
+        var quantityOfProduct = [Double](repeating: 0, count: products)
+        var excludedSaving = [Double](repeating: 0, count: scenarios.count)
+        var blockedSaving = [Double](repeating: 0, count: scenarios.count)
+        do {
+            byOrganisation = try BLAS.product(q, d)
+            try BLAS.gemv(1, q, transposed: true, [Double](repeating: 1, count: organisations), 0, &quantityOfProduct)
+            try BLAS.gemv(1, excludedD, transposed: true, quantityOfProduct, 0, &excludedSaving)
+            try BLAS.gemv(1, d, transposed: true, blocked, 0, &blockedSaving)
+        } catch {
+            throw .numeric(error)
+        }
+
+        // Rows of the breakdown, and the patients behind each.
+        var table = BreakdownTable(data: data, history: history, configuration: c, scenarios: scenarios.count)
+        table.addSavings(q: q, d: d, byOrganisation: byOrganisation, quantityOfProduct: quantityOfProduct)
+
+        // 5. Bootstrap.
+        var clusters = 0
+        if c.bootstrap > 0 {
+            let v = try table.clusterSavings(q: q, d: d, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf, resample: c.resample)
+            clusters = v.rows
+            let replicates = try Bootstrap.replicates(v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
+            table.setIntervals(replicates)
+        }
+
+        let monthly = c.monthly
+            ? try MonthlyProjection(
+                forecast: forecast, seriesOf: seriesOf, q: q, d: d, quantityOfProduct: quantityOfProduct, prices: history.entries.map(\.unitPrice),
+                months: c.budgetMonths
+            ).rows(bootstrap: c.bootstrap > 0 ? c : nil, table: table, growth: growth)
+            : []
+
+        // 6. Order and disclosure control.
+        table.sort()
+        var result = EstimateResult(
+            configuration: c, scenarios: scenarios, pricePeriod: pricePeriod, budgetMonths: c.budgetMonths, fit: fit,
+            rows: table.rows, total: table.total, excludedSaving: excludedSaving, blockedSaving: blockedSaving,
+            excludedProducts: excludedProducts.count,
+            classesWithoutTarget: c.targets.indices.map { t in usedClasses.filter { targets[$0][t] == nil }.count },
+            clusters: clusters, reconciliation: books)
+        if data.hasPatients && c.suppressBelow > 0 {
+            let decision = Disclosure.decide(
+                patients: table.rows.map { $0.patients ?? 0 }, values: table.rows.map { $0.saving.first ?? 0 },
+                totalPatients: table.total.patients ?? 0, threshold: c.suppressBelow,
+                distinctPatients: table.distinctPatients)
+            for i in decision.suppressed { result.rows[i].suppressed = true }
+            // Suppressed rows last, by key: their place in an order by saving would bound their values.
+            result.rows = result.rows.filter { !$0.suppressed } + result.rows.filter(\.suppressed).sorted { $0.key < $1.key }
+            result.total.suppressed = decision.totalSuppressed
+            result.primarySuppressed = decision.primary.count + (decision.totalSuppressed ? 1 : 0)
+            result.secondarySuppressed = decision.secondary.count
+            result.disclosureApplied = true
+        }
+        result.monthly = monthly.map { month in
+            var month = month
+            month.suppressed = result.total.suppressed
+            return month
+        }
+        return result
+    }
+}
+
+/// The history an estimate rests on: the cells in the window that the price period's catalogue prices and
+/// classes, with products and classes numbered densely. Every other cell is set aside with its reason.
+struct PricedHistory {
+    var entries: [CatalogueEntry] = []
+    var classes: [EquivalenceClass] = []
+    var classOfProduct: [Int] = []
+    /// Per class, per target rule: the target when the rule names a product (`pv`, `cheapest`).
+    var listTargets: [[Ranking.Target?]] = []
+    /// Used aggregate cells, each one's dense product and substitutable quantity.
+    var cells: [Int] = []
+    var productOfCell: [Int] = []
+    var allowed: [Double] = []
+    /// Months with used cells, ascending.
+    var months: [Period] = []
+
+    init(
+        _ data: DispensingAggregate, catalogue: Catalogue, pricePeriod: Period, configuration c: EstimateConfiguration,
+        books: inout Reconciliation
+    ) {
+        enum Verdict { case used(Int), setAside(SetAsideReason) }
+        var verdicts: [Int32: Verdict] = [:]
+        var classIndex: [EquivalenceClass: Int] = [:]
+        let anyPercentile = c.targets.contains { !$0.namesProduct }
+        var monthSet = Set<Period>()
+        for (i, cell) in data.cells.enumerated() {
+            let period = data.periods[Int(cell.period)]
+            guard c.periods.contains(period) else {
+                books.setAside(.outsidePeriod, rows: cell.rows, cost: cell.cost)
+                continue
+            }
+            let verdict: Verdict
+            if let known = verdicts[cell.product] {
+                verdict = known
+            } else {
+                if let entry = catalogue.entry(product: data.products[Int(cell.product)], period: pricePeriod) {
+                    if let cls = entry.equivalenceClass {
+                        if classIndex[cls] == nil {
+                            classIndex[cls] = classes.count
+                            classes.append(cls)
+                            let members = catalogue.memberIndices(of: cls, in: pricePeriod)
+                            listTargets.append(c.targets.map { Ranking.listTarget(catalogue, members, rule: $0) })
+                        }
+                        let g = classIndex[cls]!
+                        if anyPercentile || listTargets[g].contains(where: { $0 != nil }) {
+                            verdict = .used(entries.count)
+                            entries.append(entry)
+                            classOfProduct.append(g)
+                        } else {
+                            verdict = .setAside(.noTarget)
+                        }
+                    } else {
+                        verdict = .setAside(.noClass)
+                    }
+                } else {
+                    verdict = .setAside(.unknownProduct)
+                }
+                verdicts[cell.product] = verdict
+            }
+            switch verdict {
+            case .setAside(let reason):
+                books.setAside(reason, rows: cell.rows, cost: cell.cost)
+            case .used(let p):
+                books.rowsUsed += cell.rows
+                books.costUsed += cell.cost
+                cells.append(i)
+                productOfCell.append(p)
+                allowed.append((cell.quantity - cell.blockedQuantity).doubleValue)
+                monthSet.insert(period)
+            }
+        }
+        months = monthSet.sorted()
+    }
+
+    /// T(class, rule) for every class and rule: list targets as found, percentile targets from the
+    /// organisations' projected price per unit (`q`: organisations × products), each organisation with
+    /// projected volume counted once.
+    func targets(projected q: Matrix, rules: [TargetRule]) -> [[Ranking.Target?]] {
+        var result = listTargets
+        var membersOfClass = [[Int]](repeating: [], count: classes.count)
+        for (p, g) in classOfProduct.enumerated() { membersOfClass[g].append(p) }
+        for (t, rule) in rules.enumerated() {
+            guard case .percentile(let pct) = rule else { continue }
+            for (g, members) in membersOfClass.enumerated() {
+                var ppus: [Double] = []
+                for o in 0..<q.rows {
+                    var quantity = 0.0, cost = 0.0
+                    for p in members {
+                        quantity += q[o, p]
+                        cost += q[o, p] * entries[p].unitPrice
+                    }
+                    if quantity > 0 { ppus.append(cost / quantity) }
+                }
+                result[g][t] = percentile(ppus, pct).map { Ranking.Target(price: $0, product: nil, flags: []) }
+            }
+        }
+        return result
+    }
+}

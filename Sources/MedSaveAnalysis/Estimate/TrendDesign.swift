@@ -1,0 +1,34 @@
+import Foundation
+import MedSaveModel
+import MedSaveNumeric
+
+/// The shared design matrix of a monthly volume model: intercept, linear trend, and with `seasonal` the
+/// month-of-year terms sin/cos(2π·k·month/12) for k = 1, 2 (a yearly and a half-yearly cycle).
+public struct TrendDesign: Sendable, Equatable {
+    public var seasonal: Bool
+
+    public init(seasonal: Bool) { self.seasonal = seasonal }
+
+    /// Coefficients per series.
+    public var parameterCount: Int { seasonal ? 6 : 2 }
+
+    /// Months of history the model needs: two for a line, a full year with seasonal terms.
+    public var minimumMonths: Int { seasonal ? 12 : 2 }
+
+    /// One row per month; `t` counts months from the first month of history.
+    public func matrix(months: [Period], origin: Period) -> Matrix {
+        var x = Matrix(rows: months.count, columns: parameterCount)
+        for (i, m) in months.enumerated() {
+            x[i, 0] = 1
+            x[i, 1] = Double(m.index - origin.index)
+            if seasonal {
+                let angle = 2 * Double.pi * Double(m.month - 1) / 12
+                x[i, 2] = sin(angle)
+                x[i, 3] = cos(angle)
+                x[i, 4] = sin(2 * angle)
+                x[i, 5] = cos(2 * angle)
+            }
+        }
+        return x
+    }
+}

@@ -1,0 +1,62 @@
+import MedSaveModel
+
+/// What `rank` computes, validated once from the command line (or built directly by library users).
+public struct RankConfiguration: Sendable, Equatable {
+    public var target: TargetRule
+    public var level: RankLevel
+    public var periods: PeriodRange
+    /// One row per period instead of one per window.
+    public var byPeriod: Bool
+    /// Rows with a smaller saving are not listed (they still count in the total).
+    public var minSaving: Double
+    /// List at most this many rows.
+    public var top: Int?
+    /// The organisations (codes) whose PPU sets a percentile target; nil: all of them. Every organisation is
+    /// still ranked against that target.
+    public var peers: Set<String>?
+    /// Safety rules applied to every opportunity (none by default here; the command line ships a set).
+    public var rules: SafetyRules = .none
+    /// Current review decisions by opportunity id (from a `ReviewStore`).
+    public var decisions: [String: ReviewRecord] = [:]
+    /// Leave out opportunities accepted or rejected (deferred ones stay).
+    public var hideDecided = false
+    /// Threads the classes may be split between; the result is the same for any number.
+    public var threads = 1
+
+    public init(
+        target: TargetRule = .pv, level: RankLevel = .unit, periods: PeriodRange = PeriodRange(),
+        byPeriod: Bool = false, minSaving: Double = 0, top: Int? = nil, peers: Set<String>? = nil
+    ) {
+        self.peers = peers
+        self.target = target
+        self.level = level
+        self.periods = periods
+        self.byPeriod = byPeriod
+        self.minSaving = minSaving
+        self.top = top
+    }
+}
+
+/// What `rank` found.
+public struct RankResult: Sendable {
+    public var configuration: RankConfiguration
+    /// The periods analysed: the requested window narrowed to the periods the data has. Nil when no row was used.
+    public var window: (from: Period, to: Period)?
+    public var reconciliation: Reconciliation
+    /// Σ saving over every row with a positive saving, before `--min-saving` and `--top`.
+    public var totalSaving: Double
+    /// Rows with a positive saving, before `--min-saving` and `--top`.
+    public var opportunityCount: Int
+    /// Opportunities left out because they were accepted or rejected (`hideDecided`).
+    public var hiddenDecided = 0
+    /// The rows listed, ranked.
+    public var opportunities: [Opportunity]
+    /// Opportunities a safety rule excluded, by saving; not ranked, not in `totalSaving`.
+    public var excluded: [Opportunity] = []
+    public var excludedSaving: Double { excluded.reduce(0) { $0 + $1.saving } }
+    /// Saving blocked by prescribers' flags, per unit, prescriber and class, largest first.
+    public var blocked: [BlockedSaving] = []
+    public var blockedSaving: Double { blocked.reduce(0) { $0 + $1.saving } }
+    /// Σ saving of the rows listed.
+    public var listedSaving: Double { opportunities.reduce(0) { $0 + $1.saving } }
+}

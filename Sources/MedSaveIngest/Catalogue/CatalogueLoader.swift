@@ -1,0 +1,137 @@
+import MedSaveModel
+
+/// The kinds of catalogue file medsave reads.
+public enum CatalogueKind: String, Sendable, CaseIterable {
+    /// medsave's native CSV schema (datasets/README.md).
+    case native
+    /// TLV's monthly "Periodens varor" list, xlsx as published or CSV.
+    case tlv
+    /// TLV's price list of subsidised medicines (MEDPrice), xlsx or CSV.
+    case tlvPrices = "tlv-prices"
+    /// England: the Drug Tariff prices of a price-concession table (OpenPrescribing's pc_df.csv or ncso_df.csv).
+    case ukTariff = "uk-tariff"
+    /// England: the concession prices of the same tables.
+    case ukConcession = "uk-concession"
+}
+
+/// Loads catalogues of every kind into one `Catalogue`.
+///
+/// A path may carry its kind as a prefix (`tlv:lists/2602.xlsx`, `tlv-prices:MEDPrice.xlsx`, `native:c.csv`,
+/// `uk-tariff:pc_df.csv`, `uk-concession:pc_df.csv`);
+/// otherwise the kind is detected from the header. Price lists are joined on varunummer: they give ATC codes
+/// (and names, when missing) to the products of the other lists, and their products that no other list has
+/// are added for every period, outside any equivalence class.
+public enum CatalogueLoader {
+    public static func load(_ specs: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
+        var located: [CatalogueEntry] = []
+        var locations: [SourceLocation] = []
+        var prices: [String: CatalogueEntry] = [:]
+        var problems: [InputProblem] = []
+        var fileOrder: [String: Int] = [:]
+        for spec in specs {
+            let (kind, path) = try split(spec)
+            fileOrder[path] = fileOrder[path] ?? fileOrder.count
+            var fileProblems: [InputProblem]
+            switch kind {
+            case .native:
+                let read = try CatalogueReader.entries(path: path, strict: strict)
+                if located.isEmpty { located = read.entries } else { located += read.entries }
+                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
+                fileProblems = read.problems
+            case .tlv:
+                let read = try PeriodensVarorReader.read(path: path)
+                if located.isEmpty { located = read.entries } else { located += read.entries }
+                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
+                fileProblems = read.problems
+            case .ukTariff, .ukConcession:
+                let read = try ConcessionPriceReader.read(path: path, side: kind == .ukTariff ? .tariff : .concession)
+                if located.isEmpty { located = read.entries } else { located += read.entries }
+                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
+                fileProblems = read.problems
+            case .tlvPrices:
+                let read = try PriceListReader.read(path: path)
+                for e in read.entries where prices[e.product] == nil { prices[e.product] = e }
+                fileProblems = read.problems
+            }
+            if strict, let first = fileProblems.first { throw InputError(problem: first) }
+            problems += fileProblems
+        }
+        var catalogue = Catalogue()
+        catalogue.reserveCapacity(located.count + prices.count)
+        for (entry, location) in zip(located, locations) {
+            var e = entry
+            if let listed = prices[e.product] {
+                if e.atc.isEmpty { e.atc = listed.atc }
+                if e.name.isEmpty { e.name = listed.name }
+            }
+            if !catalogue.add(e) {
+                // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
+                let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
+                catalogue.repeatedRows[e.period, default: 0] += 1
+                if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
+                let problem = InputProblem(
+                    location: location,
+                    message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
+                        + "another class or price; the first row is kept")
+                if strict { throw InputError(problem: problem) }
+                problems.append(problem)
+            }
+        }
+        // Problems in the order of the files given, then by line, as a reader would look for them.
+        problems = problems.enumerated().sorted { a, b in
+            let fa = fileOrder[a.element.location.file] ?? 0, fb = fileOrder[b.element.location.file] ?? 0
+            return (fa, a.element.location.line, a.offset) < (fb, b.element.location.line, b.offset)
+        }.map(\.element)
+        if !prices.isEmpty {
+            let known = Set(located.map(\.product))
+            for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
+        }
+        return (catalogue, problems)
+    }
+
+    /// About how long reading `specs` takes, in bytes of dispensing data read in the same time: catalogue rows
+    /// carry more text per byte (an xlsx file more still, compressed). Only to balance work between threads.
+    public static func readingCost(_ specs: [String]) -> Int {
+        specs.reduce(0) { total, spec in
+            let path = path(of: spec)
+            guard let size = (try? FileByteSource(path: path))?.size else { return total }
+            return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 6)
+        }
+    }
+
+    /// The file a `--catalog` argument names: the argument without its kind prefix, if it has one.
+    public static func path(of spec: String) -> String {
+        for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") { return String(spec.dropFirst(kind.rawValue.count + 1)) }
+        return spec
+    }
+
+    /// The kind and path of a `--catalog` argument.
+    static func split(_ spec: String) throws(InputError) -> (CatalogueKind, String) {
+        for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") {
+            return (kind, String(spec.dropFirst(kind.rawValue.count + 1)))
+        }
+        return (try detect(path: spec), spec)
+    }
+
+    /// Detects a file's kind from its header: TLV's column names, or else the native schema.
+    static func detect(path: String) throws(InputError) -> CatalogueKind {
+        if path.lowercased().hasSuffix(".xlsx") {
+            let table = try TextTable.xlsx(path: path)
+            if table.header(containing: PriceListReader.required) != nil { return .tlvPrices }
+            return .tlv
+        }
+        let source = try openByteSource(path: path)
+        var head: [UInt8] = []
+        while head.count < 4096, try source.read(into: &head, maxCount: 4096) > 0 {}
+        let text = String(decoding: head, as: UTF8.self)
+        if text.contains("Utbytesgrupps ID") { return .tlv }
+        if text.contains("AUP per st") { return .tlvPrices }
+        if ConcessionPriceReader.recognises(text) {
+            throw InputError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "a price-concession table holds two price lists",
+                hint: "say which with uk-tariff:\(path) or uk-concession:\(path)")
+        }
+        return .native
+    }
+}

@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MedSaveSupport
+
+/// Maps byte strings (codes) to dense ids 0, 1, 2, … in order of first appearance, without allocating per lookup.
+///
+/// Keys live end to end in one arena. An open-addressing table (linear probing, load ≤ 1/2) holds, per slot,
+/// the id, the key's length, its hash and its first 16 bytes as two words, so that a lookup of a code up to 16
+/// bytes long (varunummer, NPL ids, workplace and BNF codes) compares two words and never reads the arena.
+/// Lookup is O(key length) on average.
+struct ByteInterner {
+    private struct Slot {
+        var hash: UInt64 = 0
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var id: Int32 = -1
+        var length: Int32 = 0
+    }
+
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var slots: [Slot]
+    private var mask: Int
+    /// Per id: the key's text is not valid in the file's encoding (set by the reader).
+    private(set) var invalid: [Bool] = []
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: Slot(), count: size)
+        mask = size - 1
+    }
+
+    var count: Int { starts.count - 1 }
+
+    /// The id of `key`, adding it when new.
+    @inline(__always)
+    mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
+        let (w0, w1) = Self.words(key)
+        let n = key.count
+        let h = n <= 16 ? Hash64.mix(Hash64.mix(w0 ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) ^ w1) : Self.hash(key)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s.id < 0 { break }
+            if s.hash == h && s.w0 == w0 && s.w1 == w1 && Int(s.length) == n && (n <= 16 || equalsTail(Int(s.id), key)) {
+                return (s.id, false)
+            }
+            i = (i + 1) & mask
+        }
+        let id = Int32(count)
+        arena.append(contentsOf: key)
+        starts.append(arena.count)
+        invalid.append(false)
+        slots[i] = Slot(hash: h, w0: w0, w1: w1, id: id, length: Int32(n))
+        if count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    mutating func markInvalid(_ id: Int32) { invalid[Int(id)] = true }
+
+    /// The bytes of key `id`.
+    func key(_ id: Int32) -> ArraySlice<UInt8> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
+
+    /// Calls `body` with the bytes of key `id`.
+    func withKey<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        arena.withUnsafeBufferPointer { a in body(UnsafeBufferPointer(rebasing: a[starts[Int(id)]..<starts[Int(id) + 1]])) }
+    }
+
+    /// Bytes 16… of key `id` against those of `key` (same length, longer than 16).
+    private func equalsTail(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = starts[id]
+        return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + s + 16, key.baseAddress! + 16, key.count - 16) == 0 }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var newSlots = [Slot](repeating: Slot(), count: size)
+        let newMask = size - 1
+        for s in slots where s.id >= 0 {
+            var i = Int(truncatingIfNeeded: s.hash) & newMask
+            while newSlots[i].id >= 0 { i = (i + 1) & newMask }
+            newSlots[i] = s
+        }
+        slots = newSlots
+        mask = newMask
+    }
+
+    /// The first 16 bytes of `key` as two little-endian words, zero-padded.
+    @inline(__always)
+    static func words(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        let n = key.count
+        guard let base = key.baseAddress, n > 0 else { return (0, 0) }
+        let raw = UnsafeRawPointer(base)
+        if n >= 16 { return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        if n >= 8 {
+            let w0 = raw.loadUnaligned(as: UInt64.self)
+            if n == 8 { return (w0, 0) }
+            return (w0, raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64((16 - n) * 8))
+        }
+        if n >= 4 {
+            let lo = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let hi = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) >> UInt64((8 - n) * 8)
+            return (lo | hi << 32, 0)
+        }
+        var w: UInt64 = 0
+        for i in 0..<n { w |= UInt64(base[i]) << UInt64(8 * i) }
+        return (w, 0)
+    }
+
+    /// A 64-bit hash taking eight bytes at a time, each word mixed by a multiply-xorshift (SplitMix64's
+    /// finaliser), so short similar codes spread over the table.
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        let n = key.count
+        var i = 0
+        if let base = key.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= n {
+                h = Hash64.mix(h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            if i < n {
+                var w: UInt64 = 0, shift: UInt64 = 0
+                while i < n {
+                    w |= UInt64(base[i]) << shift
+                    shift += 8
+                    i += 1
+                }
+                h = Hash64.mix(h ^ w)
+            }
+        }
+        return Hash64.mix(h)
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import MedSaveSupport
+import MedSaveModel
+import MedSaveSupport
+
+/// Reading one large plain file on several threads.
+///
+/// The header is read first; the rest of the file is cut into one part per thread, each starting just after a
+/// line end. Each part is read by its own `DispensingReader` into its own aggregate, the last record of a part
+/// read to its end wherever that is. A cut can fall inside a quoted field that holds a line break: then the
+/// part before it ends somewhere other than where the next part began, the parts are thrown away and the file
+/// is read again in one pass. Otherwise the parts are merged in file order — codes interned, periods and cells
+/// added as a single pass would have met them, problems' line numbers moved on — so the aggregate is the same
+/// as one pass gives, whatever the number of threads.
+extension DispensingReader {
+    mutating func readInParts(
+        file: FileByteSource, path: String, size: Int, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?
+    ) throws(InputError) {
+        guard let (state, dataStart, dataLine) = try header(of: file, path: path, size: size) else {
+            side?.run()
+            side = nil
+            try file.rewind()
+            return try read(source: file, path: path, size: size, progress: progress)
+        }
+        let parts = try cut(path: path, from: dataStart, to: size, into: options.resolvedThreads, lastShorterBy: side?.weight ?? 0)
+        let results = PartResults(count: parts.count, fileSize: size, progress: progress)
+        let options = self.options, job = side
+        side = nil
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            if k == parts.count - 1 { job?.run() }
+            results.store(k, Self.readPart(path: path, range: parts[k], state: state, options: options) { bytes in
+                results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
+            })
+        }
+        // Each part must begin where the one before it ended; the first error in file order stops the run.
+        var lineOffset = dataLine - 1
+        var readers: [(DispensingReader, Int)] = []
+        for k in parts.indices {
+            if k > 0 {
+                guard case .success(let before) = results.outcomes.result(k - 1)!, parts[k - 1].lowerBound + before.end == parts[k].lowerBound else {
+                    try file.rewind()
+                    return try read(source: file, path: path, size: size, progress: progress)
+                }
+            }
+            switch results.outcomes.result(k)! {
+            case .failure(var error):
+                if error.location?.file == path { error.location!.line += lineOffset }
+                throw error
+            case .success(let part):
+                readers.append((part.reader, lineOffset))
+                lineOffset += part.lines
+            }
+        }
+        for (k, (reader, offset)) in readers.enumerated() {
+            if k == 0 && cellTable.count == 0 && aggregate.rowsRead == 0 && aggregate.problems.isEmpty {
+                adopt(reader, lineOffset: offset)
+            } else {
+                merge(reader, lineOffset: offset)
+            }
+        }
+        var dialect = options.dialect
+        dialect.delimiter = state.delimiter
+        aggregate.files.append((path, dialect))
+    }
+
+    /// Reads the header at the start of `file` into this reader: the file state, the offset where the data
+    /// begins and its line. Nil when the header is not in the first megabyte or is unusual in any way; the
+    /// file is then read in one pass, which reports what is wrong.
+    private mutating func header(
+        of file: FileByteSource, path: String, size: Int
+    ) throws(InputError) -> (FileState, Int, Int)? {
+        var head: [UInt8] = []
+        _ = try file.read(into: &head, maxCount: min(size, 1 << 20))
+        return try head.withUnsafeBufferPointer { buf throws(InputError) -> (FileState, Int, Int)? in
+            var offset = buf.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            let lineEnd = buf[offset...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? buf.count
+            let delimiter = options.dialect.delimiter ?? CSVDialect.detectDelimiter(headerLine: buf[offset..<lineEnd])
+            let scanner = CSVScanner(delimiter: delimiter, limits: options.limits)
+            var state = FileState(path: path)
+            var fields: [FieldSpan] = []
+            var line = 1
+            while state.columns == nil {
+                guard case .record(let next, let lines, let stray) = scanner.scan(buf, from: offset, isFinal: buf.count == size, fields: &fields),
+                    next < buf.count
+                else { return nil }
+                let record = CSVRecord(buffer: buf, fields: fields, line: line, start: offset, strayAfterQuote: stray, delimiter: delimiter)
+                do { try readHeader(record, &state) } catch let error as InputError { throw error } catch { return nil }
+                line += lines
+                offset = next
+            }
+            state.delimiter = delimiter
+            return (state, offset, line)
+        }
+    }
+
+    /// `count` ranges covering `start..<end`, each after the first beginning just after a line feed; the last
+    /// `shorter` bytes shorter than the others (its thread has other work too).
+    private func cut(path: String, from start: Int, to end: Int, into count: Int, lastShorterBy shorter: Int) throws(InputError) -> [Range<Int>] {
+        var bounds = [start]
+        let probe = try FileByteSource(path: path)
+        let length = end - start + max(0, shorter)
+        for k in 1..<count {
+            let nominal = max(bounds[bounds.count - 1], start + min(end - start, length * k / count))
+            try probe.seek(to: max(nominal - 1, start))
+            var at = max(nominal - 1, start)
+            var window: [UInt8] = []
+            var found: Int?
+            while found == nil, try probe.read(into: &window, maxCount: 1 << 16) > 0 {
+                if let lf = window.firstIndex(of: 0x0A) { found = at + lf + 1 } else {
+                    at += window.count
+                    window.removeAll(keepingCapacity: true)
+                }
+            }
+            bounds.append(min(found ?? end, end))
+        }
+        bounds.append(end)
+        return (0..<count).map { bounds[$0]..<max(bounds[$0], bounds[$0 + 1]) }
+    }
+
+    /// What one part's reader got: the reader, where its last record ended (from the part's start) and the
+    /// lines it read.
+    struct Part: @unchecked Sendable {
+        var reader: DispensingReader
+        var end: Int
+        var lines: Int
+    }
+
+    /// Reads the records starting in `range` (the last one to its end) with a reader of its own.
+    private static func readPart(
+        path: String, range: Range<Int>, state: FileState, options: DispensingReadOptions, progress: @escaping (Int) -> Void
+    ) -> Result<Part, InputError> {
+        do throws(InputError) {
+            var reader = DispensingReader(options: options)
+            // Room for a cell per eight rows of about 64 bytes, so that a large part's table rarely grows.
+            reader.cellTable = CellTable(capacity: min(range.count / 512, 1 << 22))
+            var state = state
+            reader.internConstants(&state)
+            let file = try FileByteSource(path: path)
+            try file.seek(to: range.lowerBound)
+            var stream = CSVStreamReader(
+                path: path, source: file, scanner: CSVScanner(delimiter: state.delimiter, limits: options.limits),
+                chunkSize: options.chunkSize)
+            let (end, lines) = try reader.records(
+                of: &stream, state: &state, detectDelimiter: false, atFileStart: false, stopAt: range.count,
+                progress: progress)
+            return .success(Part(reader: reader, end: end, lines: lines))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Takes over what `first` read, when this reader has read no row yet (it has the same codes and periods
+    /// as `first` started with: those of the header's `--set` values).
+    private mutating func adopt(_ first: DispensingReader, lineOffset: Int) {
+        organisations = first.organisations
+        products = first.products
+        patients = first.patients
+        prescribers = first.prescribers
+        periodIDs = first.periodIDs
+        cellTable = first.cellTable
+        let o = first.aggregate
+        aggregate.organisations = o.organisations
+        aggregate.products = o.products
+        aggregate.prescribers = o.prescribers
+        aggregate.periods = o.periods
+        aggregate.blockedByPrescriber = o.blockedByPrescriber
+        aggregate.clusterQuantities = o.clusterQuantities
+        aggregate.patientsByCell = o.patientsByCell
+        aggregate.prescribersByCell = o.prescribersByCell
+        aggregate.rowsRead = o.rowsRead
+        aggregate.costRead = o.costRead
+        aggregate.badRows = o.badRows
+        aggregate.badRowCost = o.badRowCost
+        aggregate.problems = Self.shifted(o.problems, by: lineOffset)
+    }
+
+    /// Problems with their lines moved on by `offset`.
+    private static func shifted(_ problems: [InputProblem], by offset: Int) -> [InputProblem] {
+        problems.map { p in
+            var shifted = p
+            shifted.location.line += offset
+            return shifted
+        }
+    }
+
+    /// Adds what `other` read — the part of a file after everything this reader has read — as if this reader
+    /// had read it: codes and periods interned in `other`'s order, cells added or created in `other`'s order,
+    /// problems' lines moved on by `lineOffset`.
+    mutating func merge(_ other: DispensingReader, lineOffset: Int) {
+        func map(_ interner: ByteInterner, kind: Int) -> [Int32] {
+            (0..<Int32(interner.count)).map { id in interner.withKey(id) { internID($0, kind: kind) } }
+        }
+        let organisationMap = map(other.organisations, kind: 0), productMap = map(other.products, kind: 1)
+        let patientMap = map(other.patients, kind: 2), prescriberMap = map(other.prescribers, kind: 3)
+        let periodMap = other.aggregate.periods.map { periodID($0) }
+        func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
+            id == 0xFFFF_FFFF ? id : UInt64(UInt32(bitPattern: table[Int(id)]))
+        }
+
+        let o = other.aggregate
+        // Cells both have are summed here in `other`'s slot order, in batches whose cells are touched first (as
+        // rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made them.
+        var cellMap = [Int32](repeating: -1, count: other.cellTable.count)
+        var fresh: [(key: UInt64, slot: CellTable.Slot)] = []
+        var pending: [(key: UInt64, slot: CellTable.Slot)] = []
+        var hashes: [UInt64] = []
+        func add(_ c: CellTable.Slot, to cell: UnsafeMutablePointer<CellTable.Slot>) {
+            cell.pointee.quantity += c.quantity
+            cell.pointee.cost += c.cost
+            cell.pointee.rows += c.rows
+            cell.pointee.items += c.items
+            cell.pointee.negativeRows += c.negativeRows
+            cell.pointee.blockedRows += c.blockedRows
+            cell.pointee.blockedQuantity += c.blockedQuantity
+            cell.pointee.blockedCost += c.blockedCost
+            cellMap[Int(c.order)] = cell.pointee.order
+        }
+        func addPending() {
+            hashes = pending.map { CellTable.hash($0.key) }
+            hashes.withUnsafeBufferPointer { cellTable.touch($0) }
+            for ((key, c), hash) in zip(pending, hashes) {
+                if let cell = cellTable.existingSlot(key, hash: hash) { add(c, to: cell) } else { fresh.append((key, c)) }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        other.cellTable.forEachSlot { c in
+            let ids = Self.ids(c.key)
+            let row = Row(
+                period: periodMap[Int(ids.period)], organisation: organisationMap[Int(ids.organisation)],
+                product: productMap[Int(ids.product)], quantity: .zero, cost: .zero)
+            pending.append((Self.key(row), c))
+            if pending.count == Self.batchSize { addPending() }
+        }
+        addPending()
+        fresh.sort { $0.slot.order < $1.slot.order }
+        for (key, c) in fresh { add(c, to: cellTable.slot(key)) }
+        func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
+        let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap
+        for (key, value) in o.blockedByPrescriber {
+            let k = cell(key) | mapped(key & 0xFFFF_FFFF, blockedOwner)
+            let old = aggregate.blockedByPrescriber[k] ?? (.zero, .zero)
+            aggregate.blockedByPrescriber[k] = (old.quantity + value.quantity, old.cost + value.cost)
+        }
+        let clusterMap = options.cluster == .patient ? patientMap : prescriberMap
+        for (key, quantity) in o.clusterQuantities {
+            aggregate.clusterQuantities[cell(key) | mapped(key & 0xFFFF_FFFF, clusterMap), default: .zero] += quantity
+        }
+        for key in o.patientsByCell { aggregate.patientsByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, patientMap)) }
+        for key in o.prescribersByCell { aggregate.prescribersByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, prescriberMap)) }
+        aggregate.rowsRead += o.rowsRead
+        aggregate.costRead += o.costRead
+        aggregate.badRows += o.badRows
+        aggregate.badRowCost += o.badRowCost
+        aggregate.problems += Self.shifted(o.problems, by: lineOffset)
+    }
+}
+
+/// The parts' outcomes, each written by its own thread, and their progress summed for one progress line.
+private final class PartResults: @unchecked Sendable {
+    let outcomes: ConcurrentResults<DispensingReader.Part, InputError>
+    private var bytes: [Int]
+    private let lock = NSLock()
+    private let fileSize: Int
+    private let progress: ((Int, Int?) -> Void)?
+
+    init(count: Int, fileSize: Int, progress: ((Int, Int?) -> Void)?) {
+        outcomes = ConcurrentResults(count: count)
+        bytes = Array(repeating: 0, count: count)
+        self.fileSize = fileSize
+        self.progress = progress
+    }
+
+    func store(_ k: Int, _ outcome: Result<DispensingReader.Part, InputError>) { outcomes.store(k, outcome) }
+
+    func report(part k: Int, bytes n: Int) {
+        guard let progress else { return }
+        lock.lock()
+        bytes[k] = n
+        progress(min(fileSize, bytes.reduce(0, +)), fileSize)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import MedSaveModel
+
+/// How to read dispensing files.
+public struct DispensingReadOptions: Sendable {
+    public var dialect: CSVDialect
+    public var mapping: ColumnMapping
+    public var organisation: OrganisationColumn
+    /// Stop at the first problem instead of setting the row aside.
+    public var strict: Bool
+    /// Longest field and record, most columns: larger inputs are refused rather than buffered.
+    public var limits: CSVLimits
+    /// Also sum quantity per (cell, patient) or (cell, prescriber), for resampling those clusters
+    /// (`estimate --resample`); nil keeps memory to the cells.
+    public var cluster: ClusterColumn?
+    /// Threads that parse one plain (not gzip) file in parallel, each its own part; 0 for every core.
+    public var threads = 0
+    /// Bytes read at a time. Only tests change it, to put record boundaries at every possible place.
+    public var chunkSize = 1 << 20
+    /// Files smaller than this are read by one thread. Only tests change it.
+    public var parallelMinimumBytes = 8 << 20
+    /// Ordinary rows go through the fast path. Only tests turn it off, to check that it changes nothing.
+    public var fastPath = true
+
+    public init(
+        dialect: CSVDialect = CSVDialect(), mapping: ColumnMapping = ColumnMapping(),
+        organisation: OrganisationColumn = .unit, strict: Bool = false, limits: CSVLimits = CSVLimits()
+    ) {
+        self.dialect = dialect
+        self.mapping = mapping
+        self.organisation = organisation
+        self.strict = strict
+        self.limits = limits
+    }
+
+    /// The threads to parse with.
+    var resolvedThreads: Int { threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}
+
+/// How far a read has got: bytes of the current file consumed out of its size (when known).
+public struct ReadProgress: Sendable {
+    public var fileIndex: Int
+    public var fileCount: Int
+    public var path: String
+    public var bytesRead: Int
+    public var fileSize: Int?
+}
+
+/// Reads dispensing files in one streaming pass into a `DispensingAggregate`.
+///
+/// Each row is parsed from bytes, its codes interned to dense ids, and its quantity and cost added to the
+/// (organisation, product, period) cell. A row that cannot be read becomes an `InputProblem` and is counted
+/// as set aside (`bad_row`); negative correction rows are summed like any other.
+///
+/// A large plain file is split into parts at line ends, one per thread; each part is read into its own
+/// aggregate and the parts are merged in file order, so the result is the same, id for id and cell for cell,
+/// as reading the file from start to end (`DispensingReader+Parallel.swift`).
+public struct DispensingReader {
+    public let options: DispensingReadOptions
+    var aggregate: DispensingAggregate
+    var organisations = ByteInterner()
+    var products = ByteInterner()
+    var patients = ByteInterner(capacity: 1 << 16)
+    var prescribers = ByteInterner()
+    /// Period id by month index since 1900 (−1: not seen yet).
+    var periodIDs = [Int32](repeating: -1, count: 1100 * 12)
+    var cellTable = CellTable()
+    /// Rows read by the fast path and not yet added to their cells, with their cell keys' hashes.
+    var batch: [Row] = []
+    var batchHashes: [UInt64] = []
+    /// The current file's header as the fast path needs it.
+    var plan = FastPlan()
+
+    public init(options: DispensingReadOptions) {
+        self.options = options
+        aggregate = DispensingAggregate(organisationColumn: options.organisation)
+        batch.reserveCapacity(Self.batchSize)
+        batchHashes.reserveCapacity(Self.batchSize)
+    }
+
+    /// Rows added to their cells at a time: enough for the cells' cache misses to overlap.
+    static let batchSize = 64
+
+    /// Other work to do on one of the reading threads (the catalogue, while the dispensing files are read),
+    /// and its cost in bytes of dispensing data: that thread's part of the file is shorter by as much, so
+    /// that the threads finish together. It runs exactly once, before `read(paths:)` returns or throws.
+    public struct SideJob: Sendable {
+        public var weight: Int
+        public var run: @Sendable () -> Void
+
+        public init(weight: Int, run: @escaping @Sendable () -> Void) {
+            self.weight = weight
+            self.run = run
+        }
+    }
+
+    /// Reads every file in order and returns the aggregate. Throws on an unreadable file, a missing column,
+    /// or (with `strict`) the first problem. `alongside` runs on one of the threads reading the first file
+    /// when that file is read in parts, else before it.
+    public static func read(
+        paths: [String], options: DispensingReadOptions, progress: ((ReadProgress) -> Void)? = nil,
+        alongside: SideJob? = nil
+    ) throws(InputError) -> DispensingAggregate {
+        var reader = DispensingReader(options: options)
+        var side = alongside
+        defer { side?.run() }
+        for (i, path) in paths.enumerated() {
+            try reader.read(path: path, alongside: &side) { bytes, size in
+                progress?(ReadProgress(fileIndex: i, fileCount: paths.count, path: path, bytesRead: bytes, fileSize: size))
+            }
+        }
+        return reader.finish()
+    }
+
+    /// Reads dispensing data already in memory (named `path` in messages): for standard input, tests and fuzzing.
+    public static func read(bytes: [UInt8], path: String, options: DispensingReadOptions) throws(InputError) -> DispensingAggregate {
+        var reader = DispensingReader(options: options)
+        try reader.read(source: MemoryByteSource(bytes), path: path, size: bytes.count, progress: nil)
+        return reader.finish()
+    }
+
+    /// Adds one file to the aggregate: in parts on several threads when it is a large plain file, else in one pass.
+    public mutating func read(path: String, progress: ((Int, Int?) -> Void)? = nil) throws(InputError) {
+        var none: SideJob?
+        try read(path: path, alongside: &none, progress: progress)
+    }
+
+    /// Adds one file; `side`, when given and the file is read in parts, runs alongside and is set to nil.
+    mutating func read(path: String, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?) throws(InputError) {
+        let source = try openByteSource(path: path)
+        let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
+        if let file = source as? FileByteSource, let size, size >= options.parallelMinimumBytes,
+            options.resolvedThreads > 1, !options.strict
+        {
+            try readInParts(file: file, path: path, size: size, alongside: &side, progress: progress)
+        } else {
+            side?.run()
+            side = nil
+            try read(source: source, path: path, size: size, progress: progress)
+        }
+    }
+
+    mutating func read(
+        source: any ByteSource, path: String, size: Int?, progress: ((Int, Int?) -> Void)?
+    ) throws(InputError) {
+
+        var stream = CSVStreamReader(
+            path: path, source: source,
+            scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), limits: options.limits),
+            chunkSize: options.chunkSize)
+        var state = FileState(path: path)
+        try records(of: &stream, state: &state, detectDelimiter: options.dialect.delimiter == nil, progress: progress.map { p in { p($0, size) } })
+        if state.columns == nil {
+            throw InputError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "the file is empty: expected a header line naming the columns")
+        }
+        var dialect = options.dialect
+        dialect.delimiter = stream.scanner.delimiter
+        aggregate.files.append((path, dialect))
+    }
+
+    /// Reads the records of `stream` into the aggregate: the header first when `state` has none, then rows,
+    /// ordinary ones through the fast path. Returns where the last record ended and the lines read.
+    @discardableResult
+    mutating func records(
+        of stream: inout CSVStreamReader, state: inout FileState, detectDelimiter: Bool, atFileStart: Bool = true,
+        stopAt: Int? = nil, progress: ((Int) -> Void)?
+    ) throws(InputError) -> (end: Int, lines: Int) {
+        let result: (end: Int, lines: Int)
+        let organisation = options.organisation
+        let fastPath = options.fastPath, decimalComma = options.dialect.decimalComma
+        func makePlan() -> FastPlan {
+            fastPath && state.columns != nil ? FastPlan(state, organisation: organisation, decimalComma: decimalComma) : FastPlan()
+        }
+        plan = makePlan()
+        do {
+            result = try stream.forEachRecord(
+                detectDelimiter: detectDelimiter, atFileStart: atFileStart, stopAt: stopAt, progress: progress,
+                fast: { buf, start, limit in fastRows(buf, from: start, before: limit) }
+            ) { record in
+                if state.columns == nil {
+                    try readHeader(record, &state)
+                    state.delimiter = record.delimiter
+                    plan = makePlan()
+                } else {
+                    flush()
+                    try readRow(record, &state)
+                }
+            }
+            flush()
+            plan = FastPlan()
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError(location: nil, message: "\(state.path): \(error)")
+        }
+        return result
+    }
+
+    /// The aggregate of everything read so far.
+    public func finish() -> DispensingAggregate {
+        var result = aggregate
+        result.cells = cellTable.cells(threads: options.resolvedThreads, decode: Self.ids)
+        // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for. When no
+        // row names a prescriber there is nothing to split, and the cells' own blocked sums say it all (the
+        // ranking then needs no per-cell table of them).
+        guard !aggregate.blockedByPrescriber.isEmpty else { return result }
+        var known: [Int: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+        for (key, value) in aggregate.blockedByPrescriber {
+            let old = known[Int(key >> 32)] ?? (.zero, .zero)
+            known[Int(key >> 32)] = (old.quantity + value.quantity, old.cost + value.cost)
+        }
+        for (i, cell) in result.cells.enumerated() where cell.blockedRows > 0 {
+            let k = known[i] ?? (.zero, .zero)
+            let rest = (quantity: cell.blockedQuantity - k.quantity, cost: cell.blockedCost - k.cost)
+            if rest.quantity != .zero || rest.cost != .zero {
+                result.blockedByPrescriber[UInt64(i) << 32 | 0xFFFF_FFFF] = rest
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,634 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MedSaveModel
+
+/// Rows of a dispensing file: the header, the fast path for ordinary rows, the general path that reports
+/// problems, and the cells rows are added to.
+///
+/// The fast path (`fastRow`) takes a record that is one line of unquoted fields, all readable; anything else —
+/// quotes, a wrong field count, a number it does not know at a glance, a missing or undecodable code, a NUL
+/// byte, the header repeated — it leaves to the general path (`readRow`), which reads the same record again
+/// and reports what is wrong. Both give the same row, so the fast path changes speed, never results.
+extension DispensingReader {
+    /// What each field of a record is for.
+    enum FieldRole: UInt8 {
+        case ignored, period, organisation, product, patient, prescriber, quantity, cost, items, substitution
+    }
+
+    struct FileState {
+        let path: String
+        var header: [UInt8] = []
+        var headerNames: [String] = []
+        var columns: [DispensingColumn: Int]?
+        var fieldCount = 0
+        var delimiter = UInt8(ascii: ",")
+        // Field indices, -1 when the column is absent.
+        var period = -1, unit = -1, prescriber = -1, patient = -1, product = -1
+        var quantity = -1, cost = -1, items = -1, substitution = -1
+        /// The role of each field, for the fast path.
+        var roles: [FieldRole] = []
+        // Ids of the values `--set` gives every row, for columns the file lacks.
+        var constantPeriod: Int32?, constantUnit: Int32?
+
+        init(path: String) { self.path = path }
+    }
+
+    /// What the fast path needs of a file's header, kept in the reader so that reading it costs nothing per row.
+    struct FastPlan {
+        var ready = false
+        var fieldCount = 0
+        var delimiter = UInt8(ascii: ",")
+        var roles: [FieldRole] = []
+        var header: [UInt8] = []
+        var hasPatient = false, hasPrescriber = false
+        var constantPeriod: Int32?, constantUnit: Int32?
+        /// Bit b set for each byte b < 64 that ends or spoils a field: the delimiter, LF, CR, quote and NUL.
+        var specialBytes: UInt64 = 0
+
+        init() {}
+
+        init(_ state: FileState, organisation: OrganisationColumn, decimalComma: Bool) {
+            // A decimal comma in a comma-separated file can only be read by the general path.
+            ready = state.delimiter < 64 && !(decimalComma && state.delimiter == UInt8(ascii: ","))
+            fieldCount = state.fieldCount
+            delimiter = state.delimiter
+            roles = state.roles
+            header = state.header
+            hasPatient = state.patient >= 0
+            hasPrescriber = state.prescriber >= 0 && organisation != .prescriber
+            constantPeriod = state.constantPeriod
+            constantUnit = state.constantUnit
+            for byte in [delimiter, 0x0A, 0x0D, UInt8(ascii: "\""), 0] where byte < 64 { specialBytes |= 1 << UInt64(byte) }
+        }
+    }
+
+    struct Row {
+        var period: Int32, organisation: Int32, product: Int32
+        var prescriber: Int32 = -1, patient: Int32 = -1
+        var quantity: FixedDecimal, cost: FixedDecimal
+        var items: Int64 = 0
+        var blocked = false
+    }
+
+    private var singleByte: Bool { options.dialect.encoding == .windows1252 }
+
+    // MARK: - Header
+
+    mutating func readHeader(_ record: CSVRecord, _ state: inout FileState) throws {
+        if record.count == 1 && record.fields[0].start == record.fields[0].end { return }  // leading blank line
+        var names: [String] = []
+        for i in 0..<record.count {
+            let raw = record.unescapedBytes(i)
+            guard let name = raw.withUnsafeBufferPointer({ options.dialect.encoding.decode($0) }) else {
+                let pos = record.position(ofField: i, singleByteEncoding: singleByte)
+                throw InputError(
+                    location: SourceLocation(file: state.path, line: pos.line, column: pos.column),
+                    message: "the header is not valid UTF-8", hint: "try --encoding windows-1252")
+            }
+            names.append(name)
+        }
+        let columns = try options.mapping.resolve(header: names, file: state.path)
+        state.columns = columns
+        state.headerNames = names
+        state.header = Array(UnsafeBufferPointer(rebasing: record.buffer[record.start..<(record.fields.last!.end)]))
+        state.fieldCount = record.count
+        state.period = columns[.period] ?? -1
+        state.unit = columns[.unit] ?? -1
+        state.prescriber = columns[.prescriber] ?? -1
+        state.patient = columns[.patient] ?? -1
+        state.product = columns[.product] ?? -1
+        state.quantity = columns[.quantity] ?? -1
+        state.cost = columns[.cost] ?? -1
+        state.items = columns[.items] ?? -1
+        state.substitution = columns[.substitutionAllowed] ?? -1
+        state.roles = Array(repeating: .ignored, count: record.count)
+        func role(_ index: Int, _ r: FieldRole) { if index >= 0 { state.roles[index] = r } }
+        role(state.period, .period)
+        role(options.organisation == .unit ? state.unit : state.prescriber, .organisation)
+        role(state.product, .product)
+        role(state.patient, .patient)
+        if options.organisation != .prescriber { role(state.prescriber, .prescriber) }
+        role(state.quantity, .quantity)
+        role(state.cost, .cost)
+        role(state.items, .items)
+        role(state.substitution, .substitution)
+        internConstants(&state)
+        if options.organisation == .prescriber && state.prescriber < 0 {
+            throw InputError(
+                location: SourceLocation(file: state.path, line: record.line, column: 1),
+                message: "organisations are prescribers, but the file has no prescriber column",
+                hint: "map it with --map prescriber=NAME, or use the unit level")
+        }
+        aggregate.hasPatients = aggregate.hasPatients || state.patient >= 0
+        aggregate.hasPrescribers = aggregate.hasPrescribers || state.prescriber >= 0
+    }
+
+    /// The ids of the `--set` values in this reader's interners.
+    mutating func internConstants(_ state: inout FileState) {
+        state.constantPeriod = nil
+        state.constantUnit = nil
+        if let text = options.mapping.constants[.period], let period = Period(text: text) {
+            state.constantPeriod = periodID(period)
+        }
+        if let text = options.mapping.constants[.unit], options.organisation == .unit {
+            let bytes = Array(text.utf8)
+            if case .ok(let id) = bytes.withUnsafeBufferPointer({ internCode($0, kind: 0) }) { state.constantUnit = id }
+        }
+    }
+
+    // MARK: - Fast path
+
+    private static let quote = UInt8(ascii: "\""), lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+
+    /// Reads ordinary records from `start` on, none starting at or after `limit`, until one is not ordinary:
+    /// returns the offset after the last read and how many were read.
+    mutating func fastRows(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, before limit: Int) -> (next: Int, records: Int) {
+        var i = start, records = 0
+        while i < limit, let next = fastRow(buf, from: i) {
+            i = next
+            records += 1
+        }
+        return (i, records)
+    }
+
+    /// Reads the record at `start` if it is an ordinary one (see the type's comment), adding it to the batch;
+    /// returns the offset after it, or nil to leave the record to the general path. Uses `plan`.
+    @inline(__always)
+    mutating func fastRow(_ buf: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard plan.ready else { return nil }
+        let n = buf.count, delimiter = plan.delimiter, fieldCount = plan.fieldCount
+        let maxField = options.limits.maxFieldBytes
+        let decimalMark = options.dialect.decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
+        let special = plan.specialBytes, mark = UInt64(decimalMark)
+        let delimiterWord = UInt64(delimiter) &* Self.ones
+        var i = start, field = 0
+        var quantity: FixedDecimal?, cost: FixedDecimal?, period: Period?
+        var items: Int64 = 0, blocked = false
+        var organisation = 0..<0, product = 0..<0, patient = 0..<0, prescriber = 0..<0
+        var hasOrganisation = false
+        var b: UInt8 = 0
+        while true {
+            guard field < fieldCount else { return nil }
+            let role = plan.roles[field]
+            let fieldStart = i
+            switch role {
+            case .quantity, .cost, .items:
+                // -123.45: parsed as it is scanned.
+                var j = i
+                let negative = j < n && buf[j] == UInt8(ascii: "-")
+                if negative { j += 1 }
+                var whole: Int64 = 0
+                let digits = j
+                while j < n {
+                    let d = buf[j] &- 48
+                    guard d < 10 else { break }
+                    whole = whole &* 10 &+ Int64(d)
+                    j += 1
+                }
+                guard j < n, j > digits || (role == .items && j == i), j - digits <= 12 else { return nil }
+                var frac: Int64 = 0, scale = FixedDecimal.scale
+                if UInt64(buf[j]) == mark && j > digits {
+                    j += 1
+                    while j < n {
+                        let d = buf[j] &- 48
+                        guard d < 10 else { break }
+                        guard scale > 1 else { return nil }
+                        scale /= 10
+                        frac = frac &+ Int64(d) &* scale
+                        j += 1
+                    }
+                    guard j < n else { return nil }
+                }
+                b = buf[j]
+                guard b < 64 && (special >> UInt64(b)) & 1 != 0 else { return nil }
+                let raw = whole &* FixedDecimal.scale &+ frac
+                let value = FixedDecimal(raw: negative ? -raw : raw)
+                switch role {
+                case .quantity: quantity = value
+                case .cost: cost = value
+                default:
+                    guard value.raw % FixedDecimal.scale == 0 else { return nil }
+                    items = value.raw / FixedDecimal.scale
+                }
+                i = j
+            default:
+                let j = Self.fieldEnd(buf, from: i, special: special, delimiterWord: delimiterWord)
+                guard j < n, j - i <= maxField else { return nil }
+                b = buf[j]
+                switch role {
+                case .period:
+                    if plan.constantPeriod == nil {
+                        guard let p = Period.parse(trimmed(UnsafeBufferPointer(rebasing: buf[i..<j]))) else { return nil }
+                        period = p
+                    }
+                case .organisation:
+                    organisation = i..<j
+                    hasOrganisation = true
+                case .product: product = i..<j
+                case .patient: patient = i..<j
+                case .prescriber: prescriber = i..<j
+                case .substitution:
+                    switch j - i {
+                    case 0: blocked = false
+                    case 4 where buf[i] == UInt8(ascii: "t") && buf[i + 1] == UInt8(ascii: "r")
+                        && buf[i + 2] == UInt8(ascii: "u") && buf[i + 3] == UInt8(ascii: "e"):
+                        blocked = false
+                    case 5 where buf[i] == UInt8(ascii: "f") && buf[i + 1] == UInt8(ascii: "a")
+                        && buf[i + 2] == UInt8(ascii: "l") && buf[i + 3] == UInt8(ascii: "s")
+                        && buf[i + 4] == UInt8(ascii: "e"):
+                        blocked = true
+                    default: return nil
+                    }
+                default: break
+                }
+                i = j
+            }
+            // b, at i, ends the field: a delimiter, LF or CR; a quote or NUL goes the general way.
+            guard b != Self.quote && b != 0, i - fieldStart <= maxField else { return nil }
+            field += 1
+            if b == delimiter {
+                i += 1
+                continue
+            }
+            break
+        }
+        // The record ends at i (LF, or CR LF); a lone CR, a wrong field count or the header repeated go the general way.
+        guard field == fieldCount, i - start <= options.limits.maxRecordBytes else { return nil }
+        let next: Int
+        if buf[i] == Self.lf {
+            next = i + 1
+        } else if i + 1 < n && buf[i + 1] == Self.lf {
+            next = i + 2
+        } else {
+            return nil
+        }
+        if i - start == plan.header.count
+            && plan.header.withUnsafeBufferPointer({ h in memcmp(h.baseAddress!, buf.baseAddress! + start, h.count) == 0 })
+        {
+            return nil
+        }
+        guard let quantity, let cost, plan.constantPeriod != nil || period != nil else { return nil }
+        // The period, then the codes, in the general path's order, so that a row it would refuse leaves the
+        // periods and interners as it would.
+        let periodID = plan.constantPeriod ?? self.periodID(period!)
+        var row = Row(period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost, items: items, blocked: blocked)
+        if let constant = plan.constantUnit {
+            row.organisation = constant
+        } else {
+            guard hasOrganisation, case .ok(let id) = internCode(UnsafeBufferPointer(rebasing: buf[organisation]), kind: 0) else { return nil }
+            row.organisation = id
+        }
+        guard case .ok(let p) = internCode(UnsafeBufferPointer(rebasing: buf[product]), kind: 1) else { return nil }
+        row.product = p
+        if plan.hasPatient {
+            switch internCode(UnsafeBufferPointer(rebasing: buf[patient]), kind: 2) {
+            case .ok(let id): row.patient = id
+            case .empty: break
+            case .invalidText: return nil
+            }
+        }
+        if plan.hasPrescriber {
+            switch internCode(UnsafeBufferPointer(rebasing: buf[prescriber]), kind: 3) {
+            case .ok(let id): row.prescriber = id
+            case .empty: break
+            case .invalidText: return nil
+            }
+        }
+        guard Self.fitsKey(row) else { return nil }
+        aggregate.rowsRead += 1
+        aggregate.costRead += row.cost
+        batch.append(row)
+        if batch.count == Self.batchSize { flush() }
+        return next
+    }
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let lfWord = 0x0A &* ones, crWord = 0x0D &* ones, quoteWord = 0x22 &* ones
+
+    /// The offset of the first byte from `start` on that ends or spoils a field (the delimiter, LF, CR, a quote
+    /// or NUL; `special`'s bits), or `buf.count`. Eight bytes at a time: a byte equal to c is a zero byte of
+    /// w ^ (c·0x0101…), and (v − 0x0101…) & ~v & 0x8080… marks zero bytes, exactly from the lowest one up.
+    @inline(__always)
+    static func fieldEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, special: UInt64, delimiterWord: UInt64) -> Int {
+        let n = buf.count
+        var j = start
+        if let base = buf.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while j + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                let m = zeroBytes(w ^ delimiterWord) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord)
+                    | zeroBytes(w ^ quoteWord) | zeroBytes(w)
+                if m != 0 { return j + m.trailingZeroBitCount >> 3 }
+                j += 8
+            }
+        }
+        while j < n {
+            let c = buf[j]
+            if c < 64 && (special >> UInt64(c)) & 1 != 0 { break }
+            j += 1
+        }
+        return j
+    }
+
+    @inline(__always)
+    private static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & 0x8080_8080_8080_8080 }
+
+    // MARK: - General path
+
+    mutating func readRow(_ record: CSVRecord, _ state: inout FileState) throws {
+        if record.count == 1 && record.fields[0].start == record.fields[0].end && !record.fields[0].quoted {
+            return  // blank line
+        }
+        aggregate.rowsRead += 1
+        switch parseRow(record, state) {
+        case .success(let row):
+            aggregate.costRead += row.cost
+            try add(row, record: record, path: state.path)
+        case .failure(let failure):
+            aggregate.badRows += 1
+            if let cost = failure.cost {
+                aggregate.costRead += cost
+                aggregate.badRowCost += cost
+            }
+            if options.strict { throw InputError(problem: failure.problem) }
+            aggregate.problems.append(failure.problem)
+        }
+    }
+
+    private struct RowFailure: Error {
+        var problem: InputProblem
+        var cost: FixedDecimal?
+    }
+
+    private mutating func parseRow(_ record: CSVRecord, _ state: FileState) -> Result<Row, RowFailure> {
+        func problem(
+            _ field: Int?, _ message: String, expected: String? = nil, found: Bool = true, hint: String? = nil,
+            cost: FixedDecimal? = nil
+        ) -> Result<Row, RowFailure> {
+            let pos = field.map { record.position(ofField: $0, singleByteEncoding: singleByte) } ?? (record.line, 1)
+            let text = field.flatMap { f -> String? in
+                guard found else { return nil }
+                let raw = record.unescapedBytes(f)
+                return raw.withUnsafeBufferPointer { options.dialect.encoding.decode($0) }
+                    ?? String(decoding: raw, as: UTF8.self)
+            }
+            let p = InputProblem(
+                location: SourceLocation(file: state.path, line: pos.0, column: pos.1),
+                field: field.map { state.headerNames[$0] }, message: message, expected: expected, found: text, hint: hint)
+            return .failure(RowFailure(problem: p, cost: cost))
+        }
+
+        guard record.count == state.fieldCount else {
+            let moreFields = record.count > state.fieldCount
+            let hint: String? =
+                moreFields && !options.dialect.decimalComma && options.dialect.delimiter != UInt8(ascii: ";")
+                ? "is there an unquoted decimal comma, or is the delimiter wrong?" : nil
+            return problem(nil, "expected \(state.fieldCount) fields as in the header, found \(record.count)", hint: hint)
+        }
+        if let stray = record.strayAfterQuote {
+            let pos = record.position(ofByte: stray, singleByteEncoding: singleByte)
+            let p = InputProblem(
+                location: SourceLocation(file: state.path, line: pos.line, column: pos.column),
+                message: "text after a closing quote", hint: "a quote inside a quoted field is written as \"\"")
+            return .failure(RowFailure(problem: p, cost: nil))
+        }
+        let span = record.fields[0].start..<record.fields.last!.end
+        if span.count == state.header.count && record.buffer[record.start..<span.upperBound].elementsEqual(state.header) {
+            return problem(nil, "the header line appears again inside the data", hint: "were two files joined?")
+        }
+        let decimalComma = options.dialect.decimalComma
+
+        // Cost first, so that a row set aside for another reason still counts its cost.
+        let cost: FixedDecimal
+        switch NumberParsing.fixedDecimal(record.bytes(state.cost), decimalComma: decimalComma) {
+        case .success(let v): cost = v
+        case .failure(.empty): return problem(state.cost, "missing value", expected: "an amount", found: false)
+        case .failure(.invalid(let expected, let hint)): return problem(state.cost, "not a number", expected: expected, hint: hint)
+        }
+        if let nul = record.buffer[record.start..<span.upperBound].firstIndex(of: 0) {
+            let pos = record.position(ofByte: nul, singleByteEncoding: singleByte)
+            let p = InputProblem(
+                location: SourceLocation(file: state.path, line: pos.line, column: pos.column),
+                message: "a NUL byte in the data", hint: "is the file UTF-16, or not text?")
+            return .failure(RowFailure(problem: p, cost: cost))
+        }
+        let quantity: FixedDecimal
+        switch NumberParsing.fixedDecimal(record.bytes(state.quantity), decimalComma: decimalComma) {
+        case .success(let v): quantity = v
+        case .failure(.empty):
+            return problem(state.quantity, "missing value", expected: "a quantity", found: false, cost: cost)
+        case .failure(.invalid(let expected, let hint)):
+            return problem(state.quantity, "not a number", expected: expected, hint: hint, cost: cost)
+        }
+        let periodID: Int32
+        if let constant = state.constantPeriod {
+            periodID = constant
+        } else if let period = Period.parse(trimmed(record.bytes(state.period))) {
+            periodID = self.periodID(period)
+        } else {
+            return problem(state.period, "not a period", expected: "YYYY-MM, YYYY-MM-DD or YYYYMM", cost: cost)
+        }
+        var row = Row(period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost)
+
+        if let constant = state.constantUnit {
+            row.organisation = constant
+        } else {
+            let orgField = options.organisation == .unit ? state.unit : state.prescriber
+            if orgField < 0 { return problem(nil, "no \(options.organisation.rawValue) column", cost: cost) }
+            switch code(record, orgField, kind: 0) {
+            case .ok(let id): row.organisation = id
+            case .empty: return problem(orgField, "missing value", expected: "a code", found: false, cost: cost)
+            case .invalidText: return problem(orgField, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            }
+        }
+        switch code(record, state.product, kind: 1) {
+        case .ok(let id): row.product = id
+        case .empty: return problem(state.product, "missing value", expected: "a product code", found: false, cost: cost)
+        case .invalidText: return problem(state.product, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+        }
+        if state.patient >= 0 {
+            switch code(record, state.patient, kind: 2) {
+            case .ok(let id): row.patient = id
+            case .empty: break
+            case .invalidText: return problem(state.patient, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            }
+        }
+        if state.prescriber >= 0 && options.organisation != .prescriber {
+            switch code(record, state.prescriber, kind: 3) {
+            case .ok(let id): row.prescriber = id
+            case .empty: break
+            case .invalidText: return problem(state.prescriber, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            }
+        }
+        if state.items >= 0 {
+            switch NumberParsing.integer(record.bytes(state.items)) {
+            case .success(let v): row.items = v
+            case .failure(.empty): break
+            case .failure(.invalid(let expected, _)): return problem(state.items, "not a whole number", expected: expected, cost: cost)
+            }
+        }
+        if state.substitution >= 0 {
+            switch NumberParsing.flag(record.bytes(state.substitution)) {
+            case .success(let allowed): row.blocked = !allowed
+            case .failure(.empty): break
+            case .failure(.invalid(let expected, _)): return problem(state.substitution, "not a flag", expected: expected, cost: cost)
+            }
+        }
+        return .success(row)
+    }
+
+    enum CodeResult { case ok(Int32), empty, invalidText }
+
+    /// Interns the trimmed text of field `field` in interner `kind` (0 organisation, 1 product, 2 patient, 3 prescriber).
+    private mutating func code(_ record: CSVRecord, _ field: Int, kind: Int) -> CodeResult {
+        if record.fields[field].escaped {
+            let raw = record.unescapedBytes(field)
+            return raw.withUnsafeBufferPointer { internCode($0, kind: kind) }
+        }
+        return internCode(record.bytes(field), kind: kind)
+    }
+
+    @inline(__always)
+    mutating func internCode(_ bytes: UnsafeBufferPointer<UInt8>, kind: Int) -> CodeResult {
+        let key = trimmed(bytes)
+        if key.isEmpty { return .empty }
+        let id = internID(key, kind: kind)
+        let invalid: Bool
+        switch kind {
+        case 0: invalid = organisations.invalid[Int(id)]
+        case 1: invalid = products.invalid[Int(id)]
+        case 2: invalid = patients.invalid[Int(id)]
+        default: invalid = prescribers.invalid[Int(id)]
+        }
+        return invalid ? .invalidText : .ok(id)
+    }
+
+    /// The id of `key` in interner `kind`; a new key's text is decoded once, and kept (or marked as invalid).
+    @inline(__always)
+    mutating func internID(_ key: UnsafeBufferPointer<UInt8>, kind: Int) -> Int32 {
+        let (id, isNew): (Int32, Bool)
+        switch kind {
+        case 0: (id, isNew) = organisations.intern(key)
+        case 1: (id, isNew) = products.intern(key)
+        case 2: (id, isNew) = patients.intern(key)
+        default: (id, isNew) = prescribers.intern(key)
+        }
+        if isNew { noteNewCode(key, id: id, kind: kind) }
+        return id
+    }
+
+    /// Decodes a code seen for the first time: kept as text, or marked as invalid in the encoding.
+    private mutating func noteNewCode(_ key: UnsafeBufferPointer<UInt8>, id: Int32, kind: Int) {
+        let text = options.dialect.encoding.decode(key)
+        if text == nil {
+            switch kind {
+            case 0: organisations.markInvalid(id)
+            case 1: products.markInvalid(id)
+            case 2: patients.markInvalid(id)
+            default: prescribers.markInvalid(id)
+            }
+        }
+        switch kind {
+        case 0: aggregate.organisations.append(text ?? "")
+        case 1: aggregate.products.append(text ?? "")
+        case 3: aggregate.prescribers.append(text ?? "")
+        default: break  // patient codes are only counted
+        }
+    }
+
+    @inline(__always)
+    mutating func periodID(_ p: Period) -> Int32 {
+        let slot = Int(p.index) - 1900 * 12
+        if periodIDs[slot] >= 0 { return periodIDs[slot] }
+        let id = Int32(aggregate.periods.count)
+        aggregate.periods.append(p)
+        periodIDs[slot] = id
+        return id
+    }
+
+    // MARK: - Cells
+
+    /// Cells are keyed by 28 bits of organisation, 24 of product and 12 of period: checked, never wrapped.
+    static let limits = (organisations: 1 << 28, products: 1 << 24, periods: 1 << 12)
+
+    @inline(__always)
+    static func fitsKey(_ row: Row) -> Bool {
+        row.organisation < limits.organisations && row.product < limits.products && row.period < limits.periods
+    }
+
+    @inline(__always)
+    static func key(_ row: Row) -> UInt64 {
+        UInt64(row.organisation) << 36 | UInt64(row.product) << 12 | UInt64(row.period)
+    }
+
+    /// The ids a cell key is made of.
+    static func ids(_ key: UInt64) -> (organisation: Int32, product: Int32, period: Int32) {
+        (Int32(key >> 36), Int32((key >> 12) & 0xFF_FFFF), Int32(key & 0xFFF))
+    }
+
+    /// Adds a row read by the general path.
+    private mutating func add(_ row: Row, record: CSVRecord, path: String) throws(InputError) {
+        guard Self.fitsKey(row) else {
+            throw InputError(
+                location: SourceLocation(file: path, line: record.line, column: 1),
+                message: "more distinct codes than one run can hold (\(Self.limits.organisations) organisations, "
+                    + "\(Self.limits.products) products, \(Self.limits.periods) periods)",
+                hint: "split the input by period")
+        }
+        accumulate(row)
+    }
+
+    /// Adds the batched rows to their cells, in order, after touching all their cells at once.
+    mutating func flush() {
+        if batch.isEmpty { return }
+        batchHashes.removeAll(keepingCapacity: true)
+        for row in batch { batchHashes.append(CellTable.hash(Self.key(row))) }
+        batchHashes.withUnsafeBufferPointer { cellTable.touch($0) }
+        for (row, hash) in zip(batch, batchHashes) { accumulate(row, hash: hash) }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds a row to its cell (made when new) and to the per-prescriber, per-patient and cluster tables.
+    @inline(__always)
+    mutating func accumulate(_ row: Row, hash: UInt64? = nil) {
+        let key = Self.key(row)
+        let cell = cellTable.slot(key, hash: hash ?? CellTable.hash(key))
+        cell.pointee.quantity &+= row.quantity.raw
+        cell.pointee.cost &+= row.cost.raw
+        cell.pointee.rows &+= 1
+        cell.pointee.items &+= row.items
+        if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.negativeRows &+= 1 }
+        let index = UInt64(UInt32(bitPattern: cell.pointee.order)) << 32
+        if row.blocked {
+            cell.pointee.blockedRows &+= 1
+            cell.pointee.blockedQuantity &+= row.quantity.raw
+            cell.pointee.blockedCost &+= row.cost.raw
+            // Rows without a prescriber are summed in the cell alone; `finish` files the rest of the cell's
+            // blocked sums under prescriber −1.
+            let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
+            if prescriber >= 0 {
+                let key = index | UInt64(UInt32(bitPattern: prescriber))
+                let old = aggregate.blockedByPrescriber[key] ?? (.zero, .zero)
+                aggregate.blockedByPrescriber[key] = (old.quantity + row.quantity, old.cost + row.cost)
+            }
+        }
+        if let cluster = options.cluster, !row.blocked {
+            let id = cluster == .patient ? row.patient : row.prescriber
+            aggregate.clusterQuantities[index | UInt64(UInt32(bitPattern: id)), default: .zero] += row.quantity
+        }
+        if row.patient >= 0 { aggregate.patientsByCell.insert(index | UInt64(row.patient)) }
+        if row.prescriber >= 0 { aggregate.prescribersByCell.insert(index | UInt64(row.prescriber)) }
+    }
+}
+
+/// The bytes without surrounding spaces and tabs.
+@inline(__always)
+func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var lo = 0, hi = b.count
+    while lo < hi && (b[lo] == 0x20 || b[lo] == 0x09) { lo += 1 }
+    while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09) { hi -= 1 }
+    return UnsafeBufferPointer(rebasing: b[lo..<hi])
+}

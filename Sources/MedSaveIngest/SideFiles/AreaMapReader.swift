@@ -1,0 +1,33 @@
+import Foundation
+import MedSaveModel
+
+extension AreaMap {
+    /// Reads a `unit,area` CSV (any delimiter the catalogue reader detects). A unit named twice with two
+    /// different areas is an error at the second line.
+    public static func read(path: String) throws(InputError) -> AreaMap {
+        let table = try TextTable.csv(path: path)
+        guard let (headerIndex, columns) = table.header(containing: ["unit", "area"]) else {
+            throw InputError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "not an area map: expected a header with the columns \"unit\" and \"area\"")
+        }
+        var map: [String: String] = [:]
+        for (line, cells) in table.rows.dropFirst(headerIndex + 1) where !cells.allSatisfy(\.isEmpty) {
+            let unitColumn = columns["unit"]!, areaColumn = columns["area"]!
+            let unit = unitColumn < cells.count ? cells[unitColumn].trimmingCharacters(in: .whitespaces) : ""
+            let area = areaColumn < cells.count ? cells[areaColumn].trimmingCharacters(in: .whitespaces) : ""
+            if unit.isEmpty || area.isEmpty {
+                throw InputError(
+                    location: SourceLocation(file: path, line: line, column: (unit.isEmpty ? unitColumn : areaColumn) + 1),
+                    message: "missing value: expected " + (unit.isEmpty ? "a unit code" : "an area name"))
+            }
+            if let known = map[unit], known != area {
+                throw InputError(
+                    location: SourceLocation(file: path, line: line, column: areaColumn + 1),
+                    message: "unit \(unit) is already in area \"\(known)\", found \"\(area)\"")
+            }
+            map[unit] = area
+        }
+        return AreaMap(map)
+    }
+}

@@ -1,0 +1,153 @@
+/// Status of a product in TLV's monthly list for its class: periodens vara (PV), first or second reserve.
+public enum ProductStatus: String, Sendable, Codable, Comparable {
+    case pv = "PV"
+    case r1 = "R1"
+    case r2 = "R2"
+    case none = ""
+
+    /// PV before R1 before R2 before none.
+    private var order: Int {
+        switch self {
+        case .pv: 0
+        case .r1: 1
+        case .r2: 2
+        case .none: 3
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.order < b.order }
+}
+
+/// An equivalence class: products that may be dispensed in place of one another.
+///
+/// Sweden: exchange group × pack-size group. Named `group/size_group`, or `group` alone without a size group.
+public struct EquivalenceClass: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var group: String
+    public var sizeGroup: String
+
+    public init(group: String, sizeGroup: String = "") {
+        self.group = group
+        self.sizeGroup = sizeGroup
+    }
+
+    public var description: String { sizeGroup.isEmpty ? group : "\(group)/\(sizeGroup)" }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.group, a.sizeGroup) < (b.group, b.sizeGroup)
+    }
+}
+
+/// One product (pack) in one period's catalogue.
+public struct CatalogueEntry: Sendable, Equatable, Codable {
+    /// The period this price applies to; nil for a row that applies to every period.
+    public var period: Period?
+    /// Pack code as text (varunummer, NPL pack id, BNF code): leading zeros matter.
+    public var product: String
+    public var name: String
+    public var substance: String
+    public var atc: String
+    public var strength: String
+    public var form: String
+    public var packSize: Double?
+    /// Price per unit (tablet, ml, g, dose) in the currency of the cost column.
+    public var unitPrice: Double
+    /// The equivalence class, or nil for a product outside the exchange system.
+    public var equivalenceClass: EquivalenceClass?
+    public var status: ProductStatus
+    public var origin: String
+    public var company: String
+
+    public init(
+        period: Period?, product: String, name: String = "", substance: String = "", atc: String = "",
+        strength: String = "", form: String = "", packSize: Double? = nil, unitPrice: Double,
+        equivalenceClass: EquivalenceClass?, status: ProductStatus = .none, origin: String = "", company: String = ""
+    ) {
+        self.period = period
+        self.product = product
+        self.name = name
+        self.substance = substance
+        self.atc = atc
+        self.strength = strength
+        self.form = form
+        self.packSize = packSize
+        self.unitPrice = unitPrice
+        self.equivalenceClass = equivalenceClass
+        self.status = status
+        self.origin = origin
+        self.company = company
+    }
+}
+
+/// Products and prices by period. A record is classified and priced by the catalogue of its own period;
+/// an entry without a period applies to every period that has no entry of its own for that product.
+public struct Catalogue: Sendable {
+    public private(set) var entries: [CatalogueEntry] = []
+    /// Rows that repeated a product already listed for the same period, by period (nil: timeless): exact
+    /// repeats are merged (TLV lists a varunummer once per NPL pack id), others are reported as problems.
+    public package(set) var repeatedRows: [Period?: Int] = [:]
+    private var byPeriod: [Period: [String: Int]] = [:]
+    private var timeless: [String: Int] = [:]
+    /// Entry indices by (class, period); timeless entries are listed under every period by `members`.
+    private var classMembers: [EquivalenceClass: [Period?: [Int]]] = [:]
+
+    public init() {}
+
+    public init(entries: [CatalogueEntry]) {
+        for e in entries { add(e) }
+    }
+
+    /// Adds an entry. Returns false (and keeps the earlier entry) when the product already has one for that period.
+    @discardableResult
+    public mutating func add(_ entry: CatalogueEntry) -> Bool {
+        let index = entries.count
+        if let p = entry.period {
+            if byPeriod[p]?[entry.product] != nil { return false }
+            byPeriod[p, default: [:]][entry.product] = index
+        } else {
+            if timeless[entry.product] != nil { return false }
+            timeless[entry.product] = index
+        }
+        entries.append(entry)
+        if let c = entry.equivalenceClass {
+            classMembers[c, default: [:]][entry.period, default: []].append(index)
+        }
+        return true
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Room for `n` entries in all.
+    public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+
+    /// The periods that have entries of their own, in order.
+    public var periods: [Period] { byPeriod.keys.sorted() }
+
+    /// The entry that prices `product` in `period`, if any.
+    public func entry(product: String, period: Period) -> CatalogueEntry? {
+        index(product: product, period: period).map { entries[$0] }
+    }
+
+    /// The entry for `product` filed under exactly `period` (nil: the timeless entry), without fallback.
+    public func entry(product: String, exactPeriod period: Period?) -> CatalogueEntry? {
+        let i = period.map { byPeriod[$0]?[product] } ?? timeless[product]
+        return i.map { entries[$0] }
+    }
+
+    public func index(product: String, period: Period) -> Int? {
+        byPeriod[period]?[product] ?? timeless[product]
+    }
+
+    /// The entries of `equivalenceClass` that apply in `period`: its own entries, plus timeless entries of
+    /// products without an entry for that period.
+    public func members(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry] {
+        memberIndices(of: equivalenceClass, in: period).map { entries[$0] }
+    }
+
+    /// The same members as indices into `entries`.
+    public func memberIndices(of equivalenceClass: EquivalenceClass, in period: Period) -> [Int] {
+        guard let byP = classMembers[equivalenceClass] else { return [] }
+        var result = byP[period] ?? []
+        for i in byP[nil] ?? [] where byPeriod[period]?[entries[i].product] == nil { result.append(i) }
+        return result
+    }
+}

@@ -1,0 +1,95 @@
+/// The native columns of a dispensing file (DESIGN.md, Inputs 1).
+public enum DispensingColumn: String, Sendable, CaseIterable, Codable {
+    case period, unit, prescriber, patient, product, quantity, cost, items
+    case substitutionAllowed = "substitution_allowed"
+
+    public var isRequired: Bool {
+        switch self {
+        case .period, .unit, .product, .quantity, .cost: true
+        case .prescriber, .patient, .items, .substitutionAllowed: false
+        }
+    }
+}
+
+/// Which column identifies the organisation whose spending is compared: the care unit (practice) or the prescriber.
+public enum OrganisationColumn: String, Sendable, Codable {
+    case unit, prescriber
+}
+
+/// What a bootstrap may resample besides organisations: patients or prescribers.
+public enum ClusterColumn: String, Sendable, Codable {
+    case patient, prescriber
+}
+
+/// Quantity and cost summed over the rows of one (organisation, product, period).
+public struct DispensingCell: Sendable, Equatable {
+    public var organisation: Int32
+    public var product: Int32
+    /// Index into `DispensingAggregate.periods`.
+    public var period: Int32
+    public var quantity: FixedDecimal = .zero
+    public var cost: FixedDecimal = .zero
+    public var rows = 0
+    public var items: Int64 = 0
+    /// Correction rows (negative quantity or cost), summed into the totals like any other row.
+    public var negativeRows = 0
+    /// Rows the prescriber marked "do not substitute" (`substitution_allowed` false), and their totals.
+    public var blockedRows = 0
+    public var blockedQuantity: FixedDecimal = .zero
+    public var blockedCost: FixedDecimal = .zero
+
+    public init(organisation: Int32, product: Int32, period: Int32) {
+        self.organisation = organisation
+        self.product = product
+        self.period = period
+    }
+}
+
+/// What one pass over the dispensing files leaves: totals per (organisation, product, period), the codes
+/// behind the dense ids, distinct patients and prescribers per cell, and everything read or set aside.
+/// Its size grows with the number of distinct cells, never with the number of rows.
+public struct DispensingAggregate: Sendable {
+    public var organisationColumn: OrganisationColumn
+    public package(set) var organisations: [String] = []
+    public package(set) var products: [String] = []
+    public package(set) var periods: [Period] = []
+    /// Prescriber codes by id, when the file has a prescriber column.
+    public package(set) var prescribers: [String] = []
+    public package(set) var cells: [DispensingCell] = []
+    /// (cell index << 32 | patient id) for every distinct patient seen in a cell.
+    public package(set) var patientsByCell: Set<UInt64> = []
+    /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.
+    public package(set) var prescribersByCell: Set<UInt64> = []
+    /// Rows marked "do not substitute" that name a prescriber, summed per (cell index << 32 | prescriber id),
+    /// so that blocked savings can be reported per prescriber. What of a cell's `blockedQuantity` and
+    /// `blockedCost` these do not account for is in rows without a prescriber (`blockedWithoutPrescriber`),
+    /// filed under prescriber id 0xFFFFFFFF once reading is done. Empty when no blocked row names a
+    /// prescriber: then every cell's blocked sums are its rows without one.
+    public package(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+    /// With `DispensingReadOptions.cluster`: substitutable quantity (rows not marked "do not substitute") per
+    /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
+    public package(set) var clusterQuantities: [UInt64: FixedDecimal] = [:]
+    /// The blocked quantity and cost of cell `index` in rows that name no prescriber.
+    public func blockedWithoutPrescriber(_ index: Int, known: (quantity: FixedDecimal, cost: FixedDecimal)) -> (quantity: FixedDecimal, cost: FixedDecimal) {
+        (cells[index].blockedQuantity - known.quantity, cells[index].blockedCost - known.cost)
+    }
+
+    public package(set) var hasPatients = false
+    public package(set) var hasPrescribers = false
+
+    /// Data rows read (blank lines and header lines excluded), and the cost column summed over every row
+    /// whose cost could be read.
+    public package(set) var rowsRead = 0
+    public package(set) var costRead: FixedDecimal = .zero
+    /// Rows set aside because they could not be read as a record; their readable cost.
+    public package(set) var badRows = 0
+    public package(set) var badRowCost: FixedDecimal = .zero
+    /// Problems, in the order found.
+    public package(set) var problems: [InputProblem] = []
+    /// Input files with the dialect they were read with (delimiter detected where not given).
+    public package(set) var files: [(path: String, dialect: CSVDialect)] = []
+
+    public init(organisationColumn: OrganisationColumn) {
+        self.organisationColumn = organisationColumn
+    }
+}

@@ -1,0 +1,32 @@
+/// A pharmacist's decision on an opportunity.
+public enum ReviewDecision: String, Sendable, Codable, CaseIterable {
+    case accept, reject
+    /// Look again later: a deferred opportunity stays in the ranking even with `--hide-decided`.
+    case `defer`
+
+    /// Accepted or rejected: nothing left to decide.
+    public var isFinal: Bool { self != .defer }
+}
+
+/// One recorded decision. The store keeps every decision ever made; the latest per opportunity is current.
+public struct ReviewRecord: Sendable, Equatable, Codable {
+    /// Order of recording, 1, 2, 3, … across the whole store.
+    public var sequence: Int64
+    public var opportunityID: String
+    public var decision: ReviewDecision
+    public var note: String
+    public var reviewer: String
+    /// UTC, ISO 8601 to the second.
+    public var decidedAt: String
+
+    public init(
+        sequence: Int64, opportunityID: String, decision: ReviewDecision, note: String, reviewer: String, decidedAt: String
+    ) {
+        self.sequence = sequence
+        self.opportunityID = opportunityID
+        self.decision = decision
+        self.note = note
+        self.reviewer = reviewer
+        self.decidedAt = decidedAt
+    }
+}

@@ -1,0 +1,451 @@
+import MedSaveModel
+import MedSaveAnalysis
+
+/// Everything a report shows, computed before it is rendered: the ranking, the figures behind the charts,
+/// the budget-year estimate, the assumptions and the run manifest.
+public struct Report: Sendable {
+    /// Who the report is for, which decides the order and depth of its sections.
+    public enum Audience: String, Sendable, CaseIterable, Codable {
+        /// Medicines-management teams: the switches to make first, with flags and review status.
+        case pharmacist
+        /// The budget office: the budget-year figure by scenario, with intervals and how it was made.
+        case budget
+    }
+
+    public var audience: Audience
+    /// The opportunities over the window at the ranking's level, ranked, at most as many as the report lists.
+    public var ranking: RankResult
+    public var figures: ReportFigures
+    /// What the chart's groups are, e.g. "ATC main group", and a name for each key.
+    public var groupTitle: String
+    public var groupNames: [String: String]
+    /// The budget-year estimate (with `monthly` rows), or why there is none.
+    public var estimate: EstimateResult?
+    public var estimateUnavailable: String?
+    /// Named assumptions, in the order shown: target rule, uptake, periods, price lists, rules, suppression.
+    public var assumptions: [(name: String, value: String)]
+    /// Embedded without time or output hashes.
+    public var manifest: RunManifest
+
+    public init(
+        audience: Audience, ranking: RankResult, figures: ReportFigures, groupTitle: String, groupNames: [String: String],
+        estimate: EstimateResult?, estimateUnavailable: String?, assumptions: [(name: String, value: String)], manifest: RunManifest
+    ) {
+        self.audience = audience
+        self.ranking = ranking
+        self.figures = figures
+        self.groupTitle = groupTitle
+        self.groupNames = groupNames
+        self.estimate = estimate
+        self.estimateUnavailable = estimateUnavailable
+        self.assumptions = assumptions
+        self.manifest = manifest
+    }
+}
+
+extension Report {
+    /// What the groups of a breakdown are called in a report.
+    public static func groupTitle(of by: Breakdown) -> String {
+        switch by {
+        case .atc1: "ATC main group"
+        case .atc2: "ATC therapeutic group"
+        case .atc3: "ATC pharmacological group"
+        case .atc4: "ATC chemical group"
+        case .atc5: "ATC substance"
+        case .bnfChapter: "BNF chapter"
+        case .bnfSection: "BNF section"
+        default: by.rawValue
+        }
+    }
+
+    /// WHO's names of the ATC anatomical main groups, for labels.
+    public static let atcMainGroups: [String: String] = [
+        "A": "Alimentary tract and metabolism", "B": "Blood and blood forming organs", "C": "Cardiovascular system",
+        "D": "Dermatologicals", "G": "Genito-urinary system and sex hormones",
+        "H": "Systemic hormonal preparations", "J": "Anti-infectives for systemic use",
+        "L": "Antineoplastic and immunomodulating agents", "M": "Musculo-skeletal system", "N": "Nervous system",
+        "P": "Antiparasitic products", "R": "Respiratory system", "S": "Sensory organs", "V": "Various",
+    ]
+}
+
+/// One piece of a report, rendered alike as HTML and as Markdown.
+enum ReportBlock {
+    case heading(String)
+    case paragraph(String)
+    case note(String)
+    /// Headline figures: a label and a value each.
+    case figures([(label: String, value: String)])
+    case table(header: [String], rows: [[String]], numeric: Set<Int>)
+    /// A chart: SVG in HTML; in Markdown, the data it draws as a table.
+    case chart(svg: String, caption: String, header: [String], rows: [[String]], numeric: Set<Int>)
+    /// A new section, on a new page when printed.
+    case section(String)
+}
+
+/// Renders a `Report` as one self-contained HTML page (inline CSS and SVG, no scripts, no external
+/// resources, printable) and as its Markdown twin. Both come from the same blocks, so they say the same.
+public struct ReportRenderer {
+    public let report: Report
+
+    public init(_ report: Report) { self.report = report }
+
+    private var ranking: RankResult { report.ranking }
+    private var estimate: EstimateResult? { report.estimate }
+
+    public var title: String {
+        switch report.audience {
+        case .pharmacist: "Savings from lower-priced preparations: switches for pharmacists"
+        case .budget: "Savings from lower-priced preparations: budget estimate"
+        }
+    }
+
+    // MARK: Blocks
+
+    func blocks() -> [ReportBlock] {
+        var blocks: [ReportBlock] = [.paragraph(lede), .figures(headline)]
+        switch report.audience {
+        case .pharmacist:
+            blocks += opportunities(heading: "Switches to make first") + groupChart + pareto + safety + monthlyChart
+                + estimateTable
+        case .budget:
+            blocks += estimateTable + monthlyChart + groupChart + pareto + opportunities(heading: "Largest single opportunities")
+                + safety
+        }
+        return blocks + assumptions + summary + manifest
+    }
+
+    private static func money(_ x: Double) -> String { NumberFormat.grouped(x, decimals: Precision.money) }
+    private static func percent(_ x: Double) -> String { NumberFormat.fixed(100 * x, decimals: 1) + "%" }
+
+    private var window: String { ranking.window.map { "\($0.from)..\($0.to)" } ?? "no periods" }
+
+    private var lede: String {
+        let c = ranking.configuration
+        var text = "Dispensing \(window), target price rule \(c.target), saving per care unit, class and month as "
+        text += "max(0, cost − quantity × target). "
+        switch report.audience {
+        case .pharmacist:
+            text += "The switches are ranked by saving; each names the product to switch to, the flags and safety "
+            text += "rules that apply, and its review status."
+        case .budget:
+            if let e = estimate {
+                text += "The budget-year figure projects the volumes over \(e.configuration.budgetYear) at \(e.pricePeriod) "
+                text += "prices, by scenario, with 95% bootstrap intervals."
+            } else {
+                text += "No budget-year figure: \(report.estimateUnavailable ?? "not computed")."
+            }
+        }
+        return text
+    }
+
+    private var headline: [(label: String, value: String)] {
+        var rows: [(label: String, value: String)] = [
+            ("Saving found, \(window)", Self.money(ranking.totalSaving)),
+            ("Opportunities (unit × class)", String(ranking.opportunityCount)),
+        ]
+        let f = report.figures
+        if !f.classSavings.isEmpty {
+            let n = min(10, f.classSavings.count)
+            rows.append(("Share of the saving in the top \(n) of \(f.classSavings.count) classes", Self.percent(f.share(ofTop: n))))
+        }
+        if let e = estimate {
+            for (s, scenario) in e.scenarios.enumerated() {
+                let label = "Budget year \(e.configuration.budgetYear), \(scenario)"
+                if e.total.suppressed { rows.append((label, "suppressed")); continue }
+                rows.append((label, Self.money(e.total.saving[s]) + interval(e.total, s)))
+            }
+        }
+        return rows
+    }
+
+    private func interval(_ row: EstimateRow, _ s: Int) -> String {
+        guard let lower = row.lower, let upper = row.upper else { return "" }
+        return " (95% " + Self.money(lower[s]) + " – " + Self.money(upper[s]) + ")"
+    }
+
+    private func opportunities(heading: String) -> [ReportBlock] {
+        var blocks: [ReportBlock] = [.section(heading)]
+        guard !ranking.opportunities.isEmpty else { return blocks + [.paragraph("No opportunities in the window.")] }
+        blocks.append(.note(
+            "The \(ranking.opportunities.count) largest of \(ranking.opportunityCount), "
+                + "saving \(Self.money(ranking.listedSaving)) of \(Self.money(ranking.totalSaving)). "
+                + "Review status from the review database; flags and safety rules as found."))
+        let rows = ranking.opportunities.map { o -> [String] in
+            [String(o.rank), o.key, o.equivalenceClass.description,
+             Self.dispensed(o.products),
+             o.suggested.map { "\($0.code) \($0.name) at \(NumberFormat.fixed($0.unitPrice, decimals: Precision.pricePerUnit))" } ?? "no confirmed target",
+             Self.money(o.saving),
+             (o.flags + o.safety.map { "\($0.action.rawValue): \($0.reason)" }).joined(separator: "; "),
+             o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") } ?? "not reviewed"]
+        }
+        blocks.append(.table(
+            header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"], rows: rows,
+            numeric: [0, 5]))
+        return blocks
+    }
+
+    /// The first product dispensed, and how many more: the full list is in `medsave rank`'s output.
+    static func dispensed(_ products: [ProductRef]) -> String {
+        guard let first = products.first else { return "" }
+        let label = first.name.isEmpty ? first.code : "\(first.code) \(first.name)"
+        return products.count == 1 ? label : "\(label) and \(products.count - 1) more"
+    }
+
+    /// The scenario the charts draw: the largest uptake of the first target, the whole opportunity when given.
+    private func chartScenario(_ e: EstimateResult) -> Int {
+        let first = e.scenarios[0].target
+        return e.scenarios.indices.filter { e.scenarios[$0].target == first }.max { e.scenarios[$0].uptake < e.scenarios[$1].uptake }!
+    }
+
+    private var groupChart: [ReportBlock] {
+        var blocks: [ReportBlock] = [.section("Saving by \(report.groupTitle)")]
+        let budget = report.audience == .budget ? estimate : nil
+        let label = { (key: String) in report.groupNames[key].map { "\(key) \($0)" } ?? key }
+        if let e = budget, e.configuration.by != .total {
+            // The budget office sees the budget year's rows, with disclosure control applied.
+            let k = chartScenario(e)
+            let shown = e.rows.filter { !$0.suppressed }.sorted { $0.saving[k] != $1.saving[k] ? $0.saving[k] > $1.saving[k] : $0.key < $1.key }
+            let items = shown.map { (label: label($0.key), value: $0.saving[k]) }
+            let suppressed = e.rows.count - shown.count
+            blocks.append(.chart(
+                svg: SVGChart.bars(items, title: "Projected saving in \(e.configuration.budgetYear) by \(report.groupTitle)", unit: "money"),
+                caption: "Projected saving in \(e.configuration.budgetYear), \(e.scenarios[k])"
+                    + (suppressed > 0 ? "; \(suppressed) groups suppressed by disclosure control are not drawn." : "."),
+                header: [report.groupTitle, "saving"], rows: items.map { [$0.label, Self.money($0.value)] }, numeric: [1]))
+            return blocks
+        }
+        let groups = report.figures.groups
+        let items = groups.map { (label: label($0.key), value: $0.saving) }
+        blocks.append(.chart(
+            svg: SVGChart.bars(items, title: "Saving found by \(report.groupTitle), \(window)", unit: "money"),
+            caption: "Saving found \(window) by \(report.groupTitle), summed over care units, classes and months.",
+            header: [report.groupTitle, "classes", "saving", "share"],
+            rows: groups.map {
+                [label($0.key), String($0.classes), Self.money($0.saving),
+                 Self.percent(report.figures.totalSaving > 0 ? $0.saving / report.figures.totalSaving : 0)]
+            }, numeric: [1, 2, 3]))
+        return blocks
+    }
+
+    private var pareto: [ReportBlock] {
+        let f = report.figures
+        guard !f.classSavings.isEmpty else { return [] }
+        var cumulative: [Double] = []
+        var sum = 0.0
+        for c in f.classSavings {
+            sum += c.saving
+            cumulative.append(f.totalSaving > 0 ? sum / f.totalSaving : 0)
+        }
+        let marks = [1, 5, 10, 20, 50, 100].filter { $0 < f.classSavings.count } + [f.classSavings.count]
+        return [
+            .section("How concentrated the saving is"),
+            .chart(
+                svg: SVGChart.pareto(cumulativeShares: cumulative, title: "Share of the saving in the top classes"),
+                caption: "\(f.classes(holding: 0.8)) of \(f.classSavings.count) classes hold 80% of the saving found; "
+                    + "\(f.classes(holding: 0.5)) hold half. Work on those first.",
+                header: ["top classes", "share of the saving"],
+                rows: marks.map { [String($0), Self.percent(f.share(ofTop: $0))] }, numeric: [0, 1]),
+            .heading("The ten classes that save most"),
+            .table(
+                header: ["#", "class", "switch to (latest month)", "units", "saving", "cumulative share"],
+                rows: f.classSavings.prefix(10).enumerated().map { i, c in
+                    [String(i + 1), c.equivalenceClass.description,
+                     f.suggestedOfClass[c.equivalenceClass].map { "\($0.code) \($0.name) (\($0.period))" } ?? "",
+                     String(f.organisationsOfClass[c.equivalenceClass] ?? 0), Self.money(c.saving), Self.percent(cumulative[i])]
+                }, numeric: [0, 3, 4, 5]),
+        ]
+    }
+
+    private var monthlyChart: [ReportBlock] {
+        let months = report.figures.months
+        var forecast: [SVGChart.Point] = []
+        var caption = "Cost of all dispensing and saving found per month, \(window)."
+        if let e = estimate, !e.total.suppressed {
+            let k = chartScenario(e)
+            forecast = e.monthly.map { .init(label: $0.key, value: $0.saving[k], lower: $0.lower?[k], upper: $0.upper?[k]) }
+            caption += " Dashed: the projected saving per month of \(e.configuration.budgetYear), \(e.scenarios[k]),"
+            caption += e.configuration.bootstrap > 0 ? " in its 95% interval band." : " without an interval (no bootstrap)."
+            caption += " History is priced at each month's own costs and list; the forecast at the \(e.pricePeriod) list,"
+            caption += " on the substitutable volume (rows marked do-not-substitute left out) projected by the trend."
+        }
+        var rows = months.map { [$0.period.description, Self.money($0.cost), Self.money($0.saving), "", ""] }
+        for p in forecast {
+            rows.append([p.label + " (forecast)", "", Self.money(p.value), p.lower.map(Self.money) ?? "", p.upper.map(Self.money) ?? ""])
+        }
+        return [
+            .section("Cost and saving per month"),
+            .chart(
+                svg: SVGChart.monthly(
+                    cost: months.map { .init(label: $0.period.description, value: $0.cost) },
+                    saving: months.map { .init(label: $0.period.description, value: $0.saving) }, forecast: forecast,
+                    title: "Cost and saving per month", unit: "money"),
+                caption: caption, header: ["month", "cost", "saving", "95% lower", "95% upper"], rows: rows,
+                numeric: [1, 2, 3, 4]),
+        ]
+    }
+
+    private var estimateTable: [ReportBlock] {
+        var blocks: [ReportBlock] = [.section("Budget-year estimate by scenario")]
+        guard let e = estimate else {
+            return blocks + [.paragraph("No estimate: \(report.estimateUnavailable ?? "not computed").")]
+        }
+        blocks.append(.note(EstimateRenderer(e).heading() + "."))
+        let scenarios = e.scenarios.map(\.description)
+        blocks.append(.table(
+            header: ["scenario", "saving", "95% lower", "95% upper"],
+            rows: e.scenarios.indices.map { s in
+                [scenarios[s], e.total.suppressed ? "suppressed" : Self.money(e.total.saving[s]),
+                 e.total.suppressed ? "" : e.total.lower.map { Self.money($0[s]) } ?? "",
+                 e.total.suppressed ? "" : e.total.upper.map { Self.money($0[s]) } ?? ""]
+            }, numeric: [1, 2, 3]))
+        if e.configuration.by != .total && report.audience == .budget {
+            let label = { (key: String) in report.groupNames[key].map { "\(key) \($0)" } ?? key }
+            // Savings at every scenario, the interval at the charts' one (at one target, a scenario at uptake α is α
+            // times the full one, its interval too), so that the table fits a page.
+            let k = chartScenario(e), hasInterval = e.total.lower != nil
+            let header = scenarios + (hasInterval ? ["95% interval, \(scenarios[k])"] : [])
+            blocks.append(.table(
+                header: [report.groupTitle] + header,
+                rows: (e.rows + [e.total]).map { row in
+                    if row.suppressed { return [label(row.key), "suppressed"] + Array(repeating: "", count: header.count - 1) }
+                    var cells = [label(row.key)] + e.scenarios.indices.map { Self.money(row.saving[$0]) }
+                    if hasInterval { cells.append(Self.money(row.lower![k]) + " – " + Self.money(row.upper![k])) }
+                    return cells
+                },
+                numeric: Set(1...header.count)))
+        }
+        if e.disclosureApplied {
+            blocks.append(.note(
+                "Disclosure control: rows based on fewer than \(e.configuration.suppressBelow) distinct patients are suppressed "
+                    + "(\(e.primarySuppressed)), with \(e.secondarySuppressed) more so that none can be recovered from the total."))
+        }
+        return blocks
+    }
+
+    private var safety: [ReportBlock] {
+        var lines: [String] = []
+        if !ranking.excluded.isEmpty {
+            lines.append(
+                "\(ranking.excluded.count) opportunities, saving \(Self.money(ranking.excludedSaving)), are excluded by safety "
+                    + "rules and not counted; medsave rank --show-excluded lists them with the rule.")
+        } else {
+            lines.append("No opportunity is excluded by the \(ranking.configuration.rules.rules.count) safety rules.")
+        }
+        if ranking.blockedSaving > 0 {
+            lines.append(
+                "\(Self.money(ranking.blockedSaving)) more is in rows marked do-not-substitute and is not counted; "
+                    + "medsave rank --show-blocked lists it by unit and prescriber.")
+        }
+        return [.section("What is not counted")] + lines.map(ReportBlock.paragraph)
+    }
+
+    private var assumptions: [ReportBlock] {
+        [.section("Assumptions"), .table(header: ["assumption", "value"], rows: report.assumptions.map { [$0.name, $0.value] }, numeric: [])]
+    }
+
+    private var summary: [ReportBlock] {
+        var blocks: [ReportBlock] = [.section("Reconciliation"), .heading("Ranking")]
+        blocks += RankRenderer(ranking).summaryLines().map(ReportBlock.note)
+        if let e = estimate {
+            blocks.append(.heading("Budget-year estimate"))
+            blocks += EstimateRenderer(e).summaryLines().map(ReportBlock.note)
+        }
+        return blocks
+    }
+
+    /// The summary for standard error: the ranking's, then the estimate's (its reconciliation marked, since it
+    /// prices the same rows at one period and so sets other rows aside), or why there is no estimate.
+    public func summaryLines() -> [String] {
+        var lines = RankRenderer(ranking).summaryLines()
+        if let e = estimate {
+            let books = e.reconciliation.summaryLines().count
+            let estimateLines = EstimateRenderer(e).summaryLines()
+            lines += estimateLines.prefix(books).map { "estimate history: " + $0 } + estimateLines.dropFirst(books)
+        } else if let why = report.estimateUnavailable {
+            lines.append("estimate: none, \(why)")
+        }
+        return lines
+    }
+
+    private var manifest: [ReportBlock] {
+        let m = report.manifest
+        return [
+            .section("Run manifest"),
+            .paragraph("\(m.tool) \(m.version). Command: \(m.commandLine)"),
+            .table(
+                header: ["role", "file", "bytes", "SHA-256", "read as"],
+                rows: m.inputs.map { [$0.role, $0.path, String($0.bytes), $0.sha256, $0.dialect ?? ""] }, numeric: [2]),
+            .table(header: ["option", "value"], rows: m.options.map { [$0.name, $0.value] }, numeric: []),
+        ]
+    }
+
+    // MARK: HTML
+
+    public func html() -> String {
+        var page = HTMLPage(title: title)
+        var open = false
+        for block in blocks() {
+            switch block {
+            case .heading(let s): page.heading(s, level: 3)
+            case .paragraph(let s): page.paragraph(s)
+            case .note(let s): page.paragraph(s, cssClass: "note")
+            case .figures(let rows): page.figures(rows)
+            case .table(let header, let rows, let numeric): page.table(header: header, rows: rows, numeric: numeric)
+            case .chart(let svg, let caption, _, _, _): page.figure(svg: svg, caption: caption)
+            case .section(let s):
+                if open { page.endSection() }
+                page.beginSection(pageBreak: false)
+                page.heading(s)
+                open = true
+            }
+        }
+        if open { page.endSection() }
+        return page.document
+    }
+
+    // MARK: Markdown
+
+    public func markdown() -> String {
+        var md = "# \(Markdown.escape(title))\n\n"
+        for block in blocks() {
+            switch block {
+            case .heading(let s): md += "### \(Markdown.escape(s))\n\n"
+            case .paragraph(let s): md += Markdown.escape(s) + "\n\n"
+            case .note(let s): md += "_" + Markdown.escape(s) + "_\n\n"
+            case .figures(let rows): md += Markdown.table(header: ["", ""], rows: rows.map { [$0.label, $0.value] }, numeric: [1])
+            case .table(let header, let rows, let numeric): md += Markdown.table(header: header, rows: rows, numeric: numeric)
+            case .chart(_, let caption, let header, let rows, let numeric):
+                md += Markdown.escape(caption) + " (The HTML report draws this as a chart.)\n\n"
+                md += Markdown.table(header: header, rows: rows, numeric: numeric)
+            case .section(let s): md += "## \(Markdown.escape(s))\n\n"
+            }
+        }
+        return md
+    }
+}
+
+/// Markdown text that shows as written: characters with a meaning in Markdown are backslash-escaped, and
+/// `<`, `>` and `&` become entities, so no data can turn into markup or HTML.
+enum Markdown {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\\", "`", "*", "_", "[", "]", "|", "#", "~": out += "\\" + String(c)
+            case "\n", "\r": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func table(header: [String], rows: [[String]], numeric: Set<Int>) -> String {
+        var md = "| " + header.map(escape).joined(separator: " | ") + " |\n"
+        md += "|" + header.indices.map { numeric.contains($0) ? " ---: |" : " --- |" }.joined() + "\n"
+        for row in rows { md += "| " + row.map(escape).joined(separator: " | ") + " |\n" }
+        return md + "\n"
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import MedSaveCore
+@testable import MedSaveIngest
+import MedSaveTestSupport
+import Testing
+
+/// The fast path and the parallel read are optimisations: on any input, broken or not, they must give the
+/// aggregate the general path gives in one pass — the same ids, cells, sets, sums, problems and lines.
+@Suite("Fast path and parallel read change nothing")
+struct ReaderEquivalenceTests {
+    /// Everything an aggregate holds, in a canonical order.
+    static func dump(_ a: DispensingAggregate) -> [String] {
+        var out = ["organisations \(a.organisations)", "products \(a.products)", "prescribers \(a.prescribers)",
+                   "periods \(a.periods)", "rows \(a.rowsRead) cost \(a.costRead) bad \(a.badRows) \(a.badRowCost)",
+                   "patients \(a.hasPatients) prescribers \(a.hasPrescribers)",
+                   "files \(a.files.map { "\($0.path) \($0.dialect.delimiter ?? 0)" })"]
+        out += a.cells.map { "\($0)" }
+        out += a.patientsByCell.sorted().map { "patient \($0)" }
+        out += a.prescribersByCell.sorted().map { "prescriber \($0)" }
+        out += a.blockedByPrescriber.keys.sorted().map { "blocked \($0) \(a.blockedByPrescriber[$0]!)" }
+        out += a.clusterQuantities.keys.sorted().map { "cluster \($0) \(a.clusterQuantities[$0]!)" }
+        out += a.problems.map(\.description)
+        return out
+    }
+
+    /// A dispensing file of `rows` rows with every kind of trouble sprinkled in, from `seed`.
+    static func messyFile(seed: UInt64, rows: Int) -> [UInt8] {
+        var g = SeededGenerator(seed: seed)
+        func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &g)] }
+        func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &g) < p }
+        var columns = ["period", "unit", "prescriber", "patient", "product", "quantity", "cost", "items", "substitution_allowed"]
+        columns.shuffle(using: &g)
+        let eol = chance(0.3) ? "\r\n" : "\n"
+        var text = Array((columns.joined(separator: ",") + eol).utf8)
+        let units = ["U1", "U2", " U3 ", "Vårdcentral Årsta", "U5"], products = ["100001", "100002", "A-LONG-PRODUCT-CODE-XYZ", "7", "100003"]
+        for _ in 0..<rows {
+            var fields: [String: String] = [
+                "period": pick(["2025-01", "2025-02", "2025-03", "202504", "2025-05-17", "2025-06-01 00:00:00+00:00"]),
+                "unit": pick(units), "prescriber": pick(["P1", "P2", "", "P3"]), "patient": pick(["a", "b", "c", "", "d"]),
+                "product": pick(products), "quantity": pick(["10", "-5", "100", "2.5", "0"]),
+                "cost": pick(["12.50", "-3.10", "99", "0.000001", "7"]), "items": pick(["1", "2", "", "3"]),
+                "substitution_allowed": pick(["true", "false", "", "true"]),
+            ]
+            // Trouble, now and then.
+            if chance(0.04) { fields["quantity"] = pick(["1e3", "+4", " 6 ", "1.1234567", "", "x", "9999999999999"]) }
+            if chance(0.04) { fields["cost"] = pick(["", "12,5", "nan", "+1.00", "3.0000005"]) }
+            if chance(0.03) { fields["period"] = pick(["2025-13", "", "25-01", "1899-12"]) }
+            if chance(0.03) { fields["substitution_allowed"] = pick(["TRUE", "ja", "maybe", "0"]) }
+            if chance(0.03) { fields["items"] = pick(["2.0", "1.5", "-1"]) }
+            if chance(0.03) { fields["unit"] = "" }
+            var line = columns.map { name -> String in
+                let v = fields[name]!
+                if chance(0.02) { return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+                if chance(0.005) { return "\"line\nbreak, \"\"quoted\"\"\"" }
+                return v
+            }.joined(separator: ",")
+            if chance(0.01) { line += ",extra" }
+            if chance(0.01) { line = String(line.dropLast(2)) }
+            var bytes = Array(line.utf8)
+            if chance(0.005) { bytes.insert(0xC3, at: min(3, bytes.count)) }  // invalid UTF-8
+            if chance(0.003) { bytes.append(0) }
+            text += bytes
+            text += Array((chance(0.01) ? "\r" : eol).utf8)
+            if chance(0.005) { text += Array((columns.joined(separator: ",") + eol).utf8) }  // the header again
+            if chance(0.005) { text += Array(eol.utf8) }  // a blank line
+        }
+        return text
+    }
+
+    static func read(_ paths: [String], _ configure: (inout DispensingReadOptions) -> Void) throws -> [String] {
+        var options = DispensingReadOptions()
+        configure(&options)
+        return dump(try DispensingReader.read(paths: paths, options: options))
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    func messyFilesReadTheSameEveryWay(seed: UInt64) throws {
+        let path = Fixtures.write(bytes: Self.messyFile(seed: seed, rows: 300), named: "messy.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        #expect(reference.count > 20)
+        #expect(try Self.read([path]) { _ in } == reference, "fast path, seed \(seed)")
+        for threads in [2, 3, 5] {
+            for chunk in [1 << 20, 97] {
+                let parallel = try Self.read([path]) {
+                    $0.threads = threads
+                    $0.parallelMinimumBytes = 0
+                    $0.chunkSize = chunk
+                }
+                #expect(parallel == reference, "\(threads) threads, chunks of \(chunk), seed \(seed)")
+            }
+        }
+    }
+
+    @Test(arguments: [UInt64(21), 22, 23])
+    func prescribersAsOrganisationsAndClustersReadTheSame(seed: UInt64) throws {
+        let path = Fixtures.write(bytes: Self.messyFile(seed: seed, rows: 250), named: "messy.csv")
+        for (organisation, cluster) in [(OrganisationColumn.prescriber, ClusterColumn.patient), (.unit, .prescriber)] {
+            let reference = try Self.read([path]) {
+                $0.fastPath = false
+                $0.organisation = organisation
+                $0.cluster = cluster
+            }
+            let parallel = try Self.read([path]) {
+                $0.organisation = organisation
+                $0.cluster = cluster
+                $0.threads = 3
+                $0.parallelMinimumBytes = 0
+            }
+            #expect(parallel == reference, "\(organisation) \(cluster) seed \(seed)")
+        }
+    }
+
+    @Test func aCutInsideAQuotedLineBreakFallsBackToOnePass() throws {
+        // The middle of the file is inside a quoted field full of line breaks: a part starting there is wrong.
+        var text = "period,unit,product,quantity,cost\n"
+        for i in 0..<50 { text += "2025-01,U\(i % 3),P\(i % 7),\(i),\(i).50\n" }
+        text += "2025-02,\"Unit\n" + String(repeating: "with,a,line\nbreak,1,2\n", count: 40) + "\",P1,5,5\n"
+        for i in 0..<50 { text += "2025-03,U\(i % 3),P\(i % 7),\(i),\(i).25\n" }
+        let path = Fixtures.write(text, named: "quoted.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        for threads in [2, 3, 4] {
+            let parallel = try Self.read([path]) {
+                $0.threads = threads
+                $0.parallelMinimumBytes = 0
+            }
+            #expect(parallel == reference, "\(threads) threads")
+        }
+        #expect(reference.contains { $0.hasPrefix("rows 101 ") }, "the quoted record is one row")
+    }
+
+    @Test func aSecondFileReadInPartsMergesIntoTheFirst() throws {
+        let first = Fixtures.write(bytes: Self.messyFile(seed: 31, rows: 200), named: "a.csv")
+        let second = Fixtures.write(bytes: Self.messyFile(seed: 32, rows: 200), named: "b.csv")
+        let reference = try Self.read([first, second]) { $0.fastPath = false }
+        let parallel = try Self.read([first, second]) {
+            $0.threads = 2
+            $0.parallelMinimumBytes = 0
+        }
+        #expect(parallel == reference)
+    }
+
+    @Test func theBundledDataReadsTheSameEveryWay() throws {
+        let text = try ReferenceRanking.gunzip(Fixtures.dataset("dispensing.csv.gz"))
+        let path = Fixtures.write(text, named: "bundled.csv")
+        let reference = try Self.read([path]) {
+            $0.fastPath = false
+            $0.cluster = .patient
+        }
+        let parallel = try Self.read([path]) {
+            $0.threads = 2
+            $0.parallelMinimumBytes = 0
+            $0.cluster = .patient
+        }
+        #expect(parallel == reference)
+    }
+
+    @Test(arguments: [UInt64(41), 42, 43])
+    func ownUTF8CheckAgreesWithTheStandardLibrary(seed: UInt64) throws {
+        var g = SeededGenerator(seed: seed)
+        let pieces: [[UInt8]] = [
+            [0x41], [0xC3, 0xA5], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0x80], [0xC3], [0xE2, 0x82], [0xFF], [0xEF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF], [0xE0, 0x9F, 0xBF],
+        ]
+        for _ in 0..<3000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...5, using: &g) {
+                bytes += Bool.random(using: &g) ? pieces[Int.random(in: 0..<pieces.count, using: &g)] : [UInt8.random(in: 0...255, using: &g)]
+            }
+            let ours = bytes.withUnsafeBufferPointer { TextEncoding.utf8.decode($0) }
+            let theirs = String(validating: bytes, as: UTF8.self)
+            #expect(ours == theirs, "\(bytes)")
+        }
+    }
+
+    @Test func periodsParseAsBeforeOnTheirFastPath() {
+        for y in [1899, 1900, 2025, 2999, 3000] {
+            for m in [0, 1, 9, 10, 12, 13] {
+                let text = String(format: "%04d-%02d", y, m)
+                let expected = (1900...2999).contains(y) && (1...12).contains(m) ? Period(year: y, month: m) : nil
+                #expect(Period(text: text) == expected, "\(text)")
+            }
+        }
+        for text in ["2025-0a", "2a25-01", "2025/01", " 2025-01", "2025-1"] { #expect(Period(text: text) == nil, "\(text)") }
+    }
+}
