@@ -39,5 +39,7 @@ public struct BNFClassifier: ProductClassifier {
 
     public func entry(product: String, period: Period) -> CatalogueEntry? { nil }
 
+    public var knowsPrices: Bool { false }
+
     public func pricedMembers(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry]? { nil }
 }

@@ -18,9 +18,13 @@ public protocol ProductClassifier: Sendable {
     /// The class's priced members in the period, for `pv` and `cheapest` targets; nil when the classifier
     /// knows no prices, so only peer-group (percentile) targets apply.
     func pricedMembers(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry]?
+    /// True when the classifier knows prices, so that rules naming a product (`pv`, `cheapest`) apply.
+    var knowsPrices: Bool { get }
 }
 
 extension Catalogue: ProductClassifier {
+    public var knowsPrices: Bool { true }
+
     public func classify(product: String, period: Period) -> ProductClassification {
         guard let i = index(product: product, period: period) else { return .unknown }
         return entries[i].equivalenceClass.map { .member($0) } ?? .unclassified

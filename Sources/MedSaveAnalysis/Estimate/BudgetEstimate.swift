@@ -179,7 +179,7 @@ struct PricedHistory {
     var classes: [EquivalenceClass] = []
     var classOfProduct: [Int] = []
     /// Per class, per target rule: the target when the rule names a product (`pv`, `cheapest`).
-    var listTargets: [[Ranking.Target?]] = []
+    var listTargets: [[Target?]] = []
     /// Used aggregate cells, each one's dense product and substitutable quantity.
     var cells: [Int] = []
     var productOfCell: [Int] = []
@@ -212,7 +212,7 @@ struct PricedHistory {
                             classIndex[cls] = classes.count
                             classes.append(cls)
                             let members = catalogue.memberIndices(of: cls, in: pricePeriod)
-                            listTargets.append(c.targets.map { Ranking.listTarget(catalogue, members, rule: $0) })
+                            listTargets.append(c.targets.map { Targets.listTarget(catalogue, members, rule: $0) })
                         }
                         let g = classIndex[cls]!
                         if anyPercentile || listTargets[g].contains(where: { $0 != nil }) {
@@ -248,7 +248,7 @@ struct PricedHistory {
     /// T(class, rule) for every class and rule: list targets as found, percentile targets from the
     /// organisations' projected price per unit (`q`: organisations × products), each organisation with
     /// projected volume counted once.
-    func targets(projected q: Matrix, rules: [TargetRule]) -> [[Ranking.Target?]] {
+    func targets(projected q: Matrix, rules: [TargetRule]) -> [[Target?]] {
         var result = listTargets
         var membersOfClass = [[Int]](repeating: [], count: classes.count)
         for (p, g) in classOfProduct.enumerated() { membersOfClass[g].append(p) }
@@ -264,7 +264,7 @@ struct PricedHistory {
                     }
                     if quantity > 0 { ppus.append(cost / quantity) }
                 }
-                result[g][t] = percentile(ppus, pct).map { Ranking.Target(price: $0, product: nil, flags: []) }
+                result[g][t] = Targets.peer(ppus, percentile: pct)
             }
         }
         return result

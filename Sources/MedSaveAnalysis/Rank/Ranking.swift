@@ -25,6 +25,8 @@ public enum Ranking {
         precondition(
             data.organisationColumn == configuration.level.organisationColumn,
             "the aggregate was read with organisations from the \(data.organisationColumn) column")
+        try Targets.check(
+            configuration.target, pricesKnown: classifier.knowsPrices, peerGroup: configuration.peers != nil)
         var books = Reconciliation()
         books.rowsRead = data.rowsRead
         books.costRead = data.costRead
@@ -102,7 +104,7 @@ public enum Ranking {
         var result = BlockSums(rows: RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count))
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for block in blocks {
-            guard let target = try Self.target(for: block, rule: configuration.target, classifier: classifier, peers: peers) else {
+            guard let target = Targets.target(for: block, rule: configuration.target, classifier: classifier, peers: peers) else {
                 result.noTargetRows += block.rows
                 result.noTargetCost += block.totalCost
                 continue
@@ -465,76 +467,5 @@ public enum Ranking {
             }
         }
         return (blocks, grouped)
-    }
-
-    // MARK: - Targets
-
-    struct Target {
-        var price: Double
-        var product: CatalogueEntry?
-        var flags: [String]
-    }
-
-    /// T(g, m) for one block under `rule`, or nil when the class has no target that period. `peers`, when
-    /// given, says (by organisation id) which organisations may set a percentile target.
-    static func target(
-        for block: Block, rule: TargetRule, classifier: any ProductClassifier, peers: [Bool]? = nil
-    ) throws -> Target? {
-        switch rule {
-        case .pv, .cheapest:
-            if let catalogue = classifier as? Catalogue {
-                return listTarget(catalogue, catalogue.memberIndices(of: block.equivalenceClass, in: block.period), rule: rule)
-            }
-            guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else { return nil }
-            return listTarget(members, rule: rule)
-        case .percentile(let p):
-            var ppus: [Double] = []
-            for (i, (q, c)) in zip(block.quantity, block.cost).enumerated() where q.raw > 0 {
-                if let peers, !peers[Int(block.organisations[i])] { continue }
-                ppus.append(c.doubleValue / q.doubleValue)
-            }
-            guard let t = percentile(ppus, p) else { return nil }
-            return Target(price: t, product: nil, flags: ppus.count == 1 ? ["single-organisation"] : [])
-        }
-    }
-
-    /// T under a rule that names a product (`pv`, `cheapest`), from a class's priced members in one period:
-    /// for `pv` the PV (the cheapest if several), else the cheapest R1/R2 (flag `reserve-target`), else nil.
-    /// Nil for percentile rules, which need the organisations' prices.
-    static func listTarget(_ members: [CatalogueEntry], rule: TargetRule) -> Target? {
-        let catalogue = Catalogue(entries: members)
-        return listTarget(catalogue, Array(catalogue.entries.indices), rule: rule)
-    }
-
-    /// `listTarget` over the catalogue entries at `members`, read in place; ties go to the smallest product code.
-    static func listTarget(_ catalogue: Catalogue, _ members: [Int], rule: TargetRule) -> Target? {
-        func cheapest(_ keep: (ProductStatus) -> Bool) -> Int? {
-            var best: Int?
-            for i in members where keep(catalogue.entries[i].status) {
-                if let b = best {
-                    let x = catalogue.entries[i], y = catalogue.entries[b]
-                    if (x.unitPrice, x.product) < (y.unitPrice, y.product) { best = i }
-                } else {
-                    best = i
-                }
-            }
-            return best
-        }
-        let all = cheapest { _ in true }
-        switch rule {
-        case .cheapest:
-            return all.map { Target(price: catalogue.entries[$0].unitPrice, product: catalogue.entries[$0], flags: []) }
-        case .pv:
-            if let pv = cheapest({ $0 == .pv }) {
-                let flags = all.map { catalogue.entries[$0].unitPrice < catalogue.entries[pv].unitPrice } == true ? ["pv-not-cheapest"] : []
-                return Target(price: catalogue.entries[pv].unitPrice, product: catalogue.entries[pv], flags: flags)
-            }
-            if let reserve = cheapest({ $0 == .r1 || $0 == .r2 }) {
-                return Target(price: catalogue.entries[reserve].unitPrice, product: catalogue.entries[reserve], flags: ["reserve-target"])
-            }
-            return nil
-        case .percentile:
-            return nil
-        }
     }
 }

@@ -93,24 +93,17 @@ public enum CatalogueLoader {
     /// carry more text per byte (an xlsx file more still, compressed). Only to balance work between threads.
     public static func readingCost(_ specs: [String]) -> Int {
         specs.reduce(0) { total, spec in
-            let path = path(of: spec)
+            let path = CatalogueSpec(spec).path
             guard let size = (try? FileByteSource(path: path))?.size else { return total }
             return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 6)
         }
     }
 
-    /// The file a `--catalog` argument names: the argument without its kind prefix, if it has one.
-    public static func path(of spec: String) -> String {
-        for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") { return String(spec.dropFirst(kind.rawValue.count + 1)) }
-        return spec
-    }
-
-    /// The kind and path of a `--catalog` argument.
-    static func split(_ spec: String) throws(InputError) -> (CatalogueKind, String) {
-        for kind in CatalogueKind.allCases where spec.hasPrefix(kind.rawValue + ":") {
-            return (kind, String(spec.dropFirst(kind.rawValue.count + 1)))
-        }
-        return (try detect(path: spec), spec)
+    /// The kind and path of a `--catalog` argument, the kind detected from the file when not given.
+    static func split(_ argument: String) throws(InputError) -> (CatalogueKind, String) {
+        let spec = CatalogueSpec(argument)
+        if let kind = spec.kind { return (kind, spec.path) }
+        return (try detect(path: spec.path), spec.path)
     }
 
     /// Detects a file's kind from its header: TLV's column names, or else the native schema.

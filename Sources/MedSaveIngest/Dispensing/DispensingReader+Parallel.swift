@@ -187,11 +187,11 @@ extension DispensingReader {
     /// had read it: codes and periods interned in `other`'s order, cells added or created in `other`'s order,
     /// problems' lines moved on by `lineOffset`.
     mutating func merge(_ other: DispensingReader, lineOffset: Int) {
-        func map(_ interner: ByteInterner, kind: Int) -> [Int32] {
+        func map(_ interner: ByteInterner, kind: CodeKind) -> [Int32] {
             (0..<Int32(interner.count)).map { id in interner.withKey(id) { internID($0, kind: kind) } }
         }
-        let organisationMap = map(other.organisations, kind: 0), productMap = map(other.products, kind: 1)
-        let patientMap = map(other.patients, kind: 2), prescriberMap = map(other.prescribers, kind: 3)
+        let organisationMap = map(other.organisations, kind: .organisation), productMap = map(other.products, kind: .product)
+        let patientMap = map(other.patients, kind: .patient), prescriberMap = map(other.prescribers, kind: .prescriber)
         let periodMap = other.aggregate.periods.map { periodID($0) }
         func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
             id == 0xFFFF_FFFF ? id : UInt64(UInt32(bitPattern: table[Int(id)]))

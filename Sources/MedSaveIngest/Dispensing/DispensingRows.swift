@@ -135,7 +135,7 @@ extension DispensingReader {
         }
         if let text = options.mapping.constants[.unit], options.organisation == .unit {
             let bytes = Array(text.utf8)
-            if case .ok(let id) = bytes.withUnsafeBufferPointer({ internCode($0, kind: 0) }) { state.constantUnit = id }
+            if case .ok(let id) = bytes.withUnsafeBufferPointer({ internCode($0, kind: .organisation) }) { state.constantUnit = id }
         }
     }
 
@@ -278,20 +278,20 @@ extension DispensingReader {
         if let constant = plan.constantUnit {
             row.organisation = constant
         } else {
-            guard hasOrganisation, case .ok(let id) = internCode(UnsafeBufferPointer(rebasing: buf[organisation]), kind: 0) else { return nil }
+            guard hasOrganisation, case .ok(let id) = internCode(UnsafeBufferPointer(rebasing: buf[organisation]), kind: .organisation) else { return nil }
             row.organisation = id
         }
-        guard case .ok(let p) = internCode(UnsafeBufferPointer(rebasing: buf[product]), kind: 1) else { return nil }
+        guard case .ok(let p) = internCode(UnsafeBufferPointer(rebasing: buf[product]), kind: .product) else { return nil }
         row.product = p
         if plan.hasPatient {
-            switch internCode(UnsafeBufferPointer(rebasing: buf[patient]), kind: 2) {
+            switch internCode(UnsafeBufferPointer(rebasing: buf[patient]), kind: .patient) {
             case .ok(let id): row.patient = id
             case .empty: break
             case .invalidText: return nil
             }
         }
         if plan.hasPrescriber {
-            switch internCode(UnsafeBufferPointer(rebasing: buf[prescriber]), kind: 3) {
+            switch internCode(UnsafeBufferPointer(rebasing: buf[prescriber]), kind: .prescriber) {
             case .ok(let id): row.prescriber = id
             case .empty: break
             case .invalidText: return nil
@@ -438,26 +438,26 @@ extension DispensingReader {
         } else {
             let orgField = options.organisation == .unit ? state.unit : state.prescriber
             if orgField < 0 { return problem(nil, "no \(options.organisation.rawValue) column", cost: cost) }
-            switch code(record, orgField, kind: 0) {
+            switch code(record, orgField, kind: .organisation) {
             case .ok(let id): row.organisation = id
             case .empty: return problem(orgField, "missing value", expected: "a code", found: false, cost: cost)
             case .invalidText: return problem(orgField, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
             }
         }
-        switch code(record, state.product, kind: 1) {
+        switch code(record, state.product, kind: .product) {
         case .ok(let id): row.product = id
         case .empty: return problem(state.product, "missing value", expected: "a product code", found: false, cost: cost)
         case .invalidText: return problem(state.product, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
         }
         if state.patient >= 0 {
-            switch code(record, state.patient, kind: 2) {
+            switch code(record, state.patient, kind: .patient) {
             case .ok(let id): row.patient = id
             case .empty: break
             case .invalidText: return problem(state.patient, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
             }
         }
         if state.prescriber >= 0 && options.organisation != .prescriber {
-            switch code(record, state.prescriber, kind: 3) {
+            switch code(record, state.prescriber, kind: .prescriber) {
             case .ok(let id): row.prescriber = id
             case .empty: break
             case .invalidText: return problem(state.prescriber, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
@@ -482,8 +482,11 @@ extension DispensingReader {
 
     enum CodeResult { case ok(Int32), empty, invalidText }
 
-    /// Interns the trimmed text of field `field` in interner `kind` (0 organisation, 1 product, 2 patient, 3 prescriber).
-    private mutating func code(_ record: CSVRecord, _ field: Int, kind: Int) -> CodeResult {
+    /// Which interner a code goes to: one per code column.
+    enum CodeKind { case organisation, product, patient, prescriber }
+
+    /// Interns the trimmed text of field `field` in the interner of `kind`.
+    private mutating func code(_ record: CSVRecord, _ field: Int, kind: CodeKind) -> CodeResult {
         if record.fields[field].escaped {
             let raw = record.unescapedBytes(field)
             return raw.withUnsafeBufferPointer { internCode($0, kind: kind) }
@@ -492,50 +495,50 @@ extension DispensingReader {
     }
 
     @inline(__always)
-    mutating func internCode(_ bytes: UnsafeBufferPointer<UInt8>, kind: Int) -> CodeResult {
+    mutating func internCode(_ bytes: UnsafeBufferPointer<UInt8>, kind: CodeKind) -> CodeResult {
         let key = trimmed(bytes)
         if key.isEmpty { return .empty }
         let id = internID(key, kind: kind)
         let invalid: Bool
         switch kind {
-        case 0: invalid = organisations.invalid[Int(id)]
-        case 1: invalid = products.invalid[Int(id)]
-        case 2: invalid = patients.invalid[Int(id)]
-        default: invalid = prescribers.invalid[Int(id)]
+        case .organisation: invalid = organisations.invalid[Int(id)]
+        case .product: invalid = products.invalid[Int(id)]
+        case .patient: invalid = patients.invalid[Int(id)]
+        case .prescriber: invalid = prescribers.invalid[Int(id)]
         }
         return invalid ? .invalidText : .ok(id)
     }
 
     /// The id of `key` in interner `kind`; a new key's text is decoded once, and kept (or marked as invalid).
     @inline(__always)
-    mutating func internID(_ key: UnsafeBufferPointer<UInt8>, kind: Int) -> Int32 {
+    mutating func internID(_ key: UnsafeBufferPointer<UInt8>, kind: CodeKind) -> Int32 {
         let (id, isNew): (Int32, Bool)
         switch kind {
-        case 0: (id, isNew) = organisations.intern(key)
-        case 1: (id, isNew) = products.intern(key)
-        case 2: (id, isNew) = patients.intern(key)
-        default: (id, isNew) = prescribers.intern(key)
+        case .organisation: (id, isNew) = organisations.intern(key)
+        case .product: (id, isNew) = products.intern(key)
+        case .patient: (id, isNew) = patients.intern(key)
+        case .prescriber: (id, isNew) = prescribers.intern(key)
         }
         if isNew { noteNewCode(key, id: id, kind: kind) }
         return id
     }
 
     /// Decodes a code seen for the first time: kept as text, or marked as invalid in the encoding.
-    private mutating func noteNewCode(_ key: UnsafeBufferPointer<UInt8>, id: Int32, kind: Int) {
+    private mutating func noteNewCode(_ key: UnsafeBufferPointer<UInt8>, id: Int32, kind: CodeKind) {
         let text = options.dialect.encoding.decode(key)
         if text == nil {
             switch kind {
-            case 0: organisations.markInvalid(id)
-            case 1: products.markInvalid(id)
-            case 2: patients.markInvalid(id)
-            default: prescribers.markInvalid(id)
+            case .organisation: organisations.markInvalid(id)
+            case .product: products.markInvalid(id)
+            case .patient: patients.markInvalid(id)
+            case .prescriber: prescribers.markInvalid(id)
             }
         }
         switch kind {
-        case 0: aggregate.organisations.append(text ?? "")
-        case 1: aggregate.products.append(text ?? "")
-        case 3: aggregate.prescribers.append(text ?? "")
-        default: break  // patient codes are only counted
+        case .organisation: aggregate.organisations.append(text ?? "")
+        case .product: aggregate.products.append(text ?? "")
+        case .prescriber: aggregate.prescribers.append(text ?? "")
+        case .patient: break  // patient codes are only counted
         }
     }
 

@@ -39,7 +39,7 @@ extension InputOptions {
 extension CatalogueOptions {
     /// Catalogue arguments as manifest inputs: the paths without their kind prefix (`tlv:`, `uk-tariff:`, …).
     static func inputs(_ specs: [String], role: String) -> [(role: String, path: String)] {
-        specs.map { (role: role, path: CatalogueLoader.path(of: $0)) }
+        specs.map { (role: role, path: CatalogueSpec($0).path) }
     }
 }
 

@@ -12,6 +12,15 @@ enum OptionValues {
         return rule
     }
 
+    /// The library's check that `rule` can be used with these inputs, as a usage error before any file is read.
+    static func checkTarget(_ rule: TargetRule, groups: InputOptions.GroupSource, peers: Bool = false) throws {
+        do {
+            try Targets.check(rule, pricesKnown: groups != .bnf, peerGroup: peers)
+        } catch let error as TargetRuleError {
+            throw ValidationError(error.description)
+        }
+    }
+
     /// `--uptake`: fractions from 0 to 1, comma-separated.
     static func uptakes(_ text: String) throws -> [Double] {
         try list(text, option: "uptake") { item in

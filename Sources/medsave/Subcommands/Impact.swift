@@ -127,11 +127,7 @@ struct Impact: ParsableCommand {
 
     /// A list as headings name it: file names without folders, with the chosen period.
     static func label(_ specs: [String], _ period: Period?) -> String {
-        specs.map { spec in
-            let name = spec.split(separator: "/").last.map(String.init) ?? spec
-            let kind = spec.contains(":") && !name.contains(":") ? String(spec[..<spec.firstIndex(of: ":")!]) + ":" : ""
-            return kind + name
-        }.joined(separator: "+") + (period.map { " (\($0))" } ?? "")
+        specs.map { CatalogueSpec($0).label }.joined(separator: "+") + (period.map { " (\($0))" } ?? "")
     }
 }
 

@@ -54,12 +54,7 @@ struct Rank: ParsableCommand {
 
     func validate() throws {
         let configuration = try rankConfiguration()
-        if input.groups == .bnf && configuration.target.namesProduct {
-            throw ValidationError("--target \(target) needs catalogue prices; with --groups bnf use pNN or median")
-        }
-        if peers != nil, configuration.target.namesProduct {
-            throw ValidationError("--peers applies to percentile targets (pNN, median)")
-        }
+        try OptionValues.checkTarget(configuration.target, groups: input.groups, peers: peers != nil)
     }
 
     /// The codes in a peers file: one a line, blank lines and lines starting with # ignored.

@@ -69,9 +69,7 @@ struct Report: ParsableCommand {
             throw ValidationError("--output \(output): the report is HTML; give a path ending in .html")
         }
         let rule = try OptionValues.target(target)
-        if input.groups == .bnf && rule.namesProduct {
-            throw ValidationError("--target \(target) needs catalogue prices; with --groups bnf use pNN or median")
-        }
+        try OptionValues.checkTarget(rule, groups: input.groups)
         let allowed: [Breakdown] = input.groups == .bnf ? [.bnfChapter, .bnfSection] : [.atc1, .atc2, .atc3, .atc4, .atc5]
         if let by, !allowed.contains(by) {
             throw ValidationError("--by \(by.rawValue): expected " + allowed.map(\.rawValue).joined(separator: ", "))
@@ -109,56 +107,29 @@ struct Report: ParsableCommand {
                 return (inputs, inputs.problems)
             }
         ) { (inputs: LoadedInputs) in
-            var ranked = RankConfiguration(target: rule, level: .unit, periods: periods, byPeriod: false, minSaving: 0, top: listed)
-            ranked.rules = try safety.rules()
-            ranked.decisions = try review.decisions()
-            ranked.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
-            var monthly = ranked
-            monthly.byPeriod = true
-            monthly.top = nil
-            monthly.decisions = [:]
-            let ranking = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: ranked)
-            let byMonth = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: monthly)
-            let figures = ReportFigures(
-                monthly: byMonth, costByMonth: ReportFigures.costByMonth(inputs.dispensing, window: periods),
-                group: ReportFigures.grouping(groupBy, catalogue: inputs.catalogue))
-
-            let year = budgetYear ?? ranking.window.map { $0.to.year + 1 }
-            var estimate: EstimateResult?
-            var unavailable: String?
-            if input.groups == .bnf {
-                unavailable = "the budget-year estimate prices the year with catalogue prices, and --groups bnf has none"
-            } else if let year {
-                var c = EstimateConfiguration(budgetYear: year)
-                c.periods = periods
-                c.targets = [rule]
-                c.uptakes = try OptionValues.uptakes(uptake)
-                c.by = groupBy
-                c.seasonal = seasonal
-                c.bootstrap = bootstrap
-                c.seed = seed
-                c.suppressBelow = suppressBelow
-                c.rules = ranked.rules
-                c.monthly = true
-                do {
-                    estimate = try BudgetEstimate.compute(inputs.dispensing, catalogue: inputs.catalogue, configuration: c)
-                } catch let error as EstimateError {
-                    unavailable = error.description
-                }
-            } else {
-                unavailable = "no dispensing in the window"
-            }
-
-            var names = groupBy == .atc1 ? MedSaveCore.Report.atcMainGroups : [:]
-            for row in estimate?.rows ?? [] where !row.name.isEmpty { names[row.key] = row.name }
+            var c = ReportConfiguration(audience: audience, target: rule, top: listed, by: groupBy)
+            c.periods = periods
+            c.budgetYear = budgetYear
+            c.uptakes = try OptionValues.uptakes(uptake)
+            c.seasonal = seasonal
+            c.bootstrap = bootstrap
+            c.seed = seed
+            c.suppressBelow = suppressBelow
+            c.rules = try safety.rules()
+            c.decisions = try review.decisions()
+            c.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
+            c.priceLists = input.catalog
+            c.rulesSource = safety.path ?? "shipped with medsave"
+            c.reviewSource = review.manifestInputs.first?.path
+            c.periodAsked = period
+            let (report, byMonth) = try MedSaveCore.Report.build(
+                inputs.dispensing, classifier: inputs.classifier, catalogue: inputs.catalogue, configuration: c)
+            let ranking = report.ranking, estimate = report.estimate
+            let year = budgetYear ?? MedSaveCore.Report.defaultBudgetYear(ranking)
             let embedded = try RunManifest.make(
                 command: "report", input: input, inputs: inputs, more: safety.manifestInputs + review.manifestInputs,
                 options: manifestOptions(budgetYear: year), seed: estimate != nil && bootstrap > 0 ? seed : nil)
-            let report = MedSaveCore.Report(
-                audience: audience, ranking: ranking, figures: figures, groupTitle: MedSaveCore.Report.groupTitle(of: groupBy),
-                groupNames: names, estimate: estimate, estimateUnavailable: unavailable,
-                assumptions: assumptions(inputs: inputs, ranking: ranking, estimate: estimate), manifest: embedded)
-            let renderer = ReportRenderer(report)
+            let renderer = ReportRenderer(report, manifest: embedded)
             let html = renderer.html(), markdown = renderer.markdown()
             var summary = renderer.summaryLines()
             summary.append("report: \(audience.rawValue) report written to \(output) and \(markdownPath)")
@@ -167,40 +138,6 @@ struct Report: ParsableCommand {
                 balanced: ranking.reconciliation.isBalanced && byMonth.reconciliation.isBalanced
                     && (estimate?.reconciliation.isBalanced ?? true),
                 files: [(path: markdownPath, role: "markdown", text: markdown)], manifest: embedded)
-        }
-    }
-
-    /// The assumptions a reader needs to judge the figures, in words.
-    func assumptions(inputs: LoadedInputs, ranking: RankResult, estimate: EstimateResult?) -> [(name: String, value: String)] {
-        var rows: [(name: String, value: String)] = [
-            ("Target price rule", Self.describe(ranking.configuration.target)),
-            ("Periods", ranking.window.map { "\($0.from)..\($0.to)" } ?? "none" + (period.map { " (asked: \($0))" } ?? "")),
-            ("Price lists", input.catalog.isEmpty ? "none (classes from BNF codes)" : input.catalog.joined(separator: ", ")
-                + " (periods " + (inputs.catalogue.periods.first.map { "\($0)..\(inputs.catalogue.periods.last!)" } ?? "undated") + ")"),
-            ("Safety rules", (safety.path ?? "shipped with medsave") + " (\(ranking.configuration.rules.rules.count) rules)"),
-            ("Review decisions", review.manifestInputs.first?.path ?? "none read"),
-        ]
-        if let e = estimate {
-            let c = e.configuration
-            rows += [
-                ("Uptake", c.uptakes.map { NumberFormat.fixed(100 * $0, decimals: 0) + "%" }.joined(separator: ", ") + " of the opportunity realised"),
-                ("Budget year", "\(c.budgetYear), at the prices of \(e.pricePeriod)"),
-                ("Volume model", "\(e.fit.model), per \(e.fit.grain.rawValue), fitted on \(e.fit.historyMonths.count) months"),
-                ("Interval", c.bootstrap > 0 ? "95%, \(c.bootstrap) bootstrap replicates over \(e.clusters) \(c.resample.rawValue), seed \(c.seed)" : "none"),
-                ("Suppression", e.disclosureApplied
-                    ? "rows with fewer than \(c.suppressBelow) distinct patients suppressed, with secondary suppression"
-                    : c.suppressBelow > 0 ? "none possible: the data has no patient ids" : "off"),
-            ]
-        }
-        return rows
-    }
-
-    static func describe(_ rule: TargetRule) -> String {
-        switch rule {
-        case .pv: "pv: the unit price of the period's product of the month (PV), else the cheapest reserve"
-        case .cheapest: "cheapest: the lowest unit price in the class in the period's catalogue"
-        case .percentile(50): "median: the median of the care units' price per unit in the class"
-        case .percentile(let p): "\(rule): the \(NumberFormat.fixed(p, decimals: 0))th percentile of the care units' price per unit in the class"
         }
     }
 }
