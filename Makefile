@@ -1,26 +1,31 @@
 # The two commands of the README:
 #   make rank   installs what is missing, builds a release binary and ranks the bundled datasets/
 #   make test   installs what is missing and runs the whole test suite
-# Other targets: deps (system packages only), build, datasets (regenerate datasets/ with its seed),
+# Other targets: deps (system packages only), build, lint (swift format, strict), datasets (regenerate datasets/),
 #   notebooks (regenerate the reports in notebooks-export/), report-png (render them to .build-png/*.png).
 
 SWIFT ?= swift
 RANK_ARGS ?= --top 20
+# A target importing a module it does not declare is an error, not luck of build order (ARCHITECTURE.md).
+SWIFT_FLAGS ?= --explicit-target-dependency-import-check error
 
-.PHONY: deps build rank test datasets notebooks report-png
+.PHONY: deps build rank test lint datasets notebooks report-png
 
 deps:
 	@./.ci/install-deps
 
 build: deps
-	$(SWIFT) build -c release --product medsave
+	$(SWIFT) build -c release --product medsave $(SWIFT_FLAGS)
 
 rank: build
 	"$$($(SWIFT) build -c release --show-bin-path)/medsave" rank \
 		--dispensing datasets/dispensing.csv.gz --catalog datasets/catalogue.csv --format table $(RANK_ARGS)
 
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks Fuzz Package.swift
 
 datasets:
 	python3 datasets/generate.py

@@ -31,19 +31,26 @@ let package = Package(
         // The layers, bottom up. Each may import only the modules named in its dependencies (ARCHITECTURE.md):
         // Support and Model depend on nothing; Numeric is the only importer of CBLAS; Ingest never sees
         // Analysis; Output sees results, never Ingest or Review.
-        .target(name: "MedSaveSupport"),
-        .target(name: "MedSaveModel"),
+        .target(name: "MedSaveSupport", exclude: ["README.md"]),
+        .target(name: "MedSaveModel", exclude: ["README.md"]),
         .target(
             name: "MedSaveNumeric",
-            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+            dependencies: [.target(name: "CBLAS", condition: .when(platforms: [.linux]))],
+            exclude: ["README.md"]
         ),
-        .target(name: "MedSaveIngest", dependencies: ["MedSaveModel", "MedSaveSupport", "CZlib"]),
-        .target(name: "MedSaveAnalysis", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric"]),
+        .target(
+            name: "MedSaveIngest", dependencies: ["MedSaveModel", "MedSaveSupport", "CZlib"], exclude: ["README.md"]),
+        .target(
+            name: "MedSaveAnalysis", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric"],
+            exclude: ["README.md"]),
         .target(
             name: "MedSaveReview",
-            dependencies: ["MedSaveModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MedSaveModel", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]
         ),
-        .target(name: "MedSaveOutput", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveAnalysis"]),
+        .target(
+            name: "MedSaveOutput", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveAnalysis"],
+            exclude: ["README.md"]),
         // The umbrella the executable imports: re-exports every layer.
         .target(
             name: "MedSaveCore",
@@ -71,10 +78,13 @@ let package = Package(
             path: "Benchmarks/BLASBench"
         ),
         // One test target per layer (Tests/MedSave<Layer>Tests), and the end-to-end tests of the binary.
-        .testTarget(name: "MedSaveSupportTests", dependencies: ["MedSaveSupport", "MedSaveCore", "MedSaveTestSupport"]),
-        .testTarget(name: "MedSaveNumericTests", dependencies: ["MedSaveNumeric", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(
+            name: "MedSaveSupportTests", dependencies: ["MedSaveSupport", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(
+            name: "MedSaveNumericTests", dependencies: ["MedSaveNumeric", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(name: "MedSaveIngestTests", dependencies: ["MedSaveIngest", "MedSaveCore", "MedSaveTestSupport"]),
-        .testTarget(name: "MedSaveAnalysisTests", dependencies: ["MedSaveAnalysis", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(
+            name: "MedSaveAnalysisTests", dependencies: ["MedSaveAnalysis", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(name: "MedSaveReviewTests", dependencies: ["MedSaveReview", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(name: "MedSaveOutputTests", dependencies: ["MedSaveOutput", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(

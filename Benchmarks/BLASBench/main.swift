@@ -1,3 +1,6 @@
+import Foundation
+import MedSaveCore
+
 // The numeric core's matrix products against a plain dgemm of the same size, in GFLOP/s, in the same run.
 //
 //     swift run -c release medsave-blas-bench [--threads N] [--repeat R]
@@ -6,12 +9,10 @@
 // forecast the whole least-squares fit) and then cblas_dgemm on ready buffers, alternating, and reports the
 // medians. The flop count of both is 2·m·n·k of the one product they share.
 #if canImport(Accelerate)
-import Accelerate
+    import Accelerate
 #else
-import CBLAS
+    import CBLAS
 #endif
-import Foundation
-import MedSaveCore
 
 struct Case {
     var name: String
@@ -47,7 +48,8 @@ func plainProduct(m: Int, n: Int, k: Int, seed: UInt64) -> () -> Void {
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 cblas_dgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, ap.baseAddress, Int32(k),
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, ap.baseAddress,
+                    Int32(k),
                     bp.baseAddress, Int32(n), 0, c, Int32(n))
             }
         }
@@ -71,9 +73,10 @@ var cases: [Case] = []
 // Scenario savings Q (organisations × products) · D (products × scenarios): a region, and national data.
 for (label, m, k, n) in [("scenario, region", 300, 6_000, 12), ("scenario, national", 1_500, 20_000, 1_000)] {
     let q = randomMatrix(m, k, seed: 1), d = randomMatrix(k, n, seed: 2)
-    cases.append(Case(
-        name: label, shape: "\(m)×\(k) · \(k)×\(n)", flops: 2 * Double(m * n * k),
-        ours: { _ = try BLAS.product(q, d) }, plain: plainProduct(m: m, n: n, k: k, seed: 1)))
+    cases.append(
+        Case(
+            name: label, shape: "\(m)×\(k) · \(k)×\(n)", flops: 2 * Double(m * n * k),
+            ours: { _ = try BLAS.product(q, d) }, plain: plainProduct(m: m, n: n, k: k, seed: 1)))
 }
 // Forecast: every product's monthly series fitted at once, β = (XᵀX)⁻¹Xᵀ · Y; the GEMM is P (k × months) · Y.
 for (label, months, series, seasonal) in [
@@ -84,19 +87,22 @@ for (label, months, series, seasonal) in [
     let x = design.matrix(months: history, origin: history[0])
     let y = randomMatrix(months, series, seed: 3)
     let k = design.parameterCount
-    cases.append(Case(
-        name: label, shape: "\(k)×\(months) · \(months)×\(series)", flops: 2 * Double(k * months * series),
-        ours: { _ = try LeastSquares.fit(design: x, series: y) },
-        plain: plainProduct(m: k, n: series, k: months, seed: 3)))
+    cases.append(
+        Case(
+            name: label, shape: "\(k)×\(months) · \(months)×\(series)", flops: 2 * Double(k * months * series),
+            ours: { _ = try LeastSquares.fit(design: x, series: y) },
+            plain: plainProduct(m: k, n: series, k: months, seed: 3)))
 }
 // Bootstrap: a block of 64 replicates' weights W (64 × clusters) · V (clusters × rows·scenarios).
 do {
     let clusters = 30_000, columns = 600
     let v = randomMatrix(clusters, columns, seed: 4)
-    cases.append(Case(
-        name: "bootstrap, 64 replicates", shape: "64×\(clusters) · \(clusters)×\(columns)",
-        flops: 2 * Double(64 * clusters * columns),
-        ours: { _ = try Bootstrap.replicates(v, count: 64, seed: 1) }, plain: plainProduct(m: 64, n: columns, k: clusters, seed: 4)))
+    cases.append(
+        Case(
+            name: "bootstrap, 64 replicates", shape: "64×\(clusters) · \(clusters)×\(columns)",
+            flops: 2 * Double(64 * clusters * columns),
+            ours: { _ = try Bootstrap.replicates(v, count: 64, seed: 1) },
+            plain: plainProduct(m: 64, n: columns, k: clusters, seed: 4)))
 }
 
 print("| product | shape | medsave GFLOP/s | plain dgemm GFLOP/s | ratio |")
@@ -110,5 +116,7 @@ for c in cases {
         plain.append(seconds(c.plain))
     }
     let o = c.flops / median(ours) / 1e9, p = c.flops / median(plain) / 1e9
-    print("| \(c.name) | \(c.shape) | \(String(format: "%.1f", o)) | \(String(format: "%.1f", p)) | \(String(format: "%.2f", o / p)) |")
+    print(
+        "| \(c.name) | \(c.shape) | \(String(format: "%.1f", o)) | \(String(format: "%.1f", p)) | \(String(format: "%.2f", o / p)) |"
+    )
 }

@@ -16,17 +16,24 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             encoding: mode & 8 != 0 ? .windows1252 : .utf8),
         strict: mode & 16 != 0)
     options.chunkSize = mode & 32 != 0 ? 7 : 1 << 16
-    guard let aggregate = try? DispensingReader.read(bytes: Array(bytes.dropFirst()), path: "fuzz.csv", options: options) else {
+    guard
+        let aggregate = try? DispensingReader.read(bytes: Array(bytes.dropFirst()), path: "fuzz.csv", options: options)
+    else {
         return 0
     }
     var catalogue = Catalogue()
     for (i, product) in aggregate.products.prefix(8).enumerated() {
-        catalogue.add(CatalogueEntry(
-            period: nil, product: product, unitPrice: Double(i) * 0.5, equivalenceClass: EquivalenceClass(group: "G\(i % 2)"),
-            status: i == 0 ? .pv : .none))
+        catalogue.add(
+            CatalogueEntry(
+                period: nil, product: product, unitPrice: Double(i) * 0.5,
+                equivalenceClass: EquivalenceClass(group: "G\(i % 2)"),
+                status: i == 0 ? .pv : .none))
     }
     for target in [TargetRule.pv, .percentile(10)] {
-        guard let result = try? Ranking.rank(aggregate, catalogue: catalogue, configuration: RankConfiguration(target: target)) else {
+        guard
+            let result = try? Ranking.rank(
+                aggregate, catalogue: catalogue, configuration: RankConfiguration(target: target))
+        else {
             fatalError("ranking threw on a readable aggregate")
         }
         if !result.reconciliation.isBalanced { fatalError("the books do not balance") }

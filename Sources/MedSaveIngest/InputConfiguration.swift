@@ -1,6 +1,7 @@
 import Foundation
 import MedSaveModel
 import MedSaveSupport
+
 /// How products are put into equivalence classes.
 public enum Grouping: Sendable, Equatable {
     /// By the catalogue of each record's period (exchange group × pack-size group).
@@ -18,7 +19,8 @@ public struct InputConfiguration: Sendable {
     public var grouping: Grouping
 
     public init(
-        dispensingPaths: [String], cataloguePaths: [String], read: DispensingReadOptions, grouping: Grouping = .catalogue
+        dispensingPaths: [String], cataloguePaths: [String], read: DispensingReadOptions,
+        grouping: Grouping = .catalogue
     ) {
         self.dispensingPaths = dispensingPaths
         self.cataloguePaths = cataloguePaths
@@ -48,10 +50,12 @@ public struct LoadedInputs: Sendable {
         let catalogueResult = ConcurrentResults<(catalogue: Catalogue, problems: [InputProblem]), InputError>(count: 1)
         let paths = configuration.cataloguePaths, strict = configuration.read.strict
         let side = DispensingReader.SideJob(weight: CatalogueLoader.readingCost(paths)) {
-            catalogueResult.store(0, Result { () throws(InputError) in try CatalogueLoader.load(paths, strict: strict) })
+            catalogueResult.store(
+                0, Result { () throws(InputError) in try CatalogueLoader.load(paths, strict: strict) })
         }
         let dispensingResult = Result { () throws(InputError) in
-            try DispensingReader.read(paths: configuration.dispensingPaths, options: configuration.read, progress: progress, alongside: side)
+            try DispensingReader.read(
+                paths: configuration.dispensingPaths, options: configuration.read, progress: progress, alongside: side)
         }
         let (catalogue, catalogueProblems) = try catalogueResult.get(0)
         var bnf: BNFClassifier?

@@ -1,4 +1,4 @@
-/// The native columns of a dispensing file (DESIGN.md, Inputs 1).
+/// The native columns of a dispensing file (datasets/README.md).
 public enum DispensingColumn: String, Sendable, CaseIterable, Codable {
     case period, unit, prescriber, patient, product, quantity, cost, items
     case substitutionAllowed = "substitution_allowed"
@@ -70,7 +70,9 @@ public struct DispensingAggregate: Sendable {
     /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
     public package(set) var clusterQuantities: [UInt64: FixedDecimal] = [:]
     /// The blocked quantity and cost of cell `index` in rows that name no prescriber.
-    public func blockedWithoutPrescriber(_ index: Int, known: (quantity: FixedDecimal, cost: FixedDecimal)) -> (quantity: FixedDecimal, cost: FixedDecimal) {
+    public func blockedWithoutPrescriber(_ index: Int, known: (quantity: FixedDecimal, cost: FixedDecimal)) -> (
+        quantity: FixedDecimal, cost: FixedDecimal
+    ) {
         (cells[index].blockedQuantity - known.quantity, cells[index].blockedCost - known.cost)
     }
 

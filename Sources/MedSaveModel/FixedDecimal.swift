@@ -31,7 +31,10 @@ public struct FixedDecimal: Sendable, Hashable, Comparable, AdditiveArithmetic, 
         var text = (negative ? "-" : "") + String(whole)
         if frac != 0 {
             var digits = Self.fractionDigits
-            while frac % 10 == 0 { frac /= 10; digits -= 1 }
+            while frac % 10 == 0 {
+                frac /= 10
+                digits -= 1
+            }
             let f = String(frac)
             text += "." + String(repeating: "0", count: digits - f.count) + f
         }

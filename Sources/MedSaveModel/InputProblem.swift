@@ -52,7 +52,10 @@ public struct InputProblem: Sendable, Hashable, Codable, CustomStringConvertible
     static func quote(_ value: String) -> String {
         var shown = ""
         for scalar in value.unicodeScalars {
-            if shown.unicodeScalars.count >= 60 { shown += "…"; break }
+            if shown.unicodeScalars.count >= 60 {
+                shown += "…"
+                break
+            }
             switch scalar {
             case "\"": shown += "\\\""
             case "\n": shown += "\\n"

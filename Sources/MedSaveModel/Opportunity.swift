@@ -106,7 +106,8 @@ public struct BlockedSaving: Sendable, Equatable {
     public var saving: Double
 
     public init(
-        unit: String, prescriber: String?, equivalenceClass: EquivalenceClass, quantity: FixedDecimal, cost: FixedDecimal,
+        unit: String, prescriber: String?, equivalenceClass: EquivalenceClass, quantity: FixedDecimal,
+        cost: FixedDecimal,
         saving: Double
     ) {
         self.unit = unit

@@ -56,12 +56,15 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
         }
         switch b.count {
         case 6:  // YYYYMM
-            year = digits(0..<4); month = digits(4..<6)
+            year = digits(0..<4)
+            month = digits(4..<6)
         case 7 where b[4] == UInt8(ascii: "-"):  // YYYY-MM
-            year = digits(0..<4); month = digits(5..<7)
+            year = digits(0..<4)
+            month = digits(5..<7)
         case 10 where b[4] == UInt8(ascii: "-") && b[7] == UInt8(ascii: "-"):  // YYYY-MM-DD
             guard let day = digits(8..<10), (1...31).contains(day) else { return nil }
-            year = digits(0..<4); month = digits(5..<7)
+            year = digits(0..<4)
+            month = digits(5..<7)
         default:
             return nil
         }

@@ -20,7 +20,8 @@ public struct ReviewRecord: Sendable, Equatable, Codable {
     public var decidedAt: String
 
     public init(
-        sequence: Int64, opportunityID: String, decision: ReviewDecision, note: String, reviewer: String, decidedAt: String
+        sequence: Int64, opportunityID: String, decision: ReviewDecision, note: String, reviewer: String,
+        decidedAt: String
     ) {
         self.sequence = sequence
         self.opportunityID = opportunityID

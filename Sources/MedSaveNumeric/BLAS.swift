@@ -1,9 +1,9 @@
 // The only file in medsave that calls BLAS. Every entry point checks shapes, converts dimensions to the
 // 32-bit integers BLAS takes (throwing rather than trapping on overflow) and keeps pointers inside.
 #if canImport(Accelerate)
-import Accelerate
+    import Accelerate
 #else
-import CBLAS
+    import CBLAS
 #endif
 
 /// Level-1, -2 and -3 BLAS operations on `[Double]` and `Matrix`, shape-checked.
@@ -11,7 +11,7 @@ public enum BLAS {
     /// Threads BLAS may use for one operation (OpenBLAS; Accelerate decides for itself). At least 1.
     public static func setThreads(_ n: Int) {
         #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(clamping: max(1, n)))
+            openblas_set_num_threads(Int32(clamping: max(1, n)))
         #endif
     }
 

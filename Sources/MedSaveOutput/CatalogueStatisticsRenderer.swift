@@ -1,5 +1,5 @@
-import MedSaveModel
 import MedSaveAnalysis
+import MedSaveModel
 
 /// Renders monthly catalogue statistics as table, CSV or JSON (`schema_version` 1, an array `months`).
 public enum CatalogueStatisticsRenderer {
@@ -9,10 +9,11 @@ public enum CatalogueStatisticsRenderer {
     ]
 
     static func values(_ s: CatalogueMonthStatistics) -> [String] {
-        [s.period.description] + [
-            s.rows, s.products, s.classes, s.pvProducts, s.r1Products, s.r2Products, s.classesWithOnePV,
-            s.classesWithSeveralPV, s.classesWithoutPV, s.classesWherePVIsNotCheapest,
-        ].map(String.init)
+        [s.period.description]
+            + [
+                s.rows, s.products, s.classes, s.pvProducts, s.r1Products, s.r2Products, s.classesWithOnePV,
+                s.classesWithSeveralPV, s.classesWithoutPV, s.classesWherePVIsNotCheapest,
+            ].map(String.init)
     }
 
     public static func render(_ months: [CatalogueMonthStatistics], format: OutputFormat) -> String {
@@ -39,12 +40,15 @@ public enum CatalogueStatisticsRenderer {
             w.endObject()
             return w.text
         case .table:
-            let header = ["period", "rows", "products", "classes", "PV", "R1", "R2", "1 PV", "2+ PV", "no PV", "PV not cheapest"]
+            let header = [
+                "period", "rows", "products", "classes", "PV", "R1", "R2", "1 PV", "2+ PV", "no PV", "PV not cheapest",
+            ]
             let rows = months.map(values)
             let widths = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
             func line(_ cells: [String]) -> String {
                 cells.enumerated().map { i, c in
-                    i == 0 ? c + String(repeating: " ", count: widths[i] - c.count)
+                    i == 0
+                        ? c + String(repeating: " ", count: widths[i] - c.count)
                         : String(repeating: " ", count: widths[i] - c.count) + c
                 }.joined(separator: "  ") + "\n"
             }

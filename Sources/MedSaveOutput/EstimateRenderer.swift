@@ -1,5 +1,5 @@
-import MedSaveModel
 import MedSaveAnalysis
+import MedSaveModel
 
 /// Renders a budget-year estimate. Every figure carries its scenario (target, uptake) and period (the budget
 /// year); rows withheld by disclosure control show no figures, only `status` "suppressed".
@@ -63,7 +63,9 @@ public struct EstimateRenderer {
 
     /// For a person at a terminal: the heading, then one line per row and scenario.
     func table() -> String {
-        var t = Tabular(columns: [keyColumn, "name", "target", "uptake", "quantity", "saving", "95% interval", "patients"])
+        var t = Tabular(columns: [
+            keyColumn, "name", "target", "uptake", "quantity", "saving", "95% interval", "patients",
+        ])
         for row in allRows {
             for s in result.scenarios.indices {
                 let v = values(row, scenario: s)
@@ -83,7 +85,8 @@ public struct EstimateRenderer {
     /// One line saying what the figures are.
     func heading() -> String {
         let f = result.fit
-        var text = "Projected saving in \(period) at \(result.pricePeriod) prices; volumes per \(f.grain.rawValue) fitted "
+        var text =
+            "Projected saving in \(period) at \(result.pricePeriod) prices; volumes per \(f.grain.rawValue) fitted "
         text += "(\(f.model)) on \(f.historyMonths.count) months \(f.historyMonths.first!)..\(f.historyMonths.last!)"
         if hasInterval {
             text += "; 95% intervals from \(result.configuration.bootstrap) bootstrap replicates over "
@@ -172,22 +175,29 @@ public struct EstimateRenderer {
         let t = result.total
         for (s, scenario) in result.scenarios.enumerated() {
             if t.suppressed {
-                lines.append("estimate \(period), \(scenario): suppressed (fewer than \(result.configuration.suppressBelow) patients)")
+                lines.append(
+                    "estimate \(period), \(scenario): suppressed (fewer than \(result.configuration.suppressBelow) patients)"
+                )
                 continue
             }
             let interval = t.lower.map { " (95% \(money($0[s])) – \(money(t.upper![s])))" } ?? ""
             lines.append("estimate \(period), \(scenario): \(money(t.saving[s]))\(interval)")
         }
         let f = result.fit
-        var volumes = "volumes: \(NumberFormat.fixed(f.historyQuantity, decimals: 0)) units in \(f.historyMonths.count) months → "
+        var volumes =
+            "volumes: \(NumberFormat.fixed(f.historyQuantity, decimals: 0)) units in \(f.historyMonths.count) months → "
         volumes += "\(NumberFormat.fixed(f.projectedQuantity, decimals: 0)) projected for \(period) "
         let noun = f.grain == .class ? (f.series == 1 ? "class" : "classes") : (f.series == 1 ? "product" : "products")
         volumes += "(\(f.series) \(noun), \(f.model)"
         if f.flooredSeries > 0 { volumes += "; \(f.flooredSeries) projected below zero in some month, counted as zero" }
-        if !f.missingMonths.isEmpty { volumes += "; no data in \(f.missingMonths.map(\.description).joined(separator: ", "))" }
+        if !f.missingMonths.isEmpty {
+            volumes += "; no data in \(f.missingMonths.map(\.description).joined(separator: ", "))"
+        }
         lines.append(volumes + ")")
         for (i, rule) in result.configuration.targets.enumerated() where result.classesWithoutTarget[i] > 0 {
-            lines.append("target: \(result.classesWithoutTarget[i]) classes have no \(rule) target at \(result.pricePeriod) and save nothing under it")
+            lines.append(
+                "target: \(result.classesWithoutTarget[i]) classes have no \(rule) target at \(result.pricePeriod) and save nothing under it"
+            )
         }
         if let first = result.scenarios.first {
             if result.excludedProducts > 0 {
@@ -198,14 +208,18 @@ public struct EstimateRenderer {
                 lines.append("safety: \(result.configuration.rules.rules.count) rules applied, no switch excluded")
             }
             if result.blockedSaving[0] > 0 {
-                lines.append("blocked: \(money(result.blockedSaving[0])) more in rows marked do-not-substitute, not counted (\(first))")
+                lines.append(
+                    "blocked: \(money(result.blockedSaving[0])) more in rows marked do-not-substitute, not counted (\(first))"
+                )
             }
         }
         let c = result.configuration
         if c.bootstrap > 0 && c.resample == .units && c.by.splitsOrganisations {
             lines.append(
                 "bootstrap: units are drawn within each row (stratified)"
-                    + (c.by == .unit ? ", so a unit's own interval is its point estimate; --resample patients or prescribers gives intervals per unit" : ""))
+                    + (c.by == .unit
+                        ? ", so a unit's own interval is its point estimate; --resample patients or prescribers gives intervals per unit"
+                        : ""))
         }
         if result.disclosureApplied {
             lines.append(

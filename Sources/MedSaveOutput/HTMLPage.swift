@@ -33,7 +33,9 @@ struct HTMLPage {
     /// Headline figures: label and value side by side, large.
     mutating func figures(_ rows: [(label: String, value: String)]) {
         body += "<table class=\"figures\">\n<tbody>\n"
-        for r in rows { body += "<tr><th>\(Self.escape(r.label))</th><td class=\"n\">\(Self.escape(r.value))</td></tr>\n" }
+        for r in rows {
+            body += "<tr><th>\(Self.escape(r.label))</th><td class=\"n\">\(Self.escape(r.value))</td></tr>\n"
+        }
         body += "</tbody>\n</table>\n"
     }
 
@@ -45,11 +47,15 @@ struct HTMLPage {
     /// A table; columns whose index is in `numeric` are right-aligned.
     mutating func table(header: [String], rows: [[String]], numeric: Set<Int> = []) {
         body += "<table>\n<thead><tr>"
-        for (i, h) in header.enumerated() { body += "<th\(numeric.contains(i) ? " class=\"n\"" : "")>\(Self.escape(h))</th>" }
+        for (i, h) in header.enumerated() {
+            body += "<th\(numeric.contains(i) ? " class=\"n\"" : "")>\(Self.escape(h))</th>"
+        }
         body += "</tr></thead>\n<tbody>\n"
         for row in rows {
             body += "<tr>"
-            for (i, cell) in row.enumerated() { body += "<td\(numeric.contains(i) ? " class=\"n\"" : "")>\(Self.escape(cell))</td>" }
+            for (i, cell) in row.enumerated() {
+                body += "<td\(numeric.contains(i) ? " class=\"n\"" : "")>\(Self.escape(cell))</td>"
+            }
             body += "</tr>\n"
         }
         body += "</tbody>\n</table>\n"

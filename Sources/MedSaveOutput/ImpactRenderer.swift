@@ -1,5 +1,5 @@
-import MedSaveModel
 import MedSaveAnalysis
+import MedSaveModel
 
 /// Renders a price-change impact in every output format. JSON: `schema_version` 1, `command` "impact",
 /// `rows`, `total`, `unpriced` and `summary` (README documents it).
@@ -43,8 +43,10 @@ public struct ImpactRenderer {
 
     func values(_ row: ImpactRow) -> [TabularValue] {
         [.text(row.key)] + (hasNames ? [.text(row.name)] : [])
-            + [.number(row.quantity, decimals: 0), .money(row.costBefore), .money(row.costAfter), .money(row.change),
-               Self.percent(row), .integer(row.products)]
+            + [
+                .number(row.quantity, decimals: 0), .money(row.costBefore), .money(row.costAfter), .money(row.change),
+                Self.percent(row), .integer(row.products),
+            ]
     }
 
     func rowsTable() -> Tabular {
@@ -56,24 +58,32 @@ public struct ImpactRenderer {
 
     func unpricedTable() -> Tabular {
         Tabular(
-            columns: ["product", "name", "missing_from", "periods", "rows", "quantity", "cost"], codeColumns: ["product"],
+            columns: ["product", "name", "missing_from", "periods", "rows", "quantity", "cost"],
+            codeColumns: ["product"],
             rows: result.unpriced.map { u in
-                [.text(u.product), .text(u.name), .text(u.missing == .from ? fromLabel : u.missing == .to ? toLabel : "both"),
-                 .text(u.periods.map(\.description).joined(separator: " ")), .integer(u.rows),
-                 .text(NumberFormat.exact(u.quantity)), .money(u.cost)]
+                [
+                    .text(u.product), .text(u.name),
+                    .text(u.missing == .from ? fromLabel : u.missing == .to ? toLabel : "both"),
+                    .text(u.periods.map(\.description).joined(separator: " ")), .integer(u.rows),
+                    .text(NumberFormat.exact(u.quantity)), .money(u.cost),
+                ]
             })
     }
 
     public func unpricedCSV() -> String { unpricedTable().csv() }
 
     func table() -> String {
-        var out = "Price change \(fromLabel) → \(toLabel), \(basis)"
-            + (result.configuration.discount > 0 ? ", less a discount of \(NumberFormat.fixed(100 * result.configuration.discount, decimals: 2))%" : "")
+        var out =
+            "Price change \(fromLabel) → \(toLabel), \(basis)"
+            + (result.configuration.discount > 0
+                ? ", less a discount of \(NumberFormat.fixed(100 * result.configuration.discount, decimals: 2))%" : "")
             + "\n\n"
         var rows = rowsTable()
         rows.rows.append(values(result.total))
         out += rows.table(
-            headers: [keyColumn] + (hasNames ? ["name"] : []) + ["quantity", "before", "after", "change", "%", "products"])
+            headers: [keyColumn] + (hasNames ? ["name"] : []) + [
+                "quantity", "before", "after", "change", "%", "products",
+            ])
         if !result.unpriced.isEmpty {
             out += "\nProducts without a price in both lists (set aside, not priced):\n"
             out += unpricedTable().table()
@@ -83,7 +93,8 @@ public struct ImpactRenderer {
 
     func html() -> String {
         var page = HTMLPage(title: "Price change \(fromLabel) → \(toLabel)")
-        page.paragraph("Figures: \(basis). Change = Σ quantity × (price in \(toLabel) − price in \(fromLabel)).", cssClass: "note")
+        page.paragraph(
+            "Figures: \(basis). Change = Σ quantity × (price in \(toLabel) − price in \(fromLabel)).", cssClass: "note")
         var rows = rowsTable()
         rows.rows.append(values(result.total))
         rows.html(into: &page)
@@ -104,14 +115,18 @@ public struct ImpactRenderer {
         w.field("from", .string(fromLabel))
         w.field("to", .string(toLabel))
         w.field("by", .string(result.configuration.by.rawValue))
-        w.field("basis", .string(result.configuration.by == .period ? "month" : result.isAverage ? "monthly_average" : "month"))
+        w.field(
+            "basis",
+            .string(result.configuration.by == .period ? "month" : result.isAverage ? "monthly_average" : "month"))
         w.beginArray("months")
         for m in result.months { w.element(.string(m.description)) }
         w.endArray()
         w.field("discount", .number(NumberFormat.fixed(result.configuration.discount, decimals: 6)))
         rowsTable().json("rows", into: &w)
         w.beginObject("total")
-        for (name, value) in zip(rowsTable().columns.dropFirst(), values(result.total).dropFirst()) { w.field(name, value.json) }
+        for (name, value) in zip(rowsTable().columns.dropFirst(), values(result.total).dropFirst()) {
+            w.field(name, value.json)
+        }
         w.endObject()
         unpricedTable().json("unpriced", into: &w)
         w.beginObject("summary")
@@ -132,7 +147,8 @@ public struct ImpactRenderer {
             let cost = result.unpriced.reduce(FixedDecimal.zero) { $0 + $1.cost }
             lines.append(
                 "unpriced: \(result.unpriced.count) products lack a price in one or both lists "
-                    + "(cost \(NumberFormat.fixed(cost, decimals: Precision.money)) set aside); list them with --unpriced FILE")
+                    + "(cost \(NumberFormat.fixed(cost, decimals: Precision.money)) set aside); list them with --unpriced FILE"
+            )
         }
         return lines
     }

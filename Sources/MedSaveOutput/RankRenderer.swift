@@ -34,10 +34,12 @@ public struct RankRenderer {
             return ExcelCSV.render(
                 header: Self.blockedHeader,
                 rows: result.blocked.map { b in
-                    [b.unit, b.prescriber ?? "", b.equivalenceClass.description,
-                     NumberFormat.exact(b.quantity, decimalMark: ","),
-                     NumberFormat.fixed(b.cost, decimals: Precision.money, decimalMark: ","),
-                     NumberFormat.fixed(b.saving, decimals: Precision.money, decimalMark: ",")]
+                    [
+                        b.unit, b.prescriber ?? "", b.equivalenceClass.description,
+                        NumberFormat.exact(b.quantity, decimalMark: ","),
+                        NumberFormat.fixed(b.cost, decimals: Precision.money, decimalMark: ","),
+                        NumberFormat.fixed(b.saving, decimals: Precision.money, decimalMark: ","),
+                    ]
                 },
                 textColumns: ["unit", "prescriber", "class"])
         }
@@ -52,15 +54,21 @@ public struct RankRenderer {
         let c = result.configuration
         var page = HTMLPage(title: "Savings opportunities: target \(c.target), level \(c.level.rawValue)")
         for line in summaryLines() { page.paragraph(line, cssClass: "note") }
-        let header = ["#", "id", "class", "products", "suggested", "quantity", "cost", "ppu", "target", "saving", "blocked", "flags", "safety", "review"]
+        let header = [
+            "#", "id", "class", "products", "suggested", "quantity", "cost", "ppu", "target", "saving", "blocked",
+            "flags", "safety", "review",
+        ]
         func cells(_ o: Opportunity, rank: String) -> [String] {
-            [rank, o.id, o.equivalenceClass.description + (byPeriod ? " (\(o.periodFrom))" : ""),
-             o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; "),
-             o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? "",
-             NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
-             Self.money(o.saving), Self.money(o.blockedSaving), o.flags.joined(separator: ", "),
-             o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(separator: "; "),
-             o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") } ?? ""]
+            [
+                rank, o.id, o.equivalenceClass.description + (byPeriod ? " (\(o.periodFrom))" : ""),
+                o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; "),
+                o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? "",
+                NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
+                Self.money(o.saving), Self.money(o.blockedSaving), o.flags.joined(separator: ", "),
+                o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(separator: "; "),
+                o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") }
+                    ?? "",
+            ]
         }
         let numeric: Set<Int> = [0, 5, 6, 7, 8, 9, 10]
         var keys: [String] = []
@@ -80,7 +88,9 @@ public struct RankRenderer {
         if !result.excluded.isEmpty {
             page.beginSection(pageBreak: true)
             page.heading("Excluded by safety rules (not ranked)")
-            page.table(header: ["key"] + header, rows: result.excluded.map { [$0.key] + cells($0, rank: "") }, numeric: Set(numeric.map { $0 + 1 }))
+            page.table(
+                header: ["key"] + header, rows: result.excluded.map { [$0.key] + cells($0, rank: "") },
+                numeric: Set(numeric.map { $0 + 1 }))
             page.endSection()
         }
         if !result.blocked.isEmpty {
@@ -89,8 +99,10 @@ public struct RankRenderer {
             page.table(
                 header: ["unit", "prescriber", "class", "quantity", "cost", "blocked saving"],
                 rows: result.blocked.map {
-                    [$0.unit, $0.prescriber ?? "", $0.equivalenceClass.description, NumberFormat.exact($0.quantity),
-                     Self.money($0.cost), Self.money($0.saving)]
+                    [
+                        $0.unit, $0.prescriber ?? "", $0.equivalenceClass.description, NumberFormat.exact($0.quantity),
+                        Self.money($0.cost), Self.money($0.saving),
+                    ]
                 }, numeric: [3, 4, 5])
             page.endSection()
         }
@@ -101,7 +113,9 @@ public struct RankRenderer {
 
     private static func money(_ x: Double) -> String { NumberFormat.fixed(x, decimals: Precision.money) }
     private static func money(_ x: FixedDecimal) -> String { NumberFormat.fixed(x, decimals: Precision.money) }
-    private static func ppu(_ x: Double?) -> String { x.map { NumberFormat.fixed($0, decimals: Precision.pricePerUnit) } ?? "" }
+    private static func ppu(_ x: Double?) -> String {
+        x.map { NumberFormat.fixed($0, decimals: Precision.pricePerUnit) } ?? ""
+    }
 
     // MARK: CSV
 
@@ -116,12 +130,13 @@ public struct RankRenderer {
 
     public func csv() -> String {
         if showBlocked {
-            return CSVField.line(Self.blockedHeader) + result.blocked.map { b in
-                CSVField.line([
-                    b.unit, b.prescriber ?? "", b.equivalenceClass.description, NumberFormat.exact(b.quantity),
-                    Self.money(b.cost), Self.money(b.saving),
-                ])
-            }.joined()
+            return CSVField.line(Self.blockedHeader)
+                + result.blocked.map { b in
+                    CSVField.line([
+                        b.unit, b.prescriber ?? "", b.equivalenceClass.description, NumberFormat.exact(b.quantity),
+                        Self.money(b.cost), Self.money(b.saving),
+                    ])
+                }.joined()
         }
         return csvLines(csvHeader, decimalMark: ".")
     }
@@ -129,20 +144,27 @@ public struct RankRenderer {
     /// The opportunity lines (and, with `showExcluded`, the excluded ones) with the given decimal mark.
     func csvRows(decimalMark: Character) -> [[String]] {
         func money(_ x: Double) -> String { NumberFormat.fixed(x, decimals: Precision.money, decimalMark: decimalMark) }
-        func moneyFixed(_ x: FixedDecimal) -> String { NumberFormat.fixed(x, decimals: Precision.money, decimalMark: decimalMark) }
-        func ppu(_ x: Double?) -> String { x.map { NumberFormat.fixed($0, decimals: Precision.pricePerUnit, decimalMark: decimalMark) } ?? "" }
-        let listed = result.opportunities.map { ($0, "ranked") } + (showExcluded ? result.excluded.map { ($0, "excluded") } : [])
+        func moneyFixed(_ x: FixedDecimal) -> String {
+            NumberFormat.fixed(x, decimals: Precision.money, decimalMark: decimalMark)
+        }
+        func ppu(_ x: Double?) -> String {
+            x.map { NumberFormat.fixed($0, decimals: Precision.pricePerUnit, decimalMark: decimalMark) } ?? ""
+        }
+        let listed =
+            result.opportunities.map { ($0, "ranked") } + (showExcluded ? result.excluded.map { ($0, "excluded") } : [])
         return listed.map { o, status in
             let periods = byPeriod ? [o.periodFrom.description] : [o.periodFrom.description, o.periodTo.description]
-            return [status == "ranked" ? String(o.rank) : "", o.id, status, o.key, o.equivalenceClass.description] + periods + [
-                o.products.map(\.code).joined(separator: "|"), o.products.map(\.name).joined(separator: "|"),
-                o.suggested?.code ?? "", o.suggested?.name ?? "", o.suggested.map { ppu($0.unitPrice) } ?? "",
-                NumberFormat.exact(o.quantity, decimalMark: decimalMark), moneyFixed(o.cost), ppu(o.ppu), ppu(o.targetPPU),
-                money(o.saving), money(o.blockedSaving), o.patients.map(String.init) ?? "",
-                o.prescribers.map(String.init) ?? "", o.flags.joined(separator: "|"),
-                o.safety.map { "\($0.action.rawValue): \($0.reason)" }.joined(separator: "|"),
-                o.review?.decision.rawValue ?? "",
-            ]
+            return [status == "ranked" ? String(o.rank) : "", o.id, status, o.key, o.equivalenceClass.description]
+                + periods + [
+                    o.products.map(\.code).joined(separator: "|"), o.products.map(\.name).joined(separator: "|"),
+                    o.suggested?.code ?? "", o.suggested?.name ?? "", o.suggested.map { ppu($0.unitPrice) } ?? "",
+                    NumberFormat.exact(o.quantity, decimalMark: decimalMark), moneyFixed(o.cost), ppu(o.ppu),
+                    ppu(o.targetPPU),
+                    money(o.saving), money(o.blockedSaving), o.patients.map(String.init) ?? "",
+                    o.prescribers.map(String.init) ?? "", o.flags.joined(separator: "|"),
+                    o.safety.map { "\($0.action.rawValue): \($0.reason)" }.joined(separator: "|"),
+                    o.review?.decision.rawValue ?? "",
+                ]
         }
     }
 
@@ -267,19 +289,25 @@ public struct RankRenderer {
     // MARK: Table
 
     public func table() -> String {
-        let header = ["#", "id", "key", "class", byPeriod ? "period" : "products", byPeriod ? "products" : "suggested",
-                      byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "flags"]
+        let header = [
+            "#", "id", "key", "class", byPeriod ? "period" : "products", byPeriod ? "products" : "suggested",
+            byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "flags",
+        ]
         var rows: [[String]] = []
         for o in result.opportunities {
-            let products = (o.products.first.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "")
+            let products =
+                (o.products.first.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "")
                 + (o.products.count > 1 ? " +\(o.products.count - 1)" : "")
             let suggested = o.suggested.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "–"
             rows.append(
                 [String(o.rank), o.id, o.key, o.equivalenceClass.description]
                     + (byPeriod ? [o.periodFrom.description, products, suggested] : [products, suggested, ""])
-                    + [NumberFormat.fixed(o.quantity, decimals: 0), Self.money(o.cost), Self.ppu(o.ppu),
-                       Self.ppu(o.targetPPU), Self.money(o.saving),
-                       (o.flags + (o.review.map { ["decision:\($0.decision.rawValue)"] } ?? [])).joined(separator: ",")])
+                    + [
+                        NumberFormat.fixed(o.quantity, decimals: 0), Self.money(o.cost), Self.ppu(o.ppu),
+                        Self.ppu(o.targetPPU), Self.money(o.saving),
+                        (o.flags + (o.review.map { ["decision:\($0.decision.rawValue)"] } ?? [])).joined(
+                            separator: ","),
+                    ])
         }
         let keep = header.indices.filter { !header[$0].isEmpty }
         let numeric: Set<Int> = [0, 7, 8, 9, 10, 11]
@@ -292,11 +320,14 @@ public struct RankRenderer {
             }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression) + "\n"
         }
         var out = line(header)
-        out += line(header.indices.map { i in
-            keep.firstIndex(of: i).map { String(repeating: "─", count: widths[$0]) } ?? ""
-        })
+        out += line(
+            header.indices.map { i in
+                keep.firstIndex(of: i).map { String(repeating: "─", count: widths[$0]) } ?? ""
+            })
         for row in rows { out += line(row) }
-        if rows.isEmpty { out += "(no opportunities" + (result.opportunityCount > 0 ? " above the threshold)\n" : ")\n") }
+        if rows.isEmpty {
+            out += "(no opportunities" + (result.opportunityCount > 0 ? " above the threshold)\n" : ")\n")
+        }
         if showExcluded && !result.excluded.isEmpty {
             out += "\nExcluded by safety rules (not ranked):\n"
             for o in result.excluded {
@@ -307,7 +338,8 @@ public struct RankRenderer {
         if showBlocked && !result.blocked.isEmpty {
             out += "\nSaving blocked by prescribers' do-not-substitute flags:\n"
             for b in result.blocked {
-                out += "\(b.unit)  prescriber \(b.prescriber ?? "–")  \(b.equivalenceClass)  cost \(Self.money(b.cost))  blocked saving \(Self.money(b.saving))\n"
+                out +=
+                    "\(b.unit)  prescriber \(b.prescriber ?? "–")  \(b.equivalenceClass)  cost \(Self.money(b.cost))  blocked saving \(Self.money(b.saving))\n"
             }
         }
         return out

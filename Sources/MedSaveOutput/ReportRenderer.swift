@@ -1,5 +1,5 @@
-import MedSaveModel
 import MedSaveAnalysis
+import MedSaveModel
 
 /// One piece of a report, rendered alike as HTML and as Markdown.
 enum ReportBlock {
@@ -43,10 +43,13 @@ public struct ReportRenderer {
         var blocks: [ReportBlock] = [.paragraph(lede), .figures(headline)]
         switch report.audience {
         case .pharmacist:
-            blocks += opportunities(heading: "Switches to make first") + groupChart + pareto + safety + monthlyChart
+            blocks +=
+                opportunities(heading: "Switches to make first") + groupChart + pareto + safety + monthlyChart
                 + estimateTable
         case .budget:
-            blocks += estimateTable + monthlyChart + groupChart + pareto + opportunities(heading: "Largest single opportunities")
+            blocks +=
+                estimateTable + monthlyChart + groupChart + pareto
+                + opportunities(heading: "Largest single opportunities")
                 + safety
         }
         return blocks + assumptions + summary + manifest
@@ -67,7 +70,8 @@ public struct ReportRenderer {
             text += "rules that apply, and its review status."
         case .budget:
             if let e = estimate {
-                text += "The budget-year figure projects the volumes over \(e.configuration.budgetYear) at \(e.pricePeriod) "
+                text +=
+                    "The budget-year figure projects the volumes over \(e.configuration.budgetYear) at \(e.pricePeriod) "
                 text += "prices, by scenario, with 95% bootstrap intervals."
             } else {
                 text += "No budget-year figure: \(report.estimateUnavailable ?? "not computed")."
@@ -84,12 +88,19 @@ public struct ReportRenderer {
         let f = report.figures
         if !f.classSavings.isEmpty {
             let n = min(10, f.classSavings.count)
-            rows.append(("Share of the saving in the top \(n) of \(f.classSavings.count) classes", Self.percent(f.share(ofTop: n))))
+            rows.append(
+                (
+                    "Share of the saving in the top \(n) of \(f.classSavings.count) classes",
+                    Self.percent(f.share(ofTop: n))
+                ))
         }
         if let e = estimate {
             for (s, scenario) in e.scenarios.enumerated() {
                 let label = "Budget year \(e.configuration.budgetYear), \(scenario)"
-                if e.total.suppressed { rows.append((label, "suppressed")); continue }
+                if e.total.suppressed {
+                    rows.append((label, "suppressed"))
+                    continue
+                }
                 rows.append((label, Self.money(e.total.saving[s]) + interval(e.total, s)))
             }
         }
@@ -104,21 +115,29 @@ public struct ReportRenderer {
     private func opportunities(heading: String) -> [ReportBlock] {
         var blocks: [ReportBlock] = [.section(heading)]
         guard !ranking.opportunities.isEmpty else { return blocks + [.paragraph("No opportunities in the window.")] }
-        blocks.append(.note(
-            "The \(ranking.opportunities.count) largest of \(ranking.opportunityCount), "
-                + "saving \(Self.money(ranking.listedSaving)) of \(Self.money(ranking.totalSaving)). "
-                + "Review status from the review database; flags and safety rules as found."))
+        blocks.append(
+            .note(
+                "The \(ranking.opportunities.count) largest of \(ranking.opportunityCount), "
+                    + "saving \(Self.money(ranking.listedSaving)) of \(Self.money(ranking.totalSaving)). "
+                    + "Review status from the review database; flags and safety rules as found."))
         let rows = ranking.opportunities.map { o -> [String] in
-            [String(o.rank), o.key, o.equivalenceClass.description,
-             Self.dispensed(o.products),
-             o.suggested.map { "\($0.code) \($0.name) at \(NumberFormat.fixed($0.unitPrice, decimals: Precision.pricePerUnit))" } ?? "no confirmed target",
-             Self.money(o.saving),
-             (o.flags + o.safety.map { "\($0.action.rawValue): \($0.reason)" }).joined(separator: "; "),
-             o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") } ?? "not reviewed"]
+            [
+                String(o.rank), o.key, o.equivalenceClass.description,
+                Self.dispensed(o.products),
+                o.suggested.map {
+                    "\($0.code) \($0.name) at \(NumberFormat.fixed($0.unitPrice, decimals: Precision.pricePerUnit))"
+                } ?? "no confirmed target",
+                Self.money(o.saving),
+                (o.flags + o.safety.map { "\($0.action.rawValue): \($0.reason)" }).joined(separator: "; "),
+                o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") }
+                    ?? "not reviewed",
+            ]
         }
-        blocks.append(.table(
-            header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"], rows: rows,
-            numeric: [0, 5]))
+        blocks.append(
+            .table(
+                header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"],
+                rows: rows,
+                numeric: [0, 5]))
         return blocks
     }
 
@@ -132,7 +151,9 @@ public struct ReportRenderer {
     /// The scenario the charts draw: the largest uptake of the first target, the whole opportunity when given.
     private func chartScenario(_ e: EstimateResult) -> Int {
         let first = e.scenarios[0].target
-        return e.scenarios.indices.filter { e.scenarios[$0].target == first }.max { e.scenarios[$0].uptake < e.scenarios[$1].uptake }!
+        return e.scenarios.indices.filter { e.scenarios[$0].target == first }.max {
+            e.scenarios[$0].uptake < e.scenarios[$1].uptake
+        }!
     }
 
     private var groupChart: [ReportBlock] {
@@ -142,26 +163,36 @@ public struct ReportRenderer {
         if let e = budget, e.configuration.by != .total {
             // The budget office sees the budget year's rows, with disclosure control applied.
             let k = chartScenario(e)
-            let shown = e.rows.filter { !$0.suppressed }.sorted { $0.saving[k] != $1.saving[k] ? $0.saving[k] > $1.saving[k] : $0.key < $1.key }
+            let shown = e.rows.filter { !$0.suppressed }.sorted {
+                $0.saving[k] != $1.saving[k] ? $0.saving[k] > $1.saving[k] : $0.key < $1.key
+            }
             let items = shown.map { (label: label($0.key), value: $0.saving[k]) }
             let suppressed = e.rows.count - shown.count
-            blocks.append(.chart(
-                svg: SVGChart.bars(items, title: "Projected saving in \(e.configuration.budgetYear) by \(report.groupTitle)", unit: "money"),
-                caption: "Projected saving in \(e.configuration.budgetYear), \(e.scenarios[k])"
-                    + (suppressed > 0 ? "; \(suppressed) groups suppressed by disclosure control are not drawn." : "."),
-                header: [report.groupTitle, "saving"], rows: items.map { [$0.label, Self.money($0.value)] }, numeric: [1]))
+            blocks.append(
+                .chart(
+                    svg: SVGChart.bars(
+                        items, title: "Projected saving in \(e.configuration.budgetYear) by \(report.groupTitle)",
+                        unit: "money"),
+                    caption: "Projected saving in \(e.configuration.budgetYear), \(e.scenarios[k])"
+                        + (suppressed > 0
+                            ? "; \(suppressed) groups suppressed by disclosure control are not drawn." : "."),
+                    header: [report.groupTitle, "saving"], rows: items.map { [$0.label, Self.money($0.value)] },
+                    numeric: [1]))
             return blocks
         }
         let groups = report.figures.groups
         let items = groups.map { (label: label($0.key), value: $0.saving) }
-        blocks.append(.chart(
-            svg: SVGChart.bars(items, title: "Saving found by \(report.groupTitle), \(window)", unit: "money"),
-            caption: "Saving found \(window) by \(report.groupTitle), summed over care units, classes and months.",
-            header: [report.groupTitle, "classes", "saving", "share"],
-            rows: groups.map {
-                [label($0.key), String($0.classes), Self.money($0.saving),
-                 Self.percent(report.figures.totalSaving > 0 ? $0.saving / report.figures.totalSaving : 0)]
-            }, numeric: [1, 2, 3]))
+        blocks.append(
+            .chart(
+                svg: SVGChart.bars(items, title: "Saving found by \(report.groupTitle), \(window)", unit: "money"),
+                caption: "Saving found \(window) by \(report.groupTitle), summed over care units, classes and months.",
+                header: [report.groupTitle, "classes", "saving", "share"],
+                rows: groups.map {
+                    [
+                        label($0.key), String($0.classes), Self.money($0.saving),
+                        Self.percent(report.figures.totalSaving > 0 ? $0.saving / report.figures.totalSaving : 0),
+                    ]
+                }, numeric: [1, 2, 3]))
         return blocks
     }
 
@@ -187,9 +218,12 @@ public struct ReportRenderer {
             .table(
                 header: ["#", "class", "switch to (latest month)", "units", "saving", "cumulative share"],
                 rows: f.classSavings.prefix(10).enumerated().map { i, c in
-                    [String(i + 1), c.equivalenceClass.description,
-                     f.suggestedOfClass[c.equivalenceClass].map { "\($0.code) \($0.name) (\($0.period))" } ?? "",
-                     String(f.organisationsOfClass[c.equivalenceClass] ?? 0), Self.money(c.saving), Self.percent(cumulative[i])]
+                    [
+                        String(i + 1), c.equivalenceClass.description,
+                        f.suggestedOfClass[c.equivalenceClass].map { "\($0.code) \($0.name) (\($0.period))" } ?? "",
+                        String(f.organisationsOfClass[c.equivalenceClass] ?? 0), Self.money(c.saving),
+                        Self.percent(cumulative[i]),
+                    ]
                 }, numeric: [0, 3, 4, 5]),
         ]
     }
@@ -200,15 +234,22 @@ public struct ReportRenderer {
         var caption = "Cost of all dispensing and saving found per month, \(window)."
         if let e = estimate, !e.total.suppressed {
             let k = chartScenario(e)
-            forecast = e.monthly.map { .init(label: $0.key, value: $0.saving[k], lower: $0.lower?[k], upper: $0.upper?[k]) }
+            forecast = e.monthly.map {
+                .init(label: $0.key, value: $0.saving[k], lower: $0.lower?[k], upper: $0.upper?[k])
+            }
             caption += " Dashed: the projected saving per month of \(e.configuration.budgetYear), \(e.scenarios[k]),"
-            caption += e.configuration.bootstrap > 0 ? " in its 95% interval band." : " without an interval (no bootstrap)."
-            caption += " History is priced at each month's own costs and list; the forecast at the \(e.pricePeriod) list,"
+            caption +=
+                e.configuration.bootstrap > 0 ? " in its 95% interval band." : " without an interval (no bootstrap)."
+            caption +=
+                " History is priced at each month's own costs and list; the forecast at the \(e.pricePeriod) list,"
             caption += " on the substitutable volume (rows marked do-not-substitute left out) projected by the trend."
         }
         var rows = months.map { [$0.period.description, Self.money($0.cost), Self.money($0.saving), "", ""] }
         for p in forecast {
-            rows.append([p.label + " (forecast)", "", Self.money(p.value), p.lower.map(Self.money) ?? "", p.upper.map(Self.money) ?? ""])
+            rows.append([
+                p.label + " (forecast)", "", Self.money(p.value), p.lower.map(Self.money) ?? "",
+                p.upper.map(Self.money) ?? "",
+            ])
         }
         return [
             .section("Cost and saving per month"),
@@ -229,33 +270,41 @@ public struct ReportRenderer {
         }
         blocks.append(.note(EstimateRenderer(e).heading() + "."))
         let scenarios = e.scenarios.map(\.description)
-        blocks.append(.table(
-            header: ["scenario", "saving", "95% lower", "95% upper"],
-            rows: e.scenarios.indices.map { s in
-                [scenarios[s], e.total.suppressed ? "suppressed" : Self.money(e.total.saving[s]),
-                 e.total.suppressed ? "" : e.total.lower.map { Self.money($0[s]) } ?? "",
-                 e.total.suppressed ? "" : e.total.upper.map { Self.money($0[s]) } ?? ""]
-            }, numeric: [1, 2, 3]))
+        blocks.append(
+            .table(
+                header: ["scenario", "saving", "95% lower", "95% upper"],
+                rows: e.scenarios.indices.map { s in
+                    [
+                        scenarios[s], e.total.suppressed ? "suppressed" : Self.money(e.total.saving[s]),
+                        e.total.suppressed ? "" : e.total.lower.map { Self.money($0[s]) } ?? "",
+                        e.total.suppressed ? "" : e.total.upper.map { Self.money($0[s]) } ?? "",
+                    ]
+                }, numeric: [1, 2, 3]))
         if e.configuration.by != .total && report.audience == .budget {
             let label = { (key: String) in report.groupNames[key].map { "\(key) \($0)" } ?? key }
             // Savings at every scenario, the interval at the charts' one (at one target, a scenario at uptake α is α
             // times the full one, its interval too), so that the table fits a page.
             let k = chartScenario(e), hasInterval = e.total.lower != nil
             let header = scenarios + (hasInterval ? ["95% interval, \(scenarios[k])"] : [])
-            blocks.append(.table(
-                header: [report.groupTitle] + header,
-                rows: (e.rows + [e.total]).map { row in
-                    if row.suppressed { return [label(row.key), "suppressed"] + Array(repeating: "", count: header.count - 1) }
-                    var cells = [label(row.key)] + e.scenarios.indices.map { Self.money(row.saving[$0]) }
-                    if hasInterval { cells.append(Self.money(row.lower![k]) + " – " + Self.money(row.upper![k])) }
-                    return cells
-                },
-                numeric: Set(1...header.count)))
+            blocks.append(
+                .table(
+                    header: [report.groupTitle] + header,
+                    rows: (e.rows + [e.total]).map { row in
+                        if row.suppressed {
+                            return [label(row.key), "suppressed"] + Array(repeating: "", count: header.count - 1)
+                        }
+                        var cells = [label(row.key)] + e.scenarios.indices.map { Self.money(row.saving[$0]) }
+                        if hasInterval { cells.append(Self.money(row.lower![k]) + " – " + Self.money(row.upper![k])) }
+                        return cells
+                    },
+                    numeric: Set(1...header.count)))
         }
         if e.disclosureApplied {
-            blocks.append(.note(
-                "Disclosure control: rows based on fewer than \(e.configuration.suppressBelow) distinct patients are suppressed "
-                    + "(\(e.primarySuppressed)), with \(e.secondarySuppressed) more so that none can be recovered from the total."))
+            blocks.append(
+                .note(
+                    "Disclosure control: rows based on fewer than \(e.configuration.suppressBelow) distinct patients are suppressed "
+                        + "(\(e.primarySuppressed)), with \(e.secondarySuppressed) more so that none can be recovered from the total."
+                ))
         }
         return blocks
     }
@@ -278,7 +327,11 @@ public struct ReportRenderer {
     }
 
     private var assumptions: [ReportBlock] {
-        [.section("Assumptions"), .table(header: ["assumption", "value"], rows: report.assumptions.map { [$0.name, $0.value] }, numeric: [])]
+        [
+            .section("Assumptions"),
+            .table(
+                header: ["assumption", "value"], rows: report.assumptions.map { [$0.name, $0.value] }, numeric: []),
+        ]
     }
 
     private var summary: [ReportBlock] {
@@ -350,8 +403,10 @@ public struct ReportRenderer {
             case .heading(let s): md += "### \(Markdown.escape(s))\n\n"
             case .paragraph(let s): md += Markdown.escape(s) + "\n\n"
             case .note(let s): md += "_" + Markdown.escape(s) + "_\n\n"
-            case .figures(let rows): md += Markdown.table(header: ["", ""], rows: rows.map { [$0.label, $0.value] }, numeric: [1])
-            case .table(let header, let rows, let numeric): md += Markdown.table(header: header, rows: rows, numeric: numeric)
+            case .figures(let rows):
+                md += Markdown.table(header: ["", ""], rows: rows.map { [$0.label, $0.value] }, numeric: [1])
+            case .table(let header, let rows, let numeric):
+                md += Markdown.table(header: header, rows: rows, numeric: numeric)
             case .chart(_, let caption, let header, let rows, let numeric):
                 md += Markdown.escape(caption) + " (The HTML report draws this as a chart.)\n\n"
                 md += Markdown.table(header: header, rows: rows, numeric: numeric)

@@ -25,9 +25,12 @@ public enum ReviewRenderer {
             w.endObject()
             return w.text
         default:
-            return CSVField.line(columns) + records.map { r in
-                CSVField.line([String(r.sequence), r.opportunityID, r.decision.rawValue, r.note, r.reviewer, r.decidedAt])
-            }.joined()
+            return CSVField.line(columns)
+                + records.map { r in
+                    CSVField.line([
+                        String(r.sequence), r.opportunityID, r.decision.rawValue, r.note, r.reviewer, r.decidedAt,
+                    ])
+                }.joined()
         }
     }
 }

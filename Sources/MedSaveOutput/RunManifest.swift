@@ -32,7 +32,9 @@ public struct RunManifest: Sendable {
             guard let (digest, bytes) = SHA256.file(path) else {
                 throw InputError(location: nil, message: "\(path): cannot read the file to record it in the manifest")
             }
-            return File(role: role, path: path, bytes: bytes, sha256: SHA256.hex(digestBytes: digest), dialect: dialect.map(Self.describe))
+            return File(
+                role: role, path: path, bytes: bytes, sha256: SHA256.hex(digestBytes: digest),
+                dialect: dialect.map(Self.describe))
         }
 
         /// Describes text about to be written to `path`.
@@ -69,7 +71,9 @@ public struct RunManifest: Sendable {
     }
 
     /// The dispensing files with the dialects they were read with, then the other inputs named.
-    public mutating func addInputs(dispensing: DispensingAggregate, others: [(role: String, path: String)]) throws(InputError) {
+    public mutating func addInputs(dispensing: DispensingAggregate, others: [(role: String, path: String)])
+        throws(InputError)
+    {
         for file in dispensing.files {
             inputs.append(try File.describe(path: file.path, role: "dispensing", dialect: file.dialect))
         }

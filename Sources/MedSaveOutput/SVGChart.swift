@@ -19,7 +19,8 @@ enum SVGChart {
             let y = top + Double(i) * rowHeight
             let length = maximum > 0 ? max(0, item.value) / maximum * plotWidth : 0
             svg += text(x: labelWidth - 8, y: y + 15, anchor: "end", truncated(item.label, 38))
-            svg += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 3))\" width=\"\(f(length))\" height=\"\(f(rowHeight - 6))\" fill=\"\(bar)\" />\n"
+            svg +=
+                "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 3))\" width=\"\(f(length))\" height=\"\(f(rowHeight - 6))\" fill=\"\(bar)\" />\n"
             svg += text(x: labelWidth + length + 6, y: y + 15, anchor: "start", compact(item.value))
         }
         return svg + "</svg>\n"
@@ -31,7 +32,11 @@ enum SVGChart {
         let left = 56.0, right = 24.0, top = 12.0, bottom = 40.0, height = 300.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let n = shares.count
-        var svg = open(title: title, description: "Line chart of the cumulative share of the saving against the number of classes, \(n) classes.", height: height)
+        var svg = open(
+            title: title,
+            description:
+                "Line chart of the cumulative share of the saving against the number of classes, \(n) classes.",
+            height: height)
         func x(_ k: Double) -> Double { left + (n > 1 ? (k - 1) / Double(n - 1) : 0) * plotWidth }
         func y(_ share: Double) -> Double { top + (1 - share) * plotHeight }
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
@@ -44,7 +49,8 @@ enum SVGChart {
         }
         svg += text(x: left + plotWidth / 2, y: height - 4, anchor: "middle", "classes, largest saving first")
         if n > 0 {
-            let points = shares.enumerated().map { "\(f(x(Double($0.offset + 1)))),\(f(y($0.element)))" }.joined(separator: " ")
+            let points = shares.enumerated().map { "\(f(x(Double($0.offset + 1)))),\(f(y($0.element)))" }.joined(
+                separator: " ")
             svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(bar)\" stroke-width=\"2\" />\n"
             if let k = shares.firstIndex(where: { $0 >= 0.8 * (1 - 1e-12) }) {
                 let cx = x(Double(k + 1)), cy = y(shares[k])
@@ -78,7 +84,8 @@ enum SVGChart {
         func x(_ i: Int) -> Double { left + (Double(i) + 0.5) * step }
         var svg = open(
             title: title,
-            description: "Cost per month (\(cost.count) months of history) and saving per month with \(forecast.count) months of forecast, in \(unit).",
+            description:
+                "Cost per month (\(cost.count) months of history) and saving per month with \(forecast.count) months of forecast, in \(unit).",
             height: height)
 
         // Panel 1: cost.
@@ -86,22 +93,29 @@ enum SVGChart {
         svg += axis(top: top, height: panel, left: left, width: plotWidth, maximum: costMax, caption: "cost per month")
         for (i, p) in cost.enumerated() {
             let h = costMax > 0 ? max(0, p.value) / costMax * panel : 0
-            svg += "<rect x=\"\(f(x(i) - step * 0.35))\" y=\"\(f(top + panel - h))\" width=\"\(f(step * 0.7))\" height=\"\(f(h))\" fill=\"\(bar)\" />\n"
+            svg +=
+                "<rect x=\"\(f(x(i) - step * 0.35))\" y=\"\(f(top + panel - h))\" width=\"\(f(step * 0.7))\" height=\"\(f(h))\" fill=\"\(bar)\" />\n"
         }
 
         // Panel 2: saving, history and forecast.
         let top2 = top + panel + gap
         let savingMax = axisMaximum(saving.map(\.value) + forecast.map { $0.upper ?? $0.value })
-        svg += axis(top: top2, height: panel, left: left, width: plotWidth, maximum: savingMax, caption: "saving per month")
+        svg += axis(
+            top: top2, height: panel, left: left, width: plotWidth, maximum: savingMax, caption: "saving per month")
         func y(_ v: Double) -> Double { top2 + panel - (savingMax > 0 ? max(0, v) / savingMax * panel : 0) }
         let offset = cost.count
         if forecast.contains(where: { $0.lower != nil }) {
-            let upper = forecast.enumerated().map { "\(f(x(offset + $0.offset))),\(f(y($0.element.upper ?? $0.element.value)))" }
-            let lower = forecast.enumerated().reversed().map { "\(f(x(offset + $0.offset))),\(f(y($0.element.lower ?? $0.element.value)))" }
+            let upper = forecast.enumerated().map {
+                "\(f(x(offset + $0.offset))),\(f(y($0.element.upper ?? $0.element.value)))"
+            }
+            let lower = forecast.enumerated().reversed().map {
+                "\(f(x(offset + $0.offset))),\(f(y($0.element.lower ?? $0.element.value)))"
+            }
             svg += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(band)\" stroke=\"none\" />\n"
         }
         svg += polyline(saving.enumerated().map { (x($0.offset), y($0.element.value)) }, stroke: bar, dashed: false)
-        svg += polyline(forecast.enumerated().map { (x(offset + $0.offset), y($0.element.value)) }, stroke: accent, dashed: true)
+        svg += polyline(
+            forecast.enumerated().map { (x(offset + $0.offset), y($0.element.value)) }, stroke: accent, dashed: true)
         if offset > 0 && !forecast.isEmpty {
             let boundary = left + Double(offset) * step
             svg += line(x1: boundary, y1: top, x2: boundary, y2: top2 + panel, stroke: ink, dashed: true)
@@ -124,7 +138,9 @@ enum SVGChart {
             + "<title>\(HTMLPage.escape(title))</title>\n<desc>\(HTMLPage.escape(description))</desc>\n"
     }
 
-    private static func axis(top: Double, height: Double, left: Double, width plotWidth: Double, maximum: Double, caption: String) -> String {
+    private static func axis(
+        top: Double, height: Double, left: Double, width plotWidth: Double, maximum: Double, caption: String
+    ) -> String {
         var svg = ""
         for tick in ticks(upTo: maximum, count: 4) {
             let y = top + height - (maximum > 0 ? tick / maximum * height : 0)
@@ -135,7 +151,9 @@ enum SVGChart {
         return svg
     }
 
-    private static func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, dashed: Bool = false) -> String {
+    private static func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, dashed: Bool = false)
+        -> String
+    {
         "<line x1=\"\(f(x1))\" y1=\"\(f(y1))\" x2=\"\(f(x2))\" y2=\"\(f(y2))\" stroke=\"\(stroke)\""
             + (dashed ? " stroke-dasharray=\"4 3\"" : "") + " />\n"
     }

@@ -1,5 +1,5 @@
-import MedSaveModel
 import MedSaveAnalysis
+import MedSaveModel
 
 /// A value in a result table, formatted per output format (decimal mark, rounding) only when written.
 enum TabularValue {

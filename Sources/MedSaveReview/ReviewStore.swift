@@ -49,11 +49,16 @@ public final class ReviewStore: Sendable {
     private static func describe(_ error: DatabaseError, path: String) -> ReviewStoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            ReviewStoreError(description: "\(path): not a medsave review database, or it is corrupt (\(error.message ?? "SQLite error \(error.resultCode)"))")
+            ReviewStoreError(
+                description:
+                    "\(path): not a medsave review database, or it is corrupt (\(error.message ?? "SQLite error \(error.resultCode)"))"
+            )
         case .SQLITE_CANTOPEN:
-            ReviewStoreError(description: "\(path): cannot open the review database (does its folder exist, and may it be written?)")
+            ReviewStoreError(
+                description: "\(path): cannot open the review database (does its folder exist, and may it be written?)")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            ReviewStoreError(description: "\(path): the review database stayed locked by another process for \(Int(busyTimeout)) s")
+            ReviewStoreError(
+                description: "\(path): the review database stayed locked by another process for \(Int(busyTimeout)) s")
         default:
             ReviewStoreError(description: "\(path): review database error: \(error.message ?? "\(error.resultCode)")")
         }
@@ -62,8 +67,10 @@ public final class ReviewStore: Sendable {
     /// A file that already holds tables but is not marked as medsave's is someone else's database: refuse it.
     private static func checkOwnership(_ queue: DatabaseQueue, path: String) throws {
         let (id, tables) = try queue.read { db in
-            (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0)
+            (
+                try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+            )
         }
         if id != applicationID && tables > 0 {
             throw ReviewStoreError(description: "\(path): an SQLite database, but not a medsave review database")
@@ -74,18 +81,19 @@ public final class ReviewStore: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: decisions") { db in
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
-            try db.execute(sql: """
-                CREATE TABLE decision (
-                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                    opportunity_id TEXT NOT NULL,
-                    decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'defer')),
-                    note TEXT NOT NULL DEFAULT '',
-                    reviewer TEXT NOT NULL,
-                    decided_at TEXT NOT NULL
-                );
-                CREATE INDEX decision_by_opportunity ON decision(opportunity_id, sequence);
-                PRAGMA user_version = 1;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE decision (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        opportunity_id TEXT NOT NULL,
+                        decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'defer')),
+                        note TEXT NOT NULL DEFAULT '',
+                        reviewer TEXT NOT NULL,
+                        decided_at TEXT NOT NULL
+                    );
+                    CREATE INDEX decision_by_opportunity ON decision(opportunity_id, sequence);
+                    PRAGMA user_version = 1;
+                    """)
         }
         return migrator
     }
@@ -99,7 +107,8 @@ public final class ReviewStore: Sendable {
         do {
             let sequence = try pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO decision (opportunity_id, decision, note, reviewer, decided_at) VALUES (?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT INTO decision (opportunity_id, decision, note, reviewer, decided_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [opportunityID, decision.rawValue, note, reviewer, stamp])
                 return db.lastInsertedRowID
             }
@@ -120,7 +129,8 @@ public final class ReviewStore: Sendable {
 
     /// The current decision per opportunity id.
     public func latest() throws(ReviewStoreError) -> [String: ReviewRecord] {
-        let rows = try fetch("""
+        let rows = try fetch(
+            """
             SELECT d.* FROM decision d
             JOIN (SELECT opportunity_id, max(sequence) AS s FROM decision GROUP BY opportunity_id) m
               ON d.opportunity_id = m.opportunity_id AND d.sequence = m.s

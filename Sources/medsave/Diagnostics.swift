@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import MedSaveCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Standard streams, terminal detection and colour (only on a terminal, never with NO_COLOR).
 enum Terminal {
@@ -39,9 +40,9 @@ enum Terminal {
 
     private static func Glibc_write(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int {
         #if canImport(Glibc)
-        return Glibc.write(fd, p, n)
+            return Glibc.write(fd, p, n)
         #else
-        return Darwin.write(fd, p, n)
+            return Darwin.write(fd, p, n)
         #endif
     }
 }
@@ -60,7 +61,9 @@ enum Diagnostics {
     }
 
     static func emit(_ severity: Severity, _ message: String, at location: SourceLocation? = nil) {
-        let label = Terminal.colourOnStandardError ? "\(severity.colour)\(severity.rawValue):\u{1B}[0m" : "\(severity.rawValue):"
+        let label =
+            Terminal.colourOnStandardError
+            ? "\(severity.colour)\(severity.rawValue):\u{1B}[0m" : "\(severity.rawValue):"
         let prefix = location.map { "\($0): " } ?? "medsave: "
         Progress.clear()
         Terminal.write("\(prefix)\(label) \(message)\n", to: .standardError)

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import MedSaveCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What every analysing subcommand does around its own computation: load inputs with progress, report
 /// problems, write the result, print the reconciling summary, map errors to exit codes.
@@ -50,11 +51,14 @@ enum Runner {
         manifest: ((Inputs) throws -> RunManifest)? = nil,
         _ compute: (Inputs) throws -> (text: String, summary: [String], balanced: Bool)
     ) throws {
-        try run(problemsPath: problemsPath, threads: threads, output: out.output, manifestPath: out.manifest, load: load) { inputs in
+        try run(
+            problemsPath: problemsPath, threads: threads, output: out.output, manifestPath: out.manifest, load: load
+        ) { inputs in
             let (text, summary, balanced) = try compute(inputs)
             // Hashing the inputs costs a pass over them: only when a manifest is asked for.
             return Outcome(
-                text: text, summary: summary, balanced: balanced, manifest: out.manifest == nil ? nil : try manifest?(inputs))
+                text: text, summary: summary, balanced: balanced,
+                manifest: out.manifest == nil ? nil : try manifest?(inputs))
         }
     }
 
@@ -82,8 +86,11 @@ enum Runner {
             }
             for file in outcome.files { try OutputFile.write(file.text, to: file.path) }
             if let manifestPath, var manifest = outcome.manifest {
-                manifest.outputs.append(.describe(text: outcome.text, path: output ?? "-", role: output == nil ? "stdout" : "output"))
-                for file in outcome.files { manifest.outputs.append(.describe(text: file.text, path: file.path, role: file.role)) }
+                manifest.outputs.append(
+                    .describe(text: outcome.text, path: output ?? "-", role: output == nil ? "stdout" : "output"))
+                for file in outcome.files {
+                    manifest.outputs.append(.describe(text: file.text, path: file.path, role: file.role))
+                }
                 if let path = problemsPath {
                     manifest.outputs.append(.describe(text: problemsCSV, path: path, role: "problems"))
                 }

@@ -10,27 +10,37 @@ struct BundledDataTests {
     static let dispensingText = BundledData.dispensingText
     static let catalogueText = BundledData.catalogueText
 
-    @Test(arguments: [("pv", ReferenceRanking.Target.pv), ("p10", .percentile(10)), ("cheapest", .cheapest),
-                      ("median", .percentile(50))])
+    @Test(arguments: [
+        ("pv", ReferenceRanking.Target.pv), ("p10", .percentile(10)), ("cheapest", .cheapest),
+        ("median", .percentile(50)),
+    ])
     func totalSavingEqualsPlainLoop(rule: String, reference: ReferenceRanking.Target) throws {
         let result = try Ranking.rank(
             Self.inputs.dispensing, catalogue: Self.inputs.catalogue,
             configuration: RankConfiguration(target: TargetRule(text: rule)!))
-        let expected = ReferenceRanking.totals(dispensingCSV: Self.dispensingText, catalogueCSV: Self.catalogueText, target: reference)
+        let expected = ReferenceRanking.totals(
+            dispensingCSV: Self.dispensingText, catalogueCSV: Self.catalogueText, target: reference)
         #expect(result.totalSaving > 0)
-        #expect(isClose(result.totalSaving, expected.saving, relative: 1e-9), "\(rule): \(result.totalSaving) vs \(expected.saving)")
+        #expect(
+            isClose(result.totalSaving, expected.saving, relative: 1e-9),
+            "\(rule): \(result.totalSaving) vs \(expected.saving)")
         #expect(result.blockedSaving > 0)
-        #expect(isClose(result.blockedSaving, expected.blockedSaving, relative: 1e-9), "\(rule) blocked: \(result.blockedSaving) vs \(expected.blockedSaving)")
+        #expect(
+            isClose(result.blockedSaving, expected.blockedSaving, relative: 1e-9),
+            "\(rule) blocked: \(result.blockedSaving) vs \(expected.blockedSaving)")
         #expect(result.reconciliation.rowsRead == expected.rows)
         #expect(isClose(result.reconciliation.costRead.doubleValue, expected.cost, relative: 1e-12))
     }
 
     @Test(arguments: [("pv", RankLevel.unit, false), ("p10", .prescriber, false), ("cheapest", .all, true)])
     func rankingOnSeveralThreadsGivesTheSameResult(rule: String, level: RankLevel, byPeriod: Bool) throws {
-        let inputs = level == .prescriber
-            ? try LoadedInputs.load(InputConfiguration(
-                dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")], cataloguePaths: [Fixtures.dataset("catalogue.csv")],
-                read: DispensingReadOptions(organisation: .prescriber)))
+        let inputs =
+            level == .prescriber
+            ? try LoadedInputs.load(
+                InputConfiguration(
+                    dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")],
+                    cataloguePaths: [Fixtures.dataset("catalogue.csv")],
+                    read: DispensingReadOptions(organisation: .prescriber)))
             : Self.inputs
         var c = RankConfiguration(target: TargetRule(text: rule)!, level: level, byPeriod: byPeriod)
         c.rules = .shipped
@@ -38,12 +48,14 @@ struct BundledDataTests {
         c.threads = 3
         let three = try Ranking.rank(inputs.dispensing, catalogue: inputs.catalogue, configuration: c)
         #expect(one.opportunities.count > 100)
-        #expect(one.opportunities == three.opportunities && one.excluded == three.excluded && one.blocked == three.blocked)
+        #expect(
+            one.opportunities == three.opportunities && one.excluded == three.excluded && one.blocked == three.blocked)
         #expect(one.totalSaving == three.totalSaving && one.reconciliation == three.reconciliation)
     }
 
     @Test func summaryReconcilesToTheOre() throws {
-        let r = try Ranking.rank(Self.inputs.dispensing, catalogue: Self.inputs.catalogue, configuration: RankConfiguration())
+        let r = try Ranking.rank(
+            Self.inputs.dispensing, catalogue: Self.inputs.catalogue, configuration: RankConfiguration())
         let books = r.reconciliation
         #expect(books.isBalanced)
         #expect(books.rowsRead == books.rowsUsed + books.rowsSetAsideTotal)

@@ -16,7 +16,8 @@ func estimate(
 }
 
 /// A class G/T1 with PV A at 1.00 and B at 1.50 (catalogue of 2025-03).
-let trendCatalogue = "period,product,unit_price,group,size_group,status,atc\n"
+let trendCatalogue =
+    "period,product,unit_price,group,size_group,status,atc\n"
     + "2025-03,A,1.00,G,T1,PV,C10AA01\n2025-03,B,1.50,G,T1,,C10AA01\n"
 
 @Suite("Least squares: the GEMM-based fit equals closed-form solutions")
@@ -40,7 +41,9 @@ struct LeastSquaresTests {
             }
             let slope = sxy / sxx
             #expect(isClose(beta[1, j], slope, relative: 1e-10, absolute: 1e-12), "seed \(g.seed) series \(j)")
-            #expect(isClose(beta[0, j], yMean - slope * tMean, relative: 1e-10, absolute: 1e-12), "seed \(g.seed) series \(j)")
+            #expect(
+                isClose(beta[0, j], yMean - slope * tMean, relative: 1e-10, absolute: 1e-12),
+                "seed \(g.seed) series \(j)")
         }
     }
 
@@ -55,7 +58,9 @@ struct LeastSquaresTests {
         let rows = (0..<30).map { x.row($0) }
         for j in 0..<7 {
             let expected = ReferenceEstimate.leastSquares(rows, (0..<30).map { y[$0, j] })
-            #expect(isClose((0..<6).map { beta[$0, j] }, expected, relative: 1e-9, absolute: 1e-11), "seed \(seed) series \(j)")
+            #expect(
+                isClose((0..<6).map { beta[$0, j] }, expected, relative: 1e-9, absolute: 1e-11),
+                "seed \(seed) series \(j)")
         }
     }
 
@@ -63,7 +68,8 @@ struct LeastSquaresTests {
         let months = (1...4).map { Period(year: 2025, month: $0) }
         let y = try Matrix(rows: 4, columns: 1, elements: [10, 20, 30, 40])
         let forecast = try VolumeForecast.fit(
-            y, history: months, horizon: (1...12).map { Period(year: 2026, month: $0) }, design: TrendDesign(seasonal: false))
+            y, history: months, horizon: (1...12).map { Period(year: 2026, month: $0) },
+            design: TrendDesign(seasonal: false))
         // y = 10 + 10t; 2026 is t = 12…23: Σ = 12·10 + 10·Σt = 120 + 10·210.
         #expect(isClose(forecast.horizonTotal(0), 2220, relative: 1e-12))
         #expect(forecast.flooredSeries == 0)
@@ -73,7 +79,8 @@ struct LeastSquaresTests {
         let months = (1...3).map { Period(year: 2025, month: $0) }
         let y = try Matrix(rows: 3, columns: 1, elements: [30, 20, 10])
         let forecast = try VolumeForecast.fit(
-            y, history: months, horizon: (1...12).map { Period(year: 2025, month: $0) }, design: TrendDesign(seasonal: false))
+            y, history: months, horizon: (1...12).map { Period(year: 2025, month: $0) },
+            design: TrendDesign(seasonal: false))
         // 30, 20, 10, 0, then below zero: counted as zero.
         #expect(isClose(forecast.horizonTotal(0), 60, relative: 1e-12))
         #expect(forecast.flooredSeries == 1)
@@ -83,7 +90,8 @@ struct LeastSquaresTests {
         let months = [Period(year: 2025, month: 1), Period(year: 2025, month: 1)]
         let y = try Matrix(rows: 2, columns: 1, elements: [1, 2])
         #expect(throws: NumericError.singular(operation: "least squares")) {
-            try LeastSquares.fit(design: TrendDesign(seasonal: false).matrix(months: months, origin: months[0]), series: y)
+            try LeastSquares.fit(
+                design: TrendDesign(seasonal: false).matrix(months: months, origin: months[0]), series: y)
         }
     }
 }
@@ -91,7 +99,8 @@ struct LeastSquaresTests {
 @Suite("Budget estimate, hand-checked")
 struct EstimateHandCheckedTests {
     // U1 dispenses B (1.50; the PV A costs 1.00): 10, 20, 30 in January–March.
-    let d = "period,unit,patient,product,quantity,cost\n"
+    let d =
+        "period,unit,patient,product,quantity,cost\n"
         + "2025-01,U1,p1,B,10,15\n2025-02,U1,p1,B,20,30\n2025-03,U1,p2,B,30,45\n"
 
     @Test func trendProjectedOverTheBudgetYearAtTheLatestPrices() throws {
@@ -132,7 +141,8 @@ struct EstimateHandCheckedTests {
     }
 
     @Test func excludedSwitchesAndBlockedRowsAreReportedApart() throws {
-        let rows = "period,unit,product,quantity,cost,substitution_allowed\n"
+        let rows =
+            "period,unit,product,quantity,cost,substitution_allowed\n"
             + "2025-01,U1,B,10,15,true\n2025-02,U1,B,10,15,true\n2025-03,U1,B,10,15,false\n2025-03,U1,B,10,15,true\n"
         var c = EstimateConfiguration(budgetYear: 2026)
         c.bootstrap = 0
@@ -140,7 +150,9 @@ struct EstimateHandCheckedTests {
         // Substitutable 10 a month, flat: 120 in 2026, saving 60; the blocked 10 tablets grow with the class: 40 → 20.
         #expect(isClose(plain.total.saving[0], 60, relative: 1e-12))
         #expect(isClose(plain.blockedSaving[0], 20, relative: 1e-12))
-        c.rules = SafetyRules(rules: [SafetyRule(match: .atc, pattern: "C10", action: .exclude, reason: "test", source: "test")])
+        c.rules = SafetyRules(rules: [
+            SafetyRule(match: .atc, pattern: "C10", action: .exclude, reason: "test", source: "test")
+        ])
         let excluded = try estimate(dispensing: rows, catalogue: trendCatalogue, c)
         #expect(excluded.total.saving[0] == 0 && isClose(excluded.excludedSaving[0], 60, relative: 1e-12))
         #expect(excluded.excludedProducts == 1)
@@ -148,7 +160,8 @@ struct EstimateHandCheckedTests {
 
     @Test func percentileTargetsUseTheOrganisationsProjectedPrices() throws {
         // U1 buys only A (PPU 1.00), U2 only B (1.50), U3 half and half (1.25): p50 = 1.25.
-        let rows = "period,unit,product,quantity,cost\n"
+        let rows =
+            "period,unit,product,quantity,cost\n"
             + (1...2).map { m in
                 "2025-0\(m),U1,A,10,10\n2025-0\(m),U2,B,10,15\n2025-0\(m),U3,A,5,5\n2025-0\(m),U3,B,5,7.5\n"
             }.joined()
@@ -156,7 +169,8 @@ struct EstimateHandCheckedTests {
         c.targets = [.percentile(50)]
         c.bootstrap = 0
         c.by = .unit
-        let r = try estimate(dispensing: rows, catalogue: trendCatalogue.replacingOccurrences(of: "2025-03", with: "2025-02"), c)
+        let r = try estimate(
+            dispensing: rows, catalogue: trendCatalogue.replacingOccurrences(of: "2025-03", with: "2025-02"), c)
         // Flat volumes, growth 360 / 60 = 6: U2's 20 tablets of B become 120, saving 120 × 0.25; U3's 10 become 60.
         #expect(r.rows.map(\.key) == ["U2", "U3", "U1"])
         #expect(isClose(r.rows[0].saving[0], 30, relative: 1e-12) && isClose(r.rows[1].saving[0], 15, relative: 1e-12))
@@ -170,7 +184,9 @@ struct EstimateReferenceTests {
     static let dispensingRows = ReferenceRanking.rows(BundledData.dispensingText)
     static let catalogueRows = ReferenceRanking.rows(BundledData.catalogueText)
 
-    static func configuration(_ by: Breakdown, targets: [TargetRule], grain: FitGrain = .class, seasonal: Bool = false) -> EstimateConfiguration {
+    static func configuration(_ by: Breakdown, targets: [TargetRule], grain: FitGrain = .class, seasonal: Bool = false)
+        -> EstimateConfiguration
+    {
         var c = EstimateConfiguration(budgetYear: 2026)
         c.by = by
         c.targets = targets
@@ -198,12 +214,14 @@ struct EstimateReferenceTests {
                 #expect(row.saving.allSatisfy { $0 == 0 }, "\(label): \(row.key) missing from the reference")
                 continue
             }
-            #expect(isClose(row.saving, e, relative: 1e-9, absolute: 1e-6), "\(label) \(row.key): \(row.saving) vs \(e)")
+            #expect(
+                isClose(row.saving, e, relative: 1e-9, absolute: 1e-6), "\(label) \(row.key): \(row.saving) vs \(e)")
         }
     }
 
     @Test(arguments: [
-        (Breakdown.total, FitGrain.class, false), (.atc1, .class, false), (.unit, .product, false), (.atc5, .class, true),
+        (Breakdown.total, FitGrain.class, false), (.atc1, .class, false), (.unit, .product, false),
+        (.atc5, .class, true),
         (.product, .product, true),
     ])
     func bundledDataEqualsPlainLoop(by: Breakdown, grain: FitGrain, seasonal: Bool) throws {
@@ -268,7 +286,9 @@ struct EstimateReferenceTests {
             for t in 0..<2 {
                 let full = row.saving[t * 4 + 3]
                 for (k, alpha) in c.uptakes.enumerated() {
-                    #expect(isClose(row.saving[t * 4 + k], alpha * full, relative: 1e-12, absolute: 1e-9), "\(row.key) α \(alpha)")
+                    #expect(
+                        isClose(row.saving[t * 4 + k], alpha * full, relative: 1e-12, absolute: 1e-9),
+                        "\(row.key) α \(alpha)")
                 }
             }
         }
@@ -322,10 +342,14 @@ struct BootstrapTests {
             o.cluster = resample == .patients ? .patient : resample == .prescribers ? .prescriber : nil
             return o
         }()
-        let inputs = resample == .units ? BundledData.inputs : try LoadedInputs.load(
-            InputConfiguration(
-                dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")], cataloguePaths: [Fixtures.dataset("catalogue.csv")],
-                read: options))
+        let inputs =
+            resample == .units
+            ? BundledData.inputs
+            : try LoadedInputs.load(
+                InputConfiguration(
+                    dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")],
+                    cataloguePaths: [Fixtures.dataset("catalogue.csv")],
+                    read: options))
         return try BudgetEstimate.compute(inputs.dispensing, catalogue: inputs.catalogue, configuration: c)
     }
 
@@ -337,7 +361,9 @@ struct BootstrapTests {
         #expect(a.total.lower != other.total.lower, "another seed gives other draws")
         for row in a.rows + [a.total] {
             for s in 0..<2 {
-                #expect(row.lower![s] <= row.saving[s] && row.saving[s] <= row.upper![s], "\(resample) \(row.key) scenario \(s)")
+                #expect(
+                    row.lower![s] <= row.saving[s] && row.saving[s] <= row.upper![s],
+                    "\(resample) \(row.key) scenario \(s)")
                 #expect(row.lower![s] < row.upper![s], "\(resample) \(row.key): an interval with width")
             }
         }
@@ -350,7 +376,8 @@ struct DisclosureTests {
     /// Rows as sets of patient ids.
     static func decide(_ rows: [Set<Int>], _ values: [Double], threshold: Int = 5) -> Disclosure.Decision {
         Disclosure.decide(
-            patients: rows.map(\.count), values: values, totalPatients: rows.reduce(into: Set<Int>()) { $0.formUnion($1) }.count,
+            patients: rows.map(\.count), values: values,
+            totalPatients: rows.reduce(into: Set<Int>()) { $0.formUnion($1) }.count,
             threshold: threshold,
             distinctPatients: { set in set.reduce(into: Set<Int>()) { $0.formUnion(rows[$1]) }.count })
     }
@@ -402,10 +429,14 @@ struct DisclosureTests {
             let n = Int.random(in: 2...12, using: &g)
             var rows: [Set<Int>] = []
             for _ in 0..<n {
-                let size = Int.random(in: 0...9, using: &g) < 4 ? Int.random(in: 0...4, using: &g) : Int.random(in: 5...40, using: &g)
+                let size =
+                    Int.random(in: 0...9, using: &g) < 4
+                    ? Int.random(in: 0...4, using: &g) : Int.random(in: 5...40, using: &g)
                 rows.append(Set((0..<size).map { _ in Int.random(in: 0..<200, using: &g) }))
             }
-            let values = rows.map { _ in Int.random(in: 0..<5, using: &g) == 0 ? 0 : Double(Int.random(in: 1...10_000, using: &g)) }
+            let values = rows.map { _ in
+                Int.random(in: 0..<5, using: &g) == 0 ? 0 : Double(Int.random(in: 1...10_000, using: &g))
+            }
             let d = Self.decide(rows, values)
             if d.totalSuppressed { continue }
             #expect(d.primary == Set(rows.indices.filter { rows[$0].count < 5 }), "seed \(seed)")
@@ -423,11 +454,14 @@ struct DisclosureTests {
         var c = EstimateConfiguration(budgetYear: 2026)
         c.by = .product
         c.bootstrap = 0
-        let r = try BudgetEstimate.compute(BundledData.inputs.dispensing, catalogue: BundledData.inputs.catalogue, configuration: c)
+        let r = try BudgetEstimate.compute(
+            BundledData.inputs.dispensing, catalogue: BundledData.inputs.catalogue, configuration: c)
         #expect(r.primarySuppressed > 0)
         let suppressed = Set(r.rows.indices.filter { r.rows[$0].suppressed })
         #expect(suppressed.count >= 2)
-        for i in r.rows.indices where (r.rows[i].patients ?? 0) < 5 { #expect(r.rows[i].suppressed, "\(r.rows[i].key)") }
+        for i in r.rows.indices where (r.rows[i].patients ?? 0) < 5 {
+            #expect(r.rows[i].suppressed, "\(r.rows[i].key)")
+        }
         #expect(Self.recovered(r.rows.map { $0.saving[0] }, suppressed: suppressed).isEmpty)
     }
 }

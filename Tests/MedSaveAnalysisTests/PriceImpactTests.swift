@@ -8,9 +8,12 @@ func aggregate(_ text: String, options: DispensingReadOptions = DispensingReadOp
 }
 
 func priceList(_ rows: [(String?, String, Double)]) -> Catalogue {
-    Catalogue(entries: rows.map {
-        CatalogueEntry(period: $0.0.flatMap { Period(text: $0) }, product: $0.1, name: "name " + $0.1, unitPrice: $0.2, equivalenceClass: nil)
-    })
+    Catalogue(
+        entries: rows.map {
+            CatalogueEntry(
+                period: $0.0.flatMap { Period(text: $0) }, product: $0.1, name: "name " + $0.1, unitPrice: $0.2,
+                equivalenceClass: nil)
+        })
 }
 
 @Suite("Price-change impact, hand-checked")
@@ -29,7 +32,8 @@ struct PriceImpactTests {
         #expect(isClose(r.total.change, 5) && isClose(r.total.costBefore, 20) && isClose(r.total.costAfter, 25))
         #expect(r.unpriced.map(\.product) == ["C"] && r.unpriced[0].missing == .to)
         #expect(r.reconciliation.isBalanced)
-        #expect(r.reconciliation.rowsSetAside[.noPrice] == 1 && r.reconciliation.costSetAside[.noPrice] == FixedDecimal(9))
+        #expect(
+            r.reconciliation.rowsSetAside[.noPrice] == 1 && r.reconciliation.costSetAside[.noPrice] == FixedDecimal(9))
     }
 
     @Test func seriesByPeriodAndDiscount() throws {
@@ -47,7 +51,8 @@ struct PriceImpactTests {
         #expect(byUnit.rows.map(\.key) == ["U2", "U1"])
         #expect(isClose(byUnit.rows[0].change, 5) && isClose(byUnit.rows[1].change, 0))
         let areas = AreaMap(["U1": "North"])
-        let byArea = PriceImpact.compute(data, from: from, to: to, configuration: ImpactConfiguration(by: .area, areas: areas))
+        let byArea = PriceImpact.compute(
+            data, from: from, to: to, configuration: ImpactConfiguration(by: .area, areas: areas))
         #expect(Set(byArea.rows.map(\.key)) == ["North", Breakdown.noArea])
         let one = PriceImpact.compute(
             data, from: from, to: to, configuration: ImpactConfiguration(periods: PeriodRange(text: "2025-02")!))
@@ -75,7 +80,8 @@ struct PriceImpactTests {
         var price: [String: (Double?, Double?)] = [:]
         for m in months {
             for p in products {
-                let pa = Double(Int.random(in: 1...5000, using: &g)) / 1000, pb = Double(Int.random(in: 1...5000, using: &g)) / 1000
+                let pa = Double(Int.random(in: 1...5000, using: &g)) / 1000,
+                    pb = Double(Int.random(in: 1...5000, using: &g)) / 1000
                 let inA = Int.random(in: 0..<20, using: &g) > 0, inB = Int.random(in: 0..<20, using: &g) > 0
                 if inA { a.append((m, p, pa)) }
                 if inB { b.append((m, p, pb)) }
@@ -100,7 +106,8 @@ struct PriceImpactTests {
         for row in r.rows { #expect(isClose(row.change, expected[row.key]!)) }
         #expect(r.reconciliation.isBalanced)
         #expect(isClose(r.reconciliation.costSetAside[.noPrice]?.doubleValue ?? 0, unpricedCost))
-        let byProduct = PriceImpact.compute(try aggregate(text), from: priceList(a), to: priceList(b), configuration: ImpactConfiguration())
+        let byProduct = PriceImpact.compute(
+            try aggregate(text), from: priceList(a), to: priceList(b), configuration: ImpactConfiguration())
         #expect(isClose(byProduct.rows.reduce(0) { $0 + $1.change }, expected.values.reduce(0, +) / 3))
     }
 }
@@ -109,7 +116,8 @@ struct PriceImpactTests {
 struct ColumnConstantTests {
     @Test func setGivesEveryRowAPeriodAndUnit() throws {
         let mapping = try ColumnMapping(assignments: [], constants: ["period=2022-06", "unit=England"])
-        let data = try aggregate("product,quantity,cost\nA,10,5\nB,2,1\n", options: DispensingReadOptions(mapping: mapping))
+        let data = try aggregate(
+            "product,quantity,cost\nA,10,5\nB,2,1\n", options: DispensingReadOptions(mapping: mapping))
         #expect(data.organisations == ["England"] && data.periods.map(\.description) == ["2022-06"])
         #expect(data.cells.count == 2 && data.badRows == 0)
     }
@@ -151,8 +159,12 @@ struct ConcessionImpactTests {
         let ours = Dictionary(uniqueKeysWithValues: r.rows.map { ($0.key, $0) })
         for row in expected {
             let mine = try #require(ours[row["BNF code"]!])
-            #expect(NumberFormat.fixed(mine.change, decimals: 2) == NumberFormat.fixed(Double(row["This month’s extra cost"]!)!, decimals: 2))
-            #expect(NumberFormat.fixed(mine.costBefore, decimals: 2) == NumberFormat.fixed(Double(row["Normally costs"]!)!, decimals: 2))
+            #expect(
+                NumberFormat.fixed(mine.change, decimals: 2)
+                    == NumberFormat.fixed(Double(row["This month’s extra cost"]!)!, decimals: 2))
+            #expect(
+                NumberFormat.fixed(mine.costBefore, decimals: 2)
+                    == NumberFormat.fixed(Double(row["Normally costs"]!)!, decimals: 2))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MedSaveCore
 import MedSaveTestSupport
 import Testing
@@ -21,7 +22,8 @@ func rankFixture(_ configuration: RankConfiguration) throws -> RankResult {
 }
 
 let header = "period,unit,product,quantity,cost\n"
-let plainCatalogue = "period,product,unit_price,group,size_group\n2025-01,A,1,G,T1\n2025-01,B,9,G,T1\n2025-01,S,2,H,T1\n"
+let plainCatalogue =
+    "period,product,unit_price,group,size_group\n2025-01,A,1,G,T1\n2025-01,B,9,G,T1\n2025-01,S,2,H,T1\n"
 
 @Suite("Percentile targets (OpenPrescribing's price-per-unit method), hand-checked")
 struct PercentileTargetTests {
@@ -68,11 +70,13 @@ struct PercentileTargetTests {
 
     @Test func thresholdAppliesAtTheLevelShownButTheTotalKeepsEverything() throws {
         let d = header + "2025-01,U1,A,100,100\n2025-01,U2,A,100,150\n2025-01,U3,B,100,300\n"
-        let r = try rank(dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10), minSaving: 100))
+        let r = try rank(
+            dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10), minSaving: 100))
         #expect(r.opportunities.map(\.key) == ["U3"])
         #expect(isClose(r.totalSaving, 230))
         let all = try rank(
-            dispensing: d, catalogue: plainCatalogue, RankConfiguration(target: .percentile(10), level: .all, minSaving: 200))
+            dispensing: d, catalogue: plainCatalogue,
+            RankConfiguration(target: .percentile(10), level: .all, minSaving: 200))
         #expect(all.opportunities.map(\.key) == ["all"], "230 at level all passes a threshold no unit passes")
     }
 
@@ -98,11 +102,15 @@ struct RankingTests {
         #expect(isClose(r.opportunities[0].blockedSaving, 150))
         #expect(isClose(r.opportunities[1].saving, 50))
         #expect(isClose(r.totalSaving, 130))
-        #expect(r.blocked == [BlockedSaving(
-            unit: "U1", prescriber: "P2", equivalenceClass: EquivalenceClass(group: "G1", sizeGroup: "T23"),
-            quantity: FixedDecimal(100), cost: FixedDecimal(200), saving: 150)])
+        #expect(
+            r.blocked == [
+                BlockedSaving(
+                    unit: "U1", prescriber: "P2", equivalenceClass: EquivalenceClass(group: "G1", sizeGroup: "T23"),
+                    quantity: FixedDecimal(100), cost: FixedDecimal(200), saving: 150)
+            ])
         #expect(r.opportunities[1].flags == ["reserve-target"])
-        #expect(r.opportunities[0].flags == ["blocked-saving", "correction-rows", "do-not-substitute", "pv-not-cheapest"])
+        #expect(
+            r.opportunities[0].flags == ["blocked-saving", "correction-rows", "do-not-substitute", "pv-not-cheapest"])
         #expect(r.opportunities[0].suggested?.code == "100001")
         #expect(r.opportunities[0].suggested?.unitPrice == 0.40, "the suggestion comes from the latest period")
         #expect(r.opportunities[0].products.map(\.code) == ["100001", "100003"])
@@ -124,24 +132,38 @@ struct RankingTests {
             ("U1", "P1", "B", "10", "30.00", "false"), ("U1", "", "B", "5", "15.00", "false"),
             ("U2", "", "B", "20", "60.00", "false"), ("U2", "P2", "B", "10", "30.00", "true"),
         ]
-        let without = "period,unit,product,quantity,cost,substitution_allowed\n"
+        let without =
+            "period,unit,product,quantity,cost,substitution_allowed\n"
             + rows.map { "2025-01,\($0.0),\($0.2),\($0.3),\($0.4),\($0.5)\n" }.joined()
-        let with = "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
+        let with =
+            "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
             + rows.map { "2025-01,\($0.0),\($0.1),\($0.2),\($0.3),\($0.4),\($0.5)\n" }.joined()
         let g = EquivalenceClass(group: "G", sizeGroup: "T1")
         let a = try rank(dispensing: without, catalogue: catalogue, RankConfiguration(target: .pv))
         // Blocked: U1 15 units 45 − 15 = 30, U2 20 units 60 − 20 = 40; U2's P2 row saves 30 − 10 = 20.
-        #expect(a.blocked == [
-            BlockedSaving(unit: "U2", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(20), cost: FixedDecimal(60), saving: 40),
-            BlockedSaving(unit: "U1", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(15), cost: FixedDecimal(45), saving: 30),
-        ])
+        #expect(
+            a.blocked == [
+                BlockedSaving(
+                    unit: "U2", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(20),
+                    cost: FixedDecimal(60), saving: 40),
+                BlockedSaving(
+                    unit: "U1", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(15),
+                    cost: FixedDecimal(45), saving: 30),
+            ])
         #expect(isClose(a.totalSaving, 20) && isClose(a.blockedSaving, 70))
         let b = try rank(dispensing: with, catalogue: catalogue, RankConfiguration(target: .pv))
-        #expect(b.blocked == [
-            BlockedSaving(unit: "U2", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(20), cost: FixedDecimal(60), saving: 40),
-            BlockedSaving(unit: "U1", prescriber: "P1", equivalenceClass: g, quantity: FixedDecimal(10), cost: FixedDecimal(30), saving: 20),
-            BlockedSaving(unit: "U1", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(5), cost: FixedDecimal(15), saving: 10),
-        ])
+        #expect(
+            b.blocked == [
+                BlockedSaving(
+                    unit: "U2", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(20),
+                    cost: FixedDecimal(60), saving: 40),
+                BlockedSaving(
+                    unit: "U1", prescriber: "P1", equivalenceClass: g, quantity: FixedDecimal(10),
+                    cost: FixedDecimal(30), saving: 20),
+                BlockedSaving(
+                    unit: "U1", prescriber: nil, equivalenceClass: g, quantity: FixedDecimal(5), cost: FixedDecimal(15),
+                    saving: 10),
+            ])
         #expect(isClose(b.totalSaving, 20) && isClose(b.blockedSaving, 70))
     }
 
@@ -174,7 +196,8 @@ struct RankingTests {
 
     @Test func noConfirmedTargetIsSetAsideNotRanked() throws {
         let catalogue = "period,product,unit_price,group,status\n2025-01,A,1,G,\n2025-01,B,2,G,\n"
-        let r = try rank(dispensing: header + "2025-01,U1,B,10,20\n", catalogue: catalogue, RankConfiguration(target: .pv))
+        let r = try rank(
+            dispensing: header + "2025-01,U1,B,10,20\n", catalogue: catalogue, RankConfiguration(target: .pv))
         #expect(r.opportunities.isEmpty)
         #expect(r.reconciliation.rowsSetAside == [.noTarget: 1])
         #expect(r.reconciliation.isBalanced)
@@ -207,8 +230,6 @@ struct RankingTests {
     }
 }
 
-import Foundation
-
 @Suite("Opportunity ids")
 struct OpportunityIDTests {
     @Test func idsDoNotChangeWhenAnUnrelatedMonthOrUnitIsAdded() throws {
@@ -223,7 +244,8 @@ struct OpportunityIDTests {
         let after = try rank(dispensing: dispensing, catalogue: catalogue, RankConfiguration(target: .pv))
         #expect(after.opportunities.count == before.opportunities.count + 1)
         for o in before.opportunities {
-            #expect(after.opportunities.first { $0.key == o.key && $0.equivalenceClass == o.equivalenceClass }?.id == o.id)
+            #expect(
+                after.opportunities.first { $0.key == o.key && $0.equivalenceClass == o.equivalenceClass }?.id == o.id)
         }
         #expect(Set(after.opportunities.map(\.id)).count == after.opportunities.count, "ids are distinct")
     }
@@ -231,9 +253,17 @@ struct OpportunityIDTests {
     @Test func idDependsOnWhatIdentifiesTheOpportunity() {
         let g = EquivalenceClass(group: "G1", sizeGroup: "T23")
         let base = Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["2", "1"], period: nil)
-        #expect(base == Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["1", "2"], period: nil))
+        #expect(
+            base == Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["1", "2"], period: nil))
         #expect(base.count == 12)
-        #expect(base != Opportunity.id(level: .prescriber, key: "U1", equivalenceClass: g, products: ["1", "2"], period: nil))
-        #expect(base != Opportunity.id(level: .unit, key: "U1", equivalenceClass: g, products: ["1", "2"], period: Period(year: 2025, month: 1)))
+        #expect(
+            base
+                != Opportunity.id(
+                    level: .prescriber, key: "U1", equivalenceClass: g, products: ["1", "2"], period: nil))
+        #expect(
+            base
+                != Opportunity.id(
+                    level: .unit, key: "U1", equivalenceClass: g, products: ["1", "2"],
+                    period: Period(year: 2025, month: 1)))
     }
 }

@@ -20,7 +20,8 @@ struct SafetyRulesTests {
         2025-01,P2,Plain brand,Plain,A02BC01,Tablett,100,3.00,GP,T23,
 
         """
-    static let dispensing = "period,unit,product,quantity,cost\n"
+    static let dispensing =
+        "period,unit,product,quantity,cost\n"
         + ["E2", "R2", "S2", "M2", "N2", "P2"].map { "2025-01,U1,\($0),100,300\n" }.joined()
     static let rulesText = """
         match,pattern,action,reason,source
@@ -44,9 +45,13 @@ struct SafetyRulesTests {
         let rules = try SafetyRules.read(path: Fixtures.write(Self.rulesText, named: "rules.csv"))
         #expect(rules.rules.map(\.action) == [.exclude, .review, .sameGroupOnly])
         let r = try rank(rules)
-        let byClass = Dictionary(uniqueKeysWithValues: (r.opportunities + r.excluded).map { ($0.equivalenceClass.group, $0) })
+        let byClass = Dictionary(
+            uniqueKeysWithValues: (r.opportunities + r.excluded).map { ($0.equivalenceClass.group, $0) })
         #expect(r.excluded.map(\.equivalenceClass.group).sorted() == ["GE", "GM", "GN"])
-        #expect(byClass["GE"]!.safety == [SafetyFinding(action: .exclude, reason: "Exa is not interchangeable", source: "Test source A")])
+        #expect(
+            byClass["GE"]!.safety == [
+                SafetyFinding(action: .exclude, reason: "Exa is not interchangeable", source: "Test source A")
+            ])
         #expect(byClass["GR"]!.flags.contains("review"))
         #expect(byClass["GR"]!.safety.map(\.reason) == ["Rev needs a check"])
         #expect(byClass["GS"]!.flags.contains("same-group-only"))
@@ -75,8 +80,9 @@ struct SafetyRulesTests {
         #expect(SafetyRules.shipped.rules.allSatisfy { !$0.reason.isEmpty && !$0.source.isEmpty })
         let r = try rank(.shipped)
         #expect(r.excluded.contains { $0.equivalenceClass.group == "GE" }, "lithium is excluded by the shipped rules")
-        #expect(r.opportunities.first { $0.equivalenceClass.group == "GR" }?.flags.contains("review") == true,
-                "levothyroxine is flagged for review")
+        #expect(
+            r.opportunities.first { $0.equivalenceClass.group == "GR" }?.flags.contains("review") == true,
+            "levothyroxine is flagged for review")
     }
 
     @Test func attributesAreReadFromTheCatalogue() {
@@ -85,7 +91,9 @@ struct SafetyRulesTests {
         let narcotic = CatalogueEntry(
             period: nil, product: "3", unitPrice: 1, equivalenceClass: EquivalenceClass(group: "G", sizeGroup: "TN28"))
         let insulin = CatalogueEntry(period: nil, product: "4", atc: "A10AB05", unitPrice: 1, equivalenceClass: nil)
-        #expect(ProductAttribute.modifiedRelease.applies(to: depot) && !ProductAttribute.modifiedRelease.applies(to: tablet))
+        #expect(
+            ProductAttribute.modifiedRelease.applies(to: depot) && !ProductAttribute.modifiedRelease.applies(to: tablet)
+        )
         #expect(ProductAttribute.narcotic.applies(to: narcotic) && !ProductAttribute.narcotic.applies(to: tablet))
         #expect(ProductAttribute.biological.applies(to: insulin))
     }
@@ -96,7 +104,10 @@ struct SafetyRulesTests {
             _ = try SafetyRules.read(path: path)
             Issue.record("expected an error")
         } catch {
-            #expect(error.description == "\(path):2:3: action: not a valid rule: expected same-group-only, review, exclude, found \"forbid\"")
+            #expect(
+                error.description
+                    == "\(path):2:3: action: not a valid rule: expected same-group-only, review, exclude, found \"forbid\""
+            )
         }
         let noSource = Fixtures.write("match,pattern,action,reason,source\natc,N05,review,x,\n", named: "nosource.csv")
         #expect(throws: InputError.self) { try SafetyRules.read(path: noSource) }

@@ -64,7 +64,8 @@ struct BNFClassifierTests {
 
     @Test func peersSetTheTargetButEveryoneIsRanked() throws {
         // Peers P2, P3, P4: PPUs 0.15, 0.25, 0.30 → p10 = 0.17: P2 13, P4 8, P5 4; P1 and P3 nothing.
-        let r = try rank(DispensingReadOptions(mapping: try ColumnMapping(preset: .epd)), swaps: true, peers: ["P2", "P3", "P4"])
+        let r = try rank(
+            DispensingReadOptions(mapping: try ColumnMapping(preset: .epd)), swaps: true, peers: ["P2", "P3", "P4"])
         let s = savings(r)
         #expect(s.count == 3)
         #expect(isClose(s["P2"]!, 13) && isClose(s["P4"]!, 8) && isClose(s["P5"]!, 4))

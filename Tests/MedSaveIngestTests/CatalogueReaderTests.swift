@@ -12,9 +12,14 @@ struct CatalogueReaderTests {
         #expect(c.entry(product: "100001", period: feb)?.unitPrice == 0.40)
         #expect(c.entry(product: "200001", period: jan)?.strength == "2,5 mg")
         #expect(c.entry(product: "200001", period: jan)?.equivalenceClass?.description == "G2")
-        #expect(c.entry(product: "300001", period: feb)?.name == "Eliquis®", "an entry without a period applies to every period")
+        #expect(
+            c.entry(product: "300001", period: feb)?.name == "Eliquis®",
+            "an entry without a period applies to every period")
         #expect(c.entry(product: "300001", period: feb)?.equivalenceClass == nil)
-        #expect(c.members(of: EquivalenceClass(group: "G1", sizeGroup: "T23"), in: feb).map(\.status).sorted() == [.pv, .r1, .none])
+        #expect(
+            c.members(of: EquivalenceClass(group: "G1", sizeGroup: "T23"), in: feb).map(\.status).sorted() == [
+                .pv, .r1, .none,
+            ])
     }
 
     @Test func swedishExcelCatalogueInWindows1252WithDecimalCommas() throws {
@@ -41,12 +46,13 @@ struct CatalogueReaderTests {
         let path = Fixtures.write(text, named: "cat.csv")
         let (c, problems) = try CatalogueReader.read(paths: [path])
         #expect(c.entries.count == 1)
-        #expect(problems.map(\.description) == [
-            "\(path):3:11: unit_price: not a number: expected a decimal number, found \"abc\"",
-            "\(path):4:15: status: unknown status: expected PV, R1, R2 or empty, found \"Maybe\"",
-            "\(path):5:1: product A appears again for period 2025-01 with another class or price; the first row is kept",
-            "\(path):6:1: period: not a period: expected YYYY-MM or empty for every period, found \"2025-14\"",
-        ])
+        #expect(
+            problems.map(\.description) == [
+                "\(path):3:11: unit_price: not a number: expected a decimal number, found \"abc\"",
+                "\(path):4:15: status: unknown status: expected PV, R1, R2 or empty, found \"Maybe\"",
+                "\(path):5:1: product A appears again for period 2025-01 with another class or price; the first row is kept",
+                "\(path):6:1: period: not a period: expected YYYY-MM or empty for every period, found \"2025-14\"",
+            ])
         #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path], strict: true) }
     }
 

@@ -1,10 +1,12 @@
+import Foundation
 import MedSaveCore
 import MedSaveTestSupport
 import Testing
 
 @Suite("Streaming dispensing reader")
 struct DispensingReaderTests {
-    func read(_ name: String, _ options: DispensingReadOptions = DispensingReadOptions()) throws -> DispensingAggregate {
+    func read(_ name: String, _ options: DispensingReadOptions = DispensingReadOptions()) throws -> DispensingAggregate
+    {
         try DispensingReader.read(paths: [Fixtures.path(name)], options: options)
     }
 
@@ -12,7 +14,8 @@ struct DispensingReaderTests {
     func totals(_ a: DispensingAggregate) -> [String: String] {
         var out: [String: String] = [:]
         for c in a.cells {
-            let key = "\(a.organisations[Int(c.organisation)])|\(a.products[Int(c.product)])|\(a.periods[Int(c.period)])"
+            let key =
+                "\(a.organisations[Int(c.organisation)])|\(a.products[Int(c.product)])|\(a.periods[Int(c.period)])"
             out[key] = "\(c.quantity) \(c.cost) \(c.rows) \(c.negativeRows) \(c.blockedRows)"
         }
         return out
@@ -42,7 +45,8 @@ struct DispensingReaderTests {
     }
 
     @Test func swedishExcelExport() throws {
-        let options = DispensingReadOptions(dialect: CSVDialect(delimiter: UInt8(ascii: ";"), decimalComma: true, encoding: .windows1252))
+        let options = DispensingReadOptions(
+            dialect: CSVDialect(delimiter: UInt8(ascii: ";"), decimalComma: true, encoding: .windows1252))
         let a = try read("dispensing-excel-sv.csv", options)
         #expect(a.problems.isEmpty)
         #expect(a.costRead == FixedDecimal(1630))
@@ -50,7 +54,8 @@ struct DispensingReaderTests {
     }
 
     @Test func detectsTheDelimiterWhenNotGiven() throws {
-        let options = DispensingReadOptions(dialect: CSVDialect(delimiter: nil, decimalComma: true, encoding: .windows1252))
+        let options = DispensingReadOptions(
+            dialect: CSVDialect(delimiter: nil, decimalComma: true, encoding: .windows1252))
         #expect(try read("dispensing-excel-sv.csv", options).costRead == FixedDecimal(1630))
     }
 
@@ -58,7 +63,10 @@ struct DispensingReaderTests {
         let options = DispensingReadOptions(dialect: CSVDialect(delimiter: UInt8(ascii: ";"), decimalComma: true))
         let a = try read("dispensing-excel-sv.csv", options)
         #expect(a.badRows == 9)
-        #expect(a.problems.first?.description == "\(Fixtures.path("dispensing-excel-sv.csv")):2:9: unit: not valid UTF-8: found \"V\u{FFFD}rdcentral \u{FFFD}rsta\" (try --encoding windows-1252)")
+        #expect(
+            a.problems.first?.description
+                == "\(Fixtures.path("dispensing-excel-sv.csv")):2:9: unit: not valid UTF-8: found \"V\u{FFFD}rdcentral \u{FFFD}rsta\" (try --encoding windows-1252)"
+        )
     }
 
     @Test(arguments: [1, 2, 3, 5, 7, 11, 64])
@@ -66,7 +74,9 @@ struct DispensingReaderTests {
         var options = DispensingReadOptions()
         options.chunkSize = chunkSize
         for name in ["dispensing.csv", "dispensing-bom-crlf.csv", "dispensing-cr-only.csv", "dispensing.csv.gz"] {
-            #expect(totals(try read(name, options)) == totals(try read("dispensing.csv")), "\(name) at chunk size \(chunkSize)")
+            #expect(
+                totals(try read(name, options)) == totals(try read("dispensing.csv")),
+                "\(name) at chunk size \(chunkSize)")
         }
         let bad = try read("dispensing-bad-rows.csv", options)
         #expect(bad.problems == (try read("dispensing-bad-rows.csv")).problems)
@@ -75,13 +85,14 @@ struct DispensingReaderTests {
     @Test func badRowsBecomeProblemsWithLineAndColumn() throws {
         let a = try read("dispensing-bad-rows.csv")
         let file = Fixtures.path("dispensing-bad-rows.csv")
-        #expect(a.problems.map(\.description) == [
-            "\(file):3:24: quantity: not a number: expected a decimal number, found \"10O\"",
-            "\(file):4:1: period: not a period: expected YYYY-MM, YYYY-MM-DD or YYYYMM, found \"2025-13\"",
-            "\(file):5:1: expected 9 fields as in the header, found 10 (is there an unquoted decimal comma, or is the delimiter wrong?)",
-            "\(file):6:1: expected 9 fields as in the header, found 8",
-            "\(file):9:36: substitution_allowed: not a flag: expected true or false (also yes/no, 1/0, ja/nej), found \"maybe\"",
-        ])
+        #expect(
+            a.problems.map(\.description) == [
+                "\(file):3:24: quantity: not a number: expected a decimal number, found \"10O\"",
+                "\(file):4:1: period: not a period: expected YYYY-MM, YYYY-MM-DD or YYYYMM, found \"2025-13\"",
+                "\(file):5:1: expected 9 fields as in the header, found 10 (is there an unquoted decimal comma, or is the delimiter wrong?)",
+                "\(file):6:1: expected 9 fields as in the header, found 8",
+                "\(file):9:36: substitution_allowed: not a flag: expected true or false (also yes/no, 1/0, ja/nej), found \"maybe\"",
+            ])
         #expect(a.rowsRead == 7)
         #expect(a.badRows == 5)
         #expect(a.costRead == FixedDecimal(245))
@@ -122,11 +133,10 @@ struct DispensingReaderTests {
     @Test func manyFilesAddUp() throws {
         let one = try read("dispensing.csv")
         let two = try DispensingReader.read(
-            paths: [Fixtures.path("dispensing.csv"), Fixtures.path("dispensing.csv.gz")], options: DispensingReadOptions())
+            paths: [Fixtures.path("dispensing.csv"), Fixtures.path("dispensing.csv.gz")],
+            options: DispensingReadOptions())
         #expect(two.rowsRead == 2 * one.rowsRead)
         #expect(two.costRead == one.costRead + one.costRead)
         #expect(two.cells.count == one.cells.count)
     }
 }
-
-import Foundation

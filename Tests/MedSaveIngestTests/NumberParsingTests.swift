@@ -1,6 +1,7 @@
 import MedSaveCore
-@testable import MedSaveIngest
 import Testing
+
+@testable import MedSaveIngest
 
 @Suite("Numbers and flags parsed from bytes")
 struct NumberParsingTests {
@@ -8,20 +9,25 @@ struct NumberParsingTests {
         Array(s.utf8).withUnsafeBufferPointer { NumberParsing.fixedDecimal($0, decimalComma: comma) }
     }
 
-    @Test(arguments: [
-        ("12", 12_000_000), ("-3.5", -3_500_000), ("+0.25", 250_000), (" 7.125 ", 7_125_000), ("0.0000005", 0),
-        ("0.0000015", 2), ("0.00000151", 2), ("1.9999999", 2_000_000), (".5", 500_000), ("5.", 5_000_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("12", 12_000_000), ("-3.5", -3_500_000), ("+0.25", 250_000), (" 7.125 ", 7_125_000), ("0.0000005", 0),
+            ("0.0000015", 2), ("0.00000151", 2), ("1.9999999", 2_000_000), (".5", 500_000), ("5.", 5_000_000),
+        ] as [(String, Int64)])
     func decimalPoint(text: String, raw: Int64) {
         #expect(parse(text) == .success(FixedDecimal(raw: raw)))
     }
 
     @Test func decimalCommaAndHints() {
         #expect(parse("12,50", comma: true) == .success(FixedDecimal(raw: 12_500_000)))
-        #expect(parse("12,50") == .failure(.invalid(expected: "a decimal number", hint: "did you mean --decimal-comma?")))
+        #expect(
+            parse("12,50") == .failure(.invalid(expected: "a decimal number", hint: "did you mean --decimal-comma?")))
         #expect(
             parse("12.50", comma: true)
-                == .failure(.invalid(expected: "a decimal number", hint: "the file seems to use a decimal point: drop --decimal-comma")))
+                == .failure(
+                    .invalid(
+                        expected: "a decimal number",
+                        hint: "the file seems to use a decimal point: drop --decimal-comma")))
     }
 
     @Test(arguments: ["", "  ", "abc", "NaN", "inf", "1e308", "1.2.3", "-", "99999999999999"])
@@ -43,7 +49,9 @@ struct NumberParsingTests {
         #expect(Period(text: "2025-03")?.description == "2025-03")
         #expect(Period(text: "2025-03-31")?.description == "2025-03")
         #expect(Period(text: "202503")?.description == "2025-03")
-        for bad in ["2025-13", "2025-3", "25-03", "2025/03", "", "2025-03-32"] { #expect(Period(text: bad) == nil, "\(bad)") }
+        for bad in ["2025-13", "2025-3", "25-03", "2025/03", "", "2025-03-32"] {
+            #expect(Period(text: bad) == nil, "\(bad)")
+        }
         #expect(PeriodRange(text: "2025-02..2025-04")!.contains(Period(year: 2025, month: 3)))
         #expect(!PeriodRange(text: "2025-02..")!.contains(Period(year: 2025, month: 1)))
         #expect(PeriodRange(text: "2025-05..2025-04") == nil)

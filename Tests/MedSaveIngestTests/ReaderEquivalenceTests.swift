@@ -1,8 +1,9 @@
 import Foundation
 import MedSaveCore
-@testable import MedSaveIngest
 import MedSaveTestSupport
 import Testing
+
+@testable import MedSaveIngest
 
 /// The fast path and the parallel read are optimisations: on any input, broken or not, they must give the
 /// aggregate the general path gives in one pass — the same ids, cells, sets, sums, problems and lines.
@@ -10,10 +11,12 @@ import Testing
 struct ReaderEquivalenceTests {
     /// Everything an aggregate holds, in a canonical order.
     static func dump(_ a: DispensingAggregate) -> [String] {
-        var out = ["organisations \(a.organisations)", "products \(a.products)", "prescribers \(a.prescribers)",
-                   "periods \(a.periods)", "rows \(a.rowsRead) cost \(a.costRead) bad \(a.badRows) \(a.badRowCost)",
-                   "patients \(a.hasPatients) prescribers \(a.hasPrescribers)",
-                   "files \(a.files.map { "\($0.path) \($0.dialect.delimiter ?? 0)" })"]
+        var out = [
+            "organisations \(a.organisations)", "products \(a.products)", "prescribers \(a.prescribers)",
+            "periods \(a.periods)", "rows \(a.rowsRead) cost \(a.costRead) bad \(a.badRows) \(a.badRowCost)",
+            "patients \(a.hasPatients) prescribers \(a.hasPrescribers)",
+            "files \(a.files.map { "\($0.path) \($0.dialect.delimiter ?? 0)" })",
+        ]
         out += a.cells.map { "\($0)" }
         out += a.patientsByCell.sorted().map { "patient \($0)" }
         out += a.prescribersByCell.sorted().map { "prescriber \($0)" }
@@ -28,15 +31,19 @@ struct ReaderEquivalenceTests {
         var g = SeededGenerator(seed: seed)
         func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &g)] }
         func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &g) < p }
-        var columns = ["period", "unit", "prescriber", "patient", "product", "quantity", "cost", "items", "substitution_allowed"]
+        var columns = [
+            "period", "unit", "prescriber", "patient", "product", "quantity", "cost", "items", "substitution_allowed",
+        ]
         columns.shuffle(using: &g)
         let eol = chance(0.3) ? "\r\n" : "\n"
         var text = Array((columns.joined(separator: ",") + eol).utf8)
-        let units = ["U1", "U2", " U3 ", "Vårdcentral Årsta", "U5"], products = ["100001", "100002", "A-LONG-PRODUCT-CODE-XYZ", "7", "100003"]
+        let units = ["U1", "U2", " U3 ", "Vårdcentral Årsta", "U5"],
+            products = ["100001", "100002", "A-LONG-PRODUCT-CODE-XYZ", "7", "100003"]
         for _ in 0..<rows {
             var fields: [String: String] = [
                 "period": pick(["2025-01", "2025-02", "2025-03", "202504", "2025-05-17", "2025-06-01 00:00:00+00:00"]),
-                "unit": pick(units), "prescriber": pick(["P1", "P2", "", "P3"]), "patient": pick(["a", "b", "c", "", "d"]),
+                "unit": pick(units), "prescriber": pick(["P1", "P2", "", "P3"]),
+                "patient": pick(["a", "b", "c", "", "d"]),
                 "product": pick(products), "quantity": pick(["10", "-5", "100", "2.5", "0"]),
                 "cost": pick(["12.50", "-3.10", "99", "0.000001", "7"]), "items": pick(["1", "2", "", "3"]),
                 "substitution_allowed": pick(["true", "false", "", "true"]),
@@ -158,13 +165,16 @@ struct ReaderEquivalenceTests {
     func ownUTF8CheckAgreesWithTheStandardLibrary(seed: UInt64) throws {
         var g = SeededGenerator(seed: seed)
         let pieces: [[UInt8]] = [
-            [0x41], [0xC3, 0xA5], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0x41], [0xC3, 0xA5], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xC0, 0x80], [0xED, 0xA0, 0x80],
+            [0xF4, 0x90, 0x80, 0x80],
             [0x80], [0xC3], [0xE2, 0x82], [0xFF], [0xEF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF], [0xE0, 0x9F, 0xBF],
         ]
         for _ in 0..<3000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...5, using: &g) {
-                bytes += Bool.random(using: &g) ? pieces[Int.random(in: 0..<pieces.count, using: &g)] : [UInt8.random(in: 0...255, using: &g)]
+                bytes +=
+                    Bool.random(using: &g)
+                    ? pieces[Int.random(in: 0..<pieces.count, using: &g)] : [UInt8.random(in: 0...255, using: &g)]
             }
             let ours = bytes.withUnsafeBufferPointer { TextEncoding.utf8.decode($0) }
             let theirs = String(validating: bytes, as: UTF8.self)
@@ -180,6 +190,8 @@ struct ReaderEquivalenceTests {
                 #expect(Period(text: text) == expected, "\(text)")
             }
         }
-        for text in ["2025-0a", "2a25-01", "2025/01", " 2025-01", "2025-1"] { #expect(Period(text: text) == nil, "\(text)") }
+        for text in ["2025-0a", "2a25-01", "2025/01", " 2025-01", "2025-1"] {
+            #expect(Period(text: text) == nil, "\(text)")
+        }
     }
 }

@@ -38,7 +38,9 @@ struct TLVRealDataTests {
         #expect(result.rowsPerPeriod.first?.period.description == "20\(month.prefix(2))-\(month.suffix(2))")
         #expect(result.entries.count == Self.expectedRows[month], "\(month)")
         #expect(result.entries.allSatisfy { $0.product.count == 6 && $0.equivalenceClass != nil })
-        #expect(result.problems.allSatisfy { $0.message.hasPrefix("TLV's missing-value marker") }, "\(result.problems.prefix(3))")
+        #expect(
+            result.problems.allSatisfy { $0.message.hasPrefix("TLV's missing-value marker") },
+            "\(result.problems.prefix(3))")
     }
 
     @Test func february2026HasItsPublishedStatusCounts() throws {
@@ -79,15 +81,18 @@ struct TLVRealDataTests {
             #expect(list.problems.count == 6)
             #expect(list.problems.allSatisfy { $0.field == "Varunummer" && $0.found == "" })
         }
-        let (catalogue, _) = try CatalogueLoader.load(["\(Self.folder)/xlsx/2601.xlsx", "\(prices)/tlv_prislista_2026-01.csv"])
+        let (catalogue, _) = try CatalogueLoader.load([
+            "\(Self.folder)/xlsx/2601.xlsx", "\(prices)/tlv_prislista_2026-01.csv",
+        ])
         let jan = Period(year: 2026, month: 1)
         let abacavir = try #require(catalogue.entry(product: "178182", period: jan))
         #expect(abacavir.atc == "J05AF06")
         #expect(abacavir.equivalenceClass != nil)
         let inList = catalogue.entries.filter { $0.period == jan }
         #expect(Double(inList.filter { !$0.atc.isEmpty }.count) / Double(inList.count) > 0.9)
-        #expect(catalogue.entries.contains { $0.period == nil && $0.equivalenceClass == nil && !$0.atc.isEmpty },
-                "products outside the exchange system come from the price list")
+        #expect(
+            catalogue.entries.contains { $0.period == nil && $0.equivalenceClass == nil && !$0.atc.isEmpty },
+            "products outside the exchange system come from the price list")
     }
 }
 
@@ -98,7 +103,7 @@ extension TLVRealDataTests {
         #expect(stats.period.description == "2026-02")
         #expect(stats.rows == 7867)
         #expect(stats.classesWithOnePV + stats.classesWithSeveralPV + stats.classesWithoutPV == stats.classes)
-        // About a fifth of cells have no PV, and in some the PV is not the cheapest (DOMAIN.md).
+        // About a fifth of cells have no PV, and in some the PV is not the cheapest.
         #expect((0.1...0.3).contains(Double(stats.classesWithoutPV) / Double(stats.classes)))
         #expect(stats.classesWherePVIsNotCheapest > 0)
     }
@@ -124,12 +129,16 @@ extension TLVRealDataTests {
             InputConfiguration(
                 dispensingPaths: [dispensing], cataloguePaths: ["tlv:\(Self.folder)/xlsx/2602.xlsx"],
                 read: DispensingReadOptions()))
-        let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: RankConfiguration(target: .pv))
+        let result = try Ranking.rank(
+            inputs.dispensing, classifier: inputs.classifier, configuration: RankConfiguration(target: .pv))
         let reference = ReferenceRanking.totals(
             dispensingCSV: try ReferenceRanking.gunzip(dispensing),
-            catalogueCSV: try String(contentsOf: dir.appendingPathComponent("catalogue.csv"), encoding: .utf8), target: .pv)
+            catalogueCSV: try String(contentsOf: dir.appendingPathComponent("catalogue.csv"), encoding: .utf8),
+            target: .pv)
         #expect(result.totalSaving > 0)
-        #expect(isClose(result.totalSaving, reference.saving, relative: 1e-9), "\(result.totalSaving) vs \(reference.saving)")
+        #expect(
+            isClose(result.totalSaving, reference.saving, relative: 1e-9),
+            "\(result.totalSaving) vs \(reference.saving)")
         #expect(result.reconciliation.isBalanced)
         #expect(result.reconciliation.rowsRead == reference.rows)
     }

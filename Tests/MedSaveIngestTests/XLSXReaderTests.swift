@@ -1,3 +1,4 @@
+import Foundation
 import MedSaveCore
 import MedSaveTestSupport
 import Testing
@@ -28,9 +29,10 @@ struct XLSXReaderTests {
         #expect(result.entries[0].equivalenceClass?.description == "111603/T23")
         #expect(result.entries[2].equivalenceClass?.description == "111604")
         #expect(result.entries[1].origin == "", "the marker is blanked, the row kept")
-        #expect(result.problems.map(\.description) == [
-            "\(Fixtures.path("tlv-small.xlsx")):5:8: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\""
-        ])
+        #expect(
+            result.problems.map(\.description) == [
+                "\(Fixtures.path("tlv-small.xlsx")):5:8: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\""
+            ])
         #expect(result.lines == [4, 5, 6])
     }
 
@@ -90,5 +92,3 @@ extension XLSXReaderTests {
         }
     }
 }
-
-import Foundation

@@ -11,7 +11,9 @@ struct BLASTests {
         var g = SeededGenerator(seed: seed)
         for n in [0, 1, 3, 17, 1000] {
             let x = g.vector(n), y = g.vector(n)
-            #expect(isClose(try BLAS.dot(x, y), ReferenceMaths.dot(x, y), relative: 1e-12, absolute: 1e-12), "seed \(seed) n \(n)")
+            #expect(
+                isClose(try BLAS.dot(x, y), ReferenceMaths.dot(x, y), relative: 1e-12, absolute: 1e-12),
+                "seed \(seed) n \(n)")
         }
     }
 
@@ -37,7 +39,8 @@ struct BLASTests {
                 var out = y
                 try BLAS.gemv(alpha, a, transposed: transposed, x, beta, &out)
                 let expected = ReferenceMaths.gemv(alpha, a, transposed: transposed, x, beta, y)
-                #expect(isClose(out, expected, relative: 1e-12, absolute: 1e-12), "seed \(seed) \(m)×\(n) T=\(transposed)")
+                #expect(
+                    isClose(out, expected, relative: 1e-12, absolute: 1e-12), "seed \(seed) \(m)×\(n) T=\(transposed)")
             }
         }
     }
@@ -48,8 +51,10 @@ struct BLASTests {
         for (m, k, n) in [(1, 1, 1), (2, 3, 4), (13, 7, 5), (40, 31, 22), (0, 2, 2), (3, 0, 2)] {
             for ta in [false, true] {
                 for tb in [false, true] {
-                    let a = ta ? ReferenceMaths.randomMatrix(k, m, using: &g) : ReferenceMaths.randomMatrix(m, k, using: &g)
-                    let b = tb ? ReferenceMaths.randomMatrix(n, k, using: &g) : ReferenceMaths.randomMatrix(k, n, using: &g)
+                    let a =
+                        ta ? ReferenceMaths.randomMatrix(k, m, using: &g) : ReferenceMaths.randomMatrix(m, k, using: &g)
+                    let b =
+                        tb ? ReferenceMaths.randomMatrix(n, k, using: &g) : ReferenceMaths.randomMatrix(k, n, using: &g)
                     let c = ReferenceMaths.randomMatrix(m, n, using: &g)
                     var out = c
                     try BLAS.gemm(1.5, a, transposeA: ta, b, transposeB: tb, -0.5, &out)

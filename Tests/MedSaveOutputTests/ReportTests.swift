@@ -1,8 +1,8 @@
 import Foundation
+import MedSaveCore
 import MedSaveTestSupport
 import Testing
 
-import MedSaveCore
 @testable import MedSaveAnalysis
 @testable import MedSaveOutput
 
@@ -28,7 +28,7 @@ struct ReportTests {
         let f = ReportFigures(
             monthly: monthly, costByMonth: ReportFigures.costByMonth(Self.inputs.dispensing, window: PeriodRange()),
             group: ReportFigures.grouping(.atc1, catalogue: Self.inputs.catalogue))
-        // Saving per window is the sum of the monthly savings (DESIGN.md), so every split sums to it.
+        // Saving per window is the sum of the monthly savings, so every split sums to it.
         #expect(isClose(f.totalSaving, window.totalSaving, relative: 1e-9), "\(f.totalSaving) vs \(window.totalSaving)")
         #expect(isClose(f.groups.reduce(0) { $0 + $1.saving }, window.totalSaving, relative: 1e-9))
         #expect(isClose(f.classSavings.reduce(0) { $0 + $1.saving }, window.totalSaving, relative: 1e-9))
@@ -63,7 +63,8 @@ struct ReportTests {
         read.cluster = .patient
         return try! LoadedInputs.load(
             InputConfiguration(
-                dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")], cataloguePaths: [Fixtures.dataset("catalogue.csv")],
+                dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")],
+                cataloguePaths: [Fixtures.dataset("catalogue.csv")],
                 read: read))
     }()
 
@@ -86,7 +87,9 @@ struct ReportTests {
             let sum = e.monthly.reduce(0) { $0 + $1.saving[s] }
             #expect(isClose(sum, e.total.saving[s], relative: 1e-9), "scenario \(s): \(sum) vs \(e.total.saving[s])")
             for m in e.monthly {
-                #expect(m.lower![s] <= m.saving[s] + 1e-6 && m.saving[s] <= m.upper![s] + 1e-6, "\(m.key): point outside its interval")
+                #expect(
+                    m.lower![s] <= m.saving[s] + 1e-6 && m.saving[s] <= m.upper![s] + 1e-6,
+                    "\(m.key): point outside its interval")
             }
         }
         #expect(isClose(e.monthly.reduce(0) { $0 + $1.cost }, e.total.cost, relative: 1e-9))
@@ -104,7 +107,10 @@ struct ReportTests {
 
     @Test func withoutABootstrapTheMonthsAreTheSamePointsWithoutIntervals() throws {
         let with = try Self.estimate { $0.by = .total }
-        let without = try Self.estimate { $0.by = .total; $0.bootstrap = 0 }
+        let without = try Self.estimate {
+            $0.by = .total
+            $0.bootstrap = 0
+        }
         #expect(without.monthly.map(\.saving) == with.monthly.map(\.saving))
         #expect(without.monthly.allSatisfy { $0.lower == nil && $0.upper == nil })
     }

@@ -12,7 +12,9 @@ struct ReviewStoreTests {
         let t = Date(timeIntervalSince1970: 1_760_000_000)
         try store.record(opportunityID: "aaaaaaaaaaaa", decision: .defer, note: "ask the unit", reviewer: "A", at: t)
         try store.record(opportunityID: "bbbbbbbbbbbb", decision: .reject, note: "", reviewer: "B", at: t)
-        try store.record(opportunityID: "aaaaaaaaaaaa", decision: .accept, note: "agreed", reviewer: "A", at: t.addingTimeInterval(60))
+        try store.record(
+            opportunityID: "aaaaaaaaaaaa", decision: .accept, note: "agreed", reviewer: "A",
+            at: t.addingTimeInterval(60))
         let latest = try store.latest()
         #expect(latest["aaaaaaaaaaaa"]?.decision == .accept)
         #expect(latest["aaaaaaaaaaaa"]?.decidedAt == "2025-10-09T08:54:20Z")
@@ -28,7 +30,8 @@ struct ReviewStoreTests {
     }
 
     @Test func aGarbageFileIsAClearErrorNotACrash() throws {
-        let path = Fixtures.write("this is not a database, just text\n" + String(repeating: "x", count: 5000), named: "garbage.sqlite")
+        let path = Fixtures.write(
+            "this is not a database, just text\n" + String(repeating: "x", count: 5000), named: "garbage.sqlite")
         do {
             _ = try ReviewStore(path: path).latest()
             Issue.record("expected an error")
@@ -41,7 +44,10 @@ struct ReviewStoreTests {
         let path = freshPath()
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()", path]
+        python.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()", path,
+        ]
         try python.run()
         python.waitUntilExit()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))

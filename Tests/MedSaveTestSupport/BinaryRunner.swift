@@ -18,7 +18,8 @@ public enum BinaryRunner {
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("medsave")
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue
+            {
                 return candidate
             }
             dir.deleteLastPathComponent()

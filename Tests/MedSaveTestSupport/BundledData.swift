@@ -6,7 +6,8 @@ import MedSaveCore
 public enum BundledData {
     public static let inputs: LoadedInputs = try! LoadedInputs.load(
         InputConfiguration(
-            dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")], cataloguePaths: [Fixtures.dataset("catalogue.csv")],
+            dispensingPaths: [Fixtures.dataset("dispensing.csv.gz")],
+            cataloguePaths: [Fixtures.dataset("catalogue.csv")],
             read: DispensingReadOptions()))
     public static let dispensingText = try! ReferenceRanking.gunzip(Fixtures.dataset("dispensing.csv.gz"))
     public static let catalogueText = try! String(contentsOfFile: Fixtures.dataset("catalogue.csv"), encoding: .utf8)

@@ -30,8 +30,16 @@ public enum ReferenceEstimate {
     }
 
     /// The same, from CSV rows already split (`ReferenceRanking.rows`).
-    public static func savings(dispensing: [[String: String]], catalogue: [[String: String]], _ o: Options) -> [String: [Double]] {
-        struct Item { var product: String; var price: Double; var cls: String?; var status: String; var atc: String }
+    public static func savings(dispensing: [[String: String]], catalogue: [[String: String]], _ o: Options) -> [String:
+        [Double]]
+    {
+        struct Item {
+            var product: String
+            var price: Double
+            var cls: String?
+            var status: String
+            var atc: String
+        }
         var dated: [String: [String: Item]] = [:]  // period → product → item
         var timeless: [String: Item] = [:]
         for r in catalogue {
@@ -96,7 +104,8 @@ public enum ReferenceEstimate {
         for (_, byProduct) in allowed {
             for (product, byMonth) in byProduct {
                 for (month, q) in byMonth {
-                    y[series(product), default: Array(repeating: 0, count: history.count)][history.firstIndex(of: month)!] += q
+                    y[series(product), default: Array(repeating: 0, count: history.count)][
+                        history.firstIndex(of: month)!] += q
                 }
             }
         }

@@ -15,7 +15,9 @@ public enum ReferenceMaths {
     }
 
     /// α·op(A)·x + β·y.
-    public static func gemv(_ alpha: Double, _ a: Matrix, transposed: Bool, _ x: [Double], _ beta: Double, _ y: [Double]) -> [Double] {
+    public static func gemv(
+        _ alpha: Double, _ a: Matrix, transposed: Bool, _ x: [Double], _ beta: Double, _ y: [Double]
+    ) -> [Double] {
         let rows = transposed ? a.columns : a.rows, cols = transposed ? a.rows : a.columns
         var out = [Double](repeating: 0, count: rows)
         for i in 0..<rows {

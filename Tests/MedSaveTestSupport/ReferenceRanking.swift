@@ -30,9 +30,18 @@ public enum ReferenceRanking {
             if quoted {
                 if c == "\"" {
                     if let n = chars.next() {
-                        if n == "\"" { current.append("\"") } else { quoted = false; pending = n }
-                    } else { quoted = false }
-                } else { current.append(c) }
+                        if n == "\"" {
+                            current.append("\"")
+                        } else {
+                            quoted = false
+                            pending = n
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    current.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
@@ -68,7 +77,11 @@ public enum ReferenceRanking {
     }
 
     public static func totals(dispensingCSV: String, catalogueCSV: String, target: Target) -> Totals {
-        struct Item { var cls: String; var price: Double; var status: String }
+        struct Item {
+            var cls: String
+            var price: Double
+            var status: String
+        }
         var catalogue: [String: Item] = [:]  // "period|product"
         var members: [String: [Item]] = [:]  // "period|class"
         for r in rows(catalogueCSV) {

@@ -20,8 +20,11 @@ struct ImpactCommandTests {
     @Test func monthlySeriesAndUnpricedFile() throws {
         let unpriced = Fixtures.temporaryDirectory().appendingPathComponent("unpriced.csv").path
         let run = try BinaryRunner.run(
-            ["impact", "--dispensing", dispensing, "--from-catalog", catalogue, "--to-catalog", catalogue, "--to-period", "2025-02",
-             "--by", "period", "--format", "csv", "--unpriced", unpriced])
+            [
+                "impact", "--dispensing", dispensing, "--from-catalog", catalogue, "--to-catalog", catalogue,
+                "--to-period", "2025-02",
+                "--by", "period", "--format", "csv", "--unpriced", unpriced,
+            ])
         #expect(run.exitCode == 0, "\(run.stderr)")
         #expect(Golden.check(run.stdout, against: "impact-period.csv") == nil)
         #expect(FileManager.default.fileExists(atPath: unpriced))
@@ -29,7 +32,10 @@ struct ImpactCommandTests {
 
     @Test func aPeriodTheListLacksIsAnError() throws {
         let run = try BinaryRunner.run(
-            ["impact", "--dispensing", dispensing, "--from-catalog", catalogue, "--from-period", "2024-12", "--to-catalog", catalogue])
+            [
+                "impact", "--dispensing", dispensing, "--from-catalog", catalogue, "--from-period", "2024-12",
+                "--to-catalog", catalogue,
+            ])
         #expect(run.exitCode == 1)
         #expect(run.stderr.contains("--from-period 2024-12: the list has no such period; it has 2025-01, 2025-02"))
     }
@@ -45,7 +51,8 @@ struct ImpactCommandTests {
         let folder = Fixtures.shared("uk-price-concessions")
         let run = try BinaryRunner.run([
             "impact", "--dispensing", folder + "/ncso_df.csv", "--preset", "ncso",
-            "--from-catalog", "uk-tariff:" + folder + "/pc_df.csv", "--to-catalog", "uk-concession:" + folder + "/pc_df.csv",
+            "--from-catalog", "uk-tariff:" + folder + "/pc_df.csv", "--to-catalog",
+            "uk-concession:" + folder + "/pc_df.csv",
             "--by", "period", "--period", "2022-01..2022-09", "--format", "csv",
         ])
         #expect(run.exitCode == 0, "\(run.stderr)")

@@ -17,61 +17,97 @@ struct MalformedInputTests {
     }
 
     static let cases: [Case] = [
-        Case(file: "ragged.csv", exitCode: 0, message: "Tests/Corpus/ragged.csv:3:1: warning: expected 9 fields as in the header, found 7",
-             rows: "rows: 2 read = 1 used + 1 set aside (bad row 1)"),
-        Case(file: "unterminated-quote.csv", exitCode: 1,
-             message: "Tests/Corpus/unterminated-quote.csv:3:9: error: a quoted field opens here and is never closed before the end of the file"),
+        Case(
+            file: "ragged.csv", exitCode: 0,
+            message: "Tests/Corpus/ragged.csv:3:1: warning: expected 9 fields as in the header, found 7",
+            rows: "rows: 2 read = 1 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "unterminated-quote.csv", exitCode: 1,
+            message:
+                "Tests/Corpus/unterminated-quote.csv:3:9: error: a quoted field opens here and is never closed before the end of the file"
+        ),
         Case(file: "quoted-newline.csv", exitCode: 0, message: nil, rows: "rows: 1 read = 1 used + 0 set aside"),
-        Case(file: "invalid-utf8.csv", exitCode: 0,
-             message: "Tests/Corpus/invalid-utf8.csv:2:9: warning: unit: not valid UTF-8: found \"U\u{FFFD}1\" (try --encoding windows-1252)",
-             rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
-        Case(file: "windows-1252-as-utf8.csv", exitCode: 0,
-             message: "Tests/Corpus/windows-1252-as-utf8.csv:2:9: warning: unit: not valid UTF-8: found \"V\u{FFFD}rdcentral\" (try --encoding windows-1252)",
-             rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
-        Case(file: "decimal-comma.csv", exitCode: 0,
-             message: "Tests/Corpus/decimal-comma.csv:2:28: warning: cost: not a number: expected a decimal number, found \"50,00\" (did you mean --decimal-comma?)",
-             rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
-        Case(file: "non-numeric-quantity.csv", exitCode: 0,
-             message: "Tests/Corpus/non-numeric-quantity.csv:2:24: warning: quantity: not a number: expected a decimal number, found \"ten\"",
-             rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
-        Case(file: "nan-inf.csv", exitCode: 0,
-             message: "Tests/Corpus/nan-inf.csv:2:24: warning: quantity: not a number: expected a decimal number, found \"NaN\"",
-             rows: "rows: 2 read = 0 used + 2 set aside (bad row 2)"),
-        Case(file: "huge-number.csv", exitCode: 0,
-             message: "Tests/Corpus/huge-number.csv:2:24: warning: quantity: not a number: expected a decimal number, found \"1e308\"",
-             rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
-        Case(file: "empty.csv", exitCode: 1,
-             message: "Tests/Corpus/empty.csv:1:1: error: the file is empty: expected a header line naming the columns"),
+        Case(
+            file: "invalid-utf8.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/invalid-utf8.csv:2:9: warning: unit: not valid UTF-8: found \"U\u{FFFD}1\" (try --encoding windows-1252)",
+            rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "windows-1252-as-utf8.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/windows-1252-as-utf8.csv:2:9: warning: unit: not valid UTF-8: found \"V\u{FFFD}rdcentral\" (try --encoding windows-1252)",
+            rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "decimal-comma.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/decimal-comma.csv:2:28: warning: cost: not a number: expected a decimal number, found \"50,00\" (did you mean --decimal-comma?)",
+            rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "non-numeric-quantity.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/non-numeric-quantity.csv:2:24: warning: quantity: not a number: expected a decimal number, found \"ten\"",
+            rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "nan-inf.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/nan-inf.csv:2:24: warning: quantity: not a number: expected a decimal number, found \"NaN\"",
+            rows: "rows: 2 read = 0 used + 2 set aside (bad row 2)"),
+        Case(
+            file: "huge-number.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/huge-number.csv:2:24: warning: quantity: not a number: expected a decimal number, found \"1e308\"",
+            rows: "rows: 1 read = 0 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "empty.csv", exitCode: 1,
+            message: "Tests/Corpus/empty.csv:1:1: error: the file is empty: expected a header line naming the columns"),
         Case(file: "header-only.csv", exitCode: 0, message: nil, rows: "rows: 0 read = 0 used + 0 set aside"),
-        Case(file: "repeated-header.csv", exitCode: 0,
-             message: "Tests/Corpus/repeated-header.csv:3:1: warning: the header line appears again inside the data (were two files joined?)",
-             rows: "rows: 3 read = 2 used + 1 set aside (bad row 1)"),
-        Case(file: "missing-column.csv", exitCode: 1,
-             message: "Tests/Corpus/missing-column.csv:1:1: error: missing column \"cost\" for cost; the header has \"period\", \"unit\", \"prescriber\", \"patient\", \"product\", \"quantity\", \"items\" (map it with --map cost=NAME)"),
+        Case(
+            file: "repeated-header.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/repeated-header.csv:3:1: warning: the header line appears again inside the data (were two files joined?)",
+            rows: "rows: 3 read = 2 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "missing-column.csv", exitCode: 1,
+            message:
+                "Tests/Corpus/missing-column.csv:1:1: error: missing column \"cost\" for cost; the header has \"period\", \"unit\", \"prescriber\", \"patient\", \"product\", \"quantity\", \"items\" (map it with --map cost=NAME)"
+        ),
         Case(file: "extra-column.csv", exitCode: 0, message: nil, rows: "rows: 1 read = 1 used + 0 set aside"),
-        Case(file: "nul-bytes.csv", exitCode: 0,
-             message: "Tests/Corpus/nul-bytes.csv:3:10: warning: a NUL byte in the data (is the file UTF-16, or not text?)",
-             rows: "rows: 2 read = 1 used + 1 set aside (bad row 1)"),
+        Case(
+            file: "nul-bytes.csv", exitCode: 0,
+            message:
+                "Tests/Corpus/nul-bytes.csv:3:10: warning: a NUL byte in the data (is the file UTF-16, or not text?)",
+            rows: "rows: 2 read = 1 used + 1 set aside (bad row 1)"),
         Case(file: "cr-only.csv", exitCode: 0, message: nil, rows: "rows: 1 read = 1 used + 0 set aside"),
         Case(file: "crlf.csv", exitCode: 0, message: nil, rows: "rows: 1 read = 1 used + 0 set aside"),
         Case(file: "bom.csv", exitCode: 0, message: nil, rows: "rows: 1 read = 1 used + 0 set aside"),
-        Case(file: "truncated.csv.gz", exitCode: 1,
-             message: "medsave: error: Tests/Corpus/truncated.csv.gz: the gzip data ends early (the file is truncated or was not fully copied)"),
-        Case(file: "unknown-product.csv", exitCode: 0, message: nil, rows: "rows: 2 read = 1 used + 1 set aside (unknown product 1)"),
+        Case(
+            file: "truncated.csv.gz", exitCode: 1,
+            message:
+                "medsave: error: Tests/Corpus/truncated.csv.gz: the gzip data ends early (the file is truncated or was not fully copied)"
+        ),
+        Case(
+            file: "unknown-product.csv", exitCode: 0, message: nil,
+            rows: "rows: 2 read = 1 used + 1 set aside (unknown product 1)"),
         Case(file: "zero-quantity.csv", exitCode: 0, message: nil, rows: "rows: 1 read = 1 used + 0 set aside"),
-        Case(file: "overshooting-correction.csv", exitCode: 0, message: nil, rows: "rows: 2 read = 2 used + 0 set aside"),
+        Case(
+            file: "overshooting-correction.csv", exitCode: 0, message: nil, rows: "rows: 2 read = 2 used + 0 set aside"),
     ]
 
     @Test(arguments: cases)
     func corpusFile(c: Case) throws {
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", "Tests/Corpus/\(c.file)", "--catalog", "Tests/Fixtures/catalogue.csv", "--format", "json",
+            "rank", "--dispensing", "Tests/Corpus/\(c.file)", "--catalog", "Tests/Fixtures/catalogue.csv", "--format",
+            "json",
             "--rules", "none",
         ])
         #expect(!run.signalled)
         #expect(run.exitCode == c.exitCode, "\(run.stderr)")
         let lines = run.stderr.split(separator: "\n").map(String.init)
-        if let message = c.message { #expect(lines.first == message) } else { #expect(lines.first?.hasPrefix("medsave: note: rows:") == true) }
+        if let message = c.message {
+            #expect(lines.first == message)
+        } else {
+            #expect(lines.first?.hasPrefix("medsave: note: rows:") == true)
+        }
         if let rows = c.rows {
             #expect(lines.contains("medsave: note: \(rows)"))
             #expect(run.stdout.contains("\"balanced\": true"))
@@ -80,7 +116,8 @@ struct MalformedInputTests {
 
     @Test func zeroQuantityWithCostSavesItsWholeCost() throws {
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", "Tests/Corpus/zero-quantity.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--format", "csv", "--rules", "none",
+            "rank", "--dispensing", "Tests/Corpus/zero-quantity.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--format", "csv", "--rules", "none",
         ])
         #expect(run.stdout.contains(",25.00,,0.5000,25.00,"))
         #expect(run.stdout.contains("zero-quantity"))
@@ -88,10 +125,13 @@ struct MalformedInputTests {
 
     @Test func aTenMegabyteFieldIsRefusedNotBuffered() throws {
         let path = Fixtures.write(
-            "period,unit,product,quantity,cost\n2025-01,U1," + String(repeating: "x", count: 10 << 20) + ",1,1\n", named: "big.csv")
+            "period,unit,product,quantity,cost\n2025-01,U1," + String(repeating: "x", count: 10 << 20) + ",1,1\n",
+            named: "big.csv")
         let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", "Tests/Fixtures/catalogue.csv"])
         #expect(run.exitCode == 1 && !run.signalled)
-        #expect(run.stderr.hasPrefix("\(path):2:12: error: a field longer than 1048576 bytes starts here; refusing to read it"))
+        #expect(
+            run.stderr.hasPrefix(
+                "\(path):2:12: error: a field longer than 1048576 bytes starts here; refusing to read it"))
     }
 
     @Test func tooManyColumnsAreRefused() throws {
@@ -108,13 +148,16 @@ struct MalformedInputTests {
         let path = dir.appendingPathComponent("bomb.csv.gz").path
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", "-c", """
+        python.arguments = [
+            "python3", "-c",
+            """
             import gzip,sys
             with gzip.open(sys.argv[1], 'wb', compresslevel=9) as f:
                 f.write(b'period,unit,product,quantity,cost\\n')
                 block = b'2025-01,U1,100001,1,1.00\\n' * 40000
                 for _ in range(1100): f.write(block)
-            """, path]
+            """, path,
+        ]
         try python.run()
         python.waitUntilExit()
         let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", "Tests/Fixtures/catalogue.csv"])
@@ -131,7 +174,8 @@ struct AtomicOutputTests {
         let dir = Fixtures.temporaryDirectory()
         let target = dir.appendingPathComponent("missing-folder/rank.csv").path
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output", target,
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--output", target,
         ])
         #expect(run.exitCode == 1)
         #expect(run.stderr.contains("rank.csv: cannot write"))
@@ -145,10 +189,16 @@ struct AtomicOutputTests {
         let target = dir.appendingPathComponent("rank.csv").path
         try Data("old report\n".utf8).write(to: URL(fileURLWithPath: target))
         // A run that fails on its input must leave the old report as it was.
-        let failed = try BinaryRunner.run(["rank", "--dispensing", "Tests/Corpus/empty.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output", target])
+        let failed = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Corpus/empty.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output",
+            target,
+        ])
         #expect(failed.exitCode == 1)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old report\n")
-        let ok = try BinaryRunner.run(["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--output", target])
+        let ok = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--output", target,
+        ])
         #expect(ok.exitCode == 0)
         #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("rank,id,status,"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["rank.csv"])

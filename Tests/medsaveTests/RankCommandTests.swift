@@ -17,14 +17,18 @@ struct RankCommandTests {
 
     @Test func byPeriodPercentileMatchesGoldenFile() throws {
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--target", "p10", "--by-period", "--format", "json",
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--target", "p10", "--by-period", "--format",
+            "json",
         ])
         #expect(run.exitCode == 0)
         #expect(Golden.check(run.stdout, against: "rank-p10-by-period.json") == nil)
     }
 
     @Test func sameInputsGiveTheSameBytes() throws {
-        let args = ["rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv", "--format", "json", "--top", "50"]
+        let args = [
+            "rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv", "--format",
+            "json", "--top", "50",
+        ]
         let a = try BinaryRunner.run(args), b = try BinaryRunner.run(args)
         #expect(a.exitCode == 0)
         #expect(a.stdout == b.stdout && a.stderr == b.stderr)
@@ -33,7 +37,8 @@ struct RankCommandTests {
 
     @Test func swedishExcelExportWithOptions() throws {
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", "Tests/Fixtures/dispensing-excel-sv.csv", "--catalog", catalogue, "--delimiter", ";",
+            "rank", "--dispensing", "Tests/Fixtures/dispensing-excel-sv.csv", "--catalog", catalogue, "--delimiter",
+            ";",
             "--decimal-comma", "--encoding", "windows-1252", "--format", "csv",
         ])
         #expect(run.exitCode == 0, "\(run.stderr)")
@@ -48,8 +53,10 @@ struct RankCommandTests {
             "--problems", problems,
         ])
         #expect(run.exitCode == 0)
-        #expect(run.stderr.contains(
-            "Tests/Fixtures/dispensing-bad-rows.csv:3:24: warning: quantity: not a number: expected a decimal number, found \"10O\""))
+        #expect(
+            run.stderr.contains(
+                "Tests/Fixtures/dispensing-bad-rows.csv:3:24: warning: quantity: not a number: expected a decimal number, found \"10O\""
+            ))
         #expect(run.stderr.contains("rows: 7 read = 2 used + 5 set aside (bad row 5)"))
         #expect(run.stderr.contains("cost: 245.00 read = 140.00 used + 105.00 set aside (bad row 105.00)"))
         let written = try String(contentsOfFile: problems, encoding: .utf8)
@@ -63,7 +70,10 @@ struct RankCommandTests {
         ])
         #expect(run.exitCode == 1)
         #expect(run.stdout.isEmpty)
-        #expect(run.stderr == "Tests/Fixtures/dispensing-bad-rows.csv:3:24: error: quantity: not a number: expected a decimal number, found \"10O\"\n")
+        #expect(
+            run.stderr
+                == "Tests/Fixtures/dispensing-bad-rows.csv:3:24: error: quantity: not a number: expected a decimal number, found \"10O\"\n"
+        )
     }
 
     @Test func missingColumnIsADataError() throws {
@@ -72,17 +82,34 @@ struct RankCommandTests {
         #expect(run.exitCode == 1)
         #expect(run.stderr.hasPrefix("\(path):1:1: error: missing column \"quantity\" for quantity; the header has"))
         #expect(run.stderr.contains("(map it with --map quantity=NAME)"))
-        let mapped = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", catalogue, "--map", "quantity=qty", "--format", "csv"])
+        let mapped = try BinaryRunner.run([
+            "rank", "--dispensing", path, "--catalog", catalogue, "--map", "quantity=qty", "--format", "csv",
+        ])
         #expect(mapped.exitCode == 0, "\(mapped.stderr)")
     }
 
     @Test(arguments: [
         ["rank", "--catalog", "Tests/Fixtures/catalogue.csv"],
-        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--target", "p101"],
-        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--period", "2025-05..2025-01"],
-        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--delimiter", "|"],
-        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--map", "nonsense=x"],
-        ["rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv", "--level", "ward"],
+        [
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--target", "p101",
+        ],
+        [
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--period", "2025-05..2025-01",
+        ],
+        [
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--delimiter", "|",
+        ],
+        [
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--map", "nonsense=x",
+        ],
+        [
+            "rank", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--level", "ward",
+        ],
     ])
     func usageErrorsExitWith64(arguments: [String]) throws {
         let run = try BinaryRunner.run(arguments)
@@ -105,8 +132,11 @@ struct RankCommandTests {
         let blocked = try BinaryRunner.run([
             "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--show-blocked",
         ])
-        #expect(blocked.stdout == "unit,prescriber,class,quantity,cost,blocked_saving\nU1,P2,G1/T23,100,200.00,150.00\n")
-        let noRules = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--rules", "none"])
+        #expect(
+            blocked.stdout == "unit,prescriber,class,quantity,cost,blocked_saving\nU1,P2,G1/T23,100,200.00,150.00\n")
+        let noRules = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--rules", "none",
+        ])
         #expect(noRules.stderr.contains("saving: 130.00 in 2 opportunities"))
         #expect(!noRules.stderr.contains("safety:"))
     }
@@ -122,7 +152,8 @@ struct RankCommandTests {
 
     @Test func topAndMinSavingLimitTheList() throws {
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv", "--format", "csv",
+            "rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv", "--format",
+            "csv",
             "--top", "3", "--min-saving", "1000",
         ])
         #expect(run.exitCode == 0)
@@ -137,10 +168,15 @@ struct RankCommandTests {
 struct CatalogStatsCommandTests {
     @Test(arguments: ["csv", "json", "table"])
     func statsMatchGoldenFile(format: String) throws {
-        let run = try BinaryRunner.run(["catalog", "stats", "--catalog", catalogue, "Tests/Fixtures/tlv-small.xlsx", "--format", format])
+        let run = try BinaryRunner.run([
+            "catalog", "stats", "--catalog", catalogue, "Tests/Fixtures/tlv-small.xlsx", "--format", format,
+        ])
         #expect(run.exitCode == 0, "\(run.stderr)")
         #expect(Golden.check(run.stdout, against: "catalog-stats.\(format == "table" ? "txt" : format)") == nil)
-        #expect(run.stderr == "Tests/Fixtures/tlv-small.xlsx:5:8: warning: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\"\n")
+        #expect(
+            run.stderr
+                == "Tests/Fixtures/tlv-small.xlsx:5:8: warning: Ursprung: TLV's missing-value marker; the field is left empty and the row kept: found \"-2147483648\"\n"
+        )
     }
 }
 
@@ -166,7 +202,9 @@ struct EPDCommandTests {
     }
 
     @Test func catalogueTargetsNeedACatalogue() throws {
-        let run = try BinaryRunner.run(["rank", "--dispensing", "Tests/Fixtures/epd-small.csv", "--preset", "epd", "--groups", "bnf"])
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/epd-small.csv", "--preset", "epd", "--groups", "bnf",
+        ])
         #expect(run.exitCode == 64)
         #expect(run.stderr.contains("--target pv needs catalogue prices; with --groups bnf use pNN or median"))
     }
@@ -177,14 +215,17 @@ struct ReviewerFormatTests {
     @Test(arguments: [("excel-csv", "rank-pv.excel.csv"), ("html", "rank-pv.html")])
     func matchesGoldenFile(format: String, golden: String) throws {
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", format, "--show-excluded", "--show-blocked",
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", format, "--show-excluded",
+            "--show-blocked",
         ])
         #expect(run.exitCode == 0)
         #expect(Golden.check(run.stdout, against: golden) == nil)
     }
 
     @Test func excelCSVHasBOMSemicolonsDecimalCommasCRLFAndTextCodes() throws {
-        let run = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "excel-csv"])
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "excel-csv",
+        ])
         #expect(run.stdout.hasPrefix("\u{FEFF}rank;id;status;key;"))
         #expect(run.stdout.contains("\r\n") && !run.stdout.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(run.stdout.contains(";\"=\"\"100001\"\"\";Simvastatin Teva;0,4000;"))
@@ -199,7 +240,8 @@ struct ReviewerFormatTests {
             """
         let dispensing = "period,unit,product,quantity,cost\n2025-01,<b>U1</b>,B,10,30\n"
         let run = try BinaryRunner.run([
-            "rank", "--dispensing", Fixtures.write(dispensing, named: "d.csv"), "--catalog", Fixtures.write(catalogue, named: "c.csv"),
+            "rank", "--dispensing", Fixtures.write(dispensing, named: "d.csv"), "--catalog",
+            Fixtures.write(catalogue, named: "c.csv"),
             "--format", "html",
         ])
         #expect(run.exitCode == 0, "\(run.stderr)")

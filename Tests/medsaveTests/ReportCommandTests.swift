@@ -23,18 +23,24 @@ struct ReportCommandTests {
         try #require(try JSONSerialization.jsonObject(with: Data(read(relative).utf8)) as? [String: Any])
     }
 
-    static func report(audience: String, folder: String, extra: [String] = [], catalogue: String = catalogue) throws -> BinaryRun {
-        try BinaryRunner.run([
-            "report", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
-            "--audience", audience, "--output", "\(folder)/\(audience).html", "--bootstrap", "200", "--review-db", "none",
-        ] + extra)
+    static func report(audience: String, folder: String, extra: [String] = [], catalogue: String = catalogue) throws
+        -> BinaryRun
+    {
+        try BinaryRunner.run(
+            [
+                "report", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
+                "--audience", audience, "--output", "\(folder)/\(audience).html", "--bootstrap", "200", "--review-db",
+                "none",
+            ] + extra)
     }
 
     /// What every report must be: well-formed, self-contained, with its charts as SVG.
     static func checkSelfContained(_ html: String) throws {
         #expect(try WellFormed.check(html) == nil)
         #expect(!html.contains("http://") && !html.contains("https://"), "no URL of any kind")
-        for attribute in ["src=", "href="] { #expect(!html.contains(attribute), "no \(attribute) at all: nothing to load") }
+        for attribute in ["src=", "href="] {
+            #expect(!html.contains(attribute), "no \(attribute) at all: nothing to load")
+        }
         #expect(!html.contains("<script"), "no scripts")
         #expect(html.components(separatedBy: "<svg ").count - 1 == 3, "three charts")
     }
@@ -71,14 +77,21 @@ struct ReportCommandTests {
 
     @Test func reviewDecisionsShowInThePharmacistReport() throws {
         let db = Fixtures.temporaryDirectory().appendingPathComponent("r.sqlite").path
-        let ranked = try BinaryRunner.run(["rank", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue, "--format", "json"])
-        let id = try #require(ranked.stdout.components(separatedBy: "\"id\": \"").dropFirst().first.map { String($0.prefix(12)) })
-        let accept = try BinaryRunner.run(["review", "accept", id, "--reviewer", "Ann", "--note", "switch <now>", "--review-db", db])
+        let ranked = try BinaryRunner.run([
+            "rank", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue, "--format",
+            "json",
+        ])
+        let id = try #require(
+            ranked.stdout.components(separatedBy: "\"id\": \"").dropFirst().first.map { String($0.prefix(12)) })
+        let accept = try BinaryRunner.run([
+            "review", "accept", id, "--reviewer", "Ann", "--note", "switch <now>", "--review-db", db,
+        ])
         #expect(accept.exitCode == 0, "\(accept.stderr)")
         let folder = try Self.outputFolder("report-review")
         let run = try BinaryRunner.run([
             "report", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
-            "--output", "\(folder)/pharmacist.html", "--review-db", db, "--bootstrap", "0", "--manifest", "\(folder)/m.json",
+            "--output", "\(folder)/pharmacist.html", "--review-db", db, "--bootstrap", "0", "--manifest",
+            "\(folder)/m.json",
         ])
         #expect(run.exitCode == 0, "\(run.stderr)")
         let markdown = try Self.read("\(folder)/pharmacist.md"), html = try Self.read("\(folder)/pharmacist.html")
@@ -91,7 +104,8 @@ struct ReportCommandTests {
     @Test func manifestNamesInputsOptionsAndOutputsWithTheirHashes() throws {
         let folder = try Self.outputFolder("report-manifest")
         let manifestPath = "\(folder)/manifest.json"
-        let first = try Self.report(audience: "budget", folder: folder, extra: ["--manifest", manifestPath, "--seed", "9"])
+        let first = try Self.report(
+            audience: "budget", folder: folder, extra: ["--manifest", manifestPath, "--seed", "9"])
         #expect(first.exitCode == 0, "\(first.stderr)")
         let html = try Self.read("\(folder)/budget.html"), markdown = try Self.read("\(folder)/budget.md")
         let manifest = try Self.json(manifestPath)
@@ -116,7 +130,8 @@ struct ReportCommandTests {
         #expect((manifest["created_at"] as? String)?.hasSuffix("Z") == true)
         // The report embeds the manifest without the time and output hashes: a rerun gives the same bytes.
         #expect(html.contains(SHA256.hex(digestBytes: SHA256.file(Fixtures.path("catalogue.csv"))!.digest)))
-        let second = try Self.report(audience: "budget", folder: folder, extra: ["--manifest", manifestPath, "--seed", "9"])
+        let second = try Self.report(
+            audience: "budget", folder: folder, extra: ["--manifest", manifestPath, "--seed", "9"])
         #expect(second.exitCode == 0)
         #expect(try Self.read("\(folder)/budget.html") == html && Self.read("\(folder)/budget.md") == markdown)
     }
@@ -124,7 +139,8 @@ struct ReportCommandTests {
     @Test func rankAndEstimateWriteManifestsToo() throws {
         let folder = try Self.outputFolder("rank-manifest")
         let rank = try BinaryRunner.run([
-            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/rank.json",
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--manifest",
+            "\(folder)/rank.json",
         ])
         #expect(rank.exitCode == 0, "\(rank.stderr)")
         let manifest = try Self.json("\(folder)/rank.json")
@@ -135,21 +151,25 @@ struct ReportCommandTests {
         #expect(outputs.first?["sha256"] as? String == SHA256.hex(Array(rank.stdout.utf8)))
 
         let estimate = try BinaryRunner.run([
-            "estimate", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue, "--budget-year", "2025",
+            "estimate", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
+            "--budget-year", "2025",
             "--bootstrap", "50", "--seed", "3", "--format", "json", "--output", "\(folder)/estimate.json",
             "--manifest", "\(folder)/estimate-manifest.json",
         ])
         #expect(estimate.exitCode == 0, "\(estimate.stderr)")
         let e = try Self.json("\(folder)/estimate-manifest.json")
         #expect(e["seed"] as? String == "3")
-        #expect((e["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(try Self.read("\(folder)/estimate.json").utf8)))
+        #expect(
+            (e["outputs"] as? [[String: Any]])?.first?["sha256"] as? String
+                == SHA256.hex(Array(try Self.read("\(folder)/estimate.json").utf8)))
     }
 
     @Test func englishDataGetsAReportByBNFChapterWithoutAnEstimate() throws {
         let folder = try Self.outputFolder("report-bnf")
         let run = try BinaryRunner.run([
             "report", "--dispensing", "Tests/Fixtures/epd-small.csv", "--preset", "epd", "--groups", "bnf",
-            "--swaps", "Tests/Fixtures/swaps-small.csv", "--target", "p10", "--output", "\(folder)/bnf.html", "--review-db", "none",
+            "--swaps", "Tests/Fixtures/swaps-small.csv", "--target", "p10", "--output", "\(folder)/bnf.html",
+            "--review-db", "none",
         ])
         #expect(run.exitCode == 0, "\(run.stderr)")
         #expect(run.stderr.contains("estimate: none, the budget-year estimate prices the year with catalogue prices"))
@@ -163,7 +183,8 @@ struct ReportCommandTests {
         let folder = try Self.outputFolder("impact-manifest")
         let impact = try BinaryRunner.run([
             "impact", "--dispensing", dispensing, "--from-catalog", catalogue, "--from-period", "2025-01",
-            "--to-catalog", "native:" + catalogue, "--to-period", "2025-02", "--format", "csv", "--manifest", "\(folder)/impact.json",
+            "--to-catalog", "native:" + catalogue, "--to-period", "2025-02", "--format", "csv", "--manifest",
+            "\(folder)/impact.json",
         ])
         #expect(impact.exitCode == 0, "\(impact.stderr)")
         let i = try Self.json("\(folder)/impact.json")
@@ -173,11 +194,16 @@ struct ReportCommandTests {
         #expect(inputs[2]["path"] as? String == catalogue, "the kind prefix is not part of the path")
         #expect((i["options"] as? [String: String])?["from-period"] == "2025-01")
 
-        let stats = try BinaryRunner.run(["catalog", "stats", "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json"])
+        let stats = try BinaryRunner.run([
+            "catalog", "stats", "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json",
+        ])
         #expect(stats.exitCode == 0, "\(stats.stderr)")
         let c = try Self.json("\(folder)/stats.json")
         #expect(c["command"] as? String == "catalog stats")
-        #expect(c["arguments"] as? [String] == ["--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json"])
+        #expect(
+            c["arguments"] as? [String] == [
+                "--catalog", catalogue, "--format", "csv", "--manifest", "\(folder)/stats.json",
+            ])
         #expect((c["outputs"] as? [[String: Any]])?.first?["sha256"] as? String == SHA256.hex(Array(stats.stdout.utf8)))
     }
 
@@ -186,8 +212,10 @@ struct ReportCommandTests {
     @Test func committedNotebooksExportsAreCurrentAndRegenerateIdentically() throws {
         let root = Fixtures.temporaryDirectory()
         try FileManager.default.createSymbolicLink(
-            at: root.appendingPathComponent("datasets"), withDestinationURL: Fixtures.packageRoot.appendingPathComponent("datasets"))
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("notebooks-export"), withIntermediateDirectories: true)
+            at: root.appendingPathComponent("datasets"),
+            withDestinationURL: Fixtures.packageRoot.appendingPathComponent("datasets"))
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("notebooks-export"), withIntermediateDirectories: true)
         let files = ["pharmacist.html", "pharmacist.md", "budget.html", "budget.md"]
         var runs: [[String]] = []
         for _ in 0..<2 {
@@ -199,7 +227,10 @@ struct ReportCommandTests {
             try process.run()
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
-            runs.append(try files.map { try String(contentsOf: root.appendingPathComponent("notebooks-export/\($0)"), encoding: .utf8) })
+            runs.append(
+                try files.map {
+                    try String(contentsOf: root.appendingPathComponent("notebooks-export/\($0)"), encoding: .utf8)
+                })
         }
         #expect(runs[0] == runs[1], "regenerating twice gives identical files")
         for (name, fresh) in zip(files, runs[0]) {

@@ -6,12 +6,17 @@ import Testing
 struct ReviewCommandTests {
     @Test func decisionsShowInRankAndHideDecidedLeavesThemOut() throws {
         let db = Fixtures.temporaryDirectory().appendingPathComponent("r.sqlite").path
-        let base = ["rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "json", "--rules", "none", "--review-db", db]
+        let base = [
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "json", "--rules", "none",
+            "--review-db", db,
+        ]
         let first = try BinaryRunner.run(base)
         #expect(first.exitCode == 0, "\(first.stderr)")
         let ids = first.stdout.components(separatedBy: "\"id\": \"").dropFirst().map { String($0.prefix(12)) }
         #expect(ids.count == 2)
-        let accept = try BinaryRunner.run(["review", "accept", ids[0], "--reviewer", "A", "--note", "ok", "--review-db", db])
+        let accept = try BinaryRunner.run([
+            "review", "accept", ids[0], "--reviewer", "A", "--note", "ok", "--review-db", db,
+        ])
         #expect(accept.exitCode == 0 && accept.stdout.hasPrefix("\(ids[0]): accept by A at "))
         let deferred = try BinaryRunner.run(["review", "defer", ids[1], "--reviewer", "B", "--review-db", db])
         #expect(deferred.exitCode == 0)
@@ -28,10 +33,12 @@ struct ReviewCommandTests {
         #expect(try BinaryRunner.run(["review", "list", "--review-db", db]).exitCode == 0)
         var processes: [Process] = []
         for writer in ["A", "B"] {
-            let csv = "id,decision,note,reviewer\n" + (0..<200).map { i in
-                let id = String(format: "%06x%06x", writer == "A" ? 0xA : 0xB, i)
-                return "\(id),\(["accept", "reject", "defer"][i % 3]),note \(i),\(writer)\n"
-            }.joined()
+            let csv =
+                "id,decision,note,reviewer\n"
+                + (0..<200).map { i in
+                    let id = String(format: "%06x%06x", writer == "A" ? 0xA : 0xB, i)
+                    return "\(id),\(["accept", "reject", "defer"][i % 3]),note \(i),\(writer)\n"
+                }.joined()
             let path = dir.appendingPathComponent("\(writer).csv").path
             try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
             let p = Process()
@@ -54,7 +61,9 @@ struct ReviewCommandTests {
         let run = try BinaryRunner.run(["review", "list", "--review-db", path])
         #expect(run.exitCode == 1 && !run.signalled)
         #expect(run.stderr.hasPrefix("medsave: error: \(path): not a medsave review database, or it is corrupt"))
-        let rank = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--review-db", path])
+        let rank = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--review-db", path,
+        ])
         #expect(rank.exitCode == 1 && rank.stderr.contains("not a medsave review database"))
     }
 
@@ -83,7 +92,8 @@ struct ReviewKillTests {
         // Kill it once some decisions are in, while it is still writing.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            let count = try BinaryRunner.run(["review", "export", "--review-db", db]).stdout.split(separator: "\n").count - 1
+            let count =
+                try BinaryRunner.run(["review", "export", "--review-db", db]).stdout.split(separator: "\n").count - 1
             if count >= 50 { break }
             usleep(20_000)
         }

@@ -38,14 +38,17 @@ public enum CatalogueStatistics {
                 case 1: one += 1
                 default: several += 1
                 }
-                if let pvPrice = pv.map(\.unitPrice).min(), let cheapest = members.map(\.unitPrice).min(), cheapest < pvPrice {
+                if let pvPrice = pv.map(\.unitPrice).min(), let cheapest = members.map(\.unitPrice).min(),
+                    cheapest < pvPrice
+                {
                     notCheapest += 1
                 }
             }
             return CatalogueMonthStatistics(
                 period: period, rows: entries.count + (catalogue.repeatedRows[period] ?? 0), products: entries.count,
                 classes: classes.count, pvProducts: entries.filter { $0.status == .pv }.count,
-                r1Products: entries.filter { $0.status == .r1 }.count, r2Products: entries.filter { $0.status == .r2 }.count,
+                r1Products: entries.filter { $0.status == .r1 }.count,
+                r2Products: entries.filter { $0.status == .r2 }.count,
                 classesWithOnePV: one, classesWithSeveralPV: several, classesWithoutPV: none,
                 classesWherePVIsNotCheapest: notCheapest)
         }

@@ -1,5 +1,5 @@
-import MedSaveSupport
 import MedSaveNumeric
+import MedSaveSupport
 
 /// The nonparametric bootstrap of a sum over clusters: each replicate draws as many clusters as there are,
 /// with replacement; W (replicates × clusters) counts the draws, and the replicates' sums of every column

@@ -30,7 +30,9 @@ struct BreakdownTable {
             return rows.count - 1
         }
         if by.splitsOrganisations {
-            rowOfOrganisation = data.organisations.map { row(by == .unit ? $0 : c.areas?.area(of: $0) ?? Breakdown.noArea) }
+            rowOfOrganisation = data.organisations.map {
+                row(by == .unit ? $0 : c.areas?.area(of: $0) ?? Breakdown.noArea)
+            }
         } else if by != .total {
             rowOfProduct = history.entries.map { e in
                 let key = by.key(product: e.product, atc: e.atc)
@@ -55,7 +57,9 @@ struct BreakdownTable {
             guard let u = usedIndex[Int(key >> 32)] else { continue }
             let patient = UInt32(truncatingIfNeeded: key)
             all.insert(patient)
-            if let r = row(organisation: Int(data.cells[history.cells[u]].organisation), product: history.productOfCell[u]) {
+            if let r = row(
+                organisation: Int(data.cells[history.cells[u]].organisation), product: history.productOfCell[u])
+            {
                 patientsOfRow[r].insert(patient)
             }
         }
@@ -127,7 +131,8 @@ struct BreakdownTable {
             }
             do { return try BLAS.product(q, spread) } catch { throw .numeric(error) }
         case .patients, .prescribers:
-            return try clusterMatrix(columns: columns, growth: growth, seriesOf: seriesOf) { v, cluster, u, p, projected in
+            return try clusterMatrix(columns: columns, growth: growth, seriesOf: seriesOf) {
+                v, cluster, u, p, projected in
                 let r = row(organisation: Int(data.cells[history.cells[u]].organisation), product: p)
                 for k in 0..<s {
                     if let r { v[cluster, r * s + k] += projected * d[p, k] }
@@ -148,7 +153,8 @@ struct BreakdownTable {
             guard q.rows * spread.columns <= Self.maxElements else { throw Self.tooLarge(q.rows, spread.columns) }
             do { return try BLAS.product(q, spread) } catch { throw .numeric(error) }
         case .patients, .prescribers:
-            return try clusterMatrix(columns: spread.columns, growth: growth, seriesOf: seriesOf) { v, cluster, _, p, projected in
+            return try clusterMatrix(columns: spread.columns, growth: growth, seriesOf: seriesOf) {
+                v, cluster, _, p, projected in
                 for j in 0..<spread.columns where spread[p, j] != 0 { v[cluster, j] += projected * spread[p, j] }
             }
         }
@@ -165,7 +171,9 @@ struct BreakdownTable {
         var usedIndex: [Int: Int] = [:]
         for (u, i) in history.cells.enumerated() { usedIndex[i] = u }
         var ids = Set<UInt32>()
-        for key in data.clusterQuantities.keys where usedIndex[Int(key >> 32)] != nil { ids.insert(UInt32(truncatingIfNeeded: key)) }
+        for key in data.clusterQuantities.keys where usedIndex[Int(key >> 32)] != nil {
+            ids.insert(UInt32(truncatingIfNeeded: key))
+        }
         let clusterIndex = Dictionary(uniqueKeysWithValues: ids.sorted().enumerated().map { ($1, $0) })
         guard clusterIndex.count * columns <= Self.maxElements else { throw Self.tooLarge(clusterIndex.count, columns) }
         var v = Matrix(rows: clusterIndex.count, columns: columns)

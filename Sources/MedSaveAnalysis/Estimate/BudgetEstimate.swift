@@ -1,7 +1,7 @@
 import MedSaveModel
 import MedSaveNumeric
 
-/// Budget-year savings (DESIGN.md: scenarios, forecast, intervals, disclosure control).
+/// Budget-year savings (README, `medsave estimate`: scenarios, forecast, intervals, disclosure control).
 ///
 /// 1. History: the cells in the window whose product the price period's catalogue prices and classes.
 /// 2. Forecast: monthly substitutable volumes (rows marked "do not substitute" left out) per class — or per
@@ -32,7 +32,8 @@ public enum BudgetEstimate {
         books.costRead = data.costRead
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
         let pricePeriod = c.pricePeriod ?? catalogue.periods.last ?? c.budgetMonths[0]
-        let history = PricedHistory(data, catalogue: catalogue, pricePeriod: pricePeriod, configuration: c, books: &books)
+        let history = PricedHistory(
+            data, catalogue: catalogue, pricePeriod: pricePeriod, configuration: c, books: &books)
         guard let first = history.months.first, let last = history.months.last else {
             throw .noHistory("no dispensing in the window can be priced and classed by the catalogue of \(pricePeriod)")
         }
@@ -43,7 +44,8 @@ public enum BudgetEstimate {
                     + "the window has \(history.months.count) (\(first)..\(last))")
         }
         if c.bootstrap > 0 && c.resample != .units && data.clusterQuantities.isEmpty {
-            throw .noHistory("--resample \(c.resample.rawValue): the dispensing was read without \(c.resample.rawValue) as clusters")
+            throw .noHistory(
+                "--resample \(c.resample.rawValue): the dispensing was read without \(c.resample.rawValue) as clusters")
         }
         let products = history.entries.count, organisations = data.organisations.count
 
@@ -101,7 +103,9 @@ public enum BudgetEstimate {
             let g = history.classOfProduct[p]
             for (t, rule) in c.targets.enumerated() {
                 guard let target = targets[g][t] else { continue }
-                let excluded = safety.findings(dispensed: [entry], suggested: target.product).contains { $0.action == .exclude }
+                let excluded = safety.findings(dispensed: [entry], suggested: target.product).contains {
+                    $0.action == .exclude
+                }
                 let gap = max(0, entry.unitPrice - target.price)
                 if excluded && gap > 0 { excludedProducts.insert(p) }
                 for (s, scenario) in scenarios.enumerated() where scenario.target == rule {
@@ -129,15 +133,19 @@ public enum BudgetEstimate {
         // 5. Bootstrap.
         var clusters = 0
         if c.bootstrap > 0 {
-            let v = try table.clusterSavings(q: q, d: d, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf, resample: c.resample)
+            let v = try table.clusterSavings(
+                q: q, d: d, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf, resample: c.resample)
             clusters = v.rows
-            let replicates = try Bootstrap.replicates(v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
+            let replicates = try Bootstrap.replicates(
+                v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
             table.setIntervals(replicates)
         }
 
-        let monthly = c.monthly
+        let monthly =
+            c.monthly
             ? try MonthlyProjection(
-                forecast: forecast, seriesOf: seriesOf, q: q, d: d, quantityOfProduct: quantityOfProduct, prices: history.entries.map(\.unitPrice),
+                forecast: forecast, seriesOf: seriesOf, q: q, d: d, quantityOfProduct: quantityOfProduct,
+                prices: history.entries.map(\.unitPrice),
                 months: c.budgetMonths
             ).rows(bootstrap: c.bootstrap > 0 ? c : nil, table: table, growth: growth)
             : []
@@ -157,7 +165,8 @@ public enum BudgetEstimate {
                 distinctPatients: table.distinctPatients)
             for i in decision.suppressed { result.rows[i].suppressed = true }
             // Suppressed rows last, by key: their place in an order by saving would bound their values.
-            result.rows = result.rows.filter { !$0.suppressed } + result.rows.filter(\.suppressed).sorted { $0.key < $1.key }
+            result.rows =
+                result.rows.filter { !$0.suppressed } + result.rows.filter(\.suppressed).sorted { $0.key < $1.key }
             result.total.suppressed = decision.totalSuppressed
             result.primarySuppressed = decision.primary.count + (decision.totalSuppressed ? 1 : 0)
             result.secondarySuppressed = decision.secondary.count
@@ -191,7 +200,10 @@ struct PricedHistory {
         _ data: DispensingAggregate, catalogue: Catalogue, pricePeriod: Period, configuration c: EstimateConfiguration,
         books: inout Reconciliation
     ) {
-        enum Verdict { case used(Int), setAside(SetAsideReason) }
+        enum Verdict {
+            case used(Int)
+            case setAside(SetAsideReason)
+        }
         var verdicts: [Int32: Verdict] = [:]
         var classIndex: [EquivalenceClass: Int] = [:]
         let anyPercentile = c.targets.contains { !$0.namesProduct }

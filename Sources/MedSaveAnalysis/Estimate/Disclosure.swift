@@ -1,4 +1,4 @@
-/// Disclosure control for tables of figures about patients (DESIGN.md, DOMAIN.md "Privacy").
+/// Disclosure control for tables of figures about patients (README, "Disclosure control").
 ///
 /// A table is a set of rows that add up to a shown total. A row based on fewer than `threshold` distinct
 /// patients is suppressed (primary). Suppressed rows could still be recovered from the total: one suppressed
@@ -32,7 +32,8 @@ public enum Disclosure {
         precondition(patients.count == values.count, "one patient count per value")
         let primary = Set(patients.indices.filter { patients[$0] < threshold })
         if totalPatients < threshold {
-            return Decision(primary: primary, secondary: Set(patients.indices).subtracting(primary), totalSuppressed: true)
+            return Decision(
+                primary: primary, secondary: Set(patients.indices).subtracting(primary), totalSuppressed: true)
         }
         var suppressed = primary
         while !suppressed.isEmpty, suppressed.count < values.count,

@@ -28,7 +28,9 @@ struct MonthlyProjection {
     }
 
     /// One row per month; with `bootstrap`, its replicates, seed and resampling give the intervals.
-    func rows(bootstrap c: EstimateConfiguration?, table: BreakdownTable, growth: [Double]) throws(EstimateError) -> [EstimateRow] {
+    func rows(bootstrap c: EstimateConfiguration?, table: BreakdownTable, growth: [Double]) throws(EstimateError)
+        -> [EstimateRow]
+    {
         let scenarios = d.columns, w = shares
         var spread = Matrix(rows: d.rows, columns: months.count * scenarios)
         var rows = months.map { EstimateRow(key: $0.description, scenarios: scenarios) }
@@ -48,7 +50,8 @@ struct MonthlyProjection {
         let v = try table.clusterSavings(spread: spread, q: q, growth: growth, seriesOf: seriesOf, resample: c.resample)
         let replicates = try Bootstrap.replicates(v, count: c.bootstrap, seed: c.seed)
         for m in months.indices {
-            (rows[m].lower, rows[m].upper) = Bootstrap.intervals(replicates, columns: (m * scenarios)..<(m * scenarios + scenarios))
+            (rows[m].lower, rows[m].upper) = Bootstrap.intervals(
+                replicates, columns: (m * scenarios)..<(m * scenarios + scenarios))
         }
         return rows
     }

@@ -27,7 +27,8 @@ public struct VolumeForecast: Sendable {
             throw .shapeMismatch(operation: "volume forecast", detail: "no months of history")
         }
         let beta = try LeastSquares.fit(design: design.matrix(months: history, origin: origin), series: series)
-        var projected = try LeastSquares.project(design: design.matrix(months: horizon, origin: origin), coefficients: beta)
+        var projected = try LeastSquares.project(
+            design: design.matrix(months: horizon, origin: origin), coefficients: beta)
         var floored = 0
         for j in 0..<projected.columns {
             var below = false

@@ -15,7 +15,9 @@ public struct ImpactConfiguration: Sendable {
     /// the bundled catalogue: this month's prices against next month's); nil to follow the rule below.
     public var fromPeriod: Period?, toPeriod: Period?
 
-    public init(periods: PeriodRange = PeriodRange(), by: Breakdown = .product, discount: Double = 0, areas: AreaMap? = nil) {
+    public init(
+        periods: PeriodRange = PeriodRange(), by: Breakdown = .product, discount: Double = 0, areas: AreaMap? = nil
+    ) {
         self.periods = periods
         self.by = by
         self.discount = discount
@@ -67,7 +69,7 @@ public struct ImpactResult: Sendable {
 }
 
 /// Price-change impact: Σ quantity × (unit price in B − unit price in A), per product, ATC group, unit, area
-/// or month (DESIGN.md, "Price-change impact").
+/// or month (README, `medsave impact`).
 ///
 /// A list with one period (a TLV month, a price list) prices every month of the data; a list with several
 /// periods (England's monthly tariff) prices each month by its own period.
@@ -79,7 +81,8 @@ public enum PriceImpact {
         books.rowsRead = data.rowsRead
         books.costRead = data.costRead
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
-        let before = PriceLookup(from, fixed: configuration.fromPeriod), after = PriceLookup(to, fixed: configuration.toPeriod)
+        let before = PriceLookup(from, fixed: configuration.fromPeriod),
+            after = PriceLookup(to, fixed: configuration.toPeriod)
         let keep = 1 - configuration.discount
 
         var rows: [String: ImpactRow] = [:]
@@ -98,9 +101,11 @@ public enum PriceImpact {
             guard let a, let b else {
                 books.setAside(.noPrice, rows: cell.rows, cost: cell.cost)
                 let missing: UnpricedProduct.Missing = a == nil && b == nil ? .both : a == nil ? .from : .to
-                var u = unpriced[cell.product] ?? UnpricedProduct(
-                    product: product, name: (a ?? b)?.name ?? "", missing: missing, periods: [], rows: 0,
-                    quantity: .zero, cost: .zero)
+                var u =
+                    unpriced[cell.product]
+                    ?? UnpricedProduct(
+                        product: product, name: (a ?? b)?.name ?? "", missing: missing, periods: [], rows: 0,
+                        quantity: .zero, cost: .zero)
                 if u.missing != missing { u.missing = .both }
                 if u.periods.last != period && !u.periods.contains(period) { u.periods.append(period) }
                 u.rows += cell.rows

@@ -25,7 +25,8 @@ public struct Report: Sendable {
     public var assumptions: [(name: String, value: String)]
 
     public init(
-        audience: Audience, ranking: RankResult, figures: ReportFigures, groupTitle: String, groupNames: [String: String],
+        audience: Audience, ranking: RankResult, figures: ReportFigures, groupTitle: String,
+        groupNames: [String: String],
         estimate: EstimateResult?, estimateUnavailable: String?, assumptions: [(name: String, value: String)]
     ) {
         self.audience = audience

@@ -91,7 +91,8 @@ extension Report {
         var names = c.by == .atc1 ? atcMainGroups : [:]
         for row in estimate?.rows ?? [] where !row.name.isEmpty { names[row.key] = row.name }
         let report = Report(
-            audience: c.audience, ranking: ranking, figures: figures, groupTitle: groupTitle(of: c.by), groupNames: names,
+            audience: c.audience, ranking: ranking, figures: figures, groupTitle: groupTitle(of: c.by),
+            groupNames: names,
             estimate: estimate, estimateUnavailable: unavailable,
             assumptions: assumptions(c, catalogue: catalogue, ranking: ranking, estimate: estimate))
         return (report, byMonth)
@@ -103,22 +104,47 @@ extension Report {
     ) -> [(name: String, value: String)] {
         var rows: [(name: String, value: String)] = [
             ("Target price rule", describe(ranking.configuration.target)),
-            ("Periods", ranking.window.map { "\($0.from)..\($0.to)" } ?? "none" + (c.periodAsked.map { " (asked: \($0))" } ?? "")),
-            ("Price lists", c.priceLists.isEmpty ? "none (classes from BNF codes)" : c.priceLists.joined(separator: ", ")
-                + " (periods " + (catalogue.periods.first.map { "\($0)..\(catalogue.periods.last!)" } ?? "undated") + ")"),
+            (
+                "Periods",
+                ranking.window.map { "\($0.from)..\($0.to)" } ?? "none"
+                    + (c.periodAsked.map { " (asked: \($0))" } ?? "")
+            ),
+            (
+                "Price lists",
+                c.priceLists.isEmpty
+                    ? "none (classes from BNF codes)"
+                    : c.priceLists.joined(separator: ", ")
+                        + " (periods "
+                        + (catalogue.periods.first.map { "\($0)..\(catalogue.periods.last!)" } ?? "undated") + ")"
+            ),
             ("Safety rules", c.rulesSource + " (\(ranking.configuration.rules.rules.count) rules)"),
             ("Review decisions", c.reviewSource ?? "none read"),
         ]
         if let e = estimate {
             let c = e.configuration
             rows += [
-                ("Uptake", c.uptakes.map { NumberFormat.fixed(100 * $0, decimals: 0) + "%" }.joined(separator: ", ") + " of the opportunity realised"),
+                (
+                    "Uptake",
+                    c.uptakes.map { NumberFormat.fixed(100 * $0, decimals: 0) + "%" }.joined(separator: ", ")
+                        + " of the opportunity realised"
+                ),
                 ("Budget year", "\(c.budgetYear), at the prices of \(e.pricePeriod)"),
-                ("Volume model", "\(e.fit.model), per \(e.fit.grain.rawValue), fitted on \(e.fit.historyMonths.count) months"),
-                ("Interval", c.bootstrap > 0 ? "95%, \(c.bootstrap) bootstrap replicates over \(e.clusters) \(c.resample.rawValue), seed \(c.seed)" : "none"),
-                ("Suppression", e.disclosureApplied
-                    ? "rows with fewer than \(c.suppressBelow) distinct patients suppressed, with secondary suppression"
-                    : c.suppressBelow > 0 ? "none possible: the data has no patient ids" : "off"),
+                (
+                    "Volume model",
+                    "\(e.fit.model), per \(e.fit.grain.rawValue), fitted on \(e.fit.historyMonths.count) months"
+                ),
+                (
+                    "Interval",
+                    c.bootstrap > 0
+                        ? "95%, \(c.bootstrap) bootstrap replicates over \(e.clusters) \(c.resample.rawValue), seed \(c.seed)"
+                        : "none"
+                ),
+                (
+                    "Suppression",
+                    e.disclosureApplied
+                        ? "rows with fewer than \(c.suppressBelow) distinct patients suppressed, with secondary suppression"
+                        : c.suppressBelow > 0 ? "none possible: the data has no patient ids" : "off"
+                ),
             ]
         }
         return rows
@@ -130,7 +156,8 @@ extension Report {
         case .pv: "pv: the unit price of the period's product of the month (PV), else the cheapest reserve"
         case .cheapest: "cheapest: the lowest unit price in the class in the period's catalogue"
         case .percentile(50): "median: the median of the care units' price per unit in the class"
-        case .percentile(let p): "\(rule): the \(NumberFormat.fixed(p, decimals: 0))th percentile of the care units' price per unit in the class"
+        case .percentile(let p):
+            "\(rule): the \(NumberFormat.fixed(p, decimals: 0))th percentile of the care units' price per unit in the class"
         }
     }
 }

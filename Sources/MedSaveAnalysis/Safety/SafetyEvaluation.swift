@@ -23,7 +23,8 @@ extension ProductAttribute {
         case .biological:
             return ["L04AB", "L04AC", "L01F", "A10A", "B01AB", "H01C", "H05AA"].contains { entry.atc.hasPrefix($0) }
         case .device:
-            return Self.find("inhalation", in: form) || Self.find("penna", in: form) || form.ends(with: Array(" pen".utf8))
+            return Self.find("inhalation", in: form) || Self.find("penna", in: form)
+                || form.ends(with: Array(" pen".utf8))
                 || (entry.atc.hasPrefix("R03") && Self.find("inhal", in: form))
         }
     }
@@ -51,7 +52,9 @@ extension SafetyRule {
 }
 
 extension Array where Element == UInt8 {
-    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix) }
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
+    }
 }
 
 extension SafetyRules {
@@ -90,14 +93,18 @@ extension SafetyRules {
         }
         if let s = suggested {
             if dispensed.contains(where: { $0.modifiedRelease != s.modifiedRelease }) {
-                found.append(SafetyFinding(
-                    action: .exclude, reason: "the switch would cross modified-release and immediate-release",
-                    source: "medsave built-in rule; Läkemedelsverket: depot and immediate-release forms are not interchangeable"))
+                found.append(
+                    SafetyFinding(
+                        action: .exclude, reason: "the switch would cross modified-release and immediate-release",
+                        source:
+                            "medsave built-in rule; Läkemedelsverket: depot and immediate-release forms are not interchangeable"
+                    ))
             }
             if s.narcotic, dispensed.contains(where: { $0.packSize != s.packSize }) {
-                found.append(SafetyFinding(
-                    action: .exclude, reason: "a narcotic's pack size would change",
-                    source: "medsave built-in rule; TLV: narcotics pack-size groups allow identical sizes only"))
+                found.append(
+                    SafetyFinding(
+                        action: .exclude, reason: "a narcotic's pack size would change",
+                        source: "medsave built-in rule; TLV: narcotics pack-size groups allow identical sizes only"))
             }
         }
         return found

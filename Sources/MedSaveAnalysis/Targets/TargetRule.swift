@@ -1,4 +1,4 @@
-/// How the target price per unit T(g, m) of a class g in period m is chosen (DESIGN.md, Analyses).
+/// How the target price per unit T(g, m) of a class g in period m is chosen; `Targets` computes it.
 public enum TargetRule: Sendable, Equatable, CustomStringConvertible {
     /// The period's PV unit price (lowest if several); else the cheapest R1/R2; else no confirmed target.
     case pv

@@ -13,7 +13,7 @@ public struct TargetRuleError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }
 
-/// Where every target price is chosen, for `rank` and `estimate` alike (DESIGN.md, "Target price"):
+/// Where every target price is chosen, for `rank` and `estimate` alike (README, `medsave rank`):
 /// - `pv`: the period's PV unit price (the cheapest if several), else the cheapest R1/R2 (`reserve-target`),
 ///   else none;
 /// - `cheapest`: the lowest unit price of any product of the class in the period;
@@ -24,7 +24,8 @@ public enum Targets {
     /// catalogue prices, which BNF classes do not have; a peer group applies to percentile targets only.
     public static func check(_ rule: TargetRule, pricesKnown: Bool, peerGroup: Bool = false) throws(TargetRuleError) {
         if rule.namesProduct && !pricesKnown {
-            throw TargetRuleError(description: "--target \(rule) needs catalogue prices; with --groups bnf use pNN or median")
+            throw TargetRuleError(
+                description: "--target \(rule) needs catalogue prices; with --groups bnf use pNN or median")
         }
         if rule.namesProduct && peerGroup {
             throw TargetRuleError(description: "--peers applies to percentile targets (pNN, median)")
@@ -34,7 +35,9 @@ public enum Targets {
     /// The percentile target of organisations' prices per unit (`ppus`, one per organisation with Q > 0);
     /// nil when there are none. A class-month with one organisation is flagged `single-organisation`.
     static func peer(_ ppus: [Double], percentile p: Double) -> Target? {
-        percentile(ppus, p).map { Target(price: $0, product: nil, flags: ppus.count == 1 ? ["single-organisation"] : []) }
+        percentile(ppus, p).map {
+            Target(price: $0, product: nil, flags: ppus.count == 1 ? ["single-organisation"] : [])
+        }
     }
 
     /// T(g, m) for one block under `rule`, or nil when the class has no target that period. `peers`, when
@@ -45,9 +48,12 @@ public enum Targets {
         switch rule {
         case .pv, .cheapest:
             if let catalogue = classifier as? Catalogue {
-                return listTarget(catalogue, catalogue.memberIndices(of: block.equivalenceClass, in: block.period), rule: rule)
+                return listTarget(
+                    catalogue, catalogue.memberIndices(of: block.equivalenceClass, in: block.period), rule: rule)
             }
-            guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else { return nil }
+            guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else {
+                return nil
+            }
             return listTarget(members, rule: rule)
         case .percentile(let p):
             var ppus: [Double] = []
@@ -87,11 +93,15 @@ public enum Targets {
             return all.map { Target(price: catalogue.entries[$0].unitPrice, product: catalogue.entries[$0], flags: []) }
         case .pv:
             if let pv = cheapest({ $0 == .pv }) {
-                let flags = all.map { catalogue.entries[$0].unitPrice < catalogue.entries[pv].unitPrice } == true ? ["pv-not-cheapest"] : []
+                let flags =
+                    all.map { catalogue.entries[$0].unitPrice < catalogue.entries[pv].unitPrice } == true
+                    ? ["pv-not-cheapest"] : []
                 return Target(price: catalogue.entries[pv].unitPrice, product: catalogue.entries[pv], flags: flags)
             }
             if let reserve = cheapest({ $0 == .r1 || $0 == .r2 }) {
-                return Target(price: catalogue.entries[reserve].unitPrice, product: catalogue.entries[reserve], flags: ["reserve-target"])
+                return Target(
+                    price: catalogue.entries[reserve].unitPrice, product: catalogue.entries[reserve],
+                    flags: ["reserve-target"])
             }
             return nil
         case .percentile:

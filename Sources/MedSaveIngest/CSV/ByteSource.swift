@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MedSaveModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A stream of bytes read in chunks: a plain file, or a gzip file inflated on the fly.
 /// Memory stays at one chunk whatever the file's size.
@@ -107,8 +108,8 @@ final class FileByteSource: ByteSource {
 @inline(__always)
 private func Glibc_read(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.read(fd, p, n)
+        return Glibc.read(fd, p, n)
     #else
-    return Darwin.read(fd, p, n)
+        return Darwin.read(fd, p, n)
     #endif
 }

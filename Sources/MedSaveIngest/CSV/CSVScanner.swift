@@ -134,7 +134,11 @@ struct CSVScanner {
                     let b = buf[j]
                     if b == Self.quote {
                         if j + 1 < n {
-                            if buf[j + 1] == Self.quote { escaped = true; j += 2; continue }
+                            if buf[j + 1] == Self.quote {
+                                escaped = true
+                                j += 2
+                                continue
+                            }
                         } else if !isFinal {
                             return .needMore
                         }
@@ -173,7 +177,9 @@ struct CSVScanner {
             }
             if b == Self.lf { return .record(next: i + 1, lines: lines, strayAfterQuote: stray) }
             // CR: CRLF or a lone CR (old Mac line ends).
-            if i + 1 < n { return .record(next: buf[i + 1] == Self.lf ? i + 2 : i + 1, lines: lines, strayAfterQuote: stray) }
+            if i + 1 < n {
+                return .record(next: buf[i + 1] == Self.lf ? i + 2 : i + 1, lines: lines, strayAfterQuote: stray)
+            }
             return isFinal ? .record(next: n, lines: lines, strayAfterQuote: stray) : .needMore
         }
     }
@@ -200,7 +206,8 @@ struct CSVStreamReader {
         atFileStart: Bool = true,
         stopAt: Int? = nil,
         progress: ((Int) -> Void)? = nil,
-        fast: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> (next: Int, records: Int) = { _, start, _ in (start, 0) },
+        fast: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> (next: Int, records: Int) = { _, start, _ in (start, 0)
+        },
         _ body: (CSVRecord) throws -> Void
     ) throws -> (end: Int, lines: Int) {
         var pending: [UInt8] = []
@@ -230,7 +237,8 @@ struct CSVStreamReader {
                 /// Where byte `offset` of the record being scanned is, for a fatal error.
                 func location(ofByte offset: Int) -> SourceLocation {
                     let record = CSVRecord(
-                        buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil, delimiter: scanner.delimiter)
+                        buffer: buf, fields: [], line: line, start: consumed, strayAfterQuote: nil,
+                        delimiter: scanner.delimiter)
                     let pos = record.position(ofByte: offset, singleByteEncoding: true)
                     return SourceLocation(file: path, line: pos.line, column: pos.column)
                 }
@@ -262,7 +270,8 @@ struct CSVStreamReader {
                     case .fieldTooLong(let fieldStart):
                         throw InputError(
                             location: location(ofByte: fieldStart),
-                            message: "a field longer than \(scanner.limits.maxFieldBytes) bytes starts here; refusing to read it",
+                            message:
+                                "a field longer than \(scanner.limits.maxFieldBytes) bytes starts here; refusing to read it",
                             hint: "an unclosed quote, or not a CSV file?")
                     case .tooManyColumns(let fieldStart):
                         throw InputError(

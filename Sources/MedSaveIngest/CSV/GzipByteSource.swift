@@ -81,7 +81,9 @@ final class GzipByteSource: ByteSource {
             if totalOut > Self.bombFloor && totalOut > Self.maxExpansion * totalIn {
                 throw InputError(
                     location: nil,
-                    message: "\(path): the gzip data expands more than \(Self.maxExpansion)-fold (\(totalIn) bytes to over \(totalOut >> 20) MiB); refusing what looks like a gzip bomb")
+                    message:
+                        "\(path): the gzip data expands more than \(Self.maxExpansion)-fold (\(totalIn) bytes to over \(totalOut >> 20) MiB); refusing what looks like a gzip bomb"
+                )
             }
             switch status {
             case Z_OK, Z_BUF_ERROR:

@@ -50,7 +50,10 @@ enum NumberParsing {
             } else {
                 let hint: String?
                 if c == other {
-                    hint = decimalComma ? "the file seems to use a decimal point: drop --decimal-comma" : "did you mean --decimal-comma?"
+                    hint =
+                        decimalComma
+                        ? "the file seems to use a decimal point: drop --decimal-comma"
+                        : "did you mean --decimal-comma?"
                 } else {
                     hint = nil
                 }
@@ -59,7 +62,10 @@ enum NumberParsing {
             i += 1
         }
         guard sawDigit else { return .failure(.invalid(expected: "a decimal number", hint: nil)) }
-        while fracDigits < FixedDecimal.fractionDigits { frac *= 10; fracDigits += 1 }
+        while fracDigits < FixedDecimal.fractionDigits {
+            frac *= 10
+            fracDigits += 1
+        }
         let (scaled, o3) = whole.multipliedReportingOverflow(by: FixedDecimal.scale)
         var (raw, o4) = scaled.addingReportingOverflow(frac)
         if overflow || o3 || o4 {

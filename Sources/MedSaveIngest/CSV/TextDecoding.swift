@@ -28,13 +28,34 @@ extension TextEncoding {
             }
             let length: Int, low: UInt8, high: UInt8  // bounds of the second byte
             switch b {
-            case 0xC2...0xDF: length = 2; low = 0x80; high = 0xBF
-            case 0xE0: length = 3; low = 0xA0; high = 0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3; low = 0x80; high = 0xBF
-            case 0xED: length = 3; low = 0x80; high = 0x9F
-            case 0xF0: length = 4; low = 0x90; high = 0xBF
-            case 0xF1...0xF3: length = 4; low = 0x80; high = 0xBF
-            case 0xF4: length = 4; low = 0x80; high = 0x8F
+            case 0xC2...0xDF:
+                length = 2
+                low = 0x80
+                high = 0xBF
+            case 0xE0:
+                length = 3
+                low = 0xA0
+                high = 0xBF
+            case 0xE1...0xEC, 0xEE...0xEF:
+                length = 3
+                low = 0x80
+                high = 0xBF
+            case 0xED:
+                length = 3
+                low = 0x80
+                high = 0x9F
+            case 0xF0:
+                length = 4
+                low = 0x90
+                high = 0xBF
+            case 0xF1...0xF3:
+                length = 4
+                low = 0x80
+                high = 0xBF
+            case 0xF4:
+                length = 4
+                low = 0x80
+                high = 0x8F
             default: return false
             }
             guard i + length <= n, bytes[i + 1] >= low, bytes[i + 1] <= high else { return false }

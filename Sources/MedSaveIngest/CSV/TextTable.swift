@@ -23,7 +23,8 @@ struct TextTable {
         try csv(path: path) { () throws(InputError) -> any ByteSource in MemoryByteSource(bytes) }
     }
 
-    private static func csv(path: String, open: () throws(InputError) -> any ByteSource) throws(InputError) -> TextTable {
+    private static func csv(path: String, open: () throws(InputError) -> any ByteSource) throws(InputError) -> TextTable
+    {
         func attempt(_ encoding: TextEncoding) throws -> TextTable? {
             var stream = CSVStreamReader(
                 path: path, source: try open(),
@@ -71,7 +72,9 @@ struct TextTable {
 enum TLVCode {
     static func normalise(_ text: String, digits: Int? = nil) -> String {
         var t = text
-        if let dot = t.firstIndex(of: "."), t[t.index(after: dot)...].allSatisfy({ $0 == "0" }), t[..<dot].allSatisfy(\.isNumber) {
+        if let dot = t.firstIndex(of: "."), t[t.index(after: dot)...].allSatisfy({ $0 == "0" }),
+            t[..<dot].allSatisfy(\.isNumber)
+        {
             t = String(t[..<dot])
         }
         if let digits, t.count < digits, !t.isEmpty, t.allSatisfy(\.isNumber) {

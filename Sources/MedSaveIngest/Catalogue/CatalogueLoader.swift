@@ -22,7 +22,9 @@ public enum CatalogueKind: String, Sendable, CaseIterable {
 /// (and names, when missing) to the products of the other lists, and their products that no other list has
 /// are added for every period, outside any equivalence class.
 public enum CatalogueLoader {
-    public static func load(_ specs: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
+    public static func load(_ specs: [String], strict: Bool = false) throws(InputError) -> (
+        catalogue: Catalogue, problems: [InputProblem]
+    ) {
         var located: [CatalogueEntry] = []
         var locations: [SourceLocation] = []
         var prices: [String: CatalogueEntry] = [:]

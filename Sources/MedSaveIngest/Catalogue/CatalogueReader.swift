@@ -17,23 +17,30 @@ public enum CatalogueReader {
     /// A catalogue is read in its own dialect, whatever the dispensing files use: the delimiter is detected
     /// from the header, a semicolon-separated file is taken to use decimal commas (as Swedish Excel writes it),
     /// and the text is UTF-8 unless it is not valid UTF-8, in which case it is read as Windows-1252.
-    public static func read(paths: [String], strict: Bool = false) throws(InputError) -> (catalogue: Catalogue, problems: [InputProblem]) {
+    public static func read(paths: [String], strict: Bool = false) throws(InputError) -> (
+        catalogue: Catalogue, problems: [InputProblem]
+    ) {
         try CatalogueLoader.load(paths.map { "native:" + $0 }, strict: strict)
     }
 
     /// The entries of one native catalogue file with the line each came from.
-    static func entries(path: String, strict: Bool) throws(InputError) -> (entries: [CatalogueEntry], lines: [Int], problems: [InputProblem]) {
+    static func entries(path: String, strict: Bool) throws(InputError) -> (
+        entries: [CatalogueEntry], lines: [Int], problems: [InputProblem]
+    ) {
         var entries: [CatalogueEntry] = []
         var lines: [Int] = []
         var problems: [InputProblem] = []
         do {
             do {
-                try read(path: path, encoding: .utf8, strict: strict, into: &entries, lines: &lines, problems: &problems)
+                try read(
+                    path: path, encoding: .utf8, strict: strict, into: &entries, lines: &lines, problems: &problems)
             } catch NotUTF8.found {
                 entries = []
                 lines = []
                 problems = []
-                try read(path: path, encoding: .windows1252, strict: strict, into: &entries, lines: &lines, problems: &problems)
+                try read(
+                    path: path, encoding: .windows1252, strict: strict, into: &entries, lines: &lines,
+                    problems: &problems)
             }
         } catch let error as InputError {
             throw error
@@ -77,7 +84,8 @@ public enum CatalogueReader {
                 for name in required.sorted() where found[columns.firstIndex(of: name)!] < 0 {
                     throw InputError(
                         location: SourceLocation(file: path, line: record.line, column: 1),
-                        message: "missing column \"\(name)\" in the catalogue; the header has \(header.map { "\"\($0)\"" }.joined(separator: ", "))",
+                        message:
+                            "missing column \"\(name)\" in the catalogue; the header has \(header.map { "\"\($0)\"" }.joined(separator: ", "))",
                         hint: "the native catalogue columns are \(columns.joined(separator: ", "))")
                 }
                 fieldOf = found
@@ -95,14 +103,17 @@ public enum CatalogueReader {
                 let pos = record.position(ofField: i, singleByteEncoding: single)
                 let problem = InputProblem(
                     location: SourceLocation(file: path, line: pos.line, column: pos.column), field: names[i],
-                    message: failure.message, expected: failure.expected, found: fields[columns.firstIndex(of: failure.column)!],
+                    message: failure.message, expected: failure.expected,
+                    found: fields[columns.firstIndex(of: failure.column)!],
                     hint: failure.hint)
                 if strict { throw InputError(problem: problem) }
                 problems.append(problem)
             }
         }
         if fieldOf == nil {
-            throw InputError(location: SourceLocation(file: path, line: 1, column: 1), message: "the catalogue is empty: expected a header line")
+            throw InputError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "the catalogue is empty: expected a header line")
         }
     }
 
@@ -131,17 +142,23 @@ public enum CatalogueReader {
         var period: Period?
         if !f[0].isEmpty {
             guard let p = Period(text: f[0]) else {
-                return .failure(Failure(column: "period", message: "not a period", expected: "YYYY-MM or empty for every period"))
+                return .failure(
+                    Failure(column: "period", message: "not a period", expected: "YYYY-MM or empty for every period"))
             }
             period = p
         }
         let product = f[1]
-        if product.isEmpty { return .failure(Failure(column: "product", message: "missing value", expected: "a product code")) }
+        if product.isEmpty {
+            return .failure(Failure(column: "product", message: "missing value", expected: "a product code"))
+        }
         let price: Double
         switch number(f[8], "unit_price") {
         case .success(let v?) where v >= 0: price = v
-        case .success(nil): return .failure(Failure(column: "unit_price", message: "missing value", expected: "a unit price"))
-        case .success: return .failure(Failure(column: "unit_price", message: "negative price", expected: "a unit price of 0 or more"))
+        case .success(nil):
+            return .failure(Failure(column: "unit_price", message: "missing value", expected: "a unit price"))
+        case .success:
+            return .failure(
+                Failure(column: "unit_price", message: "negative price", expected: "a unit price of 0 or more"))
         case .failure(let failure): return .failure(failure)
         }
         let packSize: Double?

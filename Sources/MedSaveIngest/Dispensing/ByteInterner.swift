@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MedSaveSupport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Maps byte strings (codes) to dense ids 0, 1, 2, … in order of first appearance, without allocating per lookup.
 ///
@@ -46,7 +47,8 @@ struct ByteInterner {
         while true {
             let s = slots[i]
             if s.id < 0 { break }
-            if s.hash == h && s.w0 == w0 && s.w1 == w1 && Int(s.length) == n && (n <= 16 || equalsTail(Int(s.id), key)) {
+            if s.hash == h && s.w0 == w0 && s.w1 == w1 && Int(s.length) == n && (n <= 16 || equalsTail(Int(s.id), key))
+            {
                 return (s.id, false)
             }
             i = (i + 1) & mask
@@ -67,13 +69,17 @@ struct ByteInterner {
 
     /// Calls `body` with the bytes of key `id`.
     func withKey<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        arena.withUnsafeBufferPointer { a in body(UnsafeBufferPointer(rebasing: a[starts[Int(id)]..<starts[Int(id) + 1]])) }
+        arena.withUnsafeBufferPointer { a in
+            body(UnsafeBufferPointer(rebasing: a[starts[Int(id)]..<starts[Int(id) + 1]]))
+        }
     }
 
     /// Bytes 16… of key `id` against those of `key` (same length, longer than 16).
     private func equalsTail(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let s = starts[id]
-        return arena.withUnsafeBufferPointer { a in memcmp(a.baseAddress! + s + 16, key.baseAddress! + 16, key.count - 16) == 0 }
+        return arena.withUnsafeBufferPointer { a in
+            memcmp(a.baseAddress! + s + 16, key.baseAddress! + 16, key.count - 16) == 0
+        }
     }
 
     private mutating func grow() {
@@ -95,7 +101,9 @@ struct ByteInterner {
         let n = key.count
         guard let base = key.baseAddress, n > 0 else { return (0, 0) }
         let raw = UnsafeRawPointer(base)
-        if n >= 16 { return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
+        if n >= 16 {
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
         if n >= 8 {
             let w0 = raw.loadUnaligned(as: UInt64.self)
             if n == 8 { return (w0, 0) }

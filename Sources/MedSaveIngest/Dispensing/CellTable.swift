@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MedSaveModel
 import MedSaveSupport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The cells of an aggregate while it is read: an open-addressing hash table (linear probing, load ≤ 3/4)
 /// whose slots hold the cell's key and sums together, one 64-byte cache line each, so that adding a row
@@ -50,14 +51,17 @@ final class CellTable {
         let raw: UnsafeMutableRawPointer
         if bytes >= Self.mappedBytes {
             #if os(Linux)
-            guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
-                fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
-            }
-            _ = madvise(p, bytes, 14 /* MADV_HUGEPAGE */)
+                guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                    p != MAP_FAILED
+                else {
+                    fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
+                }
+                _ = madvise(p, bytes, 14)  // MADV_HUGEPAGE
             #else
-            guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0), p != MAP_FAILED else {
-                fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
-            }
+                guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0), p != MAP_FAILED
+                else {
+                    fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
+                }
             #endif
             raw = p
         } else {
@@ -153,13 +157,16 @@ final class CellTable {
 
     /// The cells in the order they first appeared; `decode` turns a key back into its ids. The slots are
     /// split between `threads` threads, each writing the cells it finds to their own places.
-    func cells(threads: Int = 1, decode: @escaping @Sendable (UInt64) -> (organisation: Int32, product: Int32, period: Int32)) -> [DispensingCell] {
+    func cells(
+        threads: Int = 1, decode: @escaping @Sendable (UInt64) -> (organisation: Int32, product: Int32, period: Int32)
+    ) -> [DispensingCell] {
         let parts = threads > 1 && capacity >= 1 << 16 ? threads : 1
         let table = Table(slots: slots, capacity: capacity)
         return [DispensingCell](unsafeUninitializedCapacity: count) { buffer, initialized in
             let out = Output(cells: buffer)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
-                for i in (table.capacity * k / parts)..<(table.capacity * (k + 1) / parts) where table.slots[i].key != Self.empty {
+                for i in (table.capacity * k / parts)..<(table.capacity * (k + 1) / parts)
+                where table.slots[i].key != Self.empty {
                     let s = table.slots[i]
                     let ids = decode(s.key &- 1)
                     var c = DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period)

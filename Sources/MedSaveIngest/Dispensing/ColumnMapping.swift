@@ -32,7 +32,9 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
     }
 
     /// The mapping of a preset, with `assignments` (`--map`) taking precedence.
-    public init(preset: Preset, cost: EPDCost = .nic, assignments: [String] = [], constants: [String] = []) throws(InputError) {
+    public init(preset: Preset, cost: EPDCost = .nic, assignments: [String] = [], constants: [String] = [])
+        throws(InputError)
+    {
         switch preset {
         case .epd:
             names = [
@@ -62,21 +64,26 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
         var names: [DispensingColumn: String] = [:]
         for assignment in assignments {
             guard let eq = assignment.firstIndex(of: "=") else {
-                throw InputError(location: nil, message: "--map \(assignment): expected NATIVE=HEADER, such as product=Varunummer")
+                throw InputError(
+                    location: nil, message: "--map \(assignment): expected NATIVE=HEADER, such as product=Varunummer")
             }
             let key = String(assignment[..<eq]), value = String(assignment[assignment.index(after: eq)...])
             guard let column = DispensingColumn(rawValue: key) else {
                 let known = DispensingColumn.allCases.map(\.rawValue).joined(separator: ", ")
-                throw InputError(location: nil, message: "--map \(assignment): unknown column \"\(key)\"; known columns: \(known)")
+                throw InputError(
+                    location: nil, message: "--map \(assignment): unknown column \"\(key)\"; known columns: \(known)")
             }
-            guard !value.isEmpty else { throw InputError(location: nil, message: "--map \(assignment): the header name is empty") }
+            guard !value.isEmpty else {
+                throw InputError(location: nil, message: "--map \(assignment): the header name is empty")
+            }
             names[column] = value
         }
         self.names = names.mapValues { [$0] }
         explicit = Set(names.keys)
         for setting in constants {
             guard let eq = setting.firstIndex(of: "="), !setting[setting.index(after: eq)...].isEmpty else {
-                throw InputError(location: nil, message: "--set \(setting): expected COLUMN=VALUE, such as unit=England")
+                throw InputError(
+                    location: nil, message: "--set \(setting): expected COLUMN=VALUE, such as unit=England")
             }
             let key = String(setting[..<eq]), value = String(setting[setting.index(after: eq)...])
             guard let column = DispensingColumn(rawValue: key), Self.settable.contains(column) else {
@@ -101,7 +108,8 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
         for column in DispensingColumn.allCases where constants[column] == nil {
             let candidates = names[column] ?? [column.rawValue]
             let found = candidates.lazy.compactMap { wanted in
-                header.firstIndex(of: wanted) ?? normalised.firstIndex(of: wanted.trimmingCharacters(in: .whitespaces).lowercased())
+                header.firstIndex(of: wanted)
+                    ?? normalised.firstIndex(of: wanted.trimmingCharacters(in: .whitespaces).lowercased())
             }.first
             if let i = found {
                 result[column] = i

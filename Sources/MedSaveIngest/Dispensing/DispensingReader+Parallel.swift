@@ -1,5 +1,4 @@
 import Foundation
-import MedSaveSupport
 import MedSaveModel
 import MedSaveSupport
 
@@ -22,22 +21,27 @@ extension DispensingReader {
             try file.rewind()
             return try read(source: file, path: path, size: size, progress: progress)
         }
-        let parts = try cut(path: path, from: dataStart, to: size, into: options.resolvedThreads, lastShorterBy: side?.weight ?? 0)
+        let parts = try cut(
+            path: path, from: dataStart, to: size, into: options.resolvedThreads, lastShorterBy: side?.weight ?? 0)
         let results = PartResults(count: parts.count, fileSize: size, progress: progress)
         let options = self.options, job = side
         side = nil
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
             if k == parts.count - 1 { job?.run() }
-            results.store(k, Self.readPart(path: path, range: parts[k], state: state, options: options) { bytes in
-                results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
-            })
+            results.store(
+                k,
+                Self.readPart(path: path, range: parts[k], state: state, options: options) { bytes in
+                    results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
+                })
         }
         // Each part must begin where the one before it ended; the first error in file order stops the run.
         var lineOffset = dataLine - 1
         var readers: [(DispensingReader, Int)] = []
         for k in parts.indices {
             if k > 0 {
-                guard case .success(let before) = results.outcomes.result(k - 1)!, parts[k - 1].lowerBound + before.end == parts[k].lowerBound else {
+                guard case .success(let before) = results.outcomes.result(k - 1)!,
+                    parts[k - 1].lowerBound + before.end == parts[k].lowerBound
+                else {
                     try file.rewind()
                     return try read(source: file, path: path, size: size, progress: progress)
                 }
@@ -80,10 +84,14 @@ extension DispensingReader {
             var fields: [FieldSpan] = []
             var line = 1
             while state.columns == nil {
-                guard case .record(let next, let lines, let stray) = scanner.scan(buf, from: offset, isFinal: buf.count == size, fields: &fields),
+                guard
+                    case .record(let next, let lines, let stray) = scanner.scan(
+                        buf, from: offset, isFinal: buf.count == size, fields: &fields),
                     next < buf.count
                 else { return nil }
-                let record = CSVRecord(buffer: buf, fields: fields, line: line, start: offset, strayAfterQuote: stray, delimiter: delimiter)
+                let record = CSVRecord(
+                    buffer: buf, fields: fields, line: line, start: offset, strayAfterQuote: stray, delimiter: delimiter
+                )
                 do { try readHeader(record, &state) } catch let error as InputError { throw error } catch { return nil }
                 line += lines
                 offset = next
@@ -95,7 +103,9 @@ extension DispensingReader {
 
     /// `count` ranges covering `start..<end`, each after the first beginning just after a line feed; the last
     /// `shorter` bytes shorter than the others (its thread has other work too).
-    private func cut(path: String, from start: Int, to end: Int, into count: Int, lastShorterBy shorter: Int) throws(InputError) -> [Range<Int>] {
+    private func cut(path: String, from start: Int, to end: Int, into count: Int, lastShorterBy shorter: Int)
+        throws(InputError) -> [Range<Int>]
+    {
         var bounds = [start]
         let probe = try FileByteSource(path: path)
         let length = end - start + max(0, shorter)
@@ -106,7 +116,9 @@ extension DispensingReader {
             var window: [UInt8] = []
             var found: Int?
             while found == nil, try probe.read(into: &window, maxCount: 1 << 16) > 0 {
-                if let lf = window.firstIndex(of: 0x0A) { found = at + lf + 1 } else {
+                if let lf = window.firstIndex(of: 0x0A) {
+                    found = at + lf + 1
+                } else {
                     at += window.count
                     window.removeAll(keepingCapacity: true)
                 }
@@ -127,7 +139,8 @@ extension DispensingReader {
 
     /// Reads the records starting in `range` (the last one to its end) with a reader of its own.
     private static func readPart(
-        path: String, range: Range<Int>, state: FileState, options: DispensingReadOptions, progress: @escaping (Int) -> Void
+        path: String, range: Range<Int>, state: FileState, options: DispensingReadOptions,
+        progress: @escaping (Int) -> Void
     ) -> Result<Part, InputError> {
         do throws(InputError) {
             var reader = DispensingReader(options: options)
@@ -190,7 +203,8 @@ extension DispensingReader {
         func map(_ interner: ByteInterner, kind: CodeKind) -> [Int32] {
             (0..<Int32(interner.count)).map { id in interner.withKey(id) { internID($0, kind: kind) } }
         }
-        let organisationMap = map(other.organisations, kind: .organisation), productMap = map(other.products, kind: .product)
+        let organisationMap = map(other.organisations, kind: .organisation),
+            productMap = map(other.products, kind: .product)
         let patientMap = map(other.patients, kind: .patient), prescriberMap = map(other.prescribers, kind: .prescriber)
         let periodMap = other.aggregate.periods.map { periodID($0) }
         func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
@@ -219,7 +233,11 @@ extension DispensingReader {
             hashes = pending.map { CellTable.hash($0.key) }
             hashes.withUnsafeBufferPointer { cellTable.touch($0) }
             for ((key, c), hash) in zip(pending, hashes) {
-                if let cell = cellTable.existingSlot(key, hash: hash) { add(c, to: cell) } else { fresh.append((key, c)) }
+                if let cell = cellTable.existingSlot(key, hash: hash) {
+                    add(c, to: cell)
+                } else {
+                    fresh.append((key, c))
+                }
             }
             pending.removeAll(keepingCapacity: true)
         }
@@ -245,8 +263,12 @@ extension DispensingReader {
         for (key, quantity) in o.clusterQuantities {
             aggregate.clusterQuantities[cell(key) | mapped(key & 0xFFFF_FFFF, clusterMap), default: .zero] += quantity
         }
-        for key in o.patientsByCell { aggregate.patientsByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, patientMap)) }
-        for key in o.prescribersByCell { aggregate.prescribersByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, prescriberMap)) }
+        for key in o.patientsByCell {
+            aggregate.patientsByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, patientMap))
+        }
+        for key in o.prescribersByCell {
+            aggregate.prescribersByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, prescriberMap))
+        }
         aggregate.rowsRead += o.rowsRead
         aggregate.costRead += o.costRead
         aggregate.badRows += o.badRows

@@ -106,14 +106,17 @@ public struct DispensingReader {
         defer { side?.run() }
         for (i, path) in paths.enumerated() {
             try reader.read(path: path, alongside: &side) { bytes, size in
-                progress?(ReadProgress(fileIndex: i, fileCount: paths.count, path: path, bytesRead: bytes, fileSize: size))
+                progress?(
+                    ReadProgress(fileIndex: i, fileCount: paths.count, path: path, bytesRead: bytes, fileSize: size))
             }
         }
         return reader.finish()
     }
 
     /// Reads dispensing data already in memory (named `path` in messages): for standard input, tests and fuzzing.
-    public static func read(bytes: [UInt8], path: String, options: DispensingReadOptions) throws(InputError) -> DispensingAggregate {
+    public static func read(bytes: [UInt8], path: String, options: DispensingReadOptions) throws(InputError)
+        -> DispensingAggregate
+    {
         var reader = DispensingReader(options: options)
         try reader.read(source: MemoryByteSource(bytes), path: path, size: bytes.count, progress: nil)
         return reader.finish()
@@ -126,7 +129,9 @@ public struct DispensingReader {
     }
 
     /// Adds one file; `side`, when given and the file is read in parts, runs alongside and is set to nil.
-    mutating func read(path: String, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?) throws(InputError) {
+    mutating func read(path: String, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?)
+        throws(InputError)
+    {
         let source = try openByteSource(path: path)
         let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
         if let file = source as? FileByteSource, let size, size >= options.parallelMinimumBytes,
@@ -149,7 +154,9 @@ public struct DispensingReader {
             scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), limits: options.limits),
             chunkSize: options.chunkSize)
         var state = FileState(path: path)
-        try records(of: &stream, state: &state, detectDelimiter: options.dialect.delimiter == nil, progress: progress.map { p in { p($0, size) } })
+        try records(
+            of: &stream, state: &state, detectDelimiter: options.dialect.delimiter == nil,
+            progress: progress.map { p in { p($0, size) } })
         if state.columns == nil {
             throw InputError(
                 location: SourceLocation(file: path, line: 1, column: 1),
@@ -171,7 +178,8 @@ public struct DispensingReader {
         let organisation = options.organisation
         let fastPath = options.fastPath, decimalComma = options.dialect.decimalComma
         func makePlan() -> FastPlan {
-            fastPath && state.columns != nil ? FastPlan(state, organisation: organisation, decimalComma: decimalComma) : FastPlan()
+            fastPath && state.columns != nil
+                ? FastPlan(state, organisation: organisation, decimalComma: decimalComma) : FastPlan()
         }
         plan = makePlan()
         do {

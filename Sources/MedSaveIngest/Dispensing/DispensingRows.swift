@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import MedSaveModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Rows of a dispensing file: the header, the fast path for ordinary rows, the general path that reports
 /// problems, and the cells rows are added to.
@@ -61,7 +62,9 @@ extension DispensingReader {
             hasPrescriber = state.prescriber >= 0 && organisation != .prescriber
             constantPeriod = state.constantPeriod
             constantUnit = state.constantUnit
-            for byte in [delimiter, 0x0A, 0x0D, UInt8(ascii: "\""), 0] where byte < 64 { specialBytes |= 1 << UInt64(byte) }
+            for byte in [delimiter, 0x0A, 0x0D, UInt8(ascii: "\""), 0] where byte < 64 {
+                specialBytes |= 1 << UInt64(byte)
+            }
         }
     }
 
@@ -135,7 +138,9 @@ extension DispensingReader {
         }
         if let text = options.mapping.constants[.unit], options.organisation == .unit {
             let bytes = Array(text.utf8)
-            if case .ok(let id) = bytes.withUnsafeBufferPointer({ internCode($0, kind: .organisation) }) { state.constantUnit = id }
+            if case .ok(let id) = bytes.withUnsafeBufferPointer({ internCode($0, kind: .organisation) }) {
+                state.constantUnit = id
+            }
         }
     }
 
@@ -145,7 +150,9 @@ extension DispensingReader {
 
     /// Reads ordinary records from `start` on, none starting at or after `limit`, until one is not ordinary:
     /// returns the offset after the last read and how many were read.
-    mutating func fastRows(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, before limit: Int) -> (next: Int, records: Int) {
+    mutating func fastRows(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, before limit: Int) -> (
+        next: Int, records: Int
+    ) {
         var i = start, records = 0
         while i < limit, let next = fastRow(buf, from: i) {
             i = next
@@ -221,7 +228,9 @@ extension DispensingReader {
                 switch role {
                 case .period:
                     if plan.constantPeriod == nil {
-                        guard let p = Period.parse(trimmed(UnsafeBufferPointer(rebasing: buf[i..<j]))) else { return nil }
+                        guard let p = Period.parse(trimmed(UnsafeBufferPointer(rebasing: buf[i..<j]))) else {
+                            return nil
+                        }
                         period = p
                     }
                 case .organisation:
@@ -233,10 +242,12 @@ extension DispensingReader {
                 case .substitution:
                     switch j - i {
                     case 0: blocked = false
-                    case 4 where buf[i] == UInt8(ascii: "t") && buf[i + 1] == UInt8(ascii: "r")
+                    case 4
+                    where buf[i] == UInt8(ascii: "t") && buf[i + 1] == UInt8(ascii: "r")
                         && buf[i + 2] == UInt8(ascii: "u") && buf[i + 3] == UInt8(ascii: "e"):
                         blocked = false
-                    case 5 where buf[i] == UInt8(ascii: "f") && buf[i + 1] == UInt8(ascii: "a")
+                    case 5
+                    where buf[i] == UInt8(ascii: "f") && buf[i + 1] == UInt8(ascii: "a")
                         && buf[i + 2] == UInt8(ascii: "l") && buf[i + 3] == UInt8(ascii: "s")
                         && buf[i + 4] == UInt8(ascii: "e"):
                         blocked = true
@@ -265,23 +276,29 @@ extension DispensingReader {
         } else {
             return nil
         }
-        if i - start == plan.header.count
-            && plan.header.withUnsafeBufferPointer({ h in memcmp(h.baseAddress!, buf.baseAddress! + start, h.count) == 0 })
-        {
-            return nil
-        }
+        let repeatsHeader =
+            i - start == plan.header.count
+            && plan.header.withUnsafeBufferPointer { h in memcmp(h.baseAddress!, buf.baseAddress! + start, h.count) == 0
+            }
+        if repeatsHeader { return nil }
         guard let quantity, let cost, plan.constantPeriod != nil || period != nil else { return nil }
         // The period, then the codes, in the general path's order, so that a row it would refuse leaves the
         // periods and interners as it would.
         let periodID = plan.constantPeriod ?? self.periodID(period!)
-        var row = Row(period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost, items: items, blocked: blocked)
+        var row = Row(
+            period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost, items: items,
+            blocked: blocked)
         if let constant = plan.constantUnit {
             row.organisation = constant
         } else {
-            guard hasOrganisation, case .ok(let id) = internCode(UnsafeBufferPointer(rebasing: buf[organisation]), kind: .organisation) else { return nil }
+            guard hasOrganisation,
+                case .ok(let id) = internCode(UnsafeBufferPointer(rebasing: buf[organisation]), kind: .organisation)
+            else { return nil }
             row.organisation = id
         }
-        guard case .ok(let p) = internCode(UnsafeBufferPointer(rebasing: buf[product]), kind: .product) else { return nil }
+        guard case .ok(let p) = internCode(UnsafeBufferPointer(rebasing: buf[product]), kind: .product) else {
+            return nil
+        }
         row.product = p
         if plan.hasPatient {
             switch internCode(UnsafeBufferPointer(rebasing: buf[patient]), kind: .patient) {
@@ -312,14 +329,17 @@ extension DispensingReader {
     /// or NUL; `special`'s bits), or `buf.count`. Eight bytes at a time: a byte equal to c is a zero byte of
     /// w ^ (c·0x0101…), and (v − 0x0101…) & ~v & 0x8080… marks zero bytes, exactly from the lowest one up.
     @inline(__always)
-    static func fieldEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, special: UInt64, delimiterWord: UInt64) -> Int {
+    static func fieldEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, special: UInt64, delimiterWord: UInt64)
+        -> Int
+    {
         let n = buf.count
         var j = start
         if let base = buf.baseAddress {
             let raw = UnsafeRawPointer(base)
             while j + 8 <= n {
                 let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                let m = zeroBytes(w ^ delimiterWord) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord)
+                let m =
+                    zeroBytes(w ^ delimiterWord) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord)
                     | zeroBytes(w ^ quoteWord) | zeroBytes(w)
                 if m != 0 { return j + m.trailingZeroBitCount >> 3 }
                 j += 8
@@ -377,7 +397,8 @@ extension DispensingReader {
             }
             let p = InputProblem(
                 location: SourceLocation(file: state.path, line: pos.0, column: pos.1),
-                field: field.map { state.headerNames[$0] }, message: message, expected: expected, found: text, hint: hint)
+                field: field.map { state.headerNames[$0] }, message: message, expected: expected, found: text,
+                hint: hint)
             return .failure(RowFailure(problem: p, cost: cost))
         }
 
@@ -386,7 +407,8 @@ extension DispensingReader {
             let hint: String? =
                 moreFields && !options.dialect.decimalComma && options.dialect.delimiter != UInt8(ascii: ";")
                 ? "is there an unquoted decimal comma, or is the delimiter wrong?" : nil
-            return problem(nil, "expected \(state.fieldCount) fields as in the header, found \(record.count)", hint: hint)
+            return problem(
+                nil, "expected \(state.fieldCount) fields as in the header, found \(record.count)", hint: hint)
         }
         if let stray = record.strayAfterQuote {
             let pos = record.position(ofByte: stray, singleByteEncoding: singleByte)
@@ -396,7 +418,8 @@ extension DispensingReader {
             return .failure(RowFailure(problem: p, cost: nil))
         }
         let span = record.fields[0].start..<record.fields.last!.end
-        if span.count == state.header.count && record.buffer[record.start..<span.upperBound].elementsEqual(state.header) {
+        if span.count == state.header.count && record.buffer[record.start..<span.upperBound].elementsEqual(state.header)
+        {
             return problem(nil, "the header line appears again inside the data", hint: "were two files joined?")
         }
         let decimalComma = options.dialect.decimalComma
@@ -406,7 +429,8 @@ extension DispensingReader {
         switch NumberParsing.fixedDecimal(record.bytes(state.cost), decimalComma: decimalComma) {
         case .success(let v): cost = v
         case .failure(.empty): return problem(state.cost, "missing value", expected: "an amount", found: false)
-        case .failure(.invalid(let expected, let hint)): return problem(state.cost, "not a number", expected: expected, hint: hint)
+        case .failure(.invalid(let expected, let hint)):
+            return problem(state.cost, "not a number", expected: expected, hint: hint)
         }
         if let nul = record.buffer[record.start..<span.upperBound].firstIndex(of: 0) {
             let pos = record.position(ofByte: nul, singleByteEncoding: singleByte)
@@ -441,46 +465,56 @@ extension DispensingReader {
             switch code(record, orgField, kind: .organisation) {
             case .ok(let id): row.organisation = id
             case .empty: return problem(orgField, "missing value", expected: "a code", found: false, cost: cost)
-            case .invalidText: return problem(orgField, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            case .invalidText:
+                return problem(orgField, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
             }
         }
         switch code(record, state.product, kind: .product) {
         case .ok(let id): row.product = id
-        case .empty: return problem(state.product, "missing value", expected: "a product code", found: false, cost: cost)
-        case .invalidText: return problem(state.product, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+        case .empty:
+            return problem(state.product, "missing value", expected: "a product code", found: false, cost: cost)
+        case .invalidText:
+            return problem(state.product, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
         }
         if state.patient >= 0 {
             switch code(record, state.patient, kind: .patient) {
             case .ok(let id): row.patient = id
             case .empty: break
-            case .invalidText: return problem(state.patient, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            case .invalidText:
+                return problem(state.patient, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
             }
         }
         if state.prescriber >= 0 && options.organisation != .prescriber {
             switch code(record, state.prescriber, kind: .prescriber) {
             case .ok(let id): row.prescriber = id
             case .empty: break
-            case .invalidText: return problem(state.prescriber, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            case .invalidText:
+                return problem(state.prescriber, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
             }
         }
         if state.items >= 0 {
             switch NumberParsing.integer(record.bytes(state.items)) {
             case .success(let v): row.items = v
             case .failure(.empty): break
-            case .failure(.invalid(let expected, _)): return problem(state.items, "not a whole number", expected: expected, cost: cost)
+            case .failure(.invalid(let expected, _)):
+                return problem(state.items, "not a whole number", expected: expected, cost: cost)
             }
         }
         if state.substitution >= 0 {
             switch NumberParsing.flag(record.bytes(state.substitution)) {
             case .success(let allowed): row.blocked = !allowed
             case .failure(.empty): break
-            case .failure(.invalid(let expected, _)): return problem(state.substitution, "not a flag", expected: expected, cost: cost)
+            case .failure(.invalid(let expected, _)):
+                return problem(state.substitution, "not a flag", expected: expected, cost: cost)
             }
         }
         return .success(row)
     }
 
-    enum CodeResult { case ok(Int32), empty, invalidText }
+    enum CodeResult {
+        case ok(Int32)
+        case empty, invalidText
+    }
 
     /// Which interner a code goes to: one per code column.
     enum CodeKind { case organisation, product, patient, prescriber }

@@ -27,7 +27,9 @@ public enum ConcessionPriceReader {
         text.contains("pc_price_pence") || text.contains("predicted_nic_per_unit")
     }
 
-    public static func read(path: String, side: Side) throws(InputError) -> (entries: [CatalogueEntry], lines: [Int], problems: [InputProblem]) {
+    public static func read(path: String, side: Side) throws(InputError) -> (
+        entries: [CatalogueEntry], lines: [Int], problems: [InputProblem]
+    ) {
         let table = try TextTable.csv(path: path)
         let shape: [String]
         let columns: [String: Int], headerIndex: Int
@@ -47,9 +49,10 @@ public enum ConcessionPriceReader {
                 columns[name].map { $0 < cells.count ? cells[$0].trimmingCharacters(in: .whitespaces) : "" } ?? ""
             }
             func problem(_ field: String, _ message: String, expected: String) {
-                problems.append(InputProblem(
-                    location: SourceLocation(file: path, line: line, column: (columns[field] ?? 0) + 1),
-                    field: field, message: message + "; row skipped", expected: expected, found: cell(field)))
+                problems.append(
+                    InputProblem(
+                        location: SourceLocation(file: path, line: line, column: (columns[field] ?? 0) + 1),
+                        field: field, message: message + "; row skipped", expected: expected, found: cell(field)))
             }
             guard let period = Period(text: cell("month")) else {
                 problem("month", "not a month", expected: "YYYY-MM-DD or YYYY-MM")
@@ -83,8 +86,10 @@ public enum ConcessionPriceReader {
                 packSize = nil
             }
             let name = cell("name").isEmpty ? cell("bnf_name") : cell("name")
-            entries.append(CatalogueEntry(
-                period: period, product: product, name: name, packSize: packSize, unitPrice: price, equivalenceClass: nil))
+            entries.append(
+                CatalogueEntry(
+                    period: period, product: product, name: name, packSize: packSize, unitPrice: price,
+                    equivalenceClass: nil))
             lines.append(line)
         }
         return (entries, lines, problems)

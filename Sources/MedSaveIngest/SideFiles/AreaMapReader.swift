@@ -18,7 +18,8 @@ extension AreaMap {
             let area = areaColumn < cells.count ? cells[areaColumn].trimmingCharacters(in: .whitespaces) : ""
             if unit.isEmpty || area.isEmpty {
                 throw InputError(
-                    location: SourceLocation(file: path, line: line, column: (unit.isEmpty ? unitColumn : areaColumn) + 1),
+                    location: SourceLocation(
+                        file: path, line: line, column: (unit.isEmpty ? unitColumn : areaColumn) + 1),
                     message: "missing value: expected " + (unit.isEmpty ? "a unit code" : "an area name"))
             }
             if let known = map[unit], known != area {

@@ -13,17 +13,23 @@ extension BNFClassifier {
 
     /// Union-find over generic codes, then every member mapped to its set's smallest code.
     static func joinSwaps(_ table: TextTable) throws(InputError) -> [String: String] {
-        guard let (headerIndex, columns) = table.header(containing: ["Code", "Alternative code", "Really equivalent?"]) else {
+        guard let (headerIndex, columns) = table.header(containing: ["Code", "Alternative code", "Really equivalent?"])
+        else {
             throw InputError(
                 location: SourceLocation(file: table.path, line: 1, column: 1),
-                message: "not a formulation-swaps file: expected columns \"Code\", \"Alternative code\", \"Really equivalent?\"")
+                message:
+                    "not a formulation-swaps file: expected columns \"Code\", \"Alternative code\", \"Really equivalent?\""
+            )
         }
         var parent: [String: String] = [:]
         func find(_ x: String) -> String {
             var root = x
             while let p = parent[root], p != root { root = p }
             var y = x
-            while let p = parent[y], p != root { parent[y] = root; y = p }
+            while let p = parent[y], p != root {
+                parent[y] = root
+                y = p
+            }
             return root
         }
         for (_, cells) in table.rows.dropFirst(headerIndex + 1) {
@@ -56,7 +62,8 @@ extension BNFClassifier {
         } else {
             table = try TextTable.csv(path: path)
         }
-        guard let (headerIndex, columns) = table.header(containing: ["BNF Presentation Code", "BNF Presentation"]) else {
+        guard let (headerIndex, columns) = table.header(containing: ["BNF Presentation Code", "BNF Presentation"])
+        else {
             throw InputError(
                 location: SourceLocation(file: table.path, line: 1, column: 1),
                 message: "not a BNF code table: expected columns \"BNF Presentation Code\" and \"BNF Presentation\"")

@@ -1,4 +1,4 @@
-/// The safety rules medsave ships with, seeded from DOMAIN.md. This CSV text is the shipped rules file:
+/// The safety rules medsave ships with, seeded from the guidance each rule cites. This CSV text is the shipped rules file:
 /// `medsave rules export` writes it out for a pharmacist to edit and pass back with `rank --rules PATH`.
 public enum DefaultRules {
     public static let csv = """

@@ -27,9 +27,10 @@ extension SafetyRules {
         for (line, cells) in table.rows.dropFirst(headerIndex + 1) {
             func cell(_ name: String) -> String { columns[name]! < cells.count ? cells[columns[name]!] : "" }
             func fail(_ name: String, _ expected: String) -> InputError {
-                InputError(problem: InputProblem(
-                    location: SourceLocation(file: table.path, line: line, column: columns[name]! + 1), field: name,
-                    message: "not a valid rule", expected: expected, found: cell(name)))
+                InputError(
+                    problem: InputProblem(
+                        location: SourceLocation(file: table.path, line: line, column: columns[name]! + 1), field: name,
+                        message: "not a valid rule", expected: expected, found: cell(name)))
             }
             if cell("match").hasPrefix("#") { continue }
             guard let match = SafetyMatch(rawValue: cell("match").lowercased()) else {
@@ -45,7 +46,10 @@ extension SafetyRules {
             guard !cell("reason").isEmpty, !cell("source").isEmpty else {
                 throw fail(cell("reason").isEmpty ? "reason" : "source", "every rule says why and cites a source")
             }
-            rules.append(SafetyRule(match: match, pattern: cell("pattern"), action: action, reason: cell("reason"), source: cell("source")))
+            rules.append(
+                SafetyRule(
+                    match: match, pattern: cell("pattern"), action: action, reason: cell("reason"),
+                    source: cell("source")))
         }
         return SafetyRules(rules: rules)
     }

@@ -23,7 +23,8 @@ public enum PeriodensVarorReader {
     }
 
     public static func read(path: String) throws(InputError) -> Result {
-        let table = path.lowercased().hasSuffix(".xlsx") ? try TextTable.xlsx(path: path) : try TextTable.csv(path: path)
+        let table =
+            path.lowercased().hasSuffix(".xlsx") ? try TextTable.xlsx(path: path) : try TextTable.csv(path: path)
         return try read(table)
     }
 
@@ -41,14 +42,17 @@ public enum PeriodensVarorReader {
         guard let (headerIndex, columns) = table.header(containing: keyColumns + [priceColumn]) else {
             throw InputError(
                 location: SourceLocation(file: table.path, line: 1, column: 1),
-                message: "not a TLV \"Periodens varor\" list: no header row with \((keyColumns + [priceColumn]).map { "\"\($0)\"" }.joined(separator: ", "))")
+                message:
+                    "not a TLV \"Periodens varor\" list: no header row with \((keyColumns + [priceColumn]).map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         var sheetPeriod: Period?
         if let name = table.sheetName {
             guard let p = period(sheetName: name) else {
                 throw InputError(
                     location: SourceLocation(file: table.path, line: 1, column: 1),
-                    message: "the sheet name \"\(name)\" is not a price period", hint: "expected YYMMDD-YYMMDD or YYYYMMDD-YYYYMMDD")
+                    message: "the sheet name \"\(name)\" is not a price period",
+                    hint: "expected YYMMDD-YYMMDD or YYYYMMDD-YYYYMMDD")
             }
             sheetPeriod = p
         }
@@ -57,17 +61,23 @@ public enum PeriodensVarorReader {
         for (line, cells) in table.rows.dropFirst(headerIndex + 1) {
             func cell(_ name: String) -> String { columns[name].map { $0 < cells.count ? cells[$0] : "" } ?? "" }
             func problem(_ name: String, _ message: String, expected: String? = nil) {
-                result.problems.append(InputProblem(
-                    location: SourceLocation(file: table.path, line: line, column: (columns[name] ?? 0) + 1), field: name,
-                    message: message, expected: expected, found: cell(name)))
+                result.problems.append(
+                    InputProblem(
+                        location: SourceLocation(file: table.path, line: line, column: (columns[name] ?? 0) + 1),
+                        field: name,
+                        message: message, expected: expected, found: cell(name)))
             }
             if cells.allSatisfy(\.isEmpty) { continue }
             var period = sheetPeriod
             if period == nil {
                 let text = cell("sheet_period").isEmpty ? cell("Period") : cell("sheet_period")
-                period = self.period(sheetName: text) ?? (cell("file_month").count == 4 ? Period(text: "20" + cell("file_month")) : nil)
+                period =
+                    self.period(sheetName: text)
+                    ?? (cell("file_month").count == 4 ? Period(text: "20" + cell("file_month")) : nil)
                 guard period != nil else {
-                    problem("sheet_period", "no price period for this row", expected: "a sheet_period, Period or file_month column")
+                    problem(
+                        "sheet_period", "no price period for this row",
+                        expected: "a sheet_period, Period or file_month column")
                     continue
                 }
             }
@@ -91,7 +101,8 @@ public enum PeriodensVarorReader {
                 continue
             }
             let statusText = value("Status").uppercased()
-            let status: ProductStatus = statusText == "PV" ? .pv : statusText == "R1" ? .r1 : statusText == "R2" ? .r2 : .none
+            let status: ProductStatus =
+                statusText == "PV" ? .pv : statusText == "R1" ? .r1 : statusText == "R2" ? .r2 : .none
             let group = TLVCode.normalise(value("Utbytesgrupps ID"))
             result.entries.append(
                 CatalogueEntry(

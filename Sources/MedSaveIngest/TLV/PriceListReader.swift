@@ -8,11 +8,13 @@ public enum PriceListReader {
     static let required = ["Varunummer", "ATC-kod", "AUP per st"]
 
     public static func read(path: String) throws(InputError) -> (entries: [CatalogueEntry], problems: [InputProblem]) {
-        let table = path.lowercased().hasSuffix(".xlsx") ? try TextTable.xlsx(path: path) : try TextTable.csv(path: path)
+        let table =
+            path.lowercased().hasSuffix(".xlsx") ? try TextTable.xlsx(path: path) : try TextTable.csv(path: path)
         guard let (headerIndex, columns) = table.header(containing: required) else {
             throw InputError(
                 location: SourceLocation(file: table.path, line: 1, column: 1),
-                message: "not a TLV price list: no header row with \(required.map { "\"\($0)\"" }.joined(separator: ", "))")
+                message:
+                    "not a TLV price list: no header row with \(required.map { "\"\($0)\"" }.joined(separator: ", "))")
         }
         var entries: [CatalogueEntry] = [], problems: [InputProblem] = []
         for (line, cells) in table.rows.dropFirst(headerIndex + 1) where !cells.allSatisfy(\.isEmpty) {
@@ -20,13 +22,15 @@ public enum PriceListReader {
                 columns[name].map { $0 < cells.count ? cells[$0].trimmingCharacters(in: .whitespaces) : "" } ?? ""
             }
             func problem(_ field: String, _ message: String, expected: String) {
-                problems.append(InputProblem(
-                    location: SourceLocation(file: path, line: line, column: (columns[field] ?? 0) + 1),
-                    field: field, message: message, expected: expected, found: cell(field)))
+                problems.append(
+                    InputProblem(
+                        location: SourceLocation(file: path, line: line, column: (columns[field] ?? 0) + 1),
+                        field: field, message: message, expected: expected, found: cell(field)))
             }
             let product = TLVCode.normalise(cell("Varunummer"), digits: 6)
             guard !product.isEmpty else {
-                problem("Varunummer", "no varunummer, so the row cannot be joined; row skipped", expected: "a varunummer")
+                problem(
+                    "Varunummer", "no varunummer, so the row cannot be joined; row skipped", expected: "a varunummer")
                 continue
             }
             guard let price = Double(cell("AUP per st").replacingOccurrences(of: ",", with: ".")) else {
@@ -35,7 +39,8 @@ public enum PriceListReader {
             }
             entries.append(
                 CatalogueEntry(
-                    period: nil, product: product, name: cell("Produktnamn"), atc: cell("ATC-kod"), strength: cell("Styrka"),
+                    period: nil, product: product, name: cell("Produktnamn"), atc: cell("ATC-kod"),
+                    strength: cell("Styrka"),
                     form: cell("Form"), packSize: Double(cell("Antal").replacingOccurrences(of: ",", with: ".")),
                     unitPrice: price, equivalenceClass: nil, company: cell("Företag")))
         }

@@ -26,7 +26,9 @@ enum Inflate {
         guard status == Z_STREAM_END, Int(stream.total_out) == expectedSize else {
             throw InputError(
                 location: nil,
-                message: "\(what): the compressed data is corrupt or not the size its directory says (zlib status \(status))")
+                message:
+                    "\(what): the compressed data is corrupt or not the size its directory says (zlib status \(status))"
+            )
         }
         output.removeLast(output.count - expectedSize)
         return output

@@ -29,7 +29,8 @@ public enum XLSXReader {
 
     static func readFirstSheet(_ zip: ZipArchive, path: String) throws(InputError) -> XLSXSheet {
         func malformed(_ part: String, _ error: XMLScanner.Malformed) -> InputError {
-            InputError(location: nil, message: "\(path): \(part) is not well-formed XML at byte \(error.offset): \(error.why)")
+            InputError(
+                location: nil, message: "\(path): \(part) is not well-formed XML at byte \(error.offset): \(error.why)")
         }
         guard let workbook = try zip.read("xl/workbook.xml") else {
             throw InputError(location: nil, message: "\(path): not an xlsx workbook (no xl/workbook.xml)")
@@ -51,7 +52,8 @@ public enum XLSXReader {
             do {
                 var xml = XMLScanner(rels)
                 while let event = try xml.next() {
-                    if case .start("Relationship", let a, _) = event, a["Id"] == relationship, let target = a["Target"] {
+                    if case .start("Relationship", let a, _) = event, a["Id"] == relationship, let target = a["Target"]
+                    {
                         part = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
                     }
                 }
@@ -118,7 +120,11 @@ public enum XLSXReader {
             switch event {
             case .start("row", let a, let selfClosing):
                 let number = a["r"].flatMap { Int($0) } ?? ((rows.last?.number ?? 0) + 1)
-                if selfClosing { rows.append(XLSXRow(number: number, cells: [])) } else { row = XLSXRow(number: number, cells: []) }
+                if selfClosing {
+                    rows.append(XLSXRow(number: number, cells: []))
+                } else {
+                    row = XLSXRow(number: number, cells: [])
+                }
             case .end("row"):
                 if let r = row { rows.append(r) }
                 row = nil

@@ -13,7 +13,10 @@ struct XMLScanner {
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    struct Malformed: Error { var offset: Int; var why: String }
+    struct Malformed: Error {
+        var offset: Int
+        var why: String
+    }
 
     mutating func next() throws(Malformed) -> Event? {
         while i < bytes.count {
@@ -95,7 +98,9 @@ struct XMLScanner {
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D) { i += 1 }
+        while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D) {
+            i += 1
+        }
     }
 
     /// Reads a qualified name and returns its local part (`x:row` → `row`).

@@ -46,7 +46,10 @@ struct ZipArchive {
         var end = -1
         var i = data.count - 22
         while i >= max(0, data.count - 22 - 65_535) {
-            if data[i] == 0x50 && data[i + 1] == 0x4B && data[i + 2] == 0x05 && data[i + 3] == 0x06 { end = i; break }
+            if data[i] == 0x50 && data[i + 1] == 0x4B && data[i + 2] == 0x05 && data[i + 3] == 0x06 {
+                end = i
+                break
+            }
             i -= 1
         }
         guard end >= 0 else { throw notZip("no end-of-directory record") }
@@ -60,7 +63,9 @@ struct ZipArchive {
             let entry = Entry(
                 name: name, method: UInt16(u16(at + 10)), compressedSize: u32(at + 20), size: u32(at + 24),
                 localHeaderOffset: u32(at + 42))
-            if entry.compressedSize == 0xFFFF_FFFF || entry.size == 0xFFFF_FFFF { throw notZip("ZIP64 is not supported") }
+            if entry.compressedSize == 0xFFFF_FFFF || entry.size == 0xFFFF_FFFF {
+                throw notZip("ZIP64 is not supported")
+            }
             entries[name] = entry
             at += 46 + nameLength + extra + comment
         }
@@ -76,12 +81,16 @@ struct ZipArchive {
         }
         // DEFLATE cannot expand more than 1032-fold: a larger claim is a lie or a bomb. Refuse before allocating.
         if e.method == 8 && e.size > 1032 * e.compressedSize + 1024 {
-            throw notZip("entry \(name) claims \(e.size) bytes from \(e.compressedSize) compressed, more than DEFLATE can expand")
+            throw notZip(
+                "entry \(name) claims \(e.size) bytes from \(e.compressedSize) compressed, more than DEFLATE can expand"
+            )
         }
         let at = e.localHeaderOffset
         guard at + 30 <= data.count, u32(at) == 0x0403_4B50 else { throw notZip("broken entry \(name)") }
         let start = at + 30 + u16(at + 26) + u16(at + 28)
-        guard start + e.compressedSize <= data.count else { throw notZip("entry \(name) runs past the end of the file") }
+        guard start + e.compressedSize <= data.count else {
+            throw notZip("entry \(name) runs past the end of the file")
+        }
         let raw = data[start..<(start + e.compressedSize)]
         switch e.method {
         case 0: return Array(raw)

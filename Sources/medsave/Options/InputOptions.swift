@@ -8,19 +8,23 @@ struct DispensingOptions: ParsableArguments {
         help: ArgumentHelp("Dispensing files (.csv or .csv.gz), one or more.", valueName: "path"))
     var dispensing: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "Read a known layout: epd (NHS English Prescribing Dataset) or ncso (OpenPrescribing's national concession volumes).",
-        valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Read a known layout: epd (NHS English Prescribing Dataset) or ncso (OpenPrescribing's national concession volumes).",
+            valueName: "name"))
     var preset: ColumnMapping.Preset?
 
-    @Option(help: ArgumentHelp(
-        "With --preset epd or ncso, the cost column: nic (net ingredient cost, default) or actual.", valueName: "column"))
+    @Option(
+        help: ArgumentHelp(
+            "With --preset epd or ncso, the cost column: nic (net ingredient cost, default) or actual.",
+            valueName: "column"))
     var cost: ColumnMapping.EPDCost = .nic
 
     @Option(
         name: .customLong("map"),
         help: ArgumentHelp(
-            "Map a native column to a header in the file, e.g. product=Varunummer (repeatable).", valueName: "column=header"))
+            "Map a native column to a header in the file, e.g. product=Varunummer (repeatable).",
+            valueName: "column=header"))
     var map: [String] = []
 
     @Option(
@@ -33,9 +37,10 @@ struct DispensingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write every input problem to this CSV file.", valueName: "path"))
     var problems: String?
 
-    @Option(help: ArgumentHelp(
-        "Threads for reading and for the numeric core (default: every core; also OPENBLAS_NUM_THREADS for BLAS).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Threads for reading and for the numeric core (default: every core; also OPENBLAS_NUM_THREADS for BLAS).",
+            valueName: "n"))
     var threads: Int?
 
     @Flag(help: "Stop at the first input problem instead of setting the row aside.")
@@ -75,15 +80,20 @@ struct InputOptions: ParsableArguments {
     @OptionGroup var catalogues: CatalogueOptions
     var catalog: [String] { catalogues.catalog }
 
-    @Option(help: ArgumentHelp("Equivalence classes from the catalogue (default) or from BNF codes (bnf).", valueName: "source"))
+    @Option(
+        help: ArgumentHelp(
+            "Equivalence classes from the catalogue (default) or from BNF codes (bnf).", valueName: "source"))
     var groups: GroupSource = .catalog
 
-    @Option(help: ArgumentHelp("With --groups bnf: a formulation-swaps CSV; rows marked Y join classes.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("With --groups bnf: a formulation-swaps CSV; rows marked Y join classes.", valueName: "path")
+    )
     var swaps: String?
 
     @Option(
         name: .customLong("bnf-codes"),
-        help: ArgumentHelp("With --groups bnf: the NHSBSA BNF code table (zip or CSV) for product names.", valueName: "path"))
+        help: ArgumentHelp(
+            "With --groups bnf: the NHSBSA BNF code table (zip or CSV) for product names.", valueName: "path"))
     var bnfCodes: String?
 
     enum GroupSource: String, ExpressibleByArgument, CaseIterable {
@@ -122,7 +132,8 @@ struct CatalogueOptions: ParsableArguments {
 
 /// How numbers and text are written in the input files.
 struct LocaleOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Field delimiter: ',', ';' or tab (default: detected from the header).", valueName: "char"))
+    @Option(
+        help: ArgumentHelp("Field delimiter: ',', ';' or tab (default: detected from the header).", valueName: "char"))
     var delimiter: String?
 
     @Flag(help: "Numbers use a decimal comma (12,50), as Swedish Excel writes them.")
@@ -148,17 +159,19 @@ struct LocaleOptions: ParsableArguments {
 
 /// Where and how results are written.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Output format: table, csv, excel-csv, json or html (default: table on a terminal, otherwise csv, or as --output's extension).",
-        valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "Output format: table, csv, excel-csv, json or html (default: table on a terminal, otherwise csv, or as --output's extension).",
+            valueName: "format"))
     var format: OutputFormat?
 
     @Option(help: ArgumentHelp("Write the result to this file instead of standard output.", valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp(
-        "Write the run manifest (inputs with SHA-256, options, versions, seed, output hashes) as JSON to this file.",
-        valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the run manifest (inputs with SHA-256, options, versions, seed, output hashes) as JSON to this file.",
+            valueName: "path"))
     var manifest: String?
 
     /// The format to use: as given, else from the output file's extension, else table on a terminal, else CSV.

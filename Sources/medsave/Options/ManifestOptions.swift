@@ -54,7 +54,11 @@ extension RunManifest {
         let name = command.split(separator: " ").last.map(String.init) ?? command  // `catalog stats` → `stats`
         let after = arguments.firstIndex(of: name).map { arguments.index(after: $0) } ?? arguments.endIndex
         var manifest = RunManifest(version: MedSave.version, command: command, arguments: Array(arguments[after...]))
-        if let dispensing { try manifest.addInputs(dispensing: dispensing, others: inputs) } else { try manifest.addInputs(inputs) }
+        if let dispensing {
+            try manifest.addInputs(dispensing: dispensing, others: inputs)
+        } else {
+            try manifest.addInputs(inputs)
+        }
         manifest.options = options
         manifest.seed = seed
         return manifest

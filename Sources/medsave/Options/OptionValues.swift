@@ -36,7 +36,9 @@ enum OptionValues {
         if let budgetYear, !(1900...2999).contains(budgetYear) {
             throw ValidationError("--budget-year \(budgetYear): expected a year such as 2026")
         }
-        guard bootstrap >= 0, bootstrap <= 100_000 else { throw ValidationError("--bootstrap must be from 0 to 100000") }
+        guard bootstrap >= 0, bootstrap <= 100_000 else {
+            throw ValidationError("--bootstrap must be from 0 to 100000")
+        }
         guard suppressBelow >= 0 else { throw ValidationError("--suppress-below must be 0 or more") }
     }
 

@@ -19,7 +19,9 @@ struct ReviewOptions: ParsableArguments {
 
     /// The store, created when absent (for recording decisions).
     func open() throws -> ReviewStore {
-        if reviewDB == "none" { throw InputError(location: nil, message: "--review-db none: recording decisions needs a database") }
+        if reviewDB == "none" {
+            throw InputError(location: nil, message: "--review-db none: recording decisions needs a database")
+        }
         do { return try ReviewStore(path: path) } catch { throw InputError(location: nil, message: error.description) }
     }
 
@@ -28,7 +30,9 @@ struct ReviewOptions: ParsableArguments {
     func decisions() throws -> [String: ReviewRecord] {
         if reviewDB == "none" { return [:] }
         if reviewDB == nil && !FileManager.default.fileExists(atPath: path) { return [:] }
-        do { return try ReviewStore(path: path).latest() } catch { throw InputError(location: nil, message: error.description) }
+        do { return try ReviewStore(path: path).latest() } catch {
+            throw InputError(location: nil, message: error.description)
+        }
     }
 
     /// The review database read, when it exists, for the manifest.

@@ -9,7 +9,9 @@ struct Catalog: ParsableCommand {
     /// `medsave catalog stats`: per month, products, classes and how the PV is set.
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Per month: products, classes, and classes with one, several or no PV, or a PV that is not the cheapest.")
+            abstract:
+                "Per month: products, classes, and classes with one, several or no PV, or a PV that is not the cheapest."
+        )
 
         @OptionGroup var catalogues: CatalogueOptions
         var catalog: [String] { catalogues.catalog }
@@ -29,11 +31,15 @@ struct Catalog: ParsableCommand {
                 load: { try CatalogueLoader.load(catalog, strict: strict) },
                 manifest: { _ in
                     try RunManifest.make(
-                        command: "catalog stats", dispensing: nil, inputs: CatalogueOptions.inputs(catalog, role: "catalogue"),
+                        command: "catalog stats", dispensing: nil,
+                        inputs: CatalogueOptions.inputs(catalog, role: "catalogue"),
                         options: [("strict", String(strict)), ("format", output.resolvedFormat.rawValue)])
                 }
             ) { catalogue in
-                (CatalogueStatisticsRenderer.render(CatalogueStatistics.monthly(catalogue), format: output.resolvedFormat), [], true)
+                (
+                    CatalogueStatisticsRenderer.render(
+                        CatalogueStatistics.monthly(catalogue), format: output.resolvedFormat), [], true
+                )
             }
         }
     }

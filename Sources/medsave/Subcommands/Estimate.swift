@@ -21,18 +21,25 @@ struct Estimate: ParsableCommand {
     @Flag(help: "Add month-of-year terms to the linear trend (needs 12 months of history).")
     var seasonal = false
 
-    @Option(help: ArgumentHelp("Months of history to fit: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    @Option(
+        help: ArgumentHelp(
+            "Months of history to fit: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
     var period: String?
 
-    @Option(help: ArgumentHelp("Catalogue period whose prices and classes apply to the budget year (default: the latest).", valueName: "YYYY-MM"))
+    @Option(
+        help: ArgumentHelp(
+            "Catalogue period whose prices and classes apply to the budget year (default: the latest).",
+            valueName: "YYYY-MM"))
     var pricePeriod: String?
 
-    @Option(help: ArgumentHelp(
-        "Target rules, comma-separated: pv, cheapest, median, pNN (percentile of organisations' projected PPU).",
-        valueName: "rules"))
+    @Option(
+        help: ArgumentHelp(
+            "Target rules, comma-separated: pv, cheapest, median, pNN (percentile of organisations' projected PPU).",
+            valueName: "rules"))
     var target = "pv"
 
-    @Option(help: ArgumentHelp("Shares of the opportunity realised, comma-separated, each in 0…1.", valueName: "fractions"))
+    @Option(
+        help: ArgumentHelp("Shares of the opportunity realised, comma-separated, each in 0…1.", valueName: "fractions"))
     var uptake = "1"
 
     @Option(help: ArgumentHelp("Rows: total, atc1…atc5, product, unit or area.", valueName: "breakdown"))
@@ -50,9 +57,10 @@ struct Estimate: ParsableCommand {
     @Option(help: ArgumentHelp("What the bootstrap resamples: units, patients or prescribers.", valueName: "clusters"))
     var resample: ResampleUnit = .units
 
-    @Option(help: ArgumentHelp(
-        "Suppress rows based on fewer distinct patients than this (when the data has patient ids); 0 for none.",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Suppress rows based on fewer distinct patients than this (when the data has patient ids); 0 for none.",
+            valueName: "n"))
     var suppressBelow = 5
 
     @Option(help: ArgumentHelp("Fit the volumes of each class (default) or of each product.", valueName: "grain"))
@@ -65,7 +73,8 @@ struct Estimate: ParsableCommand {
     func validate() throws {
         _ = try estimateConfiguration()
         if input.groups == .bnf {
-            throw ValidationError("estimate prices the budget year with catalogue prices; give --catalog, not --groups bnf")
+            throw ValidationError(
+                "estimate prices the budget year with catalogue prices; give --catalog, not --groups bnf")
         }
         if by == .area && areas == nil { throw ValidationError("--by area needs --areas PATH (unit,area)") }
     }
@@ -78,13 +87,16 @@ struct Estimate: ParsableCommand {
         c.grain = fit
         c.periods = try PeriodOption.range(period)
         if let pricePeriod {
-            guard let p = Period(text: pricePeriod) else { throw ValidationError("--price-period \(pricePeriod): expected YYYY-MM") }
+            guard let p = Period(text: pricePeriod) else {
+                throw ValidationError("--price-period \(pricePeriod): expected YYYY-MM")
+            }
             c.pricePeriod = p
         }
         c.targets = try OptionValues.list(target, option: "target", OptionValues.target)
         c.uptakes = try OptionValues.uptakes(uptake)
         guard [.total, .product, .atc1, .atc2, .atc3, .atc4, .atc5, .unit, .area].contains(by) else {
-            throw ValidationError("--by \(by.rawValue): estimate breaks down by total, atc1…atc5, product, unit or area")
+            throw ValidationError(
+                "--by \(by.rawValue): estimate breaks down by total, atc1…atc5, product, unit or area")
         }
         c.by = by
         c.bootstrap = bootstrap
@@ -138,12 +150,15 @@ struct Estimate: ParsableCommand {
             { (inputs: LoadedInputs) in
                 let result: EstimateResult
                 do {
-                    result = try BudgetEstimate.compute(inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
+                    result = try BudgetEstimate.compute(
+                        inputs.dispensing, catalogue: inputs.catalogue, configuration: configuration)
                 } catch let error as EstimateError {
                     throw InputError(location: nil, message: error.description)
                 }
                 let renderer = EstimateRenderer(result)
-                return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
+                return (
+                    renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced
+                )
             })
     }
 
@@ -153,7 +168,8 @@ struct Estimate: ParsableCommand {
         case .patients where !data.hasPatients:
             throw InputError(location: nil, message: "--resample patients: the dispensing files have no patient column")
         case .prescribers where !data.hasPrescribers:
-            throw InputError(location: nil, message: "--resample prescribers: the dispensing files have no prescriber column")
+            throw InputError(
+                location: nil, message: "--resample prescribers: the dispensing files have no prescriber column")
         default: break
         }
     }

@@ -16,32 +16,42 @@ struct Impact: ParsableCommand {
 
     @Option(
         name: .customLong("from-catalog"), parsing: .upToNextOption,
-        help: ArgumentHelp("The current price list(s), any kind --catalog reads (prefix uk-tariff: for England).", valueName: "path"))
+        help: ArgumentHelp(
+            "The current price list(s), any kind --catalog reads (prefix uk-tariff: for England).", valueName: "path"))
     var fromCatalog: [String] = []
 
     @Option(
         name: .customLong("to-catalog"), parsing: .upToNextOption,
-        help: ArgumentHelp("The new price list(s) (prefix uk-concession: for England's concessions).", valueName: "path"))
+        help: ArgumentHelp(
+            "The new price list(s) (prefix uk-concession: for England's concessions).", valueName: "path"))
     var toCatalog: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "Rows: product, atc1…atc5, bnf-chapter, bnf-section, unit, area, period (monthly series) or total.", valueName: "breakdown"))
+    @Option(
+        help: ArgumentHelp(
+            "Rows: product, atc1…atc5, bnf-chapter, bnf-section, unit, area, period (monthly series) or total.",
+            valueName: "breakdown"))
     var by: Breakdown = .product
 
-    @Option(help: ArgumentHelp("Price every month at this period of --from-catalog (for a list of several months).", valueName: "YYYY-MM"))
+    @Option(
+        help: ArgumentHelp(
+            "Price every month at this period of --from-catalog (for a list of several months).", valueName: "YYYY-MM"))
     var fromPeriod: String?
 
     @Option(help: ArgumentHelp("Price every month at this period of --to-catalog.", valueName: "YYYY-MM"))
     var toPeriod: String?
 
-    @Option(help: ArgumentHelp("Months whose volumes are used: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    @Option(
+        help: ArgumentHelp(
+            "Months whose volumes are used: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
     var period: String?
 
     @Option(help: ArgumentHelp("With --by area: a CSV of unit,area.", valueName: "path"))
     var areas: String?
 
-    @Option(help: ArgumentHelp(
-        "Percent taken off both prices (England's national average discount; OpenPrescribing uses 7.2).", valueName: "percent"))
+    @Option(
+        help: ArgumentHelp(
+            "Percent taken off both prices (England's national average discount; OpenPrescribing uses 7.2).",
+            valueName: "percent"))
     var discount: Double = 0
 
     @Option(help: ArgumentHelp("Write the products one list does not price to this CSV file.", valueName: "path"))
@@ -53,7 +63,9 @@ struct Impact: ParsableCommand {
         if fromCatalog.isEmpty || toCatalog.isEmpty {
             throw ValidationError("give both price lists: --from-catalog PATH --to-catalog PATH")
         }
-        guard discount.isFinite, (0..<100).contains(discount) else { throw ValidationError("--discount must be from 0 to under 100") }
+        guard discount.isFinite, (0..<100).contains(discount) else {
+            throw ValidationError("--discount must be from 0 to under 100")
+        }
         if by == .area && areas == nil { throw ValidationError("--by area needs --areas PATH (unit,area)") }
         _ = try periods()
         _ = try listPeriods()
@@ -84,7 +96,8 @@ struct Impact: ParsableCommand {
     /// Every option with the value it took, for the manifest.
     var manifestOptions: [(name: String, value: String)] {
         [
-            ("by", by.rawValue), ("from-period", fromPeriod ?? "each month's own"), ("to-period", toPeriod ?? "each month's own"),
+            ("by", by.rawValue), ("from-period", fromPeriod ?? "each month's own"),
+            ("to-period", toPeriod ?? "each month's own"),
             ("period", period ?? "every period"), ("areas", areas ?? "none"), ("discount", String(discount)),
             ("unpriced", unpriced ?? "none"), ("format", output.resolvedFormat.rawValue),
         ]
@@ -102,13 +115,15 @@ struct Impact: ParsableCommand {
                 try Self.check(configuration.toPeriod, in: to, option: "to-period")
                 let areaMap = try areas.map { try AreaMap.read(path: $0) }
                 let data = try DispensingReader.read(
-                    paths: files.dispensing, options: try files.readOptions(organisation: .unit), progress: Progress.report)
+                    paths: files.dispensing, options: try files.readOptions(organisation: .unit),
+                    progress: Progress.report)
                 return ((from, to, data, areaMap), fromProblems + toProblems + data.problems)
             },
             manifest: { inputs in
                 try RunManifest.make(
                     command: "impact", dispensing: inputs.2,
-                    inputs: CatalogueOptions.inputs(fromCatalog, role: "from-catalog") + CatalogueOptions.inputs(toCatalog, role: "to-catalog")
+                    inputs: CatalogueOptions.inputs(fromCatalog, role: "from-catalog")
+                        + CatalogueOptions.inputs(toCatalog, role: "to-catalog")
                         + (areas.map { [(role: "areas", path: $0)] } ?? []),
                     options: files.manifestOptions + manifestOptions)
             },
@@ -121,7 +136,9 @@ struct Impact: ParsableCommand {
                     result, from: Self.label(fromCatalog, configuration.fromPeriod),
                     to: Self.label(toCatalog, configuration.toPeriod))
                 if let unpriced { try OutputFile.write(renderer.unpricedCSV(), to: unpriced) }
-                return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
+                return (
+                    renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced
+                )
             })
     }
 

@@ -14,14 +14,17 @@ struct Rank: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp(
-        "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).", valueName: "rule"))
+    @Option(
+        help: ArgumentHelp(
+            "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).",
+            valueName: "rule"))
     var target = "pv"
 
     @Option(help: "Level of the rows: unit, prescriber or all.")
     var level: RankLevel = .unit
 
-    @Option(help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    @Option(
+        help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
     var period: String?
 
     @Flag(help: "One row per month instead of one per window.")
@@ -33,8 +36,10 @@ struct Rank: ParsableCommand {
     @Option(help: ArgumentHelp("List at most this many rows.", valueName: "n"))
     var top: Int?
 
-    @Option(help: ArgumentHelp(
-        "Only these organisations (one code a line) set a percentile target; all are still ranked.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Only these organisations (one code a line) set a percentile target; all are still ranked.",
+            valueName: "path"))
     var peers: String?
 
     @OptionGroup var safety: SafetyOptions
@@ -57,16 +62,9 @@ struct Rank: ParsableCommand {
         try OptionValues.checkTarget(configuration.target, groups: input.groups, peers: peers != nil)
     }
 
-    /// The codes in a peers file: one a line, blank lines and lines starting with # ignored.
+    /// The codes in the peers file, when one is given.
     func peerCodes() throws -> Set<String>? {
-        guard let peers else { return nil }
-        guard let text = try? String(contentsOfFile: peers, encoding: .utf8) else {
-            throw InputError(location: nil, message: "\(peers): cannot read the peers file")
-        }
-        let codes = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        if codes.isEmpty { throw InputError(location: nil, message: "\(peers): the peers file names no organisation") }
-        return Set(codes)
+        try peers.map { path throws(InputError) in try PeerGroupReader.read(path: path) }
     }
 
     /// The options as a library-level configuration.
@@ -82,10 +80,14 @@ struct Rank: ParsableCommand {
     /// Every option with the value it took, for the manifest.
     var manifestOptions: [(name: String, value: String)] {
         [
-            ("target", target), ("level", level.rawValue), ("period", period ?? "every period"), ("by-period", String(byPeriod)),
-            ("min-saving", String(minSaving)), ("top", top.map(String.init) ?? "all"), ("peers", peers ?? "every organisation"),
-            ("rules", safety.path ?? "shipped"), ("show-excluded", String(showExcluded)), ("show-blocked", String(showBlocked)),
-            ("review-db", review.path), ("hide-decided", String(hideDecided)), ("format", output.resolvedFormat.rawValue),
+            ("target", target), ("level", level.rawValue), ("period", period ?? "every period"),
+            ("by-period", String(byPeriod)),
+            ("min-saving", String(minSaving)), ("top", top.map(String.init) ?? "all"),
+            ("peers", peers ?? "every organisation"),
+            ("rules", safety.path ?? "shipped"), ("show-excluded", String(showExcluded)),
+            ("show-blocked", String(showBlocked)),
+            ("review-db", review.path), ("hide-decided", String(hideDecided)),
+            ("format", output.resolvedFormat.rawValue),
         ]
     }
 
@@ -98,14 +100,18 @@ struct Rank: ParsableCommand {
         var configuration = try rankConfiguration()
         try Runner.run(
             input: input, organisation: configuration.level.organisationColumn, output: output,
-            manifest: { inputs in try RunManifest.make(command: "rank", input: input, inputs: inputs, more: manifestInputs, options: manifestOptions) }
+            manifest: { inputs in
+                try RunManifest.make(
+                    command: "rank", input: input, inputs: inputs, more: manifestInputs, options: manifestOptions)
+            }
         ) { inputs in
             configuration.peers = try peerCodes()
             configuration.rules = try safety.rules()
             configuration.decisions = try review.decisions()
             configuration.hideDecided = hideDecided
             configuration.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
-            let result = try Ranking.rank(inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
+            let result = try Ranking.rank(
+                inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
             let renderer = RankRenderer(result, showExcluded: showExcluded, showBlocked: showBlocked)
             return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
         }

@@ -19,31 +19,45 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Who the report is for: pharmacist or budget.", valueName: "audience"))
     var audience: MedSaveCore.Report.Audience = .pharmacist
 
-    @Option(help: ArgumentHelp("The HTML file to write; the Markdown twin goes beside it with the extension .md.", valueName: "path.html"))
+    @Option(
+        help: ArgumentHelp(
+            "The HTML file to write; the Markdown twin goes beside it with the extension .md.", valueName: "path.html"))
     var output: String
 
-    @Option(help: ArgumentHelp(
-        "Write the run manifest (inputs with SHA-256, options, versions, seed, output hashes) as JSON to this file.",
-        valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the run manifest (inputs with SHA-256, options, versions, seed, output hashes) as JSON to this file.",
+            valueName: "path"))
     var manifest: String?
 
-    @Option(help: ArgumentHelp(
-        "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).", valueName: "rule"))
+    @Option(
+        help: ArgumentHelp(
+            "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).",
+            valueName: "rule"))
     var target = "pv"
 
-    @Option(help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
+    @Option(
+        help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
     var period: String?
 
-    @Option(help: ArgumentHelp("Opportunities to list (default: 50 for pharmacists, 15 for the budget office).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Opportunities to list (default: 50 for pharmacists, 15 for the budget office).", valueName: "n"))
     var top: Int?
 
-    @Option(help: ArgumentHelp("Groups of the chart and the estimate: atc1…atc5 (bnf-chapter or bnf-section with --groups bnf).", valueName: "level"))
+    @Option(
+        help: ArgumentHelp(
+            "Groups of the chart and the estimate: atc1…atc5 (bnf-chapter or bnf-section with --groups bnf).",
+            valueName: "level"))
     var by: Breakdown?
 
-    @Option(help: ArgumentHelp("The year to project (default: the year after the last month of data).", valueName: "YYYY"))
+    @Option(
+        help: ArgumentHelp("The year to project (default: the year after the last month of data).", valueName: "YYYY"))
     var budgetYear: Int?
 
-    @Option(help: ArgumentHelp("Shares of the opportunity realised in the estimate, comma-separated.", valueName: "fractions"))
+    @Option(
+        help: ArgumentHelp(
+            "Shares of the opportunity realised in the estimate, comma-separated.", valueName: "fractions"))
     var uptake = "0.5,0.8,1"
 
     @Flag(help: "Add month-of-year terms to the estimate's trend (needs 12 months of history).")
@@ -55,9 +69,10 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Seed of the bootstrap's resampling.", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp(
-        "Suppress estimate rows based on fewer distinct patients than this (when the data has patient ids); 0 for none.",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Suppress estimate rows based on fewer distinct patients than this (when the data has patient ids); 0 for none.",
+            valueName: "n"))
     var suppressBelow = 5
 
     @OptionGroup var safety: SafetyOptions
@@ -70,7 +85,8 @@ struct Report: ParsableCommand {
         }
         let rule = try OptionValues.target(target)
         try OptionValues.checkTarget(rule, groups: input.groups)
-        let allowed: [Breakdown] = input.groups == .bnf ? [.bnfChapter, .bnfSection] : [.atc1, .atc2, .atc3, .atc4, .atc5]
+        let allowed: [Breakdown] =
+            input.groups == .bnf ? [.bnfChapter, .bnfSection] : [.atc1, .atc2, .atc3, .atc4, .atc5]
         if let by, !allowed.contains(by) {
             throw ValidationError("--by \(by.rawValue): expected " + allowed.map(\.rawValue).joined(separator: ", "))
         }
@@ -90,8 +106,10 @@ struct Report: ParsableCommand {
         [
             ("audience", audience.rawValue), ("target", target), ("period", period ?? "every period"),
             ("top", String(listed)), ("by", groupBy.rawValue), ("budget-year", year.map(String.init) ?? "none"),
-            ("uptake", uptake), ("seasonal", String(seasonal)), ("bootstrap", String(bootstrap)), ("seed", String(seed)),
-            ("suppress-below", String(suppressBelow)), ("rules", safety.path ?? "shipped"), ("review-db", review.reviewDB == "none" ? "none" : review.path),
+            ("uptake", uptake), ("seasonal", String(seasonal)), ("bootstrap", String(bootstrap)),
+            ("seed", String(seed)),
+            ("suppress-below", String(suppressBelow)), ("rules", safety.path ?? "shipped"),
+            ("review-db", review.reviewDB == "none" ? "none" : review.path),
             ("output", output), ("markdown", markdownPath),
         ]
     }

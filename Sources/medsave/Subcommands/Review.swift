@@ -24,13 +24,17 @@ struct Review: ParsableCommand {
             guard id.count == 12, id.allSatisfy(\.isHexDigit) else {
                 throw ValidationError("\(id): an opportunity id is 12 hex digits, as in rank's id column")
             }
-            if reviewer.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reviewer must name someone") }
+            if reviewer.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("--reviewer must name someone")
+            }
         }
 
         func record(_ decision: ReviewDecision) throws {
             try Runner.reportingInputErrors {
                 let r = try store.open().record(opportunityID: id, decision: decision, note: note, reviewer: reviewer)
-                Terminal.write("\(r.opportunityID): \(r.decision.rawValue) by \(r.reviewer) at \(r.decidedAt)\n", to: .standardOutput)
+                Terminal.write(
+                    "\(r.opportunityID): \(r.decision.rawValue) by \(r.reviewer) at \(r.decidedAt)\n",
+                    to: .standardOutput)
             }
         }
     }
@@ -62,7 +66,8 @@ struct Review: ParsableCommand {
                 let latest = try store.open().latest().values.sorted { $0.opportunityID < $1.opportunityID }
                 var out = ""
                 for r in latest {
-                    out += "\(r.opportunityID)  \(r.decision.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(r.decidedAt)  \(r.reviewer)"
+                    out +=
+                        "\(r.opportunityID)  \(r.decision.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(r.decidedAt)  \(r.reviewer)"
                         + (r.note.isEmpty ? "" : "  \(r.note)") + "\n"
                 }
                 Terminal.write(latest.isEmpty ? "(no decisions)\n" : out, to: .standardOutput)
@@ -87,14 +92,19 @@ struct Review: ParsableCommand {
         func run() throws {
             try Runner.reportingInputErrors {
                 let text = ReviewRenderer.render(try store.open().history(), format: format)
-                if let output { try OutputFile.write(text, to: output) } else { Terminal.write(text, to: .standardOutput) }
+                if let output {
+                    try OutputFile.write(text, to: output)
+                } else {
+                    Terminal.write(text, to: .standardOutput)
+                }
             }
         }
     }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record many decisions from a CSV file (id, decision, note, reviewer), each in its own transaction.")
+            abstract:
+                "Record many decisions from a CSV file (id, decision, note, reviewer), each in its own transaction.")
         @OptionGroup var store: ReviewOptions
 
         @Option(help: ArgumentHelp("The CSV file, with a header line id,decision,note,reviewer.", valueName: "path"))
@@ -105,7 +115,8 @@ struct Review: ParsableCommand {
                 let items = try ReviewImportReader.read(path: from)
                 let db = try store.open()
                 for item in items {
-                    try db.record(opportunityID: item.id, decision: item.decision, note: item.note, reviewer: item.reviewer)
+                    try db.record(
+                        opportunityID: item.id, decision: item.decision, note: item.note, reviewer: item.reviewer)
                 }
                 Terminal.write("\(items.count) decisions recorded in \(db.path)\n", to: .standardOutput)
             }

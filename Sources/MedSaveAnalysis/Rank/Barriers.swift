@@ -1,0 +1,108 @@
+import Foundation
+import MedSaveModel
+import MedSaveNumeric
+import MedSaveSupport
+
+/// What prescribers' "do not substitute" flags block: the blocked rows of each cell, and their saving.
+extension Ranking {
+    /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`, and the rest
+    /// of each cell's blocked rows under prescriber −1), by cell.
+    struct BlockedRows {
+        private var start: [Int]
+        private(set) var entries: [(Int32, FixedDecimal, FixedDecimal)]
+
+        init(_ data: DispensingAggregate) {
+            let n = data.cells.count
+            var knownCount = [Int32](repeating: 0, count: n)
+            var known = [(quantity: FixedDecimal, cost: FixedDecimal)](
+                repeating: (.zero, .zero), count: data.blockedByPrescriber.isEmpty ? 0 : n)
+            for (key, value) in data.blockedByPrescriber {
+                let cell = Int(key >> 32)
+                knownCount[cell] += 1
+                known[cell].quantity += value.quantity
+                known[cell].cost += value.cost
+            }
+            // A cell's blocked rows without a prescriber: its blocked sums less what the prescribers account for.
+            func rest(_ i: Int) -> (quantity: FixedDecimal, cost: FixedDecimal)? {
+                guard data.cells[i].blockedRows > 0 else { return nil }
+                let r = data.blockedWithoutPrescriber(i, known: known.isEmpty ? (.zero, .zero) : known[i])
+                return r.quantity != .zero || r.cost != .zero || knownCount[i] == 0 ? r : nil
+            }
+            start = Array(repeating: 0, count: n + 1)
+            var rests = [(quantity: FixedDecimal, cost: FixedDecimal)?](repeating: nil, count: n)
+            for i in 0..<n {
+                rests[i] = rest(i)
+                start[i + 1] = start[i] + Int(knownCount[i]) + (rests[i] == nil ? 0 : 1)
+            }
+            var next = start
+            entries = Array(repeating: (0, .zero, .zero), count: start[n])
+            for (key, value) in data.blockedByPrescriber {
+                let cell = Int(key >> 32)
+                entries[next[cell]] = (Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost)
+                next[cell] += 1
+            }
+            for i in 0..<n {
+                if let r = rests[i] { entries[next[i]] = (-1, r.quantity, r.cost) }
+            }
+        }
+
+        /// Where `cell`'s entries are in `entries`: (prescriber id or −1, quantity, cost) of each prescriber's
+        /// blocked rows.
+        func range(_ cell: Int) -> Range<Int> { start[cell]..<start[cell + 1] }
+    }
+
+    /// Saving blocked by "do not substitute" flags, summed per (organisation, prescriber, class).
+    struct Barriers {
+        /// (organisation, prescriber) → pair id; (pair id, class) → barrier id.
+        private var pairs = IntMap()
+        private var index = IntMap()
+        private var keys: [(organisation: Int32, prescriber: Int32, classIndex: Int32)] = []
+        private var sums: [(quantity: FixedDecimal, cost: FixedDecimal, saving: Double)] = []
+
+        mutating func add(
+            organisation: Int32, prescriber: Int32, classIndex: Int32, quantity: FixedDecimal, cost: FixedDecimal,
+            saving: Double
+        ) {
+            let pairCount = Int32(pairs.count)
+            let pair = pairs.value(
+                UInt64(UInt32(bitPattern: organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))
+            ) { pairCount }
+            let next = Int32(keys.count)
+            let b = Int(index.value(UInt64(pair) << 24 | UInt64(classIndex)) { next })
+            if b == keys.count {
+                keys.append((organisation, prescriber, classIndex))
+                sums.append((.zero, .zero, 0))
+            }
+            sums[b].quantity += quantity
+            sums[b].cost += cost
+            sums[b].saving += saving
+        }
+
+        /// Adds the barriers of `other`, of other classes (after the last `add`).
+        mutating func append(_ other: Barriers) {
+            keys += other.keys
+            sums += other.sums
+        }
+
+        /// The barriers with a positive saving, largest first, ties by unit, prescriber and class.
+        func list(_ data: DispensingAggregate, classes: [EquivalenceClass]) -> [BlockedSaving] {
+            keys.indices.compactMap { b -> BlockedSaving? in
+                guard sums[b].saving > 0 else { return nil }
+                let key = keys[b]
+                let unitOrPrescriber = data.organisations[Int(key.organisation)]
+                return BlockedSaving(
+                    unit: data.organisationColumn == .prescriber ? "" : unitOrPrescriber,
+                    prescriber: data.organisationColumn == .prescriber
+                        ? unitOrPrescriber : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil),
+                    equivalenceClass: classes[Int(key.classIndex)], quantity: sums[b].quantity, cost: sums[b].cost,
+                    saving: sums[b].saving)
+            }.sorted { a, b in
+                a.saving != b.saving
+                    ? a.saving > b.saving
+                    : (a.unit, a.prescriber ?? "", a.equivalenceClass.description) < (
+                        b.unit, b.prescriber ?? "", b.equivalenceClass.description
+                    )
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import MedSaveModel
+import MedSaveNumeric
+import MedSaveSupport
+
+/// Blocks: one class in one period, organisations dense; the cells classified and grouped into them.
+extension Ranking {
+    /// The organisations that dispensed a class in a period, with their Q and C summed over the class's products.
+    struct Block {
+        var equivalenceClass: EquivalenceClass
+        /// The class's index in `ClassIndex.classes`.
+        var classIndex: Int32
+        var period: Period
+        var organisations: [Int32] = []
+        var quantity: [FixedDecimal] = []
+        var cost: [FixedDecimal] = []
+        /// The part of `quantity` and `cost` in rows marked "do not substitute".
+        var blockedQuantity: [FixedDecimal] = []
+        var blockedCost: [FixedDecimal] = []
+        /// Per organisation: the flags of its cells (corrections, do-not-substitute rows).
+        var cellFlags: [RowFlags] = []
+        /// The block's cells in `classify`'s list of cells, grouped by block, and their rows and cost.
+        var cells: Range<Int> = 0..<0
+        var rows = 0
+        var totalCost: FixedDecimal = .zero
+    }
+
+    /// What the ranking needs of one aggregate cell, copied once into a list grouped by block so that each
+    /// block's cells are read in order rather than scattered across the aggregate.
+    struct BlockCell {
+        /// The cell's index in the aggregate, and its organisation's position in the block.
+        var index: Int32
+        var position: Int32
+        var organisation: Int32
+        var rows: Int32
+        var quantity: FixedDecimal
+        var cost: FixedDecimal
+        var blockedQuantity: FixedDecimal
+        var blockedCost: FixedDecimal
+        var hasCorrections: Bool
+        var hasBlockedRows: Bool
+    }
+
+    /// Sums a block's cells per organisation (numbered by first appearance), and notes each cell's position.
+    /// `positionOf` is all −1 on entry and on return.
+    static func sumBlock(_ block: inout Block, cells: UnsafeMutableBufferPointer<BlockCell>, positionOf: inout [Int32])
+    {
+        block.organisations.reserveCapacity(block.cells.count)
+        block.quantity.reserveCapacity(block.cells.count)
+        block.cost.reserveCapacity(block.cells.count)
+        block.blockedQuantity.reserveCapacity(block.cells.count)
+        block.blockedCost.reserveCapacity(block.cells.count)
+        block.cellFlags.reserveCapacity(block.cells.count)
+        for k in block.cells {
+            let c = cells[k]
+            var p = Int(positionOf[Int(c.organisation)])
+            if p < 0 {
+                p = block.organisations.count
+                positionOf[Int(c.organisation)] = Int32(p)
+                block.organisations.append(c.organisation)
+                block.quantity.append(.zero)
+                block.cost.append(.zero)
+                block.blockedQuantity.append(.zero)
+                block.blockedCost.append(.zero)
+                block.cellFlags.append([])
+            }
+            if c.hasCorrections { block.cellFlags[p].insert(.correctionRows) }
+            if c.hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
+            block.rows += Int(c.rows)
+            block.totalCost += c.cost
+            block.quantity[p] += c.quantity
+            block.cost[p] += c.cost
+            block.blockedQuantity[p] += c.blockedQuantity
+            block.blockedCost[p] += c.blockedCost
+            cells[k].position = Int32(p)
+        }
+        for o in block.organisations { positionOf[Int(o)] = -1 }
+    }
+
+    /// Buffers that threads write at indices of their own.
+    struct SharedBuffers: @unchecked Sendable {
+        let blocks: UnsafeMutableBufferPointer<Block>
+        let cells: UnsafeMutableBufferPointer<BlockCell>
+    }
+
+    /// The classes met while classifying, numbered in order of first appearance.
+    struct ClassIndex {
+        var classes: [EquivalenceClass] = []
+        var index: [EquivalenceClass: Int32] = [:]
+
+        mutating func id(_ c: EquivalenceClass) -> Int32 {
+            if let i = index[c] { return i }
+            index[c] = Int32(classes.count)
+            classes.append(c)
+            return Int32(classes.count - 1)
+        }
+    }
+
+    /// The classification of every (product, period) slot (product · periods + period) that a cell in `window`
+    /// has, looked up on `threads` threads: `values[index[slot]]`, `index` −1 for the slots no cell has.
+    static func preclassify(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, window: PeriodRange, threads: Int
+    ) -> (index: [Int32], values: [ProductClassification]) {
+        let periods = data.periods.count
+        var index = [Int32](repeating: -1, count: data.products.count * periods)
+        let inWindow = data.periods.map(window.contains)
+        var slots: [Int] = []
+        for cell in data.cells where inWindow[Int(cell.period)] {
+            let slot = Int(cell.product) * periods + Int(cell.period)
+            if index[slot] < 0 {
+                index[slot] = Int32(slots.count)
+                slots.append(slot)
+            }
+        }
+        let parts = slots.count >= 1024 ? threads : 1
+        let results = ConcurrentResults<[ProductClassification], Never>(count: parts)
+        let all = slots
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
+            results.store(
+                k,
+                .success(
+                    mine.map {
+                        classifier.classify(product: data.products[$0 / periods], period: data.periods[$0 % periods])
+                    }))
+        }
+        return (index, (0..<parts).flatMap { results.get($0) })
+    }
+
+    /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
+    /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
+    /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
+    /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
+    static func classify(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
+        threads: Int = 1, books: inout Reconciliation
+    ) -> (blocks: [Block], cells: [BlockCell]) {
+        var blocks: [Block] = []
+        // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
+        // small enough, else a hash map.
+        let periods = data.periods.count
+        let dense = data.products.count * periods <= 1 << 24
+        var denseVerdicts = [Int32](repeating: -3, count: dense ? data.products.count * periods : 0)
+        var verdicts = IntMap()
+        var blockOf = IntMap()  // (class id, period id) → block
+        var blockOfCell = [Int32](repeating: -1, count: data.cells.count)
+        var cellsInBlock: [Int] = []
+        // With several threads, every (product, period) in the window is looked up in the classifier first, in
+        // parallel (the lookups hash product codes); class ids are still given below in the cells' order.
+        let known =
+            dense && threads > 1 ? preclassify(data, classifier: classifier, window: window, threads: threads) : nil
+        for (i, cell) in data.cells.enumerated() {
+            let period = data.periods[Int(cell.period)]
+            guard window.contains(period) else {
+                books.setAside(.outsidePeriod, rows: cell.rows, cost: cell.cost)
+                continue
+            }
+            let pair = UInt64(UInt32(bitPattern: cell.product)) << 32 | UInt64(UInt32(bitPattern: cell.period))
+            let slot = dense ? Int(cell.product) * periods + Int(cell.period) : 0
+            var verdict = dense ? denseVerdicts[slot] : verdicts[pair] ?? -3
+            if verdict == -3 {
+                let classification =
+                    known.map { $0.values[Int($0.index[slot])] }
+                    ?? classifier.classify(product: data.products[Int(cell.product)], period: period)
+                switch classification {
+                case .unknown: verdict = -1
+                case .unclassified: verdict = -2
+                case .member(let c): verdict = classes.id(c)
+                }
+                if dense { denseVerdicts[slot] = verdict } else { _ = verdicts.value(pair) { verdict } }
+            }
+            guard verdict >= 0 else {
+                books.setAside(verdict == -1 ? .unknownProduct : .noClass, rows: cell.rows, cost: cell.cost)
+                continue
+            }
+            let blockKey = UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))
+            let b: Int32
+            if let known = blockOf[blockKey] {
+                b = known
+            } else {
+                b = Int32(blocks.count)
+                blocks.append(
+                    Block(equivalenceClass: classes.classes[Int(verdict)], classIndex: verdict, period: period))
+                cellsInBlock.append(0)
+                _ = blockOf.value(blockKey) { b }
+            }
+            blockOfCell[i] = b
+            cellsInBlock[Int(b)] += 1
+        }
+        // Each block's cells, in cell order; then each block's organisations by first appearance.
+        var start = [Int](repeating: 0, count: blocks.count + 1)
+        for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
+        var next = start
+        var grouped = [BlockCell](
+            repeating: BlockCell(
+                index: 0, position: 0, organisation: 0, rows: 0, quantity: .zero, cost: .zero, blockedQuantity: .zero,
+                blockedCost: .zero, hasCorrections: false, hasBlockedRows: false),
+            count: start[blocks.count])
+        for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
+            let b = Int(blockOfCell[i])
+            grouped[next[b]] = BlockCell(
+                index: Int32(i), position: 0, organisation: cell.organisation, rows: Int32(clamping: cell.rows),
+                quantity: cell.quantity, cost: cell.cost, blockedQuantity: cell.blockedQuantity,
+                blockedCost: cell.blockedCost,
+                hasCorrections: cell.negativeRows > 0, hasBlockedRows: cell.blockedRows > 0)
+            next[b] += 1
+        }
+        // Each block's organisations and sums; blocks are independent, so threads take every n-th one.
+        let parts = threads > 1 && blocks.count >= 256 ? threads : 1, organisations = data.organisations.count
+        let bounds = start
+        blocks.withUnsafeMutableBufferPointer { blockBuffer in
+            grouped.withUnsafeMutableBufferPointer { cellBuffer in
+                let shared = SharedBuffers(blocks: blockBuffer, cells: cellBuffer)
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    var positionOf = [Int32](repeating: -1, count: organisations)
+                    for b in stride(from: k, to: shared.blocks.count, by: parts) {
+                        shared.blocks[b].cells = bounds[b]..<bounds[b + 1]
+                        sumBlock(&shared.blocks[b], cells: shared.cells, positionOf: &positionOf)
+                    }
+                }
+            }
+        }
+        return (blocks, grouped)
+    }
+}
