@@ -6,8 +6,10 @@ import MedSaveModel
 ///
 /// CSV, excel-csv, HTML and JSON `rows[]` have one line per row and scenario: the breakdown key, `name`,
 /// `target`, `uptake`, `period`, `quantity`, `cost`, `saving`, `ci_lower`, `ci_upper`, `patients`, `status`;
-/// the total is the row `all`. JSON (`schema_version` 1, `command` "estimate") adds `scenarios`, `fit`,
-/// `bootstrap`, `safety`, `disclosure` and the reconciling `summary`.
+/// the total is the row `all`; under the behaviour model the bridge follows, one row per step and scenario
+/// (key `bridge`, `name` the step, `status` "bridge"). JSON (`schema_version` 1, `command` "estimate") adds
+/// `model`, `scenarios`, `fit`, `bridge`, `warnings`, `bootstrap`, `safety`, `disclosure` and the reconciling
+/// `summary`.
 public struct EstimateRenderer {
     public let result: EstimateResult
 
@@ -58,7 +60,45 @@ public struct EstimateRenderer {
         for row in allRows {
             for s in result.scenarios.indices { t.rows.append(values(row, scenario: s)) }
         }
+        for (step, value) in bridgeSteps {
+            for (s, scenario) in result.scenarios.enumerated() {
+                guard let b = bridge(of: scenario) else { continue }
+                t.rows.append([
+                    .text("bridge"), .text(step), .text(scenario.target.description),
+                    .number(scenario.uptake, decimals: 2), .text(period), .empty,
+                    step == "projected" ? .money(scenario.uptake * b.cost) : .empty,
+                    .money(scenario.uptake * value(b)), .empty, .empty, .empty, .text("bridge"),
+                ])
+            }
+        }
         return t
+    }
+
+    /// The bridge's steps, in order, and how to read each from a bridge.
+    private var bridgeSteps: [(String, (EstimateBridge) -> Double)] {
+        result.bridge.isEmpty || result.total.suppressed
+            ? []
+            : [
+                ("found", \.found), ("behaviour", \.behaviour), ("volume", \.volume), ("price", \.price),
+                ("projected", \.projected),
+            ]
+    }
+
+    private func bridge(of scenario: Scenario) -> EstimateBridge? {
+        result.bridge.first { $0.target == scenario.target }
+    }
+
+    /// One line per target: found → behaviour → volume → price → projected, at full uptake.
+    public func bridgeLines() -> [String] {
+        guard !bridgeSteps.isEmpty else { return [] }
+        func signed(_ x: Double) -> String { (x < 0 ? "− " : "+ ") + money(abs(x)) }
+        let months = result.behaviourMonths
+        let window = months.isEmpty ? "" : " \(months.first!)..\(months.last!)"
+        return result.bridge.map { b in
+            "bridge (\(b.target), full uptake): found \(money(b.found)) \(signed(b.behaviour)) behaviour (premium of"
+                + "\(window)) \(signed(b.volume)) volume \(signed(b.price)) target price = projected "
+                + "\(money(b.projected)) of a projected cost of \(money(b.cost))"
+        }
     }
 
     /// For a person at a terminal: the heading, then one line per row and scenario.
@@ -80,6 +120,20 @@ public struct EstimateRenderer {
         if !hasInterval { t.drop(column: "95% interval") }
         if allRows.allSatisfy(\.name.isEmpty) { t.drop(column: "name") }
         return heading() + "\n\n" + t.table()
+    }
+
+    /// Which savings model ran, in words.
+    var modelLine: String {
+        switch result.configuration.model {
+        case .behaviour:
+            let m = result.behaviourMonths
+            return "model: behaviour: each unit's premium over the target"
+                + (m.isEmpty ? "" : " in \(m.first!)..\(m.last!)")
+                + " carried forward at the \(result.pricePeriod) targets; volumes follow the class"
+        case .productMix:
+            return "model: product mix: the history's products priced at the \(result.pricePeriod) list "
+                + "(right only where nothing is substituted automatically)"
+        }
     }
 
     /// One line saying what the figures are.
@@ -114,6 +168,11 @@ public struct EstimateRenderer {
         w.field("budget_year", .int(c.budgetYear))
         w.field("price_period", .string(result.pricePeriod.description))
         w.field("by", .string(c.by.rawValue))
+        w.field("model", .string(c.model.rawValue))
+        if !result.behaviourMonths.isEmpty {
+            w.field("behaviour_from", .string(result.behaviourMonths.first!.description))
+            w.field("behaviour_to", .string(result.behaviourMonths.last!.description))
+        }
         w.beginArray("scenarios")
         for s in result.scenarios {
             w.beginObject()
@@ -137,6 +196,20 @@ public struct EstimateRenderer {
         w.field("history_quantity", .number(NumberFormat.fixed(f.historyQuantity, decimals: 0)))
         w.field("projected_quantity", .number(NumberFormat.fixed(f.projectedQuantity, decimals: 0)))
         w.endObject()
+        w.beginArray("bridge")
+        if !bridgeSteps.isEmpty {
+            for b in result.bridge {
+                w.beginObject()
+                w.field("target", .string(b.target.description))
+                for (step, value) in bridgeSteps { w.field(step, money(value(b))) }
+                w.field("projected_cost", money(b.cost))
+                w.endObject()
+            }
+        }
+        w.endArray()
+        w.beginArray("warnings")
+        for warning in result.warnings { w.element(.string(warning)) }
+        w.endArray()
         w.beginObject("bootstrap")
         w.field("replicates", .int(c.bootstrap))
         w.field("seed", .string(String(c.seed)))
@@ -172,6 +245,7 @@ public struct EstimateRenderer {
 
     public func summaryLines() -> [String] {
         var lines = result.reconciliation.summaryLines()
+        lines.append(modelLine)
         let t = result.total
         for (s, scenario) in result.scenarios.enumerated() {
             if t.suppressed {
@@ -183,6 +257,8 @@ public struct EstimateRenderer {
             let interval = t.lower.map { " (95% \(money($0[s])) – \(money(t.upper![s])))" } ?? ""
             lines.append("estimate \(period), \(scenario): \(money(t.saving[s]))\(interval)")
         }
+        lines += bridgeLines()
+        lines += result.warnings.map { "warning: " + $0 }
         let f = result.fit
         var volumes =
             "volumes: \(NumberFormat.fixed(f.historyQuantity, decimals: 0)) units in \(f.historyMonths.count) months → "
@@ -202,7 +278,9 @@ public struct EstimateRenderer {
         if let first = result.scenarios.first {
             if result.excludedProducts > 0 {
                 lines.append(
-                    "safety: switches of \(result.excludedProducts) products excluded by rules, not counted: "
+                    "safety: switches of \(result.excludedProducts) "
+                        + (result.configuration.model == .behaviour ? "classes" : "products")
+                        + " excluded by rules, not counted: "
                         + "\(money(result.excludedSaving[0])) (\(first))")
             } else {
                 lines.append("safety: \(result.configuration.rules.rules.count) rules applied, no switch excluded")

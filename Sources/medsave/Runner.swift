@@ -97,7 +97,13 @@ enum Runner {
                 manifest.createdAt = RunManifest.now()
                 try OutputFile.write(manifest.json(), to: manifestPath)
             }
-            for line in outcome.summary { Diagnostics.emit(.note, line) }
+            for line in outcome.summary {
+                if line.hasPrefix("warning: ") {
+                    Diagnostics.emit(.warning, String(line.dropFirst("warning: ".count)))
+                } else {
+                    Diagnostics.emit(.note, line)
+                }
+            }
             if !outcome.balanced {
                 Diagnostics.emit(.error, "internal error: the summary does not reconcile; please report this")
                 throw ExitCode(70)

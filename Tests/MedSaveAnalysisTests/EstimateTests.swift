@@ -105,6 +105,8 @@ struct EstimateHandCheckedTests {
 
     @Test func trendProjectedOverTheBudgetYearAtTheLatestPrices() throws {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.bootstrap = 0
         c.suppressBelow = 0
         let r = try estimate(dispensing: d, catalogue: trendCatalogue, c)
@@ -118,6 +120,8 @@ struct EstimateHandCheckedTests {
 
     @Test func uptakeScalesTheSavingExactly() throws {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.uptakes = [0.5, 0.8, 1]
         c.targets = [.pv, .cheapest]
         c.bootstrap = 0
@@ -129,6 +133,8 @@ struct EstimateHandCheckedTests {
 
     @Test func aFewPatientsSuppressTheTotal() throws {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.bootstrap = 0
         let r = try estimate(dispensing: d, catalogue: trendCatalogue, c)
         #expect(r.total.patients == 2 && r.total.suppressed && r.disclosureApplied)
@@ -136,6 +142,8 @@ struct EstimateHandCheckedTests {
 
     @Test func seasonalNeedsAYearOfHistory() throws {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.seasonal = true
         #expect(throws: EstimateError.self) { try estimate(dispensing: d, catalogue: trendCatalogue, c) }
     }
@@ -145,6 +153,8 @@ struct EstimateHandCheckedTests {
             "period,unit,product,quantity,cost,substitution_allowed\n"
             + "2025-01,U1,B,10,15,true\n2025-02,U1,B,10,15,true\n2025-03,U1,B,10,15,false\n2025-03,U1,B,10,15,true\n"
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.bootstrap = 0
         let plain = try estimate(dispensing: rows, catalogue: trendCatalogue, c)
         // Substitutable 10 a month, flat: 120 in 2026, saving 60; the blocked 10 tablets grow with the class: 40 → 20.
@@ -166,6 +176,8 @@ struct EstimateHandCheckedTests {
                 "2025-0\(m),U1,A,10,10\n2025-0\(m),U2,B,10,15\n2025-0\(m),U3,A,5,5\n2025-0\(m),U3,B,5,7.5\n"
             }.joined()
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.targets = [.percentile(50)]
         c.bootstrap = 0
         c.by = .unit
@@ -188,6 +200,8 @@ struct EstimateReferenceTests {
         -> EstimateConfiguration
     {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.by = by
         c.targets = targets
         c.uptakes = [0.6, 1]
@@ -332,6 +346,8 @@ struct BootstrapTests {
 
     static func bundled(seed: UInt64, resample: ResampleUnit, by: Breakdown = .atc1) throws -> EstimateResult {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.by = by
         c.uptakes = [0.5, 1]
         c.bootstrap = 400
@@ -452,6 +468,8 @@ struct DisclosureTests {
 
     @Test func bundledDataByProductSuppressesSmallRows() throws {
         var c = EstimateConfiguration(budgetYear: 2026)
+        c.model = .productMix  // the product-mix model's arithmetic; BehaviourModelTests test the default
+        c.volumeModel = .trend
         c.by = .product
         c.bootstrap = 0
         let r = try BudgetEstimate.compute(

@@ -13,6 +13,8 @@ struct BreakdownTable {
     /// Row of each organisation (breakdowns by unit or area) or of each dense product (the others).
     private var rowOfOrganisation: [Int] = []
     private var rowOfProduct: [Int] = []
+    /// Row of each class (the row of its first product), for the behaviour model's product-based breakdowns.
+    private var rowOfClass: [Int] = []
     /// Distinct patient ids per row and in the total, when the data has patients.
     private var patientsOfRow: [Set<UInt32>] = []
 
@@ -39,6 +41,8 @@ struct BreakdownTable {
                 let name = by == .product ? e.name : by == .atc5 && !e.atc.isEmpty ? e.substance : ""
                 return row(key, name: name)
             }
+            rowOfClass = [Int](repeating: 0, count: history.classes.count)
+            for (p, g) in history.classOfProduct.enumerated().reversed() { rowOfClass[g] = rowOfProduct[p] }
         }
         if data.hasPatients { countPatients() }
     }
@@ -101,6 +105,99 @@ struct BreakdownTable {
         }
     }
 
+    /// The behaviour model's quantity, cost and saving per scenario into each row and the total.
+    mutating func addSavings(behaviour model: BehaviourModel, byOrganisation: Matrix) {
+        let ofClass = model.savingOfClass()
+        for g in 0..<model.classes {
+            var quantity = 0.0, cost = 0.0
+            for o in 0..<model.organisations {
+                quantity += model.quantity[o, g]
+                cost += model.cost[o, g]
+            }
+            total.quantity += quantity
+            total.cost += cost
+            for k in 0..<scenarios { total.saving[k] += ofClass[g, k] }
+            if !by.splitsOrganisations && by != .total {
+                let r = rowOfClass[g]
+                rows[r].quantity += quantity
+                rows[r].cost += cost
+                for k in 0..<scenarios { rows[r].saving[k] += ofClass[g, k] }
+            }
+        }
+        if by.splitsOrganisations {
+            for o in 0..<model.organisations {
+                let r = rowOfOrganisation[o]
+                for g in 0..<model.classes {
+                    rows[r].quantity += model.quantity[o, g]
+                    rows[r].cost += model.cost[o, g]
+                }
+                for k in 0..<scenarios { rows[r].saving[k] += byOrganisation[o, k] }
+            }
+        }
+    }
+
+    /// V (clusters × (rows + 1)·scenarios) under the behaviour model, as `clusterSavings(q:d:…)` does for the
+    /// product mix: units give M · D spread over each class's row and the total (one GEMM); patients and
+    /// prescribers give each cluster's projected quantity times its organisation's premium rate.
+    func clusterSavings(
+        behaviour model: BehaviourModel, byOrganisation: Matrix, growth: [Double], seriesOf: [Int],
+        resample: ResampleUnit
+    ) throws(EstimateError) -> Matrix {
+        let s = scenarios, totalColumn = rows.count * s, columns = (rows.count + 1) * s
+        if resample == .units && (by.splitsOrganisations || by == .total) {
+            guard model.organisations * columns <= Self.maxElements else {
+                throw Self.tooLarge(model.organisations, columns)
+            }
+            return organisationSavings(byOrganisation)
+        }
+        var spread = Matrix(rows: model.selector.rows, columns: columns)
+        for j in 0..<model.selector.rows {
+            let g = j / model.targetCount
+            for k in 0..<s where model.selector[j, k] != 0 {
+                if by != .total && !by.splitsOrganisations { spread[j, rowOfClass[g] * s + k] = model.selector[j, k] }
+                spread[j, totalColumn + k] = model.selector[j, k]
+            }
+        }
+        return try clusterSavings(
+            behaviour: model, spread: spread, growth: growth, seriesOf: seriesOf, resample: resample,
+            rowOfCell: { o in by.splitsOrganisations ? rowOfOrganisation[o] : nil })
+    }
+
+    /// V (clusters × statistics) for statistics linear in the premium money of the (class, target) columns:
+    /// each cluster's Σ M(cluster, column) · `spread`[column, ·]. With `rowOfCell`, a statistic's column block
+    /// of the organisation's row also receives it (rows of units or areas).
+    func clusterSavings(
+        behaviour model: BehaviourModel, spread: Matrix, growth: [Double], seriesOf: [Int], resample: ResampleUnit,
+        rowOfCell: ((Int) -> Int?)? = nil
+    ) throws(EstimateError) -> Matrix {
+        switch resample {
+        case .units:
+            guard model.organisations * spread.columns <= Self.maxElements else {
+                throw Self.tooLarge(model.organisations, spread.columns)
+            }
+            do { return try BLAS.product(model.premium, spread) } catch { throw .numeric(error) }
+        case .patients, .prescribers:
+            let s = scenarios
+            return try clusterMatrix(columns: spread.columns, growth: growth, seriesOf: seriesOf) {
+                v, cluster, u, p, projected in
+                let o = Int(data.cells[history.cells[u]].organisation), g = history.classOfProduct[p]
+                for t in 0..<model.targetCount {
+                    let rate = model.rate(organisation: o, class: g, target: t)
+                    guard rate != 0 else { continue }
+                    let j = g * model.targetCount + t
+                    for c in 0..<spread.columns where spread[j, c] != 0 {
+                        v[cluster, c] += projected * rate * spread[j, c]
+                    }
+                    if let r = rowOfCell?(o) {
+                        for k in 0..<s where model.selector[j, k] != 0 {
+                            v[cluster, r * s + k] += projected * rate * model.selector[j, k]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// V (clusters × (rows + 1)·scenarios): each cluster's saving in every row and in the total (the last
     /// block of columns), per scenario.
     func clusterSavings(
@@ -111,16 +208,7 @@ struct BreakdownTable {
         switch resample {
         case .units:
             guard q.rows * columns <= Self.maxElements else { throw Self.tooLarge(q.rows, columns) }
-            if by.splitsOrganisations || by == .total {
-                var v = Matrix(rows: q.rows, columns: columns)
-                for o in 0..<q.rows {
-                    for k in 0..<s {
-                        if by != .total { v[o, rowOfOrganisation[o] * s + k] = byOrganisation[o, k] }
-                        v[o, totalColumn + k] = byOrganisation[o, k]
-                    }
-                }
-                return v
-            }
+            if by.splitsOrganisations || by == .total { return organisationSavings(byOrganisation) }
             // V = Q̂ · D_rows, with D_rows (products × columns) spreading D over each product's row and the total.
             var spread = Matrix(rows: d.rows, columns: columns)
             for p in 0..<d.rows {
@@ -140,6 +228,20 @@ struct BreakdownTable {
                 }
             }
         }
+    }
+
+    /// V (units × (rows + 1)·scenarios) when each unit's saving lands in one row (its own, or its area's) or
+    /// only in the total.
+    private func organisationSavings(_ byOrganisation: Matrix) -> Matrix {
+        let s = scenarios, totalColumn = rows.count * s
+        var v = Matrix(rows: byOrganisation.rows, columns: (rows.count + 1) * s)
+        for o in 0..<byOrganisation.rows {
+            for k in 0..<s {
+                if by != .total { v[o, rowOfOrganisation[o] * s + k] = byOrganisation[o, k] }
+                v[o, totalColumn + k] = byOrganisation[o, k]
+            }
+        }
+        return v
     }
 
     /// V (clusters × statistics) for statistics linear in the products' projected quantities: each cluster's

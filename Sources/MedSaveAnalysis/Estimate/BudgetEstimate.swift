@@ -37,7 +37,18 @@ public enum BudgetEstimate {
         guard let first = history.months.first, let last = history.months.last else {
             throw .noHistory("no dispensing in the window can be priced and classed by the catalogue of \(pricePeriod)")
         }
-        let design = TrendDesign(seasonal: c.seasonal)
+        let ahead = c.budgetMonths.last!.index - last.index
+        guard ahead <= EstimateConfiguration.maximumHorizonMonths else {
+            throw .horizon(
+                "the budget year \(c.budgetYear) ends \(ahead) months after the last month of history (\(last)); "
+                    + "medsave projects at most \(EstimateConfiguration.maximumHorizonMonths) months ahead")
+        }
+        // A short history gives a level (the mean month), not a trend extrapolated far beyond it.
+        let level =
+            c.volumeModel == .level
+            || (c.volumeModel == .auto && !c.seasonal
+                && history.months.count < EstimateConfiguration.minimumTrendMonths)
+        let design = TrendDesign(seasonal: c.seasonal, level: level)
         guard history.months.count >= design.minimumMonths else {
             throw .noHistory(
                 "the \(c.seasonal ? "seasonal" : "trend") model needs at least \(design.minimumMonths) months of history; "
@@ -64,9 +75,8 @@ public enum BudgetEstimate {
         } catch {
             throw .numeric(error)
         }
-        var fit = FitSummary(
-            model: c.seasonal ? "linear trend + month-of-year terms" : "linear trend", grain: c.grain,
-            historyMonths: history.months)
+        var fit = FitSummary(model: design.name, grain: c.grain, historyMonths: history.months)
+        fit.savings = c.model
         fit.missingMonths = (first.index...last.index).map { Period(index: $0) }.filter { monthRow[$0] == nil }
         fit.series = seriesCount
         fit.products = products
@@ -89,6 +99,12 @@ public enum BudgetEstimate {
         }
         for o in 0..<organisations {
             for p in 0..<products { q[o, p] = max(0, q[o, p]) * growth[seriesOf[p]] }
+        }
+
+        if c.model == .behaviour {
+            return try behaviourEstimate(
+                data, catalogue: catalogue, configuration: c, history: history, pricePeriod: pricePeriod, fit: fit,
+                forecast: forecast, q: q, blocked: blocked, growth: growth, seriesOf: seriesOf, books: books)
         }
 
         // 3–4. Targets, safety, and D.
@@ -151,13 +167,93 @@ public enum BudgetEstimate {
             : []
 
         // 6. Order and disclosure control.
-        table.sort()
+        return finish(
+            table: table,
+            result: EstimateResult(
+                configuration: c, scenarios: scenarios, pricePeriod: pricePeriod, budgetMonths: c.budgetMonths,
+                fit: fit, rows: [], total: table.total, excludedSaving: excludedSaving, blockedSaving: blockedSaving,
+                excludedProducts: excludedProducts.count,
+                classesWithoutTarget: c.targets.indices.map { t in usedClasses.filter { targets[$0][t] == nil }.count },
+                clusters: clusters, reconciliation: books),
+            monthly: monthly, data: data)
+    }
+}
+
+extension BudgetEstimate {
+    /// The behaviour model's savings (`BehaviourModel`), rows, bootstrap, bridge and guards.
+    fileprivate static func behaviourEstimate(
+        _ data: DispensingAggregate, catalogue: Catalogue, configuration c: EstimateConfiguration,
+        history: PricedHistory, pricePeriod: Period, fit: FitSummary, forecast: VolumeForecast, q: Matrix,
+        blocked: [Double], growth: [Double], seriesOf: [Int], books: Reconciliation
+    ) throws(EstimateError) -> EstimateResult {
+        if c.by == .product {
+            throw .noHistory(
+                "--by product: under the behaviour model volumes follow the class, not the product; "
+                    + "use --by atc5 (or --model product-mix)")
+        }
+        let model = try BehaviourModel(
+            data: data, history: history, catalogue: catalogue, configuration: c, projected: q,
+            blockedProjected: blocked)
+        let byOrganisation = try model.byOrganisation()
+        var table = BreakdownTable(data: data, history: history, configuration: c, scenarios: model.scenarios.count)
+        table.addSavings(behaviour: model, byOrganisation: byOrganisation)
+        var quantityOfProduct = [Double](repeating: 0, count: q.columns)
+        for o in 0..<q.rows { for p in 0..<q.columns { quantityOfProduct[p] += q[o, p] } }
+
+        var clusters = 0
+        if c.bootstrap > 0 {
+            let v = try table.clusterSavings(
+                behaviour: model, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf,
+                resample: c.resample)
+            clusters = v.rows
+            let replicates = try Bootstrap.replicates(
+                v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
+            table.setIntervals(replicates)
+        }
+        let monthly =
+            c.monthly
+            ? try MonthlyProjection.rows(
+                behaviour: model, forecast: forecast, seriesOf: seriesOf, classOfProduct: history.classOfProduct,
+                quantityOfProduct: quantityOfProduct, months: c.budgetMonths, bootstrap: c.bootstrap > 0 ? c : nil,
+                table: table, growth: growth)
+            : []
         var result = EstimateResult(
-            configuration: c, scenarios: scenarios, pricePeriod: pricePeriod, budgetMonths: c.budgetMonths, fit: fit,
-            rows: table.rows, total: table.total, excludedSaving: excludedSaving, blockedSaving: blockedSaving,
-            excludedProducts: excludedProducts.count,
-            classesWithoutTarget: c.targets.indices.map { t in usedClasses.filter { targets[$0][t] == nil }.count },
+            configuration: c, scenarios: model.scenarios, pricePeriod: pricePeriod, budgetMonths: c.budgetMonths,
+            fit: fit, rows: [], total: table.total,
+            excludedSaving: model.scenarios.map {
+                $0.uptake * model.excludedSaving[c.targets.firstIndex(of: $0.target)!]
+            },
+            blockedSaving: model.scenarios.map {
+                $0.uptake * model.blockedSaving[c.targets.firstIndex(of: $0.target)!]
+            },
+            excludedProducts: model.excludedClasses,
+            classesWithoutTarget: c.targets.indices.map { t in model.budgetTarget.filter { $0[t] == nil }.count },
             clusters: clusters, reconciliation: books)
+        result.bridge = model.bridge
+        result.behaviourMonths = model.behaviourMonths
+        for b in model.bridge where b.found > 0 && b.found + b.behaviour > EstimateConfiguration.flagRatio * b.found {
+            result.warnings.append(
+                "under \(b.target), the projection before volume and price effects is "
+                    + "\(NumberFormat.fixed((b.found + b.behaviour) / b.found, decimals: 2))× the saving found in the "
+                    + "history: the recent months' premium is far above the history's; check the behaviour window")
+        }
+        if fit.model != TrendDesign(seasonal: c.seasonal).name {
+            result.warnings.append(
+                "\(fit.historyMonths.count) months of history: volumes are projected at their mean month, not by a "
+                    + "trend (ask for one with --volume-model trend)")
+        }
+        return finish(table: table, result: result, monthly: monthly, data: data)
+    }
+
+    /// Orders the rows, applies disclosure control and attaches the monthly rows.
+    fileprivate static func finish(
+        table: BreakdownTable, result: EstimateResult, monthly: [EstimateRow], data: DispensingAggregate
+    ) -> EstimateResult {
+        var table = table, result = result
+        let c = result.configuration
+        table.sort()
+        result.rows = table.rows
+        result.total = table.total
         if data.hasPatients && c.suppressBelow > 0 {
             let decision = Disclosure.decide(
                 patients: table.rows.map { $0.patients ?? 0 }, values: table.rows.map { $0.saving.first ?? 0 },
@@ -204,7 +300,12 @@ struct PricedHistory {
             case used(Int)
             case setAside(SetAsideReason)
         }
-        var verdicts: [Int32: Verdict] = [:]
+        // The product-mix model prices and classes every month by the price period's list; the behaviour model
+        // classes each month's products by that month's own list (a product gone from the newest list still
+        // counts in its class), falling back to the price period's.
+        let byMonth = c.model == .behaviour
+        var verdicts: [Int64: Verdict] = [:]
+        var productOfEntry: [String: [EquivalenceClass?: Int]] = [:]
         var classIndex: [EquivalenceClass: Int] = [:]
         let anyPercentile = c.targets.contains { !$0.namesProduct }
         var monthSet = Set<Period>()
@@ -215,10 +316,13 @@ struct PricedHistory {
                 continue
             }
             let verdict: Verdict
-            if let known = verdicts[cell.product] {
+            let verdictKey = byMonth ? Int64(cell.product) << 32 | Int64(cell.period) : Int64(cell.product)
+            if let known = verdicts[verdictKey] {
                 verdict = known
             } else {
-                if let entry = catalogue.entry(product: data.products[Int(cell.product)], period: pricePeriod) {
+                let code = data.products[Int(cell.product)]
+                let own = byMonth ? catalogue.entry(product: code, period: period) : nil
+                if let entry = own ?? catalogue.entry(product: code, period: pricePeriod) {
                     if let cls = entry.equivalenceClass {
                         if classIndex[cls] == nil {
                             classIndex[cls] = classes.count
@@ -228,9 +332,19 @@ struct PricedHistory {
                         }
                         let g = classIndex[cls]!
                         if anyPercentile || listTargets[g].contains(where: { $0 != nil }) {
-                            verdict = .used(entries.count)
-                            entries.append(entry)
-                            classOfProduct.append(g)
+                            // One dense product per (code, class): the entry first seen, the price period's when
+                            // it has one.
+                            if let known = productOfEntry[entry.product]?[cls] {
+                                verdict = .used(known)
+                            } else {
+                                verdict = .used(entries.count)
+                                productOfEntry[entry.product, default: [:]][cls] = entries.count
+                                entries.append(
+                                    catalogue.entry(product: code, period: pricePeriod).flatMap {
+                                        $0.equivalenceClass == cls ? $0 : nil
+                                    } ?? entry)
+                                classOfProduct.append(g)
+                            }
                         } else {
                             verdict = .setAside(.noTarget)
                         }
@@ -240,7 +354,7 @@ struct PricedHistory {
                 } else {
                     verdict = .setAside(.unknownProduct)
                 }
-                verdicts[cell.product] = verdict
+                verdicts[verdictKey] = verdict
             }
             switch verdict {
             case .setAside(let reason):

@@ -16,6 +16,27 @@ public enum FitGrain: String, Sendable, CaseIterable, Codable {
     case `class`, product
 }
 
+/// What an estimate carries forward into the budget year.
+public enum EstimateModel: String, Sendable, CaseIterable, Codable {
+    /// Each (organisation, class) keeps its observed premium over the target, r = ΣC / Σ(Q·T) with each month
+    /// at its own list; volume follows the class, not the product. Right where the pharmacy dispenses each
+    /// month's PV unless someone prevents it (Sweden).
+    case behaviour
+    /// Last year's product mix priced at the budget year's list: each product's projected quantity × max(0,
+    /// price − target). Right only where nothing is substituted automatically (England).
+    case productMix = "product-mix"
+}
+
+/// How the monthly volumes are projected.
+public enum VolumeModel: String, Sendable, CaseIterable, Codable {
+    /// A trend with at least `EstimateConfiguration.minimumTrendMonths` months of history, else a level.
+    case auto
+    /// The mean month, carried flat over the budget year.
+    case level
+    /// A linear trend (with `seasonal`, month-of-year terms too), however short the history.
+    case trend
+}
+
 /// One scenario: a target rule and the share of the opportunity realised.
 public struct Scenario: Sendable, Equatable, CustomStringConvertible {
     public var target: TargetRule
@@ -54,6 +75,17 @@ public struct EstimateConfiguration: Sendable {
     public var suppressBelow = 5
     /// Also project the total per budget month, each month with its own interval (`EstimateResult.monthly`).
     public var monthly = false
+    public var model: EstimateModel = .behaviour
+    /// Months at the end of the history whose premium over the target the behaviour model carries forward.
+    public var behaviourWindow = 6
+    public var volumeModel: VolumeModel = .auto
+
+    /// Fewer months of history than this give a level, not a trend, unless a trend is asked for.
+    public static let minimumTrendMonths = 6
+    /// The budget year may end at most this many months after the last month of history.
+    public static let maximumHorizonMonths = 24
+    /// A projection (before volume and price effects) above this multiple of the saving found is flagged.
+    public static let flagRatio = 1.5
 
     public init(budgetYear: Int) { self.budgetYear = budgetYear }
 
@@ -75,6 +107,7 @@ public struct EstimateRow: Sendable, Equatable {
     public var quantity = 0.0
     public var cost = 0.0
     /// Per scenario: the point estimate and, with a bootstrap, the 2.5th and 97.5th percentiles.
+    /// With the behaviour model `cost` is the projected cost at unchanged behaviour, Σ Q̂ · T_budget · r.
     public var saving: [Double]
     public var lower: [Double]?
     public var upper: [Double]?
@@ -92,6 +125,8 @@ public struct EstimateRow: Sendable, Equatable {
 /// How the volume model went.
 public struct FitSummary: Sendable, Equatable {
     public var model: String
+    /// The savings model (behaviour or product mix).
+    public var savings: EstimateModel = .behaviour
     public var grain: FitGrain
     /// Months with data in the window, fitted on.
     public var historyMonths: [Period]
@@ -103,6 +138,28 @@ public struct FitSummary: Sendable, Equatable {
     public var flooredSeries = 0
     public var historyQuantity = 0.0
     public var projectedQuantity = 0.0
+}
+
+/// From the saving found in the history to the projected one, per target rule at full uptake, each step a
+/// number (the behaviour model). For each (organisation, class) with premium ρ = (r − 1)⁺, history volume Q_H
+/// in months with a target, Σ Q·T over those months (so T̄ = ΣQ·T / Q_H), projected volume Q̂ and budget-year
+/// target T_b:
+/// - `found`: Σ over months of max(0, C − Q·T), as `rank` finds it;
+/// - `behaviour`: Σ ΣQ·T · ρ − found, carrying the recent window's premium instead of each month's own;
+/// - `volume`: Σ (Q̂ − Q_H) · T̄ · ρ, the volume trend (and the scaling of the history to twelve months);
+/// - `price`: Σ Q̂ · (T_b − T̄) · ρ, the change of the target price;
+/// - `projected` = found + behaviour + volume + price = Σ Q̂ · T_b · ρ, the scenario saving at full uptake.
+/// `cost` is the projected cost, Σ Q̂ · T_b · r; the saving can never exceed it.
+public struct EstimateBridge: Sendable, Equatable {
+    public var target: TargetRule
+    public var found = 0.0
+    public var behaviour = 0.0
+    public var volume = 0.0
+    public var price = 0.0
+    public var projected = 0.0
+    public var cost = 0.0
+
+    public init(target: TargetRule) { self.target = target }
 }
 
 /// Budget-year savings by scenario, with how they were made.
@@ -122,7 +179,7 @@ public struct EstimateResult: Sendable {
     /// neither counts in `total`.
     public var excludedSaving: [Double]
     public var blockedSaving: [Double]
-    /// Products whose switch a rule excludes under some target.
+    /// Products (classes, under the behaviour model) whose switch a rule excludes under some target.
     public var excludedProducts = 0
     /// Per target rule: classes with history but no target at the price period (no PV nor reserve; no
     /// organisation with projected volume), which save nothing under that rule.
@@ -135,17 +192,27 @@ public struct EstimateResult: Sendable {
     /// False when the data has no patient ids or suppression is off, so no disclosure control was applied.
     public var disclosureApplied = false
     public var reconciliation: Reconciliation
+    /// The behaviour model's bridge from found to projected, one per target rule (empty for product-mix).
+    public var bridge: [EstimateBridge] = []
+    /// Months of history whose premium the behaviour model carried forward.
+    public var behaviourMonths: [Period] = []
+    /// What a reader must know before quoting the figure (a projection far above the saving found, say).
+    public var warnings: [String] = []
 }
 
 public enum EstimateError: Error, CustomStringConvertible {
     case noHistory(String)
     case noPrices(String)
     case tooLarge(String)
+    /// Figures that contradict each other (a saving above its cost): never output.
+    case inconsistent(String)
+    /// A projection the data cannot carry (a budget year too far ahead).
+    case horizon(String)
     case numeric(NumericError)
 
     public var description: String {
         switch self {
-        case .noHistory(let s), .noPrices(let s), .tooLarge(let s): s
+        case .noHistory(let s), .noPrices(let s), .tooLarge(let s), .inconsistent(let s), .horizon(let s): s
         case .numeric(let e): e.description
         }
     }

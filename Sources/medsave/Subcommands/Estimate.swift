@@ -6,9 +6,11 @@ struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Project the saving over a budget year, by scenario, with bootstrap intervals.",
         discussion: """
-            Monthly substitutable volumes per product are fitted by least squares (linear trend, --seasonal adds \
-            month-of-year terms) and projected over --budget-year; the saving of each scenario is \
-            uptake × Σ projected quantity × max(0, unit price − target) at the price period's catalogue. Rows based \
+            Monthly substitutable volumes per class are fitted by least squares (linear trend, --seasonal adds \
+            month-of-year terms; the mean month with under 6 months of history) and projected over --budget-year. \
+            The behaviour model carries each unit's premium over the target forward: the saving of a scenario is \
+            uptake × Σ projected volume × budget-year target × (r − 1)⁺, r = Σ cost / Σ quantity × target over the \
+            last --behaviour-window months, each at its own list. Rows based \
             on fewer than --suppress-below distinct patients are suppressed, with secondary suppression so that \
             no suppressed value can be recovered from the total.
             """)
@@ -66,6 +68,24 @@ struct Estimate: ParsableCommand {
     @Option(help: ArgumentHelp("Fit the volumes of each class (default) or of each product.", valueName: "grain"))
     var fit: FitGrain = .class
 
+    @Option(
+        help: ArgumentHelp(
+            "What is carried forward: behaviour (each unit's premium over the target; default) or product-mix "
+                + "(last year's products at the new list, for data where nothing is substituted automatically).",
+            valueName: "model"))
+    var model: EstimateModel = .behaviour
+
+    @Option(
+        help: ArgumentHelp(
+            "Months at the end of the history whose premium over the target is carried forward.", valueName: "n"))
+    var behaviourWindow = 6
+
+    @Option(
+        help: ArgumentHelp(
+            "Volumes: auto (a trend with 6 or more months of history, else the mean month), level or trend.",
+            valueName: "model"))
+    var volumeModel: VolumeModel = .auto
+
     @OptionGroup var safety: SafetyOptions
 
     @OptionGroup var output: OutputOptions
@@ -85,6 +105,17 @@ struct Estimate: ParsableCommand {
         var c = EstimateConfiguration(budgetYear: budgetYear)
         c.seasonal = seasonal
         c.grain = fit
+        c.model = model
+        guard (1...120).contains(behaviourWindow) else {
+            throw ValidationError("--behaviour-window \(behaviourWindow): expected 1 to 120 months")
+        }
+        c.behaviourWindow = behaviourWindow
+        c.volumeModel = volumeModel
+        if model == .behaviour && by == .product {
+            throw ValidationError(
+                "--by product: under the behaviour model volumes follow the class, not the product; "
+                    + "use --by atc5, or --model product-mix")
+        }
         c.periods = try PeriodOption.range(period)
         if let pricePeriod {
             guard let p = Period(text: pricePeriod) else {
@@ -110,6 +141,8 @@ struct Estimate: ParsableCommand {
     var manifestOptions: [(name: String, value: String)] {
         [
             ("budget-year", String(budgetYear)), ("seasonal", String(seasonal)), ("fit", fit.rawValue),
+            ("model", model.rawValue), ("behaviour-window", String(behaviourWindow)),
+            ("volume-model", volumeModel.rawValue),
             ("period", period ?? "every period"), ("price-period", pricePeriod ?? "latest in the catalogue"),
             ("target", target), ("uptake", uptake), ("by", by.rawValue), ("areas", areas ?? "none"),
             ("bootstrap", String(bootstrap)), ("seed", String(seed)), ("resample", resample.rawValue),
@@ -177,3 +210,5 @@ struct Estimate: ParsableCommand {
 
 extension ResampleUnit: ExpressibleByArgument {}
 extension FitGrain: ExpressibleByArgument {}
+extension EstimateModel: ExpressibleByArgument {}
+extension VolumeModel: ExpressibleByArgument {}
