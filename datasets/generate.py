@@ -265,6 +265,17 @@ def build_dispensing(rng, monthly, classes, seed, rows_per_month, months=MONTHS)
     return out.getvalue(), rows
 
 
+def tlv_unit_price(r):
+    """AUP per pack / pack size, every digit kept (TLV's own per-unit column is rounded to two decimals)."""
+    try:
+        pack, size = float(r["Försäljningspris"]), float(r["Storlek"])
+        if size > 0:
+            return pack / size
+    except ValueError:
+        pass
+    return float(r["Försäljningspris per minsta enhet"])
+
+
 def tlv_month(path, file_month):
     """One month of TLV's stacked "Periodens varor" CSV as catalogue rows and classes (first row per varunummer)."""
     entries, seen = [], set()
@@ -277,7 +288,7 @@ def tlv_month(path, file_month):
             entries.append({
                 "period": f"20{file_month[:2]}-{file_month[2:]}", "product": r["Varunummer"], "name": r["Produktnamn"],
                 "substance": r["Substans"], "atc": "", "strength": r["Styrka"], "form": r["Beredningsform"],
-                "pack_size": int(float(r["Storlek"])), "unit_price": float(r["Försäljningspris per minsta enhet"]),
+                "pack_size": int(float(r["Storlek"])), "unit_price": tlv_unit_price(r),
                 "group": r["Utbytesgrupps ID"], "size_group": r["Förpackningsstorleksgrupp"], "status": status,
                 "origin": r["Ursprung"], "company": r["Företag"],
             })
@@ -287,7 +298,7 @@ def tlv_month(path, file_month):
     return entries, classes
 
 
-def write_catalogue(path, months, monthly):
+def write_catalogue(path, months, monthly, exact=False):
     fields = ["period", "product", "name", "substance", "atc", "strength", "form", "pack_size", "unit_price",
               "group", "size_group", "status", "origin", "company"]
     cat = io.StringIO()
@@ -295,7 +306,7 @@ def write_catalogue(path, months, monthly):
     w.writeheader()
     for m in months:
         for e in monthly[m]:
-            w.writerow(dict(e, unit_price=fmt_price(e["unit_price"])))
+            w.writerow(dict(e, unit_price=repr(e["unit_price"]) if exact else fmt_price(e["unit_price"])))
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(cat.getvalue())
 
@@ -319,7 +330,7 @@ def main():
     if args.tlv_csv:
         entries, classes = tlv_month(args.tlv_csv, args.tlv_month)
         month = entries[0]["period"]
-        write_catalogue(os.path.join(args.out, "catalogue.csv"), [month], {month: entries})
+        write_catalogue(os.path.join(args.out, "catalogue.csv"), [month], {month: entries}, exact=True)
         text, rows = build_dispensing(rng, {month: entries}, classes, args.seed, args.rows_per_month, [month])
         write_gzip(os.path.join(args.out, "dispensing.csv.gz"), text)
         print(f"catalogue: {len(entries)} products of TLV's {month} list; dispensing: {rows} rows")

@@ -141,6 +141,31 @@ struct ColumnConstantTests {
 struct ConcessionImpactTests {
     static let folder = "uk-price-concessions/"
 
+    /// The same totals through medsave's native catalogue, with the tariff and concession prices per unit
+    /// written to ten decimals: every digit must survive reading for the totals to match to the penny.
+    @Test(arguments: [("2022-06", "13389177.25"), ("2022-07", "20662241.78")])
+    func thePublishedTotalsComeOutThroughTheNativeCatalogue(month: String, total: String) throws {
+        let period = try #require(Period(text: month))
+        func native(_ side: String) throws -> String {
+            let (list, _) = try CatalogueLoader.load([side + ":" + Fixtures.shared(Self.folder + "pc_df.csv")])
+            let rows = list.entries.filter { $0.period == period }.map { e in
+                "\(month),\(e.product),\(NumberFormat.fixed(e.unitPrice, decimals: 10))\n"
+            }
+            return Fixtures.write("period,product,unit_price\n" + rows.joined(), named: "\(side)-\(month).csv")
+        }
+        let (from, _) = try CatalogueLoader.load(["native:" + native("uk-tariff")])
+        let (to, _) = try CatalogueLoader.load(["native:" + native("uk-concession")])
+        #expect(from.entries.contains { NumberFormat.fixed($0.unitPrice, decimals: 10).hasSuffix("0000") == false })
+        let published = Fixtures.shared(Self.folder + "price-concessions-cost-nhs-england-\(month)-01.csv")
+        let mapping = try ColumnMapping(
+            assignments: ["product=BNF code", "quantity=Quantity", "cost=Normally costs"],
+            constants: ["period=\(month)", "unit=England"])
+        let data = try DispensingReader.read(paths: [published], options: DispensingReadOptions(mapping: mapping))
+        let r = PriceImpact.compute(data, from: from, to: to, configuration: ImpactConfiguration(discount: 0.072))
+        #expect(r.unpriced.isEmpty && r.reconciliation.isBalanced)
+        #expect(NumberFormat.fixed(r.total.change, decimals: 2) == total)
+    }
+
     /// OpenPrescribing's published national estimate for a month: Quantity × (concession − tariff) per unit,
     /// less the national average discount of 7.2%, per BNF code.
     @Test(arguments: ["2022-06", "2022-07"])

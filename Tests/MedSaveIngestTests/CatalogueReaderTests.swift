@@ -4,6 +4,38 @@ import Testing
 
 @Suite("Catalogue reader")
 struct CatalogueReaderTests {
+    /// A unit price keeps every digit it was written with (Double precision): no rounding to six decimals.
+    @Test(arguments: [UInt64(1), 42, 2026])
+    func unitPricesWithAnyNumberOfDecimalsSurviveReading(seed: UInt64) throws {
+        var g = SeededGenerator(seed: seed)
+        var text = "period,product,unit_price,group,size_group\n", expected: [String: Double] = [:]
+        for i in 0..<300 {
+            let decimals = Int.random(in: 0...14, using: &g)
+            let whole = Int.random(in: 0...99_999, using: &g)
+            var price = String(whole)
+            if decimals > 0 { price += "." + String((0..<decimals).map { _ in "0123456789".randomElement(using: &g)! }) }
+            text += "2025-01,P\(i),\(price),G,T1\n"
+            expected["P\(i)"] = Double(price)!
+        }
+        let (c, problems) = try CatalogueReader.read(paths: [Fixtures.write(text, named: "prices-\(seed).csv")])
+        #expect(problems.isEmpty)
+        for (product, price) in expected {
+            #expect(
+                c.entry(product: product, period: Period(year: 2025, month: 1))?.unitPrice == price,
+                "seed \(g.seed): \(product)")
+        }
+    }
+
+    /// Only plain decimals are prices: no exponent, hex, infinity or NaN from any catalogue reader.
+    @Test func pricesThatAreNotPlainDecimalsAreProblems() throws {
+        let text =
+            "period,product,unit_price,group,size_group\n2025-01,A,1e400,G,T1\n2025-01,B,inf,G,T1\n"
+            + "2025-01,C,0x1p1,G,T1\n2025-01,D,-1,G,T1\n2025-01,E,nan,G,T1\n2025-01,F,1e2,G,T1\n2025-01,G,2.5,G,T1\n"
+        let (c, problems) = try CatalogueReader.read(paths: [Fixtures.write(text, named: "bad-prices.csv")])
+        #expect(c.entries.map(\.product) == ["G"])
+        #expect(problems.map(\.location.line) == [2, 3, 4, 5, 6, 7])
+    }
+
     @Test func readsTheNativeSchema() throws {
         let (c, problems) = try CatalogueReader.read(paths: [Fixtures.path("catalogue.csv")])
         #expect(problems.isEmpty)

@@ -130,10 +130,14 @@ public enum CatalogueReader {
         // status, origin, company.
         func number(_ raw: String, _ name: String) -> Result<Double?, Failure> {
             if raw.isEmpty { return .success(nil) }
+            // Every digit given is kept (a unit price may have ten decimals); only plain decimals are numbers.
+            if let exact = PriceText.parse(raw, decimalComma: decimalComma) { return .success(exact) }
             var raw = raw
             let parsed = raw.withUTF8 { NumberParsing.fixedDecimal($0, decimalComma: decimalComma) }
             switch parsed {
-            case .success(let v): return .success(v.doubleValue)
+            case .success:
+                return .failure(
+                    Failure(column: name, message: "not a plain decimal", expected: "a number such as 12.50"))
             case .failure(.empty): return .success(nil)
             case .failure(.invalid(let expected, let hint)):
                 return .failure(Failure(column: name, message: "not a number", expected: expected, hint: hint))

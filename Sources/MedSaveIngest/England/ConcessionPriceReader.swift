@@ -66,11 +66,11 @@ public enum ConcessionPriceReader {
             let price: Double, packSize: Double?
             if shape == perPack {
                 let field = side == .tariff ? "dt_price_pence" : "pc_price_pence"
-                guard let pence = Double(cell(field)), pence.isFinite, pence >= 0 else {
+                guard let pence = PriceText.parse(cell(field), decimalComma: false), pence >= 0 else {
                     problem(field, "not a price", expected: "a price in pence, 0 or more")
                     continue
                 }
-                guard let units = Double(cell("qtyval")), units.isFinite, units > 0 else {
+                guard let units = PriceText.parse(cell("qtyval"), decimalComma: false), units > 0 else {
                     problem("qtyval", "not a pack size", expected: "units in the pack, more than 0")
                     continue
                 }
@@ -78,7 +78,7 @@ public enum ConcessionPriceReader {
                 packSize = units
             } else {
                 let field = side == .tariff ? "normal_nic_per_unit" : "predicted_nic_per_unit"
-                guard let pounds = Double(cell(field)), pounds.isFinite, pounds >= 0 else {
+                guard let pounds = PriceText.parse(cell(field), decimalComma: false), pounds >= 0 else {
                     problem(field, "not a price", expected: "a price per unit in pounds, 0 or more")
                     continue
                 }

@@ -3,14 +3,16 @@ import MedSaveModel
 
 /// Reads TLV's monthly "Periodens varor" list as published (xlsx) or as CSV, into catalogue entries.
 ///
-/// The class is (Utbytesgrupps ID, Förpackningsstorleksgrupp); the unit price is AUP per unit
-/// ("Försäljningspris per minsta enhet"); status PV/R1/R2/Nej. Handles the quirks of the real files:
+/// The class is (Utbytesgrupps ID, Förpackningsstorleksgrupp); the unit price is AUP per pack ÷ pack size
+/// ("Försäljningspris" ÷ "Storlek"; TLV's rounded "per minsta enhet" only where those are missing); status PV/R1/R2/Nej. Handles the quirks of the real files:
 /// preamble rows and a `Rang` column instead of `Status` (March 2024, where no status is given), sheet names
 /// `YYMMDD-YYMMDD` and `YYYYMMDD-YYYYMMDD`, pack sizes written as floats, and TLV's `-2147483648`
 /// missing-value marker, which is reported as a problem while the rest of the row is kept.
 public enum PeriodensVarorReader {
     static let keyColumns = ["Varunummer", "Förpackningsstorleksgrupp", "Utbytesgrupps ID"]
     static let priceColumn = "Försäljningspris per minsta enhet"
+    /// AUP per pack: divided by `Storlek` it gives the unit price every digit of.
+    static let packPriceColumn = "Försäljningspris"
     static let missingMarker = "-2147483648"
 
     public struct Result: Sendable {
@@ -96,8 +98,15 @@ public enum PeriodensVarorReader {
                 problem("Varunummer", "missing varunummer; row skipped")
                 continue
             }
-            guard let price = Double(value(priceColumn).replacingOccurrences(of: ",", with: ".")), price >= 0 else {
-                problem(priceColumn, "not a price; row skipped", expected: "a unit price")
+            // Pack price ÷ pack size at full precision: TLV's own per-unit column is rounded to two decimals.
+            let packSize = PriceText.parse(value("Storlek"))
+            let price: Double
+            if let pack = PriceText.parse(value(packPriceColumn)), pack >= 0, let size = packSize, size > 0 {
+                price = pack / size
+            } else if let perUnit = PriceText.parse(value(priceColumn)), perUnit >= 0 {
+                price = perUnit
+            } else {
+                problem(priceColumn, "not a price; row skipped", expected: "a unit price of 0 or more")
                 continue
             }
             let statusText = value("Status").uppercased()
@@ -108,7 +117,7 @@ public enum PeriodensVarorReader {
                 CatalogueEntry(
                     period: period, product: product, name: value("Produktnamn"), substance: value("Substans"),
                     atc: "", strength: value("Styrka"), form: value("Beredningsform"),
-                    packSize: Double(value("Storlek").replacingOccurrences(of: ",", with: ".")), unitPrice: price,
+                    packSize: packSize, unitPrice: price,
                     equivalenceClass: group.isEmpty
                         ? nil : EquivalenceClass(group: group, sizeGroup: value("Förpackningsstorleksgrupp")),
                     status: status, origin: value("Ursprung"), company: value("Företag")))

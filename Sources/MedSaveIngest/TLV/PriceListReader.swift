@@ -33,15 +33,22 @@ public enum PriceListReader {
                     "Varunummer", "no varunummer, so the row cannot be joined; row skipped", expected: "a varunummer")
                 continue
             }
-            guard let price = Double(cell("AUP per st").replacingOccurrences(of: ",", with: ".")) else {
-                problem("AUP per st", "not a price; row skipped", expected: "a unit price")
+            // AUP ÷ Antal at full precision; the rounded "AUP per st" only where those are missing.
+            let count = PriceText.parse(cell("Antal"))
+            let price: Double
+            if let pack = PriceText.parse(cell("AUP")), pack >= 0, let count, count > 0 {
+                price = pack / count
+            } else if let perUnit = PriceText.parse(cell("AUP per st")), perUnit >= 0 {
+                price = perUnit
+            } else {
+                problem("AUP per st", "not a price; row skipped", expected: "a unit price of 0 or more")
                 continue
             }
             entries.append(
                 CatalogueEntry(
                     period: nil, product: product, name: cell("Produktnamn"), atc: cell("ATC-kod"),
                     strength: cell("Styrka"),
-                    form: cell("Form"), packSize: Double(cell("Antal").replacingOccurrences(of: ",", with: ".")),
+                    form: cell("Form"), packSize: count,
                     unitPrice: price, equivalenceClass: nil, company: cell("Företag")))
         }
         return (entries, problems)
