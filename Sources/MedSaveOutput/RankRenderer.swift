@@ -376,6 +376,7 @@ public struct RankRenderer {
         if result.blockedSaving > 0 {
             lines.append(
                 "blocked: \(Self.money(result.blockedSaving)) of saving in rows marked do-not-substitute, not counted"
+                    + (result.excluded.isEmpty ? "" : " and outside what safety rules exclude")
                     + " (--show-blocked lists them by unit and prescriber)")
         }
         return lines

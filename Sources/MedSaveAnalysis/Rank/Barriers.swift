@@ -84,18 +84,26 @@ extension Ranking {
             sums += other.sums
         }
 
-        /// The barriers with a positive saving, largest first, ties by unit, prescriber and class.
-        func list(_ data: DispensingAggregate, classes: [EquivalenceClass]) -> [BlockedSaving] {
+        /// The barriers with a positive saving, largest first, ties by unit, prescriber and class; none of the
+        /// (organisation << 32 | class) pairs in `excluded` (organisation 0xFFFFFFFF: every organisation).
+        func list(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = []) -> [BlockedSaving] {
             keys.indices.compactMap { b -> BlockedSaving? in
                 guard sums[b].saving > 0 else { return nil }
                 let key = keys[b]
+                let classBits = UInt64(UInt32(bitPattern: key.classIndex))
+                if excluded.contains(UInt64(UInt32(bitPattern: key.organisation)) << 32 | classBits)
+                    || excluded.contains(UInt64(UInt32.max) << 32 | classBits)
+                {
+                    return nil
+                }
                 let unitOrPrescriber = data.organisations[Int(key.organisation)]
                 return BlockedSaving(
                     unit: data.organisationColumn == .prescriber ? "" : unitOrPrescriber,
                     prescriber: data.organisationColumn == .prescriber
                         ? unitOrPrescriber : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil),
                     equivalenceClass: classes[Int(key.classIndex)], quantity: sums[b].quantity, cost: sums[b].cost,
-                    saving: sums[b].saving)
+                    // Rounded once, here, to the öre/penny shown, so that the listed rows add up to the total.
+                    saving: (sums[b].saving * 100).rounded(.toNearestOrAwayFromZero) / 100)
             }.sorted { a, b in
                 a.saving != b.saving
                     ? a.saving > b.saving

@@ -89,6 +89,17 @@ extension Ranking {
             return (positive, excluded)
         }
 
+        /// Rows that save nothing themselves but carry blocked saving, which a rule excludes: left out of the
+        /// blocked figure as the excluded opportunities are.
+        func excludedWithoutSaving() -> [Int32] {
+            var cache = SafetyCache(rules)
+            return table.rows.indices.compactMap { r -> Int32? in
+                let row = table.rows[r]
+                guard row.saving <= 0, row.blockedSaving > 0 else { return nil }
+                return cache.findings(Int32(r), of: source).contains { $0.action == .exclude } ? Int32(r) : nil
+            }
+        }
+
         /// Each product of row `r` with the latest period it was dispensed in, by code.
         private func products(of r: Int32) -> [(code: String, period: Period)] {
             source.productIDs(of: r).map { (data.products[Int($0.product)], data.periods[Int($0.period)]) }.sorted {

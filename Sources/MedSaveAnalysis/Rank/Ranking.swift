@@ -82,7 +82,14 @@ public enum Ranking {
         var shown = listed.map { opportunities.opportunity($0) }
         for i in shown.indices { shown[i].rank = i + 1 }
         let excluded = ranked.excluded.map { opportunities.opportunity($0) }
-        let blocked = barriers.list(data, classes: classes.classes)
+        // What safety rules exclude is not "blocked" by prescribers as well: those rows are left out of the
+        // blocked list (and so of its total), which would otherwise count them twice.
+        var excludedPairs = Set<UInt64>()
+        for r in ranked.excluded + opportunities.excludedWithoutSaving() {
+            let row = rows.rows[Int(r)]
+            excludedPairs.insert(UInt64(UInt32(bitPattern: row.key)) << 32 | UInt64(UInt32(bitPattern: row.classIndex)))
+        }
+        let blocked = barriers.list(data, classes: classes.classes, excluded: excludedPairs)
         return RankResult(
             configuration: configuration, window: window, reconciliation: books, totalSaving: totalSaving,
             opportunityCount: ranked.positive.count, hiddenDecided: hidden, opportunities: shown, excluded: excluded,
