@@ -46,13 +46,16 @@ public struct ImpactRenderer {
             + [
                 .number(row.quantity, decimals: 0), .money(row.costBefore), .money(row.costAfter), .money(row.change),
                 Self.percent(row), .integer(row.products),
-            ]
+            ] + (result.followsPV ? [.money(row.changeNoSwitch)] : [])
     }
 
+    /// With volume following the PV, `cost_after` and `change` follow it and `change_no_switch` is the change
+    /// if no one switched.
     func rowsTable() -> Tabular {
         Tabular(
             columns: [keyColumn] + (hasNames ? ["name"] : [])
-                + ["quantity", "cost_before", "cost_after", "change", "change_percent", "products"],
+                + ["quantity", "cost_before", "cost_after", "change", "change_percent", "products"]
+                + (result.followsPV ? ["change_no_switch"] : []),
             codeColumns: [keyColumn], rows: result.rows.map(values))
     }
 
@@ -83,7 +86,7 @@ public struct ImpactRenderer {
         out += rows.table(
             headers: [keyColumn] + (hasNames ? ["name"] : []) + [
                 "quantity", "before", "after", "change", "%", "products",
-            ])
+            ] + (result.followsPV ? ["if no one switches"] : []))
         if !result.unpriced.isEmpty {
             out += "\nProducts without a price in both lists (set aside, not priced):\n"
             out += unpricedTable().table()
@@ -94,7 +97,13 @@ public struct ImpactRenderer {
     func html() -> String {
         var page = HTMLPage(title: "Price change \(fromLabel) → \(toLabel)")
         page.paragraph(
-            "Figures: \(basis). Change = Σ quantity × (price in \(toLabel) − price in \(fromLabel)).", cssClass: "note")
+            "Figures: \(basis). "
+                + (result.followsPV
+                    ? "Volume follows the new PV: each unit keeps its premium over the PV, so a cell costs quantity × "
+                        + "price in \(fromLabel) × PV in \(toLabel) ÷ PV in \(fromLabel); the last column is the change "
+                        + "if no one switched, Σ quantity × (price in \(toLabel) − price in \(fromLabel))."
+                    : "Change = Σ quantity × (price in \(toLabel) − price in \(fromLabel))."),
+            cssClass: "note")
         var rows = rowsTable()
         rows.rows.append(values(result.total))
         rows.html(into: &page)
@@ -122,6 +131,7 @@ public struct ImpactRenderer {
         for m in result.months { w.element(.string(m.description)) }
         w.endArray()
         w.field("discount", .number(NumberFormat.fixed(result.configuration.discount, decimals: 6)))
+        w.field("volume", .string(result.followsPV ? "follows_pv" : "fixed"))
         rowsTable().json("rows", into: &w)
         w.beginObject("total")
         for (name, value) in zip(rowsTable().columns.dropFirst(), values(result.total).dropFirst()) {
@@ -142,7 +152,16 @@ public struct ImpactRenderer {
         lines.append(
             "impact: \(NumberFormat.fixed(t.change, decimals: Precision.money)) (\(basis)): "
                 + "\(NumberFormat.fixed(t.costBefore, decimals: Precision.money)) at \(fromLabel) → "
-                + "\(NumberFormat.fixed(t.costAfter, decimals: Precision.money)) at \(toLabel), \(t.products) products")
+                + "\(NumberFormat.fixed(t.costAfter, decimals: Precision.money)) at \(toLabel), \(t.products) products"
+                + (result.followsPV ? ", volume following the new PV" : ""))
+        if result.followsPV {
+            lines.append(
+                "impact if no one switched: \(NumberFormat.fixed(t.changeNoSwitch, decimals: Precision.money)) "
+                    + "(every product's volume kept, priced at \(toLabel))"
+                    + (result.notFollowedCells > 0
+                        ? "; \(result.notFollowedCells) cells of classes without a PV in a list priced that way too"
+                        : ""))
+        }
         if !result.unpriced.isEmpty {
             let cost = result.unpriced.reduce(FixedDecimal.zero) { $0 + $1.cost }
             lines.append(

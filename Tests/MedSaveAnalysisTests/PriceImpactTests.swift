@@ -112,6 +112,52 @@ struct PriceImpactTests {
     }
 }
 
+@Suite("Price-change impact between TLV months: volume follows the new PV, hand-checked")
+struct PVFollowingImpactTests {
+    /// Class G/T1. January: A is PV at 1.00, B 2.00, C 3.00. February: A is "Nej" at 5.00, B PV at 1.50, C 3.00.
+    static func list(_ period: String, _ rows: [(String, Double, ProductStatus)]) -> Catalogue {
+        Catalogue(
+            entries: rows.map { product, price, status in
+                CatalogueEntry(
+                    period: Period(text: period), product: product, unitPrice: price,
+                    equivalenceClass: EquivalenceClass(group: "G", sizeGroup: "T1"), status: status)
+            })
+    }
+    static let january = list("2026-01", [("A", 1, .pv), ("B", 2, .none), ("C", 3, .none)])
+    static let february = list("2026-02", [("A", 5, .none), ("B", 1.5, .pv), ("C", 3, .none)])
+    /// U1 buys 100 of A and 10 of C; U2 buys 50 of B.
+    static let volumes =
+        "period,unit,product,quantity,cost\n2026-01,U1,A,100,100\n2026-01,U1,C,10,30\n2026-01,U2,B,50,100\n"
+
+    @Test func volumeFollowsTheNewPVAndNoOneSwitchingIsPrintedBeside() throws {
+        var c = ImpactConfiguration(by: .unit)
+        let r = PriceImpact.compute(
+            try aggregate(Self.volumes), from: Self.january, to: Self.february, configuration: c)
+        #expect(r.followsPV)
+        // Before: 100·1 + 10·3 + 50·2 = 230. Following the PV (1.00 → 1.50), each unit keeps its premium over it:
+        // U1 130 → 195, U2 100 → 150, together 345: +115. No one switching: 100·5 + 10·3 + 50·1.5 = 605: +375.
+        #expect(isClose(r.total.costBefore, 230, relative: 1e-12) && isClose(r.total.costAfter, 345, relative: 1e-12))
+        #expect(isClose(r.total.change, 115, relative: 1e-12) && isClose(r.total.changeNoSwitch, 375, relative: 1e-12))
+        let byUnit = Dictionary(uniqueKeysWithValues: r.rows.map { ($0.key, $0) })
+        #expect(isClose(byUnit["U1"]!.costAfter, 195, relative: 1e-12))
+        #expect(isClose(byUnit["U2"]!.costAfter, 150, relative: 1e-12))
+        c.followPV = false
+        let fixed = PriceImpact.compute(
+            try aggregate(Self.volumes), from: Self.january, to: Self.february, configuration: c)
+        #expect(!fixed.followsPV && isClose(fixed.total.change, 375, relative: 1e-12))
+    }
+
+    @Test func aProductMissingFromTheNewListIsSetAsideNotPricedAtTheOldPrice() throws {
+        let february = Self.list("2026-02", [("B", 1.5, .pv), ("C", 3, .none)])
+        let r = PriceImpact.compute(
+            try aggregate(Self.volumes), from: Self.january, to: february, configuration: ImpactConfiguration())
+        #expect(r.unpriced.map(\.product) == ["A"] && r.unpriced[0].missing == .to)
+        #expect(r.reconciliation.isBalanced && r.reconciliation.rowsUsed == 2)
+        // The remaining rows follow the PV: (30 + 100) · 1.5 = 195.
+        #expect(isClose(r.total.costAfter, 195, relative: 1e-12))
+    }
+}
+
 @Suite("Column constants (--set) and timestamps as periods")
 struct ColumnConstantTests {
     @Test func setGivesEveryRowAPeriodAndUnit() throws {

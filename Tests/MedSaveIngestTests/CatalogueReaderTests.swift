@@ -13,7 +13,9 @@ struct CatalogueReaderTests {
             let decimals = Int.random(in: 0...14, using: &g)
             let whole = Int.random(in: 0...99_999, using: &g)
             var price = String(whole)
-            if decimals > 0 { price += "." + String((0..<decimals).map { _ in "0123456789".randomElement(using: &g)! }) }
+            if decimals > 0 {
+                price += "." + String((0..<decimals).map { _ in "0123456789".randomElement(using: &g)! })
+            }
             text += "2025-01,P\(i),\(price),G,T1\n"
             expected["P\(i)"] = Double(price)!
         }

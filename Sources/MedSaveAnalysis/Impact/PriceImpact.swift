@@ -11,6 +11,8 @@ public struct ImpactConfiguration: Sendable {
     public var discount = 0.0
     /// Care areas, for `by: .area`.
     public var areas: AreaMap?
+    /// Whether volume follows the new list's PV (`nil`: when both lists name PVs, as TLV's monthly lists do).
+    public var followPV: Bool?
     /// The period of each list whose prices are used for every month (a list of several months, such as
     /// the bundled catalogue: this month's prices against next month's); nil to follow the rule below.
     public var fromPeriod: Period?, toPeriod: Period?
@@ -37,6 +39,12 @@ public struct ImpactRow: Sendable, Equatable {
     public var costAfter = 0.0
     /// Distinct products priced in this row.
     public var products = 0
+    /// With volume following the PV: what the second list would cost if no one switched, Σ quantity × price
+    /// in the second list (`costAfter` is then the PV-following cost).
+    public var costAfterNoSwitch = 0.0
+
+    /// The change if no one switched.
+    public var changeNoSwitch: Double { costAfterNoSwitch - costBefore }
 
     public var change: Double { costAfter - costBefore }
 }
@@ -63,13 +71,24 @@ public struct ImpactResult: Sendable {
     public var total: ImpactRow
     public var unpriced: [UnpricedProduct]
     public var reconciliation: Reconciliation
+    /// True when volume followed the new list's PV; false for "no one switches" alone.
+    public var followsPV = false
+    /// With `followsPV`: cells priced without following (their class has no PV or reserve in a list), and
+    /// their quantity.
+    public var notFollowedCells = 0
 
     /// True when the figures are averages over several months.
     public var isAverage: Bool { configuration.by != .period && months.count > 1 }
 }
 
-/// Price-change impact: Σ quantity × (unit price in B − unit price in A), per product, ATC group, unit, area
-/// or month (README, `medsave impact`).
+/// Price-change impact, per product, ATC group, unit, area or month (README, `medsave impact`).
+///
+/// No one switching: Σ quantity × (unit price in B − unit price in A). Between TLV months the pharmacy moves
+/// volume to the new month's PV, so by default when both lists name PVs the volume follows the PV: each
+/// (organisation, class) keeps its observed premium over the PV, r = Σ Q·price_A / (Q · PV_A), and costs
+/// Q · PV_B · r in B; per cell that is Q · price_A · PV_B / PV_A, so every breakdown adds up. A class with no PV
+/// (nor reserve) in one of the lists is priced as if no one switched. Products missing from a list are set
+/// aside and listed, never priced at the other list's price.
 ///
 /// A list with one period (a TLV month, a price list) prices every month of the data; a list with several
 /// periods (England's monthly tariff) prices each month by its own period.
@@ -85,6 +104,19 @@ public enum PriceImpact {
             after = PriceLookup(to, fixed: configuration.toPeriod)
         let keep = 1 - configuration.discount
 
+        let follow = configuration.followPV ?? (Self.namesPV(from) && Self.namesPV(to))
+        var pvCache: [String: Double?] = [:]
+        /// The PV (else reserve) unit price of a class in a list at a period.
+        func pv(_ lookup: PriceLookup, _ list: String, _ cls: EquivalenceClass, _ period: Period) -> Double? {
+            let at = lookup.fixed ?? period, key = "\(list)|\(cls)|\(at)"
+            if let known = pvCache[key] { return known }
+            let found = Targets.listTarget(
+                lookup.catalogue, lookup.catalogue.memberIndices(of: cls, in: at), rule: .pv)?
+                .price
+            pvCache[key] = found
+            return found
+        }
+        var notFollowed = 0
         var rows: [String: ImpactRow] = [:]
         var productsOfRow: [String: Set<Int32>] = [:]
         var unpriced: [Int32: UnpricedProduct] = [:]
@@ -136,7 +168,15 @@ public enum PriceImpact {
             var row = rows[key] ?? ImpactRow(key: key, name: name)
             row.quantity += q
             row.costBefore += q * a.unitPrice * keep
-            row.costAfter += q * b.unitPrice * keep
+            row.costAfterNoSwitch += q * b.unitPrice * keep
+            if follow, let cls = a.equivalenceClass ?? b.equivalenceClass, let pvA = pv(before, "a", cls, period),
+                let pvB = pv(after, "b", b.equivalenceClass ?? cls, period), pvA > 0
+            {
+                row.costAfter += q * a.unitPrice * keep * pvB / pvA
+            } else {
+                row.costAfter += q * b.unitPrice * keep
+                if follow { notFollowed += 1 }
+            }
             rows[key] = row
             productsOfRow[key, default: []].insert(cell.product)
         }
@@ -148,6 +188,7 @@ public enum PriceImpact {
             r.quantity /= divisor
             r.costBefore /= divisor
             r.costAfter /= divisor
+            r.costAfterNoSwitch /= divisor
             r.products = productsOfRow[row.key]?.count ?? 0
             return r
         }
@@ -161,18 +202,26 @@ public enum PriceImpact {
             total.quantity += r.quantity
             total.costBefore += r.costBefore
             total.costAfter += r.costAfter
+            total.costAfterNoSwitch += r.costAfterNoSwitch
         }
         if configuration.by == .period {  // the total of a series is its monthly average too
             total.quantity /= Double(max(1, result.count))
             total.costBefore /= Double(max(1, result.count))
             total.costAfter /= Double(max(1, result.count))
+            total.costAfterNoSwitch /= Double(max(1, result.count))
         }
         total.products = Set(productsOfRow.values.flatMap { $0 }).count
         let missing = unpriced.values.sorted { $0.cost != $1.cost ? $0.cost > $1.cost : $0.product < $1.product }
-        return ImpactResult(
+        var impact = ImpactResult(
             configuration: configuration, months: sortedMonths, rows: result, total: total,
             unpriced: missing, reconciliation: books)
+        impact.followsPV = follow
+        impact.notFollowedCells = notFollowed
+        return impact
     }
+
+    /// True when a list names PVs (TLV's monthly lists do; price lists and tariffs do not).
+    static func namesPV(_ list: Catalogue) -> Bool { list.entries.contains { $0.status == .pv } }
 }
 
 /// Looks up prices in a list: in a chosen period, in the list's only period, or by the month of the volumes.

@@ -86,7 +86,9 @@ extension Ranking {
 
         /// The barriers with a positive saving, largest first, ties by unit, prescriber and class; none of the
         /// (organisation << 32 | class) pairs in `excluded` (organisation 0xFFFFFFFF: every organisation).
-        func list(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = []) -> [BlockedSaving] {
+        func list(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = [])
+            -> [BlockedSaving]
+        {
             keys.indices.compactMap { b -> BlockedSaving? in
                 guard sums[b].saving > 0 else { return nil }
                 let key = keys[b]

@@ -14,13 +14,17 @@ enum PriceText {
             case "0"..."9":
                 digits.append(ch)
                 seenDigit = true
-            case "-", "+" where i == 0: digits.append(ch)
+            case "-",
+                "+" where i == 0:
+                digits.append(ch)
             case ".", ",":
                 // With a decimal comma, a point never separates decimals; without one, a comma never does.
                 guard (ch == ",") == decimalComma, !seenSeparator else { return nil }
                 seenSeparator = true
                 digits.append(".")
-            case " ", "\u{00A0}", "\u{202F}" where decimalComma: continue
+            case " ", "\u{00A0}",
+                "\u{202F}" where decimalComma:
+                continue
             default: return nil
             }
         }

@@ -6,8 +6,10 @@ struct Impact: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cost change of moving from one price list to another at the dataset's volumes.",
         discussion: """
-            Change = Σ quantity × (unit price in --to-catalog − unit price in --from-catalog), by product, ATC \
-            group, unit, area or month. Without --by period the figures are the monthly average over the months in \
+            When both lists name PVs (TLV's monthly lists), volume follows the new PV: each unit's class volume \
+            keeps its premium over the PV, so a cell costs quantity × old price × new PV ÷ old PV; the change if \
+            no one switched, Σ quantity × (unit price in --to-catalog − unit price in --from-catalog), is printed \
+            beside it (--volume fixed gives only that). By product, ATC group, unit, area or month. Without --by period the figures are the monthly average over the months in \
             the window (one month: that month). A list with one period prices every month; a list with several \
             prices each month by its own period. Products missing from either list are set aside and reported.
             """)
@@ -57,6 +59,20 @@ struct Impact: ParsableCommand {
     @Option(help: ArgumentHelp("Write the products one list does not price to this CSV file.", valueName: "path"))
     var unpriced: String?
 
+    /// How volume moves between the lists.
+    enum VolumeOption: String, ExpressibleByArgument, CaseIterable {
+        case auto
+        case followPV = "follow-pv"
+        case fixed
+    }
+
+    @Option(
+        help: ArgumentHelp(
+            "Volume: follow-pv (each unit's class volume moves to the new PV, keeping its premium), fixed (no one "
+                + "switches), or auto (follow-pv when both lists name PVs, as TLV's do; the default).",
+            valueName: "mode"))
+    var volume: VolumeOption = .auto
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -99,12 +115,13 @@ struct Impact: ParsableCommand {
             ("by", by.rawValue), ("from-period", fromPeriod ?? "each month's own"),
             ("to-period", toPeriod ?? "each month's own"),
             ("period", period ?? "every period"), ("areas", areas ?? "none"), ("discount", String(discount)),
-            ("unpriced", unpriced ?? "none"), ("format", output.resolvedFormat.rawValue),
+            ("unpriced", unpriced ?? "none"), ("volume", volume.rawValue), ("format", output.resolvedFormat.rawValue),
         ]
     }
 
     func run() throws {
         var configuration = ImpactConfiguration(periods: try periods(), by: by, discount: discount / 100)
+        configuration.followPV = volume == .auto ? nil : volume == .followPV
         (configuration.fromPeriod, configuration.toPeriod) = try listPeriods()
         try Runner.run(
             problemsPath: files.problems, threads: files.threads, output: output,
