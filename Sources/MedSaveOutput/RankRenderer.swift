@@ -126,6 +126,13 @@ public struct RankRenderer {
         ]
     }
 
+    /// The blocked total as the listed rows add up: each rounded to the öre/penny as shown, then summed in
+    /// whole öre, so that the summary and the rows agree exactly.
+    public var blockedShown: Double {
+        let cents = result.blocked.reduce(Int64(0)) { $0 + Int64(($1.saving * 100).rounded(.toNearestOrAwayFromZero)) }
+        return Double(cents) / 100
+    }
+
     public static let blockedHeader = ["unit", "prescriber", "class", "quantity", "cost", "blocked_saving"]
 
     public func csv() -> String {
@@ -282,7 +289,7 @@ public struct RankRenderer {
         w.field("hidden_decided", .int(result.hiddenDecided))
         w.field("excluded", .int(result.excluded.count))
         w.field("excluded_saving", .number(Self.money(result.excludedSaving)))
-        w.field("blocked_saving", .number(Self.money(result.blockedSaving)))
+        w.field("blocked_saving", .number(Self.money(blockedShown)))
         w.endObject()
     }
 
@@ -373,10 +380,10 @@ public struct RankRenderer {
         } else if !c.rules.rules.isEmpty {
             lines.append("safety: \(c.rules.rules.count) rules applied, no opportunity excluded")
         }
-        if result.blockedSaving > 0 {
+        if blockedShown > 0 {
             lines.append(
-                "blocked: \(Self.money(result.blockedSaving)) of saving in rows marked do-not-substitute, not counted"
-                    + (result.excluded.isEmpty ? "" : " and outside what safety rules exclude")
+                "blocked: \(Self.money(blockedShown)) of saving in rows marked do-not-substitute"
+                    + (result.excluded.isEmpty ? "" : " (beyond what safety rules exclude)") + ", not counted"
                     + " (--show-blocked lists them by unit and prescriber)")
         }
         return lines

@@ -280,6 +280,26 @@ public struct ReportRenderer {
                         e.total.suppressed ? "" : e.total.upper.map { Self.money($0[s]) } ?? "",
                     ]
                 }, numeric: [1, 2, 3]))
+        blocks.append(.note(EstimateRenderer(e).modelLine + "."))
+        if !e.bridge.isEmpty && !e.total.suppressed {
+            // From found to projected, at full uptake: why the figure is what it is.
+            blocks.append(
+                .table(
+                    header: ["from found to projected (full uptake)"] + e.bridge.map { "\($0.target)" },
+                    rows: [
+                        ("saving found in the history", \EstimateBridge.found),
+                        ("behaviour: the recent months' premium carried", \EstimateBridge.behaviour),
+                        ("volume trend", \EstimateBridge.volume), ("target price change", \EstimateBridge.price),
+                        ("projected saving", \EstimateBridge.projected), ("projected cost", \EstimateBridge.cost),
+                    ].map { label, value in [label] + e.bridge.map { Self.money($0[keyPath: value]) } },
+                    numeric: Set(1...e.bridge.count)))
+            blocks.append(
+                .note(
+                    "The saving found here counts the classes that have a target in the budget year and that no "
+                        + "safety rule excludes, so it can be below the window's total above; the steps add up to the "
+                        + "projection."))
+        }
+        for warning in e.warnings { blocks.append(.note("Warning: " + warning + ".")) }
         if e.configuration.by != .total && report.audience == .budget {
             let label = { (key: String) in report.groupNames[key].map { "\(key) \($0)" } ?? key }
             // Savings at every scenario, the interval at the charts' one (at one target, a scenario at uptake α is α
@@ -318,9 +338,10 @@ public struct ReportRenderer {
         } else {
             lines.append("No opportunity is excluded by the \(ranking.configuration.rules.rules.count) safety rules.")
         }
-        if ranking.blockedSaving > 0 {
+        let blocked = RankRenderer(ranking, showExcluded: false, showBlocked: true).blockedShown
+        if blocked > 0 {
             lines.append(
-                "\(Self.money(ranking.blockedSaving)) more is in rows marked do-not-substitute and is not counted; "
+                "\(Self.money(blocked)) more is in rows marked do-not-substitute and is not counted; "
                     + "medsave rank --show-blocked lists it by unit and prescriber.")
         }
         return [.section("What is not counted")] + lines.map(ReportBlock.paragraph)

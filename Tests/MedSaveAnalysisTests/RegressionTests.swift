@@ -1,3 +1,4 @@
+import Foundation
 import MedSaveCore
 import MedSaveTestSupport
 import Testing
@@ -37,8 +38,12 @@ struct RegressionTests {
         let all = try Ranking.rank(
             BundledData.inputs.dispensing, catalogue: BundledData.inputs.catalogue, configuration: none)
         #expect(r.blockedSaving < all.blockedSaving)
-        let cents = r.blocked.reduce(Int64(0)) { $0 + Int64(($1.saving * 100).rounded()) }
-        #expect(
-            NumberFormat.fixed(Double(cents) / 100, decimals: 2) == NumberFormat.fixed(r.blockedSaving, decimals: 2))
+        let shown = RankRenderer(r, showExcluded: false, showBlocked: true)
+        let listed = shown.render(.csv).components(separatedBy: "\n").drop { !$0.hasPrefix("unit,prescriber") }
+            .dropFirst().filter { !$0.isEmpty }.map { Decimal(string: String($0.split(separator: ",").last!))! }
+        #expect(listed.count == r.blocked.count)
+        let line = try #require(shown.summaryLines().first { $0.hasPrefix("blocked: ") })
+        let total = Decimal(string: String(line.dropFirst("blocked: ".count).prefix { $0 != " " }))
+        #expect(total == listed.reduce(0, +), "\(line)")
     }
 }

@@ -104,8 +104,7 @@ extension Ranking {
                     prescriber: data.organisationColumn == .prescriber
                         ? unitOrPrescriber : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil),
                     equivalenceClass: classes[Int(key.classIndex)], quantity: sums[b].quantity, cost: sums[b].cost,
-                    // Rounded once, here, to the öre/penny shown, so that the listed rows add up to the total.
-                    saving: (sums[b].saving * 100).rounded(.toNearestOrAwayFromZero) / 100)
+                    saving: sums[b].saving)
             }.sorted { a, b in
                 a.saving != b.saving
                     ? a.saving > b.saving
