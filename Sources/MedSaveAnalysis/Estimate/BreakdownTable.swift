@@ -288,6 +288,15 @@ struct BreakdownTable {
         return v
     }
 
+    /// With `c.bootstrap` replicates: resamples the clusters of `savings` (clusters × (rows + 1)·scenarios) and
+    /// sets every row's interval. Returns the number of clusters (0 without a bootstrap).
+    mutating func bootstrap(_ c: EstimateConfiguration, savings: Matrix?) throws(EstimateError) -> Int {
+        guard c.bootstrap > 0, let savings else { return 0 }
+        setIntervals(
+            try Bootstrap.replicates(savings, count: c.bootstrap, seed: c.seed, strata: strata(resample: c.resample)))
+        return savings.rows
+    }
+
     /// Strata for the bootstrap: resampling units for rows of units or areas, each row's units are drawn
     /// among themselves (so a row's interval reflects its own units); nil otherwise.
     func strata(resample: ResampleUnit) -> [Int]? {

@@ -147,15 +147,12 @@ public enum BudgetEstimate {
         table.addSavings(q: q, d: d, byOrganisation: byOrganisation, quantityOfProduct: quantityOfProduct)
 
         // 5. Bootstrap.
-        var clusters = 0
-        if c.bootstrap > 0 {
-            let v = try table.clusterSavings(
+        let v =
+            c.bootstrap > 0
+            ? try table.clusterSavings(
                 q: q, d: d, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf, resample: c.resample)
-            clusters = v.rows
-            let replicates = try Bootstrap.replicates(
-                v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
-            table.setIntervals(replicates)
-        }
+            : nil
+        let clusters = try table.bootstrap(c, savings: v)
 
         let monthly =
             c.monthly
@@ -200,16 +197,13 @@ extension BudgetEstimate {
         var quantityOfProduct = [Double](repeating: 0, count: q.columns)
         for o in 0..<q.rows { for p in 0..<q.columns { quantityOfProduct[p] += q[o, p] } }
 
-        var clusters = 0
-        if c.bootstrap > 0 {
-            let v = try table.clusterSavings(
+        let v =
+            c.bootstrap > 0
+            ? try table.clusterSavings(
                 behaviour: model, byOrganisation: byOrganisation, growth: growth, seriesOf: seriesOf,
                 resample: c.resample)
-            clusters = v.rows
-            let replicates = try Bootstrap.replicates(
-                v, count: c.bootstrap, seed: c.seed, strata: table.strata(resample: c.resample))
-            table.setIntervals(replicates)
-        }
+            : nil
+        let clusters = try table.bootstrap(c, savings: v)
         let monthly =
             c.monthly
             ? try MonthlyProjection.rows(
