@@ -82,6 +82,7 @@ let package = Package(
             name: "MedSaveSupportTests", dependencies: ["MedSaveSupport", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(
             name: "MedSaveNumericTests", dependencies: ["MedSaveNumeric", "MedSaveCore", "MedSaveTestSupport"]),
+        .testTarget(name: "MedSaveModelTests", dependencies: ["MedSaveModel", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(name: "MedSaveIngestTests", dependencies: ["MedSaveIngest", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(
             name: "MedSaveAnalysisTests", dependencies: ["MedSaveAnalysis", "MedSaveCore", "MedSaveTestSupport"]),

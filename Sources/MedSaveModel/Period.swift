@@ -62,14 +62,26 @@ public struct Period: Sendable, Hashable, Comparable, CustomStringConvertible, C
             year = digits(0..<4)
             month = digits(5..<7)
         case 10 where b[4] == UInt8(ascii: "-") && b[7] == UInt8(ascii: "-"):  // YYYY-MM-DD
-            guard let day = digits(8..<10), (1...31).contains(day) else { return nil }
             year = digits(0..<4)
             month = digits(5..<7)
+            // An impossible date (2025-02-30) is not a period.
+            guard let day = digits(8..<10), let y = year, let m = month, (1...12).contains(m),
+                (1...Period.days(year: y, month: m)).contains(day)
+            else { return nil }
         default:
             return nil
         }
         guard let y = year, let m = month, (1900...2999).contains(y), (1...12).contains(m) else { return nil }
         return Period(year: y, month: m)
+    }
+
+    /// Days in a month of the Gregorian calendar.
+    static func days(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }
 
@@ -84,12 +96,21 @@ public struct PeriodRange: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses `FROM..TO`, `FROM..`, `..TO` or a single period.
+    /// `FROM..TO`, `FROM..`, `..TO` or one period; a bare year (`2025`) stands for its twelve months, as the
+    /// first month when it starts a window and the last when it ends one.
     public init?(text: String) {
+        func year(_ s: Substring) -> Int? {
+            guard s.count == 4, s.allSatisfy(\.isASCII), let y = Int(s), (1900...2999).contains(y) else { return nil }
+            return y
+        }
         if let r = text.range(of: "..") {
             let a = text[..<r.lowerBound], b = text[r.upperBound...]
-            from = a.isEmpty ? nil : Period(text: a)
-            to = b.isEmpty ? nil : Period(text: b)
+            from = a.isEmpty ? nil : year(a).map { Period(year: $0, month: 1) } ?? Period(text: a)
+            to = b.isEmpty ? nil : year(b).map { Period(year: $0, month: 12) } ?? Period(text: b)
             if (!a.isEmpty && from == nil) || (!b.isEmpty && to == nil) { return nil }
+        } else if let y = year(text[...]) {
+            from = Period(year: y, month: 1)
+            to = Period(year: y, month: 12)
         } else {
             guard let p = Period(text: text) else { return nil }
             from = p

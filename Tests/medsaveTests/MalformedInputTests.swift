@@ -204,3 +204,29 @@ struct AtomicOutputTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["rank.csv"])
     }
 }
+
+@Suite("Options a user gets wrong")
+struct OptionMistakeTests {
+    @Test func aThreadCountBeyondTheCapIsRefusedBeforeAnyWork() throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--threads", "100000",
+        ])
+        #expect(run.exitCode == 64)
+        #expect(run.stderr.contains("--threads 100000: expected 1 to 256"), "\(run.stderr)")
+    }
+
+    @Test func aYearIsTheWholeYearAndAnImpossibleDateIsRefused() throws {
+        let year = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--period", "2025", "--format", "csv",
+        ])
+        let months = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--period", "2025-01..2025-12", "--format",
+            "csv",
+        ])
+        #expect(year.exitCode == 0 && year.stdout == months.stdout && year.stderr == months.stderr)
+        let bad = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--period", "2025-02-30",
+        ])
+        #expect(bad.exitCode == 64 && bad.stderr.contains("--period 2025-02-30"), "\(bad.stderr)")
+    }
+}

@@ -46,11 +46,16 @@ struct DispensingOptions: ParsableArguments {
     @Flag(help: "Stop at the first input problem instead of setting the row aside.")
     var strict = false
 
+    /// Each reading thread holds its own tables; beyond this many a run only exhausts memory.
+    static let maximumThreads = 256
+
     @OptionGroup var locale: LocaleOptions
 
     func validate() throws {
         if dispensing.isEmpty { throw ValidationError("give at least one dispensing file with --dispensing") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, !(1...Self.maximumThreads).contains(threads) {
+            throw ValidationError("--threads \(threads): expected 1 to \(Self.maximumThreads)")
+        }
         _ = try locale.dialect()
         _ = try mapping()
     }

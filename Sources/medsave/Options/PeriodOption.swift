@@ -7,7 +7,8 @@ enum PeriodOption {
     static func range(_ text: String?, option: String = "period") throws -> PeriodRange {
         guard let text else { return PeriodRange() }
         guard let range = PeriodRange(text: text) else {
-            throw ValidationError("--\(option) \(text): expected FROM..TO with periods as YYYY-MM, FROM not after TO")
+            throw ValidationError(
+                "--\(option) \(text): expected FROM..TO with periods as YYYY-MM (or a year, YYYY), FROM not after TO")
         }
         return range
     }
