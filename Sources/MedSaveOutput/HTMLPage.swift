@@ -6,11 +6,12 @@ struct HTMLPage {
 
     init(title: String) { self.title = title }
 
-    /// Text with `& < > " '` escaped for use in element content and attribute values.
+    /// Text with `& < > " '` escaped for use in element content and attribute values, controls and bidirectional
+    /// overrides neutralised (`DisplayText`).
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.count)
-        for c in s {
+        for c in DisplayText.neutralised(s) {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

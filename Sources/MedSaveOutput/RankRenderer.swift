@@ -349,7 +349,7 @@ public struct RankRenderer {
                     "\(b.unit)  prescriber \(b.prescriber ?? "–")  \(b.equivalenceClass)  cost \(Self.money(b.cost))  blocked saving \(Self.money(b.saving))\n"
             }
         }
-        return out
+        return DisplayText.neutralised(out)  // what reaches a terminal carries no control sequence
     }
 
     /// `code name`, or the code alone when the name is unknown.

@@ -443,7 +443,7 @@ public struct ReportRenderer {
 enum Markdown {
     static func escape(_ s: String) -> String {
         var out = ""
-        for c in s {
+        for c in DisplayText.neutralised(s) {
             switch c {
             case "<": out += "&lt;"
             case ">": out += "&gt;"

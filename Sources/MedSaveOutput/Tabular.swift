@@ -67,7 +67,13 @@ struct Tabular {
     /// Aligned columns, numbers right-aligned, with a rule under the header; `headers` may rename columns.
     func table(headers: [String]? = nil) -> String {
         let header = headers ?? columns
-        let cells = rows.map { $0.map { $0.formatted() } }
+        // One line per row, whatever the data holds: line feeds and tabs shown, controls neutralised.
+        let cells = rows.map {
+            $0.map {
+                DisplayText.neutralised($0.formatted()).replacingOccurrences(of: "\n", with: "\u{240A}")
+                    .replacingOccurrences(of: "\t", with: "\u{2409}")
+            }
+        }
         let numeric = Set(columns.indices.filter { i in rows.contains { $0[i].isNumeric } })
         var widths = header.map(\.count)
         for row in cells { for i in row.indices { widths[i] = max(widths[i], row[i].count) } }

@@ -21,7 +21,8 @@ enum Terminal {
     }
 
     /// Writes all of `text` to a stream. A closed pipe on standard output ends the process quietly (exit 0),
-    /// as `head` expects.
+    /// as `head` expects; any other failure to write standard output (a full disk, `/dev/full`) is an error
+    /// (exit 1): a truncated result must never look like a finished one.
     static func write(_ text: String, to stream: Stream) {
         var bytes = Array(text.utf8)
         var offset = 0
@@ -29,9 +30,13 @@ enum Terminal {
             while offset < p.count {
                 let n = Glibc_write(stream.rawValue, p.baseAddress! + offset, p.count - offset)
                 if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { exit(0) }
-                    return
+                    let code = errno
+                    if code == EINTR { continue }
+                    if code == EPIPE { exit(0) }
+                    guard stream == .standardOutput else { return }
+                    let message = "medsave: error: cannot write standard output: \(String(cString: strerror(code)))\n"
+                    _ = message.withCString { Glibc_write(2, UnsafeMutableRawPointer(mutating: $0), strlen($0)) }
+                    exit(1)
                 }
                 offset += n
             }

@@ -27,8 +27,11 @@ public enum BinaryRunner {
         return Fixtures.packageRoot.appendingPathComponent(".build/debug/medsave")
     }()
 
-    /// Runs `medsave` with `arguments` in the package root, with `NO_COLOR` set unless `environment` says otherwise.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> BinaryRun {
+    /// Runs `medsave` with `arguments` in the package root, with `NO_COLOR` set unless `environment` says otherwise;
+    /// with `standardOutput`, its standard output goes to that path (a device such as `/dev/full`) instead.
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], standardOutput: String? = nil
+    ) throws -> BinaryRun {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -43,7 +46,8 @@ public enum BinaryRunner {
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
+        process.standardOutput =
+            try standardOutput.map { try FileHandle(forWritingTo: URL(fileURLWithPath: $0)) } ?? out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()

@@ -230,3 +230,18 @@ struct OptionMistakeTests {
         #expect(bad.exitCode == 64 && bad.stderr.contains("--period 2025-02-30"), "\(bad.stderr)")
     }
 }
+
+@Suite("Standard output that cannot be written")
+struct StandardOutputErrorTests {
+    /// `rules export > /dev/full` and `rank > file` on a full disk exited 0 with the output truncated.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+    func aFullDeviceIsAnErrorNotASuccess() throws {
+        for args in [
+            ["rules", "export"], ["rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv"],
+        ] {
+            let run = try BinaryRunner.run(args, standardOutput: "/dev/full")
+            #expect(run.exitCode == 1, "\(args)")
+            #expect(run.stderr.contains("cannot write standard output: No space left on device"), "\(run.stderr)")
+        }
+    }
+}
