@@ -43,7 +43,7 @@ enum Terminal {
         }
     }
 
-    private static func Glibc_write(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int {
+    fileprivate static func Glibc_write(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ n: Int) -> Int {
         #if canImport(Glibc)
             return Glibc.write(fd, p, n)
         #else
@@ -96,13 +96,27 @@ enum Diagnostics {
 
 /// Writes a file whole or not at all: to a temporary name beside it, renamed into place when complete.
 enum OutputFile {
+    /// Writes `text` to `path` so that a reader never sees half a file: to a temporary file beside it, then
+    /// renamed over it (the file's mode kept when it existed). A symbolic link is followed, and its target is
+    /// replaced, not the link; a path that is not a regular file (`/dev/null`, a FIFO, a terminal) is written
+    /// through, since it cannot be replaced.
     static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).medsave-\(getpid()).tmp")
+        var target = URL(fileURLWithPath: path)
+        var info = stat()
+        if lstat(target.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+            target = target.resolvingSymlinksInPath()
+        }
+        let exists = stat(target.path, &info) == 0
+        if exists && (info.st_mode & S_IFMT) != S_IFREG {
+            try writeThrough(text, to: target.path, shown: path)
+            return
+        }
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(String(target.lastPathComponent.prefix(200))).medsave-\(getpid()).tmp")
         do {
             try Data(text.utf8).write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
+            if exists { _ = chmod(temporary.path, info.st_mode & 0o7777) }
+            if rename(temporary.path, target.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 try? FileManager.default.removeItem(at: temporary)
                 throw InputError(location: nil, message: "\(path): cannot write: \(reason)")
@@ -112,6 +126,26 @@ enum OutputFile {
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw InputError(location: nil, message: "\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes into an existing non-regular file (a device or a FIFO) as it is.
+    private static func writeThrough(_ text: String, to path: String, shown: String) throws {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else {
+            throw InputError(location: nil, message: "\(shown): cannot write: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var bytes = Array(text.utf8), offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { p in
+                Terminal.Glibc_write(fd, p.baseAddress! + offset, p.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(location: nil, message: "\(shown): cannot write: \(String(cString: strerror(errno)))")
+            }
+            offset += n
         }
     }
 }

@@ -245,3 +245,27 @@ struct StandardOutputErrorTests {
         }
     }
 }
+
+@Suite("Output files that are not plain new files")
+struct OutputTargetTests {
+    /// `--output` to a symlink replaced the link, to a device replaced the device (as root), and a file's mode
+    /// was lost; a long valid name failed on the temporary name.
+    @Test func linksAreFollowedDevicesWrittenThroughModesKeptLongNamesWork() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let real = dir.appendingPathComponent("real.csv").path, link = dir.appendingPathComponent("link.csv").path
+        FileManager.default.createFile(atPath: real, contents: Data("old".utf8), attributes: [.posixPermissions: 0o640])
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        #expect(try BinaryRunner.run(["rules", "export", "--output", link]).exitCode == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == real)
+        #expect(try String(contentsOfFile: real, encoding: .utf8).hasPrefix("match,pattern,action"))
+        let mode = try FileManager.default.attributesOfItem(atPath: real)[.posixPermissions] as? Int
+        #expect(mode == 0o640)
+        #expect(try BinaryRunner.run(["rules", "export", "--output", "/dev/null"]).exitCode == 0)
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial)
+        let long = dir.appendingPathComponent(String(repeating: "x", count: 250) + ".csv").path
+        #expect(try BinaryRunner.run(["rules", "export", "--output", long]).exitCode == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
+    }
+}
