@@ -101,6 +101,7 @@ enum OutputFile {
     /// replaced, not the link; a path that is not a regular file (`/dev/null`, a FIFO, a terminal) is written
     /// through, since it cannot be replaced.
     static func write(_ text: String, to path: String) throws {
+        try refuseInput(path)
         var target = URL(fileURLWithPath: path)
         var info = stat()
         if lstat(target.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
@@ -128,6 +129,57 @@ enum OutputFile {
             throw InputError(location: nil, message: "\(path): cannot write: \(error.localizedDescription)")
         }
     }
+
+    /// Throws when `path` is one of the run's inputs (checked again by `write`; callers writing several files
+    /// check them all first, so that none is written when one would replace an input).
+    static func refuseInput(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0, inputs.contains(FileID(info)) {
+            throw InputError(
+                location: nil, message: "\(path): is one of this run's inputs; refusing to overwrite it",
+                hint: "give --output a path of its own")
+        }
+    }
+
+    /// A file by device and inode, so that two spellings of one path (`./a.csv`, a symlink) are one file.
+    struct FileID: Hashable, Sendable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ s: stat) {
+            device = UInt64(s.st_dev)
+            inode = UInt64(s.st_ino)
+        }
+    }
+
+    /// Options whose value is written, not read.
+    static let outputOptions: Set<String> = ["--output", "--manifest", "--problems", "--unpriced"]
+
+    /// Every regular file named on the command line other than as an output (a `kind:` prefix stripped):
+    /// the run's inputs, which no output may replace.
+    static let inputs: Set<FileID> = {
+        var found = Set<FileID>()
+        var skipNext = false
+        for argument in CommandLine.arguments.dropFirst() {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            if outputOptions.contains(argument) {
+                skipNext = true
+                continue
+            }
+            if let eq = argument.firstIndex(of: "="), outputOptions.contains(String(argument[..<eq])) { continue }
+            var value = argument
+            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+                value = String(argument[argument.index(after: eq)...])
+            }
+            for path in [value, CatalogueSpec(value).path] {
+                var s = stat()
+                if stat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFREG { found.insert(FileID(s)) }
+            }
+        }
+        return found
+    }()
 
     /// Writes into an existing non-regular file (a device or a FIFO) as it is.
     private static func writeThrough(_ text: String, to path: String, shown: String) throws {

@@ -79,6 +79,9 @@ enum Runner {
             if let path = problemsPath { try OutputFile.write(problemsCSV, to: path) }
             Diagnostics.show(problems: problems, problemsFile: problemsPath)
             let outcome = try compute(inputs)
+            for path in [output, manifestPath].compactMap({ $0 }) + outcome.files.map(\.path) {
+                try OutputFile.refuseInput(path)
+            }
             if let path = output {
                 try OutputFile.write(outcome.text, to: path)
             } else {

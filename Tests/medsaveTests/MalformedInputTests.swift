@@ -269,3 +269,37 @@ struct OutputTargetTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }.isEmpty)
     }
 }
+
+@Suite("Outputs that would replace an input")
+struct OutputIsInputTests {
+    /// `--output` naming the catalogue, the dispensing file or the report's Markdown twin replaced it.
+    @Test func anOutputThatIsAnInputIsRefusedAndTheInputKept() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("catalogue.csv").path
+        try FileManager.default.copyItem(atPath: Fixtures.path("catalogue.csv"), toPath: copy)
+        let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+        let twin = dir.appendingPathComponent("r.md").path
+        try FileManager.default.copyItem(atPath: copy, toPath: twin)
+        for args in [
+            ["rank", "--dispensing", dispensing, "--catalog", copy, "--output", copy],
+            [
+                "rank", "--dispensing", dispensing, "--catalog", "native:" + copy,
+                "--output=" + dir.path + "/./catalogue.csv",
+            ],
+            ["catalog", "stats", "--catalog", copy, "--output", copy],
+            [
+                "report", "--dispensing", dispensing, "--catalog", twin, "--review-db", "none", "--output",
+                dir.path + "/r.html",
+            ],
+        ] {
+            let run = try BinaryRunner.run(args)
+            #expect(run.exitCode == 1, "\(args): \(run.stderr)")
+            #expect(run.stderr.contains("is one of this run's inputs; refusing to overwrite it"), "\(run.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: twin)) == before)
+        #expect(
+            !FileManager.default.fileExists(atPath: dir.path + "/r.html"), "the HTML is not written without its twin")
+    }
+}
