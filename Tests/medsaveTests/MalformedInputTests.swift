@@ -303,3 +303,47 @@ struct OutputIsInputTests {
             !FileManager.default.fileExists(atPath: dir.path + "/r.html"), "the HTML is not written without its twin")
     }
 }
+
+@Suite("gzip framing")
+struct GzipFramingTests {
+    /// Writes gzip test files with Python's gzip module: `script` gets `out` (a folder) and `gzip`.
+    static func make(_ script: String) throws -> URL {
+        let dir = Fixtures.temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import gzip, sys\nout = sys.argv[1]\n" + script, dir.path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return dir
+    }
+
+    /// Forty gzip members, each within the expansion limit, added up to a 400-fold bomb: the counter restarted
+    /// with every member.
+    @Test func manySmallMembersStillCountAsOneFile() throws {
+        let dir = try Self.make(
+            """
+            member = gzip.compress(b"2025-01,U1,A,1,1\\n" * 62000, 9)
+            open(out + "/many.csv.gz", "wb").write(gzip.compress(b"period,unit,product,quantity,cost\\n") + member * 40)
+            """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try BinaryRunner.run(["rank", "--dispensing", dir.path + "/many.csv.gz", "--catalog", catalogue])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("expands more than 100-fold"), "\(run.stderr)")
+    }
+
+    @Test func dataAfterTheLastMemberIsNamedAsSuch() throws {
+        let dir = try Self.make(
+            """
+            body = gzip.compress(b"period,unit,product,quantity,cost\\n2025-01,U1,A,1,1\\n")
+            open(out + "/trail.csv.gz", "wb").write(body + b"garbage")
+            open(out + "/two.csv.gz", "wb").write(body + gzip.compress(b"2025-02,U1,A,1,1\\n"))
+            """)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trail = try BinaryRunner.run(["rank", "--dispensing", dir.path + "/trail.csv.gz", "--catalog", catalogue])
+        #expect(trail.exitCode == 1)
+        #expect(trail.stderr.contains("data follows the end of the gzip data at byte"), "\(trail.stderr)")
+        let two = try BinaryRunner.run(["rank", "--dispensing", dir.path + "/two.csv.gz", "--catalog", catalogue])
+        #expect(two.exitCode == 0 && two.stderr.contains("rows: 2 read"), "\(two.stderr)")
+    }
+}

@@ -16,6 +16,10 @@ final class GzipByteSource: ByteSource {
     private var inputOffset = 0
     private var finished = false
     private var memberEnded = false
+    /// Bytes in and out of the members before the current one: the expansion limit counts the whole file, so
+    /// that many members, each small enough, cannot add up to a bomb.
+    private var earlierIn: UInt = 0
+    private var earlierOut: UInt = 0
 
     init(file: FileByteSource, path: String) throws(InputError) {
         self.file = file
@@ -59,7 +63,18 @@ final class GzipByteSource: ByteSource {
                 }
             }
             if memberEnded {
-                // More bytes after the end of a member: another gzip member follows.
+                // More bytes after the end of a member: another gzip member must follow (it starts 1f 8b).
+                let magic: [UInt8] = [0x1F, 0x8B]
+                let next = input[inputOffset..<min(input.count, inputOffset + 2)]
+                guard next.elementsEqual(magic.prefix(next.count)) else {
+                    throw InputError(
+                        location: nil,
+                        message:
+                            "\(path): data follows the end of the gzip data at byte \(bytesConsumed) and is not gzip "
+                            + "(the file was appended to, or is not one gzip file)")
+                }
+                earlierIn += stream.pointee.total_in
+                earlierOut += stream.pointee.total_out
                 inflateReset(stream)
                 memberEnded = false
             }
@@ -77,7 +92,7 @@ final class GzipByteSource: ByteSource {
             }
             produced = maxCount - Int(stream.pointee.avail_out)
             inputOffset = input.count - Int(stream.pointee.avail_in)
-            let totalOut = stream.pointee.total_out, totalIn = max(stream.pointee.total_in, 1)
+            let totalOut = earlierOut + stream.pointee.total_out, totalIn = max(earlierIn + stream.pointee.total_in, 1)
             if totalOut > Self.bombFloor && totalOut > Self.maxExpansion * totalIn {
                 throw InputError(
                     location: nil,
