@@ -92,3 +92,54 @@ extension XLSXReaderTests {
         }
     }
 }
+
+/// Workbooks whose cell references or sizes are out of Excel's bounds: refused before anything is allocated.
+@Suite("xlsx bounds")
+struct XLSXBoundsTests {
+    /// A one-sheet workbook (`sheet` is the inside of `<sheetData>`), made with Python's zipfile.
+    static func workbook(_ sheetData: String) throws -> String {
+        let dir = Fixtures.temporaryDirectory(), path = dir.appendingPathComponent("b.xlsx").path
+        let script = """
+            import sys, zipfile
+            ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+            wb = f'<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            wb += '<sheets><sheet name="S1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            rels += '<Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            sheet = f'<worksheet {ns}><sheetData>' + sys.argv[2] + '</sheetData></worksheet>'
+            with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+                for name, text in [("xl/workbook.xml", wb), ("xl/_rels/workbook.xml.rels", rels),
+                                   ("xl/worksheets/sheet1.xml", sheet)]:
+                    z.writestr(name, text)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, path, sheetData]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return path
+    }
+
+    @Test(arguments: [
+        ("<row r=\"4\"><c r=\"AAAAAAAAAAAAAAAA4\"><v>1</v></c></row>", "cell reference AAAAAAAAAAAAAAAA4 is outside"),
+        ("<row r=\"1\"><c r=\"ZZZZZZZ1\"><v>1</v></c></row>", "cell reference ZZZZZZZ1 is outside"),
+        ("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", "cell reference XFE1 is outside"),
+        ("<row r=\"9223372036854775807\"><c r=\"A1\"><v>1</v></c></row>", "row number 9223372036854775807 is outside"),
+        ("<row r=\"99999999999999999999999\"/>", "row number"),
+    ])
+    func outOfBoundsReferencesAreRefusedNamingTheSheet(sheetData: String, message: String) throws {
+        let path = try Self.workbook(sheetData)
+        #expect {
+            try XLSXReader.readFirstSheet(path: path)
+        } throws: { error in
+            "\(error)".contains(message) && "\(error)".contains("sheet \"S1\"")
+        }
+    }
+
+    @Test func theLastColumnIsFine() throws {
+        let sheet = try XLSXReader.readFirstSheet(
+            path: try Self.workbook("<row r=\"1\"><c r=\"XFD1\" t=\"inlineStr\"><is><t>x</t></is></c></row>"))
+        #expect(sheet.rows.first?.cells.count == 16_384 && sheet.rows.first?[16_383] == "x")
+    }
+}

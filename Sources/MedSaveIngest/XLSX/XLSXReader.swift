@@ -64,7 +64,7 @@ public enum XLSXReader {
             throw InputError(location: nil, message: "\(path): the first sheet's part \(part) is missing")
         }
         do {
-            return XLSXSheet(name: sheetName, rows: try rows(sheet, shared: shared, path: path))
+            return XLSXSheet(name: sheetName, rows: try rows(sheet, shared: shared, path: path, sheet: sheetName))
         } catch let error as XMLScanner.Malformed {
             throw malformed(part, error)
         } catch let error as InputError {
@@ -100,26 +100,42 @@ public enum XLSXReader {
         return strings
     }
 
-    /// Column index (0-based) of a cell reference such as `AB12`.
+    /// Excel's own limits: columns A…XFD, rows 1…1,048,576. A reference outside them is refused, not padded to.
+    static let maxColumns = 16_384
+    static let maxRows = 1_048_576
+    /// Cells (empty ones included) a sheet may hold in all: TLV's lists have about 200,000.
+    static let maxCells = 50_000_000
+
+    /// Column index (0-based) of a cell reference such as `AB12`; nil without letters or past column XFD
+    /// (at most three letters, so the arithmetic cannot overflow).
     static func column(of reference: String) -> Int? {
         var n = 0, letters = 0
         for u in reference.utf8 {
             guard u >= 65 && u <= 90 else { break }
-            n = n * 26 + Int(u - 64)
             letters += 1
+            guard letters <= 3 else { return nil }
+            n = n * 26 + Int(u - 64)
         }
-        return letters == 0 ? nil : n - 1
+        return letters == 0 || n > maxColumns ? nil : n - 1
     }
 
-    private static func rows(_ bytes: [UInt8], shared: [String], path: String) throws -> [XLSXRow] {
+    private static func rows(_ bytes: [UInt8], shared: [String], path: String, sheet: String) throws -> [XLSXRow] {
         var xml = XMLScanner(bytes)
         var rows: [XLSXRow] = []
         var row: XLSXRow?
-        var cellColumn = 0, cellType = "", value = "", inValue = false, inCell = false
+        var cellColumn = 0, cellType = "", value = "", inValue = false, inCell = false, cells = 0
+        func refuse(_ line: Int, _ message: String) -> InputError {
+            InputError(
+                location: SourceLocation(file: path, line: max(line, 1), column: 1),
+                message: "sheet \"\(sheet)\": \(message)")
+        }
         while let event = try xml.next() {
             switch event {
             case .start("row", let a, let selfClosing):
-                let number = a["r"].flatMap { Int($0) } ?? ((rows.last?.number ?? 0) + 1)
+                let number = a["r"].map { Int($0) ?? 0 } ?? ((rows.last?.number ?? 0) + 1)
+                guard (1...maxRows).contains(number) else {
+                    throw refuse(rows.last?.number ?? 1, "row number \(a["r"] ?? "") is outside 1…\(maxRows)")
+                }
                 if selfClosing {
                     rows.append(XLSXRow(number: number, cells: []))
                 } else {
@@ -129,7 +145,15 @@ public enum XLSXReader {
                 if let r = row { rows.append(r) }
                 row = nil
             case .start("c", let a, let selfClosing):
-                cellColumn = a["r"].flatMap(column(of:)) ?? (row?.cells.count ?? 0)
+                if let reference = a["r"] {
+                    guard let c = column(of: reference) else {
+                        throw refuse(row?.number ?? 1, "cell reference \(reference) is outside columns A…XFD")
+                    }
+                    cellColumn = c
+                } else {
+                    cellColumn = row?.cells.count ?? 0
+                }
+                guard cellColumn < maxColumns else { throw refuse(row?.number ?? 1, "more than \(maxColumns) columns") }
                 cellType = a["t"] ?? "n"
                 value = ""
                 inCell = !selfClosing
@@ -154,6 +178,10 @@ public enum XLSXReader {
                 default: break
                 }
                 if row != nil {
+                    cells += max(0, cellColumn + 1 - row!.cells.count)
+                    guard cells <= maxCells else {
+                        throw refuse(row!.number, "more than \(maxCells) cells; refusing to hold them")
+                    }
                     while row!.cells.count <= cellColumn { row!.cells.append("") }
                     row!.cells[cellColumn] = text
                 }
