@@ -347,3 +347,17 @@ struct GzipFramingTests {
         #expect(two.exitCode == 0 && two.stderr.contains("rows: 2 read"), "\(two.stderr)")
     }
 }
+
+@Suite("Inputs that are not plain files")
+struct NonRegularInputTests {
+    /// A catalogue given as a FIFO hung: it was opened once just to size it, and a catalogue is read twice.
+    @Test func aCatalogueFIFOIsRefusedAtOnce() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("catalogue.csv").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let run = try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", fifo])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("not a regular file (a pipe or a device)"), "\(run.stderr)")
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import MedSaveModel
 
 /// The kinds of catalogue file medsave reads.
@@ -31,6 +32,16 @@ public enum CatalogueLoader {
         var problems: [InputProblem] = []
         var fileOrder: [String: Int] = [:]
         for spec in specs {
+            let catalogueFile = CatalogueSpec(spec).path
+            if let type = (try? FileManager.default.attributesOfItem(atPath: catalogueFile))?[.type]
+                as? FileAttributeType, type != .typeRegular, type != .typeSymbolicLink
+            {
+                throw InputError(
+                    location: nil,
+                    message:
+                        "\(catalogueFile): not a regular file (a pipe or a device); a catalogue is read more than once",
+                    hint: "save it to a file first")
+            }
             let (kind, path) = try split(spec)
             fileOrder[path] = fileOrder[path] ?? fileOrder.count
             var fileProblems: [InputProblem]
@@ -95,8 +106,11 @@ public enum CatalogueLoader {
     /// carry more text per byte (an xlsx file more still, compressed). Only to balance work between threads.
     public static func readingCost(_ specs: [String]) -> Int {
         specs.reduce(0) { total, spec in
+            // Sized by stat, never by opening: opening a FIFO would wait for a writer.
             let path = CatalogueSpec(spec).path
-            guard let size = (try? FileByteSource(path: path))?.size else { return total }
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                attributes[.type] as? FileAttributeType == .typeRegular, let size = attributes[.size] as? Int
+            else { return total }
             return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 6)
         }
     }
