@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "MedSaveOutputTests", dependencies: ["MedSaveOutput", "MedSaveCore", "MedSaveTestSupport"]),
         .testTarget(
             name: "medsaveTests",
-            dependencies: ["medsave", "MedSaveTestSupport"],
+            dependencies: ["medsave", "MedSaveCore", "MedSaveTestSupport"],
             exclude: ["Golden"]
         ),
     ]

@@ -31,3 +31,14 @@ public struct ReviewRecord: Sendable, Equatable, Codable {
         self.decidedAt = decidedAt
     }
 }
+
+extension ReviewRecord {
+    /// What `accept` checks of an id and a reviewer, and `import` of every row; nil when both are fine.
+    public static func problem(id: String, reviewer: String) -> String? {
+        guard id.count == 12, id.allSatisfy(\.isHexDigit) else {
+            return "\(id): an opportunity id is 12 hex digits, as in rank's id column"
+        }
+        if reviewer.trimmingCharacters(in: .whitespaces).isEmpty { return "the reviewer must name someone" }
+        return nil
+    }
+}

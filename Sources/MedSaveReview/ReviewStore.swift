@@ -20,23 +20,30 @@ public final class ReviewStore: Sendable {
     public static let busyTimeout: TimeInterval = 30
 
     public let path: String
-    private let pool: DatabasePool
+    private let reader: any DatabaseReader
+    private let writer: DatabasePool?
 
-    /// Opens the store at `path`, creating and migrating it when needed.
+    /// Opens the store at `path` for recording, creating and migrating it when needed. Opening is serialised
+    /// between processes (an advisory lock on the file, apart from SQLite's own), so that two first-time
+    /// writers cannot race the migration; a database of a newer schema is refused unchanged.
     public init(path: String) throws(ReviewStoreError) {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "medsave review store"
         do {
-            // Look before touching: opening a pool switches the file to WAL, which would alter someone else's database.
-            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
-                var readOnly = Configuration()
-                readOnly.readonly = true
-                try Self.checkOwnership(try DatabaseQueue(path: path, configuration: readOnly), path: path)
+            let pool = try Self.withSetupLock(path) { () throws -> DatabasePool in
+                // Look before touching: opening a pool switches the file to WAL, which would alter someone
+                // else's database.
+                if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+                    try Self.check(try Self.readOnlyQueue(path), path: path)
+                }
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrator.migrate(pool)
+                return pool
             }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            writer = pool
+            reader = pool
         } catch let error as ReviewStoreError {
             throw error
         } catch let error as DatabaseError {
@@ -44,6 +51,66 @@ public final class ReviewStore: Sendable {
         } catch {
             throw ReviewStoreError(description: "\(path): cannot open the review database: \(error)")
         }
+    }
+
+    /// Opens an existing store for reading only: nothing is created, migrated or written, and a read-only file
+    /// works. Nil when there is no file at `path`.
+    public static func reading(path: String) throws(ReviewStoreError) -> ReviewStore? {
+        do {
+            // A database another process is creating at this moment may still be empty, or be switching to
+            // WAL: treat the first as no decisions yet, and give the second a moment.
+            for attempt in 1... {
+                guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0
+                else { return nil }
+                do {
+                    let queue = try readOnlyQueue(path)
+                    try check(queue, path: path)
+                    let ready = try queue.read { db in try db.tableExists("decision") }
+                    return ready ? ReviewStore(path: path, reader: queue) : nil
+                } catch let error as DatabaseError
+                    where attempt < 20 && [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN].contains(error.resultCode)
+                {
+                    usleep(50_000)
+                }
+            }
+            return nil
+        } catch let error as ReviewStoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw describe(error, path: path)
+        } catch {
+            throw ReviewStoreError(description: "\(path): cannot read the review database: \(error)")
+        }
+    }
+
+    private init(path: String, reader: any DatabaseReader) {
+        self.path = path
+        self.reader = reader
+        writer = nil
+    }
+
+    private static func readOnlyQueue(_ path: String) throws -> DatabaseQueue {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(busyTimeout)
+        return try DatabaseQueue(path: path, configuration: readOnly)
+    }
+
+    /// Runs `body` holding an exclusive advisory lock on `path` + `-lock`, beside the database as SQLite's
+    /// `-wal` and `-shm` are. Not on the database file itself: closing any descriptor of a file drops every
+    /// POSIX lock the process holds on it, SQLite's included, which corrupts a database under concurrent writers.
+    private static func withSetupLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        let fd = open(path + "-lock", O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else {
+            throw ReviewStoreError(
+                description: "\(path): cannot open the review database (does its folder exist, and may it be written?)")
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { break }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
     }
 
     private static func describe(_ error: DatabaseError, path: String) -> ReviewStoreError {
@@ -64,16 +131,24 @@ public final class ReviewStore: Sendable {
         }
     }
 
-    /// A file that already holds tables but is not marked as medsave's is someone else's database: refuse it.
-    private static func checkOwnership(_ queue: DatabaseQueue, path: String) throws {
-        let (id, tables) = try queue.read { db in
+    /// A file that already holds tables but is not marked as medsave's is someone else's database, and one of a
+    /// newer schema than this medsave knows was written by a newer medsave: refuse both, unchanged.
+    private static func check(_ queue: DatabaseQueue, path: String) throws {
+        let (id, tables, version) = try queue.read { db in
             (
                 try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0,
+                try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
             )
         }
         if id != applicationID && tables > 0 {
             throw ReviewStoreError(description: "\(path): an SQLite database, but not a medsave review database")
+        }
+        if version > schemaVersion {
+            throw ReviewStoreError(
+                description:
+                    "\(path): written by a newer medsave (schema \(version); this one knows \(schemaVersion)); left unchanged"
+            )
         }
     }
 
@@ -103,18 +178,57 @@ public final class ReviewStore: Sendable {
     public func record(
         opportunityID: String, decision: ReviewDecision, note: String, reviewer: String, at date: Date = Date()
     ) throws(ReviewStoreError) -> ReviewRecord {
+        let item = (id: opportunityID, decision: decision, note: note, reviewer: reviewer)
+        return try record([item], skippingRepeats: false, at: date).first!
+    }
+
+    /// Records many decisions in one transaction: all or none. With `skippingRepeats`, a decision equal to the
+    /// id's current one (decision, note, reviewer) is not recorded again, so importing a file twice changes
+    /// nothing the second time. Returns the decisions recorded.
+    public func record(
+        _ items: [(id: String, decision: ReviewDecision, note: String, reviewer: String)], skippingRepeats: Bool,
+        at date: Date = Date()
+    ) throws(ReviewStoreError) -> [ReviewRecord] {
+        guard let writer else { throw ReviewStoreError(description: "\(path): opened for reading only") }
         let stamp = Self.timestamp(date)
         do {
-            let sequence = try pool.write { db in
-                try db.execute(
-                    sql:
-                        "INSERT INTO decision (opportunity_id, decision, note, reviewer, decided_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [opportunityID, decision.rawValue, note, reviewer, stamp])
-                return db.lastInsertedRowID
+            return try writer.write { db in
+                var recorded: [ReviewRecord] = []
+                for item in items {
+                    if skippingRepeats,
+                        let row = try Row.fetchOne(
+                            db,
+                            sql: "SELECT decision, note, reviewer FROM decision WHERE opportunity_id = ? "
+                                + "ORDER BY sequence DESC LIMIT 1", arguments: [item.id]),
+                        row["decision"] == item.decision.rawValue, row["note"] == item.note,
+                        row["reviewer"] == item.reviewer
+                    {
+                        continue
+                    }
+                    try db.execute(
+                        sql:
+                            "INSERT INTO decision (opportunity_id, decision, note, reviewer, decided_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [item.id, item.decision.rawValue, item.note, item.reviewer, stamp])
+                    recorded.append(
+                        ReviewRecord(
+                            sequence: db.lastInsertedRowID, opportunityID: item.id, decision: item.decision,
+                            note: item.note, reviewer: item.reviewer, decidedAt: stamp))
+                }
+                return recorded
             }
-            return ReviewRecord(
-                sequence: sequence, opportunityID: opportunityID, decision: decision, note: note, reviewer: reviewer,
-                decidedAt: stamp)
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        } catch {
+            throw ReviewStoreError(description: "\(path): \(error)")
+        }
+    }
+
+    /// SQLite's own check of the file: "ok" when it is sound.
+    public func integrityCheck() throws(ReviewStoreError) -> String {
+        do {
+            return try reader.read { db in
+                try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
+            }
         } catch let error as DatabaseError {
             throw Self.describe(error, path: path)
         } catch {
@@ -141,7 +255,7 @@ public final class ReviewStore: Sendable {
 
     private func fetch(_ sql: String) throws(ReviewStoreError) -> [ReviewRecord] {
         do {
-            return try pool.read { db in
+            return try reader.read { db in
                 try Row.fetchAll(db, sql: sql).map { row in
                     ReviewRecord(
                         sequence: row["sequence"], opportunityID: row["opportunity_id"],

@@ -1,4 +1,5 @@
 import Foundation
+import MedSaveCore
 import MedSaveTestSupport
 import Testing
 
@@ -27,33 +28,93 @@ struct ReviewCommandTests {
         #expect(hidden.stderr.contains("review: 1 accepted or rejected opportunities hidden"))
     }
 
-    @Test func twoProcessesWriting200DecisionsEachLeave400() throws {
+    /// Four reviewers at once, each recording 100 decisions with `review accept` (a process each), while a fifth
+    /// process lists: all 400 are kept (they kept 340–363 when writers gave up after 0.1 s or raced the first
+    /// migration), every list succeeds, and SQLite finds the file sound.
+    @Test func fourWriterProcessesOf100DecisionsEachKeepAll400() throws {
         let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("r.sqlite").path
-        #expect(try BinaryRunner.run(["review", "list", "--review-db", db]).exitCode == 0)
+        let binary = BinaryRunner.binary.path
         var processes: [Process] = []
-        for writer in ["A", "B"] {
-            let csv =
-                "id,decision,note,reviewer\n"
-                + (0..<200).map { i in
-                    let id = String(format: "%06x%06x", writer == "A" ? 0xA : 0xB, i)
-                    return "\(id),\(["accept", "reject", "defer"][i % 3]),note \(i),\(writer)\n"
-                }.joined()
-            let path = dir.appendingPathComponent("\(writer).csv").path
-            try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
-            let p = Process()
-            p.executableURL = BinaryRunner.binary
-            p.arguments = ["review", "import", "--from", path, "--review-db", db]
-            p.standardOutput = FileHandle.nullDevice
-            processes.append(p)
+        for writer in 0..<4 {
+            let script =
+                "for i in $(seq 0 99); do \"$0\" review accept $(printf '%06x%06x' \(writer + 10) $i) "
+                + "--reviewer W\(writer) --note \"n $i\" --review-db \"$1\" >/dev/null || exit 1; done"
+            processes.append(try Self.shell(script, binary, db))
         }
-        for p in processes { try p.run() }
-        for p in processes { p.waitUntilExit() }
-        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
-        let export = try BinaryRunner.run(["review", "export", "--format", "csv", "--review-db", db])
-        let lines = export.stdout.split(separator: "\n").dropFirst()
-        #expect(lines.count == 400)
-        #expect(Set(lines.map { $0.split(separator: ",")[0] }).count == 400, "sequence numbers are unique")
+        let lister = try Self.shell(
+            "for i in $(seq 1 40); do \"$0\" review list --review-db \"$1\" >/dev/null 2>>\"$1.err\" || exit 1; done",
+            binary, db)
+        for p in processes + [lister] { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 }, "every writer succeeded")
+        #expect(
+            lister.terminationStatus == 0,
+            "every concurrent list succeeded: \((try? String(contentsOfFile: db + ".err", encoding: .utf8)) ?? "")")
+        let store = try #require(try ReviewStore.reading(path: db))
+        let history = try store.history()
+        #expect(history.count == 400)
+        #expect(Set(history.map(\.sequence)).count == 400 && Set(history.map(\.opportunityID)).count == 400)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    static func shell(_ script: String, _ arguments: String...) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script] + arguments
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// Two imports of the same file record it once; a row that fails validation imports nothing at all.
+    @Test func importIsOneTransactionAndIdempotent() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let good = Fixtures.write(
+            "id,decision,note,reviewer\naaaaaaaaaaa1,accept,ok,A\naaaaaaaaaaa2,reject,no,A\n", named: "good.csv")
+        let first = try BinaryRunner.run(["review", "import", "--from", good, "--review-db", db])
+        #expect(first.exitCode == 0 && first.stdout.hasPrefix("2 decisions recorded"), "\(first.stderr)")
+        let again = try BinaryRunner.run(["review", "import", "--from", good, "--review-db", db])
+        #expect(again.stdout.hasPrefix("0 decisions recorded") && again.stdout.contains("2 already recorded"))
+        let bad = Fixtures.write(
+            "id,decision,note,reviewer\naaaaaaaaaaa3,accept,ok,A\nnot-an-id,accept,x,A\naaaaaaaaaaa4,accept,,\n",
+            named: "bad.csv")
+        let refused = try BinaryRunner.run(["review", "import", "--from", bad, "--review-db", db])
+        #expect(refused.exitCode == 1 && refused.stderr.contains("bad.csv:3:1"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing imported"))
+        #expect(try ReviewStore.reading(path: db)?.history().count == 2)
+    }
+
+    /// `rank` and `report` read decisions but never create a database; `review list` neither.
+    @Test func readingNeverCreatesADatabase() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("none-yet.sqlite").path
+        #expect(
+            try BinaryRunner.run(["rank", "--dispensing", dispensing, "--catalog", catalogue, "--review-db", db])
+                .exitCode == 0)
+        let list = try BinaryRunner.run(["review", "list", "--review-db", db])
+        #expect(list.exitCode == 0 && list.stdout == "(no decisions)\n")
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    /// A database whose schema is newer than this medsave knows is refused and left byte for byte as it was.
+    @Test func aNewerSchemaIsRefusedUnchanged() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.sqlite").path
+        _ = try ReviewStore(path: db)
+        let bump = try Self.shell(
+            "python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=9'); c.commit()\" \"$0\"",
+            db)
+        bump.waitUntilExit()
+        try #require(bump.terminationStatus == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let run = try BinaryRunner.run(["review", "accept", "aaaaaaaaaaa1", "--reviewer", "A", "--review-db", db])
+        #expect(run.exitCode == 1 && run.stderr.contains("written by a newer medsave (schema 9"), "\(run.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
     }
 
     @Test func aGarbageDatabaseGivesAClearErrorAndExitCode1() throws {
@@ -75,37 +136,31 @@ struct ReviewCommandTests {
 
 @Suite("Review store survives a killed writer")
 struct ReviewKillTests {
-    /// A `review import` killed mid-way leaves a readable database holding whole decisions only, and the next
-    /// writer carries on.
-    @Test func killedDuringWritesLeavesAUsableDatabase() throws {
+    /// A `review import` killed with SIGKILL while it writes leaves all of its decisions or none (one
+    /// transaction), a sound file, and the next writer carries on.
+    @Test func killedDuringAnImportLeavesAllOrNothing() throws {
         let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("r.sqlite").path
         let csv = "id,decision,note,reviewer\n" + (0..<20000).map { String(format: "%012x,accept,n,K\n", $0) }.joined()
         let path = dir.appendingPathComponent("many.csv").path
         try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
-        #expect(try BinaryRunner.run(["review", "list", "--review-db", db]).exitCode == 0)
+        #expect(
+            try BinaryRunner.run(["review", "accept", "ffffffffffff", "--reviewer", "Z", "--review-db", db]).exitCode
+                == 0)
         let writer = Process()
         writer.executableURL = BinaryRunner.binary
         writer.arguments = ["review", "import", "--from", path, "--review-db", db]
         writer.standardOutput = FileHandle.nullDevice
         try writer.run()
-        // Kill it once some decisions are in, while it is still writing.
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            let count =
-                try BinaryRunner.run(["review", "export", "--review-db", db]).stdout.split(separator: "\n").count - 1
-            if count >= 50 { break }
-            usleep(20_000)
-        }
+        usleep(150_000)
         kill(writer.processIdentifier, SIGKILL)
         writer.waitUntilExit()
-        #expect(writer.terminationReason == .uncaughtSignal, "the writer was still running when killed")
-        let after = try BinaryRunner.run(["review", "export", "--review-db", db])
-        #expect(after.exitCode == 0, "\(after.stderr)")
-        let lines = after.stdout.split(separator: "\n").dropFirst()
-        #expect(lines.count >= 50 && lines.count < 20000)
-        #expect(lines.allSatisfy { $0.split(separator: ",").count == 6 }, "only whole decisions")
-        let more = try BinaryRunner.run(["review", "accept", "ffffffffffff", "--reviewer", "Z", "--review-db", db])
+        let store = try #require(try ReviewStore.reading(path: db))
+        let count = try store.history().count
+        #expect(count == 1 || count == 20001, "all or nothing: \(count)")
+        #expect(try store.integrityCheck() == "ok")
+        let more = try BinaryRunner.run(["review", "accept", "fffffffffffe", "--reviewer", "Z", "--review-db", db])
         #expect(more.exitCode == 0, "\(more.stderr)")
     }
 }

@@ -21,6 +21,12 @@ public enum ReviewImportReader {
                         field: "decision",
                         message: "not a decision", expected: "accept, reject or defer", found: cell("decision")))
             }
+            // Checked as `review accept` checks them, before anything is recorded.
+            if let problem = ReviewRecord.problem(id: cell("id"), reviewer: cell("reviewer")) {
+                throw InputError(
+                    location: SourceLocation(file: path, line: line, column: 1), message: problem + "; nothing imported"
+                )
+            }
             return (cell("id"), decision, cell("note"), cell("reviewer"))
         }
     }

@@ -25,12 +25,19 @@ struct ReviewOptions: ParsableArguments {
         do { return try ReviewStore(path: path) } catch { throw InputError(location: nil, message: error.description) }
     }
 
-    /// The current decisions for `rank`: from the store named, or from the default one if it exists; none otherwise
-    /// (ranking never creates a database).
+    /// The store for reading (`review list`, `export`), opened read only; nil when there is none yet.
+    func openForReading() throws -> ReviewStore? {
+        if reviewDB == "none" { throw InputError(location: nil, message: "--review-db none: there is nothing to read") }
+        do { return try ReviewStore.reading(path: path) } catch {
+            throw InputError(location: nil, message: error.description)
+        }
+    }
+
+    /// The current decisions for `rank` and `report`, read only: none when the database does not exist (ranking
+    /// never creates one) or with `none`.
     func decisions() throws -> [String: ReviewRecord] {
         if reviewDB == "none" { return [:] }
-        if reviewDB == nil && !FileManager.default.fileExists(atPath: path) { return [:] }
-        do { return try ReviewStore(path: path).latest() } catch {
+        do { return try ReviewStore.reading(path: path)?.latest() ?? [:] } catch {
             throw InputError(location: nil, message: error.description)
         }
     }

@@ -21,12 +21,7 @@ struct Review: ParsableCommand {
         @OptionGroup var store: ReviewOptions
 
         func validate() throws {
-            guard id.count == 12, id.allSatisfy(\.isHexDigit) else {
-                throw ValidationError("\(id): an opportunity id is 12 hex digits, as in rank's id column")
-            }
-            if reviewer.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw ValidationError("--reviewer must name someone")
-            }
+            if let problem = ReviewRecord.problem(id: id, reviewer: reviewer) { throw ValidationError(problem) }
         }
 
         func record(_ decision: ReviewDecision) throws {
@@ -63,7 +58,9 @@ struct Review: ParsableCommand {
 
         func run() throws {
             try Runner.reportingInputErrors {
-                let latest = try store.open().latest().values.sorted { $0.opportunityID < $1.opportunityID }
+                let latest = try (store.openForReading()?.latest() ?? [:]).values.sorted {
+                    $0.opportunityID < $1.opportunityID
+                }
                 var out = ""
                 for r in latest {
                     out +=
@@ -91,7 +88,7 @@ struct Review: ParsableCommand {
 
         func run() throws {
             try Runner.reportingInputErrors {
-                let text = ReviewRenderer.render(try store.open().history(), format: format)
+                let text = ReviewRenderer.render(try store.openForReading()?.history() ?? [], format: format)
                 if let output {
                     try OutputFile.write(text, to: output)
                 } else {
@@ -104,7 +101,8 @@ struct Review: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Record many decisions from a CSV file (id, decision, note, reviewer), each in its own transaction.")
+                "Record many decisions from a CSV file (id, decision, note, reviewer) in one transaction: all or none; "
+                + "rows equal to an id's current decision are not recorded again.")
         @OptionGroup var store: ReviewOptions
 
         @Option(help: ArgumentHelp("The CSV file, with a header line id,decision,note,reviewer.", valueName: "path"))
@@ -114,11 +112,15 @@ struct Review: ParsableCommand {
             try Runner.reportingInputErrors {
                 let items = try ReviewImportReader.read(path: from)
                 let db = try store.open()
-                for item in items {
-                    try db.record(
-                        opportunityID: item.id, decision: item.decision, note: item.note, reviewer: item.reviewer)
+                let recorded: [ReviewRecord]
+                do { recorded = try db.record(items, skippingRepeats: true) } catch let error as ReviewStoreError {
+                    throw InputError(location: nil, message: error.description + "; nothing imported")
                 }
-                Terminal.write("\(items.count) decisions recorded in \(db.path)\n", to: .standardOutput)
+                let repeats = items.count - recorded.count
+                Terminal.write(
+                    "\(recorded.count) decisions recorded in \(db.path)"
+                        + (repeats > 0 ? " (\(repeats) already recorded, left as they were)" : "") + "\n",
+                    to: .standardOutput)
             }
         }
     }
