@@ -63,7 +63,25 @@ public struct LoadedInputs: Sendable {
             bnf = try BNFClassifier(swapsPath: swaps, codesPath: codes)
         }
         let dispensing = try dispensingResult.get()
+        try refuseMostlyUnreadable(dispensing)
         return LoadedInputs(
             catalogue: catalogue, bnf: bnf, dispensing: dispensing, problems: catalogueProblems + dispensing.problems)
+    }
+
+    /// A file of which almost nothing could be read was read the wrong way (a Swedish Excel export without
+    /// `--decimal-comma`, say): ranking the few rows left would look like a result. At least `minimumRows`
+    /// rows with more than `unreadableShare` of them unreadable stop the run with the first problem and its hint.
+    static let minimumRows = 100
+    static let unreadableShare = 0.9
+
+    static func refuseMostlyUnreadable(_ d: DispensingAggregate) throws(InputError) {
+        guard d.rowsRead >= minimumRows, Double(d.badRows) > unreadableShare * Double(d.rowsRead),
+            let first = d.problems.first
+        else { return }
+        throw InputError(
+            location: first.location,
+            message: "\(d.badRows) of \(d.rowsRead) rows could not be read, the first because: \(first.message)"
+                + (first.found.map { ", found \"\($0)\"" } ?? "") + "; stopping rather than using the few rows left",
+            hint: first.hint ?? "check the delimiter, --decimal-comma and --encoding")
     }
 }

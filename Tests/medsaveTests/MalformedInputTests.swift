@@ -207,6 +207,21 @@ struct AtomicOutputTests {
 
 @Suite("Options a user gets wrong")
 struct OptionMistakeTests {
+    /// A Swedish Excel export (semicolons, decimal commas) read without `--decimal-comma` set aside every row
+    /// and exited 0 with an empty ranking.
+    @Test func aFileOfWhichAlmostNothingCanBeReadStopsWithTheHint() throws {
+        let rows = (0..<200).map { "2025-01;U\($0);100001;10;4,50\n" }.joined()
+        let path = Fixtures.write("period;unit;product;quantity;cost\n" + rows, named: "excel-export.csv")
+        let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", catalogue, "--format", "csv"])
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("200 of 200 rows could not be read"), "\(run.stderr)")
+        #expect(run.stderr.contains("(did you mean --decimal-comma?)"))
+        let fixed = try BinaryRunner.run([
+            "rank", "--dispensing", path, "--catalog", catalogue, "--format", "csv", "--decimal-comma",
+        ])
+        #expect(fixed.exitCode == 0 && fixed.stderr.contains("rows: 200 read = 200 used"), "\(fixed.stderr)")
+    }
+
     @Test func aThreadCountBeyondTheCapIsRefusedBeforeAnyWork() throws {
         let run = try BinaryRunner.run([
             "rank", "--dispensing", dispensing, "--catalog", catalogue, "--threads", "100000",
