@@ -112,12 +112,7 @@ struct XLSXBoundsTests {
                                    ("xl/worksheets/sheet1.xml", sheet)]:
                     z.writestr(name, text)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, path, sheetData]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        try #require(try Fixtures.python(script, path, sheetData) == 0)
         return path
     }
 

@@ -42,14 +42,10 @@ struct ReviewStoreTests {
 
     @Test func anotherApplicationsSQLiteFileIsRefusedAndLeftAlone() throws {
         let path = freshPath()
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()", path,
-        ]
-        try python.run()
-        python.waitUntilExit()
+        try #require(
+            try Fixtures.python(
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()",
+                path) == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(throws: ReviewStoreError.self) { _ = try ReviewStore(path: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)

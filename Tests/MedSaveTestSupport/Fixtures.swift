@@ -54,4 +54,17 @@ extension Fixtures {
     public static var hasSharedData: Bool {
         FileManager.default.fileExists(atPath: shared("se-tlv-periodens-varor/PROVENANCE.md"))
     }
+
+    /// Runs a Python script (`python3 -c`, installed by `.ci/install-deps`) with `arguments` as `sys.argv[1...]`,
+    /// for fixtures Python's standard library makes easily (gzip members, zip archives, SQLite pragmas).
+    /// Returns its exit status.
+    @discardableResult
+    public static func python(_ script: String, _ arguments: String...) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }

@@ -146,20 +146,14 @@ struct MalformedInputTests {
         // 1 GiB of the same line compresses to about 1 MB: far beyond what any CSV compresses to.
         let dir = Fixtures.temporaryDirectory()
         let path = dir.appendingPathComponent("bomb.csv.gz").path
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = [
-            "python3", "-c",
-            """
+        let script = """
             import gzip,sys
             with gzip.open(sys.argv[1], 'wb', compresslevel=9) as f:
                 f.write(b'period,unit,product,quantity,cost\\n')
                 block = b'2025-01,U1,100001,1,1.00\\n' * 40000
                 for _ in range(1100): f.write(block)
-            """, path,
-        ]
-        try python.run()
-        python.waitUntilExit()
+            """
+        try #require(try Fixtures.python(script, path) == 0)
         let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", "Tests/Fixtures/catalogue.csv"])
         #expect(run.exitCode == 1 && !run.signalled)
         #expect(run.stderr.contains("expands more than 100-fold"), "\(run.stderr)")
@@ -324,12 +318,7 @@ struct GzipFramingTests {
     /// Writes gzip test files with Python's gzip module: `script` gets `out` (a folder) and `gzip`.
     static func make(_ script: String) throws -> URL {
         let dir = Fixtures.temporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import gzip, sys\nout = sys.argv[1]\n" + script, dir.path]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        try #require(try Fixtures.python("import gzip, sys\nout = sys.argv[1]\n" + script, dir.path) == 0)
         return dir
     }
 

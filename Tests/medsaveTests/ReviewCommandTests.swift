@@ -106,11 +106,9 @@ struct ReviewCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("r.sqlite").path
         _ = try ReviewStore(path: db)
-        let bump = try Self.shell(
-            "python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=9'); c.commit()\" \"$0\"",
-            db)
-        bump.waitUntilExit()
-        try #require(bump.terminationStatus == 0)
+        let bump =
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=9'); c.commit()"
+        try #require(try Fixtures.python(bump, db) == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: db))
         let run = try BinaryRunner.run(["review", "accept", "aaaaaaaaaaa1", "--reviewer", "A", "--review-db", db])
         #expect(run.exitCode == 1 && run.stderr.contains("written by a newer medsave (schema 9"), "\(run.stderr)")
