@@ -39,6 +39,11 @@ public struct BNFClassifier: ProductClassifier {
 
     public func entry(product: String, period: Period) -> CatalogueEntry? { nil }
 
+    /// The name of the class's generic presentation, when the BNF code table has it.
+    public func describe(_ equivalenceClass: EquivalenceClass, in period: Period) -> String? {
+        names[equivalenceClass.group]
+    }
+
     public var knowsPrices: Bool { false }
 
     public func pricedMembers(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry]? { nil }

@@ -32,6 +32,15 @@ public struct EquivalenceClass: Sendable, Hashable, Comparable, Codable, CustomS
 
     public var description: String { sizeGroup.isEmpty ? group : "\(group)/\(sizeGroup)" }
 
+    /// The class `description` names: `group/size_group`, or `group` alone.
+    public init(text: String) {
+        if let slash = text.firstIndex(of: "/") {
+            self.init(group: String(text[..<slash]), sizeGroup: String(text[text.index(after: slash)...]))
+        } else {
+            self.init(group: text)
+        }
+    }
+
     public static func < (a: Self, b: Self) -> Bool {
         (a.group, a.sizeGroup) < (b.group, b.sizeGroup)
     }

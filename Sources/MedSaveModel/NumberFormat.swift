@@ -35,11 +35,13 @@ public enum NumberFormat {
 
     /// `fixed` with the integer digits in groups of three, separated by a narrow no-break space (SI style,
     /// read alike in Swedish and English): `2461828.17` → `2 461 828.17`. For reports to read, not to parse.
-    public static func grouped(_ value: Double, decimals: Int) -> String {
-        let text = fixed(value, decimals: decimals)
+    public static func grouped(
+        _ value: Double, decimals: Int, separator: String = "\u{202F}", decimalMark: Character = "."
+    ) -> String {
+        let text = fixed(value, decimals: decimals, decimalMark: decimalMark)
         let sign = text.hasPrefix("-") ? "-" : ""
         let unsigned = text.dropFirst(sign.count)
-        let integer = unsigned.prefix { $0 != "." }
+        let integer = unsigned.prefix { $0 != decimalMark }
         let rest = unsigned.dropFirst(integer.count)
         var groups: [Substring] = []
         var end = integer.endIndex
@@ -48,7 +50,7 @@ public enum NumberFormat {
             groups.insert(integer[start..<end], at: 0)
             end = start
         }
-        return sign + groups.joined(separator: "\u{202F}") + rest
+        return sign + groups.joined(separator: separator) + rest
     }
 
     /// An exact amount with as many decimals as it has (trailing zeros dropped), as a quantity is shown.

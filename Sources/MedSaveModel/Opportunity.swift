@@ -29,12 +29,16 @@ public struct SuggestedProduct: Sendable, Equatable, Codable {
 public struct Opportunity: Sendable, Equatable {
     /// 1-based position in the ranking, by saving (descending), then key, class and period.
     public var rank: Int
-    /// A stable id for review decisions: the first 12 hex digits of SHA-256 over level, key, class, the
-    /// product codes (sorted) and, with `--by-period`, the period. Row order, other rows and prices do not change it.
+    /// A stable id for review decisions: the first 12 hex digits of SHA-256 over level, key, class and, with
+    /// `--by-period`, the period. Row order, other rows, prices, products and new months do not change it.
     public var id: String
+    /// The id of the first scheme, which also hashed the products dispensed (see `Opportunity.legacyID`).
+    public var legacyID = ""
     /// The care unit, prescriber, or `all`.
     public var key: String
     public var equivalenceClass: EquivalenceClass
+    /// The class in words (substance, strength, form, pack sizes), from the catalogue; empty when unknown.
+    public var classDescription = ""
     /// The period with `--by-period`; otherwise the window.
     public var periodFrom: Period
     public var periodTo: Period

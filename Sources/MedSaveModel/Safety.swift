@@ -16,8 +16,12 @@ public enum SafetyAction: String, Sendable, Codable, CaseIterable, Comparable {
 public enum SafetyMatch: String, Sendable, Codable, CaseIterable {
     /// ATC code prefix (`L04AD` matches `L04AD02`).
     case atc
-    /// Substance name, ignoring case.
+    /// Substance name, ignoring case: the substance or one of its ` + ` components begins with the pattern.
     case substance
+    /// The same, but only for a product without an ATC code: the stand-in for an ATC rule where the list has no
+    /// codes (TLV's monthly workbook), which leaves the decision to the ATC rules wherever codes are known
+    /// (substance `Takrolimus` also names the ointment, which ATC `L04AD02` does not).
+    case substanceWithoutATC = "substance-without-atc"
     /// Product code, exactly.
     case product
     /// `modified-release`, `narcotic`, `biological` or `device` (see `ProductAttribute`).

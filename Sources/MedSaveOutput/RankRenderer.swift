@@ -9,11 +9,14 @@ public struct RankRenderer {
     public var showExcluded = false
     /// CSV and table: the saving blocked by "do not substitute" flags, per unit and prescriber (JSON always has it).
     public var showBlocked = false
+    /// The currency of every amount (ISO 4217: SEK, GBP), named in the summary, JSON and HTML.
+    public var currency: String
 
-    public init(_ result: RankResult, showExcluded: Bool = false, showBlocked: Bool = false) {
+    public init(_ result: RankResult, showExcluded: Bool = false, showBlocked: Bool = false, currency: String = "SEK") {
         self.result = result
         self.showExcluded = showExcluded
         self.showBlocked = showBlocked
+        self.currency = currency
     }
 
     public static let schemaVersion = 1
@@ -55,12 +58,14 @@ public struct RankRenderer {
         var page = HTMLPage(title: "Savings opportunities: target \(c.target), level \(c.level.rawValue)")
         for line in summaryLines() { page.paragraph(line, cssClass: "note") }
         let header = [
-            "#", "id", "class", "products", "suggested", "quantity", "cost", "ppu", "target", "saving", "blocked",
-            "flags", "safety", "review",
+            "#", "id", "class", "products", "suggested", "quantity", "cost (\(currency))", "ppu", "target",
+            "saving (\(currency))", "blocked", "flags", "safety", "review",
         ]
         func cells(_ o: Opportunity, rank: String) -> [String] {
             [
-                rank, o.id, o.equivalenceClass.description + (byPeriod ? " (\(o.periodFrom))" : ""),
+                rank, o.id,
+                o.equivalenceClass.description + (o.classDescription.isEmpty ? "" : " · " + o.classDescription)
+                    + (byPeriod ? " (\(o.periodFrom))" : ""),
                 o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; "),
                 o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? "",
                 NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
@@ -120,10 +125,13 @@ public struct RankRenderer {
     // MARK: CSV
 
     public var csvHeader: [String] {
-        ["rank", "id", "status", "key", "class"] + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
-            "products", "product_names", "suggested_code", "suggested_name", "suggested_unit_price", "quantity", "cost",
-            "ppu", "target_ppu", "saving", "blocked_saving", "patients", "prescribers", "flags", "safety", "decision",
-        ]
+        ["rank", "id", "status", "key", "class", "class_description"]
+            + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
+                "products", "product_names", "suggested_code", "suggested_name", "suggested_unit_price", "quantity",
+                "cost",
+                "ppu", "target_ppu", "saving", "blocked_saving", "patients", "prescribers", "flags", "safety",
+                "decision",
+            ]
     }
 
     /// The blocked total as the listed rows add up: each rounded to the öre/penny as shown, then summed in
@@ -161,7 +169,10 @@ public struct RankRenderer {
             result.opportunities.map { ($0, "ranked") } + (showExcluded ? result.excluded.map { ($0, "excluded") } : [])
         return listed.map { o, status in
             let periods = byPeriod ? [o.periodFrom.description] : [o.periodFrom.description, o.periodTo.description]
-            return [status == "ranked" ? String(o.rank) : "", o.id, status, o.key, o.equivalenceClass.description]
+            return [
+                status == "ranked" ? String(o.rank) : "", o.id, status, o.key, o.equivalenceClass.description,
+                o.classDescription,
+            ]
                 + periods + [
                     o.products.map(\.code).joined(separator: "|"), o.products.map(\.name).joined(separator: "|"),
                     o.suggested?.code ?? "", o.suggested?.name ?? "", o.suggested.map { ppu($0.unitPrice) } ?? "",
@@ -186,6 +197,7 @@ public struct RankRenderer {
         let c = result.configuration
         w.beginObject()
         w.field("schema_version", .int(Self.schemaVersion))
+        w.field("currency", .string(currency))
         w.field("target", .string(c.target.description))
         w.field("level", .string(c.level.rawValue))
         w.field("by_period", .bool(c.byPeriod))
@@ -193,6 +205,7 @@ public struct RankRenderer {
         w.field("period_to", result.window.map { .string($0.to.description) } ?? .null)
         w.field("min_saving", .number(Self.money(c.minSaving)))
         w.field("top", c.top.map { .int($0) } ?? .null)
+        w.field("advice_month", result.adviceMonth.map { .string($0.description) } ?? .null)
         writeSummary(&w)
         w.beginArray("opportunities")
         for o in result.opportunities { writeOpportunity(o, ranked: true, &w) }
@@ -222,6 +235,7 @@ public struct RankRenderer {
         w.field("id", .string(o.id))
         w.field("key", .string(o.key))
         w.field("class", .string(o.equivalenceClass.description))
+        w.field("class_description", .string(o.classDescription))
         if byPeriod {
             w.field("period", .string(o.periodFrom.description))
         } else {
@@ -290,6 +304,18 @@ public struct RankRenderer {
         w.field("excluded", .int(result.excluded.count))
         w.field("excluded_saving", .number(Self.money(result.excludedSaving)))
         w.field("blocked_saving", .number(Self.money(blockedShown)))
+        if let g = result.safetyCoverage {
+            w.beginObject("safety_unchecked")
+            w.field("atc_rules", .int(g.atcRules))
+            w.field("products_without_atc", .int(g.productsWithoutATC))
+            w.field("cost_without_atc", .number(Self.money(g.costWithoutATC)))
+            w.field("substance_rules", .int(g.substanceRules))
+            w.field("products_without_substance", .int(g.productsWithoutSubstance))
+            w.field("cost_without_substance", .number(Self.money(g.costWithoutSubstance)))
+            w.endObject()
+        } else {
+            w.field("safety_unchecked", .null)
+        }
         w.endObject()
     }
 
@@ -297,7 +323,8 @@ public struct RankRenderer {
 
     public func table() -> String {
         let header = [
-            "#", "id", "key", "class", byPeriod ? "period" : "products", byPeriod ? "products" : "suggested",
+            "#", "id", "key", "class", "description", byPeriod ? "period" : "products",
+            byPeriod ? "products" : "suggested",
             byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "flags",
         ]
         var rows: [[String]] = []
@@ -307,7 +334,7 @@ public struct RankRenderer {
                 + (o.products.count > 1 ? " +\(o.products.count - 1)" : "")
             let suggested = o.suggested.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "–"
             rows.append(
-                [String(o.rank), o.id, o.key, o.equivalenceClass.description]
+                [String(o.rank), o.id, o.key, o.equivalenceClass.description, Self.short(o.classDescription, 36)]
                     + (byPeriod ? [o.periodFrom.description, products, suggested] : [products, suggested, ""])
                     + [
                         NumberFormat.fixed(o.quantity, decimals: 0), Self.money(o.cost), Self.ppu(o.ppu),
@@ -317,7 +344,7 @@ public struct RankRenderer {
                     ])
         }
         let keep = header.indices.filter { !header[$0].isEmpty }
-        let numeric: Set<Int> = [0, 7, 8, 9, 10, 11]
+        let numeric: Set<Int> = [0, 8, 9, 10, 11, 12]
         var widths = keep.map { header[$0].count }
         for row in rows { for (k, i) in keep.enumerated() { widths[k] = max(widths[k], row[i].count) } }
         func line(_ cells: [String]) -> String {
@@ -361,15 +388,44 @@ public struct RankRenderer {
 
     // MARK: Summary
 
+    /// What the rules could not be checked on, so that "no opportunity excluded" never stands alone when rules
+    /// lacked the fields they match.
+    public static func coverageLines(_ coverage: SafetyCoverage?) -> [String] {
+        guard let g = coverage else { return [] }
+        var lines: [String] = []
+        func money(_ x: FixedDecimal) -> String { NumberFormat.fixed(x, decimals: Precision.money) }
+        if g.atcRules > 0 && g.productsWithoutATC > 0 {
+            lines.append(
+                "safety: the \(g.atcRules) ATC rules could not be checked on \(g.productsWithoutATC) products"
+                    + " (cost \(money(g.costWithoutATC))) that have no ATC code"
+                    + (g.substanceRules > 0 ? " (the substance rules were)" : "")
+                    + "; give TLV's price list as well (--catalog tlv-prices:FILE) for their ATC codes")
+        }
+        if g.substanceRules > 0 && g.productsWithoutSubstance > 0 {
+            lines.append(
+                "safety: the \(g.substanceRules) substance rules could not be checked on \(g.productsWithoutSubstance)"
+                    + " products (cost \(money(g.costWithoutSubstance))) that have no substance")
+        }
+        return lines
+    }
+
     /// The reconciliation and totals as lines for a person (stderr for table and CSV output).
     public func summaryLines() -> [String] {
         var lines = result.reconciliation.summaryLines()
         let c = result.configuration
         let window = result.window.map { "\($0.from)..\($0.to)" } ?? "no periods"
         lines.append(
-            "saving: \(Self.money(result.totalSaving)) in \(result.opportunityCount) opportunities"
+            "saving: \(Self.money(result.totalSaving)) \(currency) in \(result.opportunityCount) opportunities"
                 + " (target \(c.target), level \(c.level.rawValue), \(window)); listed \(result.opportunities.count)"
                 + " with \(Self.money(result.listedSaving))")
+        if let matching = result.matchingFilters {
+            lines.append(
+                "filter: \(matching) of \(result.opportunityCount) opportunities match --class/--unit/--id; totals count all"
+            )
+        }
+        if let month = result.adviceMonth {
+            lines.append("advice: the suggested products are those of the \(month) list (--as-of chooses another)")
+        }
         if result.hiddenDecided > 0 {
             lines.append("review: \(result.hiddenDecided) accepted or rejected opportunities hidden (--hide-decided)")
         }
@@ -380,6 +436,7 @@ public struct RankRenderer {
         } else if !c.rules.rules.isEmpty {
             lines.append("safety: \(c.rules.rules.count) rules applied, no opportunity excluded")
         }
+        lines += Self.coverageLines(result.safetyCoverage)
         if blockedShown > 0 {
             lines.append(
                 "blocked: \(Self.money(blockedShown)) of saving in rows marked do-not-substitute"

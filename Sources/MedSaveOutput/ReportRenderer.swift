@@ -15,6 +15,20 @@ enum ReportBlock {
     case section(String)
 }
 
+/// How a report writes money for its reader: `si` (default) groups digits with narrow spaces and a decimal
+/// point (`1 234.56`), `sv` with a decimal comma (`1 234,56`), `en` with commas (`1,234.56`).
+public enum ReportLocale: String, Sendable, CaseIterable {
+    case si, sv, en
+
+    public func money(_ x: Double) -> String {
+        switch self {
+        case .si: NumberFormat.grouped(x, decimals: Precision.money)
+        case .sv: NumberFormat.grouped(x, decimals: Precision.money, separator: "\u{202F}", decimalMark: ",")
+        case .en: NumberFormat.grouped(x, decimals: Precision.money, separator: ",")
+        }
+    }
+}
+
 /// Renders a `Report` as one self-contained HTML page (inline CSS and SVG, no scripts, no external
 /// resources, printable) and as its Markdown twin. Both come from the same blocks, so they say the same.
 public struct ReportRenderer {
@@ -22,9 +36,16 @@ public struct ReportRenderer {
     /// The run manifest, embedded without time or output hashes.
     public let runManifest: RunManifest
 
-    public init(_ report: Report, manifest: RunManifest) {
+    /// The currency of every amount, named in the headline and headings.
+    public var currency: String
+    /// How numbers are written for the reader.
+    public var locale: ReportLocale
+
+    public init(_ report: Report, manifest: RunManifest, currency: String = "SEK", locale: ReportLocale = .si) {
         self.report = report
         runManifest = manifest
+        self.currency = currency
+        self.locale = locale
     }
 
     private var ranking: RankResult { report.ranking }
@@ -55,7 +76,8 @@ public struct ReportRenderer {
         return blocks + assumptions + summary + manifest
     }
 
-    private static func money(_ x: Double) -> String { NumberFormat.grouped(x, decimals: Precision.money) }
+    /// Money as the reader's locale writes it.
+    private func money(_ x: Double) -> String { locale.money(x) }
     private static func percent(_ x: Double) -> String { NumberFormat.fixed(100 * x, decimals: 1) + "%" }
 
     private var window: String { ranking.window.map { "\($0.from)..\($0.to)" } ?? "no periods" }
@@ -82,7 +104,7 @@ public struct ReportRenderer {
 
     private var headline: [(label: String, value: String)] {
         var rows: [(label: String, value: String)] = [
-            ("Saving found, \(window)", Self.money(ranking.totalSaving)),
+            ("Saving found, \(window) (\(currency))", money(ranking.totalSaving)),
             ("Opportunities (unit × class)", String(ranking.opportunityCount)),
         ]
         let f = report.figures
@@ -96,12 +118,12 @@ public struct ReportRenderer {
         }
         if let e = estimate {
             for (s, scenario) in e.scenarios.enumerated() {
-                let label = "Budget year \(e.configuration.budgetYear), \(scenario)"
+                let label = "Budget year \(e.configuration.budgetYear), \(scenario) (\(currency))"
                 if e.total.suppressed {
                     rows.append((label, "suppressed"))
                     continue
                 }
-                rows.append((label, Self.money(e.total.saving[s]) + interval(e.total, s)))
+                rows.append((label, money(e.total.saving[s]) + interval(e.total, s)))
             }
         }
         return rows
@@ -109,7 +131,7 @@ public struct ReportRenderer {
 
     private func interval(_ row: EstimateRow, _ s: Int) -> String {
         guard let lower = row.lower, let upper = row.upper else { return "" }
-        return " (95% " + Self.money(lower[s]) + " – " + Self.money(upper[s]) + ")"
+        return " (95% " + money(lower[s]) + " – " + money(upper[s]) + ")"
     }
 
     private func opportunities(heading: String) -> [ReportBlock] {
@@ -118,27 +140,92 @@ public struct ReportRenderer {
         blocks.append(
             .note(
                 "The \(ranking.opportunities.count) largest of \(ranking.opportunityCount), "
-                    + "saving \(Self.money(ranking.listedSaving)) of \(Self.money(ranking.totalSaving)). "
+                    + "saving \(money(ranking.listedSaving)) of \(money(ranking.totalSaving)). "
                     + "Review status from the review database; flags and safety rules as found."))
-        let rows = ranking.opportunities.map { o -> [String] in
-            [
-                String(o.rank), o.key, o.equivalenceClass.description,
-                Self.dispensed(o.products),
-                o.suggested.map {
-                    "\($0.code) \($0.name) at \(NumberFormat.fixed($0.unitPrice, decimals: Precision.pricePerUnit))"
-                } ?? "no confirmed target",
-                Self.money(o.saving),
-                (o.flags + o.safety.map { "\($0.action.rawValue): \($0.reason)" }).joined(separator: "; "),
-                o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") }
-                    ?? "not reviewed",
-            ]
+        func review(_ o: Opportunity) -> String {
+            o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") }
+                ?? "not reviewed"
         }
+        func flags(_ o: Opportunity) -> String {
+            (o.flags + o.safety.map { "\($0.action.rawValue): \($0.reason)" }).joined(separator: "; ")
+        }
+        guard report.audience == .pharmacist else {
+            let rows = ranking.opportunities.map { o -> [String] in
+                [
+                    String(o.rank), o.key, Self.classLabel(o.equivalenceClass, o.classDescription),
+                    Self.dispensed(o.products), Self.switchTo(o.suggested), money(o.saving), flags(o), review(o),
+                ]
+            }
+            blocks.append(
+                .table(
+                    header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"],
+                    rows: rows, numeric: [0, 5]))
+            return blocks
+        }
+        // A pharmacist works class by class: first the classes that save most, then each listed class with its
+        // units beneath.
+        let f = report.figures
+        blocks.append(.heading("Classes to work on first"))
         blocks.append(
             .table(
-                header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"],
-                rows: rows,
-                numeric: [0, 5]))
+                header: ["#", "class", "switch to", "units", "saving (\(currency))", "units that save most"],
+                rows: f.classSavings.prefix(15).enumerated().map { i, c in
+                    let top = (f.topOrganisationsOfClass[c.equivalenceClass] ?? []).map {
+                        "\($0.key) \(money($0.saving))"
+                    }
+                    return [
+                        String(i + 1),
+                        Self.classLabel(c.equivalenceClass, f.descriptionOfClass[c.equivalenceClass] ?? ""),
+                        Self.switchTo(f.suggestedOfClass[c.equivalenceClass]),
+                        String(f.organisationsOfClass[c.equivalenceClass] ?? 0), money(c.saving),
+                        top.joined(separator: "; "),
+                    ]
+                }, numeric: [0, 3, 4]))
+        let perClass = 5
+        var order: [EquivalenceClass] = []
+        var byClass: [EquivalenceClass: [Opportunity]] = [:]
+        for o in ranking.opportunities {
+            if byClass[o.equivalenceClass] == nil { order.append(o.equivalenceClass) }
+            byClass[o.equivalenceClass, default: []].append(o)
+        }
+        let saving = { (c: EquivalenceClass) in byClass[c]!.reduce(0) { $0 + $1.saving } }
+        order.sort { saving($0) != saving($1) ? saving($0) > saving($1) : $0 < $1 }
+        for (i, c) in order.enumerated() {
+            let units = byClass[c]!
+            let first = units[0]
+            blocks.append(
+                .heading(
+                    "\(i + 1). \(Self.classLabel(c, first.classDescription)): \(money(saving(c))) \(currency)"
+                        + " in \(units.count) \(units.count == 1 ? "unit" : "units")"))
+            blocks.append(
+                .paragraph(
+                    "Switch to \(Self.switchTo(first.suggested))."
+                        + (units.count > perClass
+                            ? " The \(perClass) units that save most; \"medsave rank --class \(c)\" lists all \(units.count)."
+                            : "")))
+            blocks.append(
+                .table(
+                    header: ["#", "id", "unit", "dispensed", "saving", "flags and safety", "review"],
+                    rows: units.prefix(perClass).map {
+                        [
+                            String($0.rank), $0.id, $0.key, Self.dispensed($0.products), money($0.saving), flags($0),
+                            review($0),
+                        ]
+                    }, numeric: [0, 4]))
+        }
         return blocks
+    }
+
+    /// `111026/T23 · Hydroklortiazid 25 mg tablett, 98–100 st`, or the class alone without a description.
+    static func classLabel(_ c: EquivalenceClass, _ description: String) -> String {
+        description.isEmpty ? c.description : "\(c.description) · \(description)"
+    }
+
+    /// The suggested product with its price and list month.
+    static func switchTo(_ s: SuggestedProduct?) -> String {
+        s.map {
+            "\($0.code) \($0.name) at \(NumberFormat.fixed($0.unitPrice, decimals: Precision.pricePerUnit)) (\($0.period) list)"
+        } ?? "no current target product"
     }
 
     /// The first product dispensed, and how many more: the full list is in `medsave rank`'s output.
@@ -176,7 +263,7 @@ public struct ReportRenderer {
                     caption: "Projected saving in \(e.configuration.budgetYear), \(e.scenarios[k])"
                         + (suppressed > 0
                             ? "; \(suppressed) groups suppressed by disclosure control are not drawn." : "."),
-                    header: [report.groupTitle, "saving"], rows: items.map { [$0.label, Self.money($0.value)] },
+                    header: [report.groupTitle, "saving"], rows: items.map { [$0.label, money($0.value)] },
                     numeric: [1]))
             return blocks
         }
@@ -189,7 +276,7 @@ public struct ReportRenderer {
                 header: [report.groupTitle, "classes", "saving", "share"],
                 rows: groups.map {
                     [
-                        label($0.key), String($0.classes), Self.money($0.saving),
+                        label($0.key), String($0.classes), money($0.saving),
                         Self.percent(report.figures.totalSaving > 0 ? $0.saving / report.figures.totalSaving : 0),
                     ]
                 }, numeric: [1, 2, 3]))
@@ -219,9 +306,10 @@ public struct ReportRenderer {
                 header: ["#", "class", "switch to (latest month)", "units", "saving", "cumulative share"],
                 rows: f.classSavings.prefix(10).enumerated().map { i, c in
                     [
-                        String(i + 1), c.equivalenceClass.description,
+                        String(i + 1),
+                        Self.classLabel(c.equivalenceClass, f.descriptionOfClass[c.equivalenceClass] ?? ""),
                         f.suggestedOfClass[c.equivalenceClass].map { "\($0.code) \($0.name) (\($0.period))" } ?? "",
-                        String(f.organisationsOfClass[c.equivalenceClass] ?? 0), Self.money(c.saving),
+                        String(f.organisationsOfClass[c.equivalenceClass] ?? 0), money(c.saving),
                         Self.percent(cumulative[i]),
                     ]
                 }, numeric: [0, 3, 4, 5]),
@@ -244,11 +332,11 @@ public struct ReportRenderer {
                 " History is priced at each month's own costs and list; the forecast at the \(e.pricePeriod) list,"
             caption += " on the substitutable volume (rows marked do-not-substitute left out) projected by the trend."
         }
-        var rows = months.map { [$0.period.description, Self.money($0.cost), Self.money($0.saving), "", ""] }
+        var rows = months.map { [$0.period.description, money($0.cost), money($0.saving), "", ""] }
         for p in forecast {
             rows.append([
-                p.label + " (forecast)", "", Self.money(p.value), p.lower.map(Self.money) ?? "",
-                p.upper.map(Self.money) ?? "",
+                p.label + " (forecast)", "", money(p.value), p.lower.map(money) ?? "",
+                p.upper.map(money) ?? "",
             ])
         }
         return [
@@ -275,9 +363,9 @@ public struct ReportRenderer {
                 header: ["scenario", "saving", "95% lower", "95% upper"],
                 rows: e.scenarios.indices.map { s in
                     [
-                        scenarios[s], e.total.suppressed ? "suppressed" : Self.money(e.total.saving[s]),
-                        e.total.suppressed ? "" : e.total.lower.map { Self.money($0[s]) } ?? "",
-                        e.total.suppressed ? "" : e.total.upper.map { Self.money($0[s]) } ?? "",
+                        scenarios[s], e.total.suppressed ? "suppressed" : money(e.total.saving[s]),
+                        e.total.suppressed ? "" : e.total.lower.map { money($0[s]) } ?? "",
+                        e.total.suppressed ? "" : e.total.upper.map { money($0[s]) } ?? "",
                     ]
                 }, numeric: [1, 2, 3]))
         blocks.append(.note(EstimateRenderer(e).modelLine + "."))
@@ -291,7 +379,7 @@ public struct ReportRenderer {
                         ("behaviour: the recent months' premium carried", \EstimateBridge.behaviour),
                         ("volume trend", \EstimateBridge.volume), ("target price change", \EstimateBridge.price),
                         ("projected saving", \EstimateBridge.projected), ("projected cost", \EstimateBridge.cost),
-                    ].map { label, value in [label] + e.bridge.map { Self.money($0[keyPath: value]) } },
+                    ].map { label, value in [label] + e.bridge.map { money($0[keyPath: value]) } },
                     numeric: Set(1...e.bridge.count)))
             blocks.append(
                 .note(
@@ -313,8 +401,8 @@ public struct ReportRenderer {
                         if row.suppressed {
                             return [label(row.key), "suppressed"] + Array(repeating: "", count: header.count - 1)
                         }
-                        var cells = [label(row.key)] + e.scenarios.indices.map { Self.money(row.saving[$0]) }
-                        if hasInterval { cells.append(Self.money(row.lower![k]) + " – " + Self.money(row.upper![k])) }
+                        var cells = [label(row.key)] + e.scenarios.indices.map { money(row.saving[$0]) }
+                        if hasInterval { cells.append(money(row.lower![k]) + " – " + money(row.upper![k])) }
                         return cells
                     },
                     numeric: Set(1...header.count)))
@@ -333,7 +421,7 @@ public struct ReportRenderer {
         var lines: [String] = []
         if !ranking.excluded.isEmpty {
             lines.append(
-                "\(ranking.excluded.count) opportunities, saving \(Self.money(ranking.excludedSaving)), are excluded by safety "
+                "\(ranking.excluded.count) opportunities, saving \(money(ranking.excludedSaving)), are excluded by safety "
                     + "rules and not counted; medsave rank --show-excluded lists them with the rule.")
         } else {
             lines.append("No opportunity is excluded by the \(ranking.configuration.rules.rules.count) safety rules.")
@@ -341,7 +429,7 @@ public struct ReportRenderer {
         let blocked = RankRenderer(ranking, showExcluded: false, showBlocked: true).blockedShown
         if blocked > 0 {
             lines.append(
-                "\(Self.money(blocked)) more is in rows marked do-not-substitute and is not counted; "
+                "\(money(blocked)) more is in rows marked do-not-substitute and is not counted; "
                     + "medsave rank --show-blocked lists it by unit and prescriber.")
         }
         return [.section("What is not counted")] + lines.map(ReportBlock.paragraph)

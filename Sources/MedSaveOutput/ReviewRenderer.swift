@@ -2,7 +2,10 @@ import MedSaveModel
 
 /// Review decisions as CSV or JSON (the CSV is what `review import` reads back).
 public enum ReviewRenderer {
-    public static let columns = ["sequence", "id", "decision", "note", "reviewer", "decided_at"]
+    public static let columns = [
+        "sequence", "id", "decision", "note", "reviewer", "decided_at", "saving", "decided_window", "suggested",
+        "legacy_id",
+    ]
 
     public static func render(_ records: [ReviewRecord], format: OutputFormat) -> String {
         switch format {
@@ -19,6 +22,16 @@ public enum ReviewRenderer {
                 w.field("note", .string(r.note))
                 w.field("reviewer", .string(r.reviewer))
                 w.field("decided_at", .string(r.decidedAt))
+                if let c = r.context {
+                    w.beginObject("context")
+                    w.field("saving", .number(NumberFormat.fixed(c.saving, decimals: Precision.money)))
+                    w.field("window", .string(c.window))
+                    w.field("suggested", .string(c.suggested))
+                    w.endObject()
+                } else {
+                    w.field("context", .null)
+                }
+                w.field("legacy_id", r.legacyID.map { .string($0) } ?? .null)
                 w.endObject()
             }
             w.endArray()
@@ -29,6 +42,8 @@ public enum ReviewRenderer {
                 + records.map { r in
                     CSVField.line([
                         String(r.sequence), r.opportunityID, r.decision.rawValue, r.note, r.reviewer, r.decidedAt,
+                        r.context.map { NumberFormat.fixed($0.saving, decimals: Precision.money) } ?? "",
+                        r.context?.window ?? "", r.context?.suggested ?? "", r.legacyID ?? "",
                     ])
                 }.joined()
         }

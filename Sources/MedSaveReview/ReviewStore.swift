@@ -10,11 +10,14 @@ public struct ReviewStoreError: Error, Sendable, CustomStringConvertible {
 /// Review decisions in an embedded SQLite database (WAL mode: readers never block the writer, and several
 /// processes may write at once; each waits up to `busyTimeout` for the others).
 ///
-/// Schema version 1: table `decision(sequence, opportunity_id, decision, note, reviewer, decided_at)`, append
-/// only. Migrations are GRDB's (`grdb_migrations`); `PRAGMA user_version` mirrors the schema version and
+/// Schema version 2: table `decision(sequence, opportunity_id, decision, note, reviewer, decided_at, saving,
+/// decided_window, suggested, legacy_id, id_scheme)`, append only but for re-keying, and table `shown` of the
+/// opportunities runs have shown (id, the first scheme's id, level, key, class and what they showed). Version 1
+/// had the first four columns of `decision` alone, with ids that also hashed the products dispensed (scheme 1);
+/// its decisions keep their ids until a run shows the opportunity again and re-keys them. Migrations are GRDB's (`grdb_migrations`); `PRAGMA user_version` mirrors the schema version and
 /// `PRAGMA application_id` marks the file as medsave's, so another SQLite file is refused, not altered.
 public final class ReviewStore: Sendable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// 'MDSV' in ASCII.
     public static let applicationID: Int32 = 0x4D44_5356
     public static let busyTimeout: TimeInterval = 30
@@ -170,7 +173,103 @@ public final class ReviewStore: Sendable {
                     PRAGMA user_version = 1;
                     """)
         }
+        migrator.registerMigration("v2: identity without the product set, decision context, shown opportunities") {
+            db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE decision ADD COLUMN saving REAL;
+                    ALTER TABLE decision ADD COLUMN decided_window TEXT;
+                    ALTER TABLE decision ADD COLUMN suggested TEXT;
+                    ALTER TABLE decision ADD COLUMN legacy_id TEXT;
+                    ALTER TABLE decision ADD COLUMN id_scheme INTEGER NOT NULL DEFAULT 1;
+                    CREATE TABLE shown (
+                        id TEXT PRIMARY KEY,
+                        legacy_id TEXT NOT NULL,
+                        level TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        class TEXT NOT NULL,
+                        saving REAL NOT NULL,
+                        decided_window TEXT NOT NULL,
+                        suggested TEXT NOT NULL,
+                        shown_at TEXT NOT NULL
+                    );
+                    CREATE INDEX shown_by_legacy_id ON shown(legacy_id);
+                    PRAGMA user_version = 2;
+                    """)
+        }
         return migrator
+    }
+
+    /// Records what a run showed (one transaction), and re-keys decisions still filed under an opportunity's
+    /// first-scheme id to its id, keeping the old id in `legacy_id`. Returns how many decisions were re-keyed.
+    @discardableResult
+    public func recordShown(_ shown: [ShownOpportunity], at date: Date = Date()) throws(ReviewStoreError) -> Int {
+        guard let writer else { throw ReviewStoreError(description: "\(path): opened for reading only") }
+        let stamp = Self.timestamp(date)
+        do {
+            return try writer.write { db in
+                var rekeyed = 0
+                for s in shown {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO shown (id, legacy_id, level, key, class, saving, decided_window, suggested, shown_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT(id) DO UPDATE SET legacy_id = excluded.legacy_id, saving = excluded.saving,
+                              decided_window = excluded.decided_window, suggested = excluded.suggested,
+                              shown_at = excluded.shown_at
+                            """,
+                        arguments: [
+                            s.id, s.legacyID, s.level, s.key, s.equivalenceClass, s.context.saving, s.context.window,
+                            s.context.suggested, stamp,
+                        ])
+                    try db.execute(
+                        sql: """
+                            UPDATE decision SET legacy_id = opportunity_id, opportunity_id = ?, id_scheme = 2
+                            WHERE opportunity_id = ? AND id_scheme = 1
+                            """, arguments: [s.id, s.legacyID])
+                    rekeyed += db.changesCount
+                }
+                return rekeyed
+            }
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        } catch {
+            throw ReviewStoreError(description: "\(path): \(error)")
+        }
+    }
+
+    /// The latest run's view of opportunity `id`; nil when no run recorded it.
+    public func shown(id: String) throws(ReviewStoreError) -> ShownOpportunity? {
+        do {
+            return try reader.read { db in
+                guard try db.tableExists("shown"),
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT * FROM shown WHERE id = ?", arguments: [id.lowercased()])
+                else { return nil }
+                return ShownOpportunity(
+                    id: row["id"], legacyID: row["legacy_id"], level: row["level"], key: row["key"],
+                    equivalenceClass: row["class"],
+                    context: DecisionContext(
+                        saving: row["saving"], window: row["decided_window"], suggested: row["suggested"]))
+            }
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        } catch {
+            throw ReviewStoreError(description: "\(path): \(error)")
+        }
+    }
+
+    /// How many opportunities runs have recorded (0 before any `rank --review-db` on this database).
+    public func shownCount() throws(ReviewStoreError) -> Int {
+        do {
+            return try reader.read { db in
+                try db.tableExists("shown") ? Int.fetchOne(db, sql: "SELECT count(*) FROM shown") ?? 0 : 0
+            }
+        } catch let error as DatabaseError {
+            throw Self.describe(error, path: path)
+        } catch {
+            throw ReviewStoreError(description: "\(path): \(error)")
+        }
     }
 
     /// Records a decision in its own transaction and returns it.
@@ -178,7 +277,7 @@ public final class ReviewStore: Sendable {
     public func record(
         opportunityID: String, decision: ReviewDecision, note: String, reviewer: String, at date: Date = Date()
     ) throws(ReviewStoreError) -> ReviewRecord {
-        let item = (id: opportunityID, decision: decision, note: note, reviewer: reviewer)
+        let item = ReviewItem(id: opportunityID, decision: decision, note: note, reviewer: reviewer)
         return try record([item], skippingRepeats: false, at: date).first!
     }
 
@@ -186,8 +285,7 @@ public final class ReviewStore: Sendable {
     /// id's current one (decision, note, reviewer) is not recorded again, so importing a file twice changes
     /// nothing the second time. Returns the decisions recorded.
     public func record(
-        _ items: [(id: String, decision: ReviewDecision, note: String, reviewer: String)], skippingRepeats: Bool,
-        at date: Date = Date()
+        _ items: [ReviewItem], skippingRepeats: Bool, at date: Date = Date()
     ) throws(ReviewStoreError) -> [ReviewRecord] {
         guard let writer else { throw ReviewStoreError(description: "\(path): opened for reading only") }
         let stamp = Self.timestamp(date)
@@ -205,14 +303,29 @@ public final class ReviewStore: Sendable {
                     {
                         continue
                     }
+                    // What the decision was made on: as given, else the latest run's view of the id.
+                    var context = item.context
+                    if context == nil,
+                        let row = try Row.fetchOne(
+                            db, sql: "SELECT saving, decided_window, suggested FROM shown WHERE id = ?",
+                            arguments: [item.id])
+                    {
+                        context = DecisionContext(
+                            saving: row["saving"], window: row["decided_window"], suggested: row["suggested"])
+                    }
                     try db.execute(
-                        sql:
-                            "INSERT INTO decision (opportunity_id, decision, note, reviewer, decided_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [item.id, item.decision.rawValue, item.note, item.reviewer, stamp])
+                        sql: """
+                            INSERT INTO decision (opportunity_id, decision, note, reviewer, decided_at, saving,
+                              decided_window, suggested, id_scheme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2)
+                            """,
+                        arguments: [
+                            item.id, item.decision.rawValue, item.note, item.reviewer, stamp, context?.saving,
+                            context?.window, context?.suggested,
+                        ])
                     recorded.append(
                         ReviewRecord(
                             sequence: db.lastInsertedRowID, opportunityID: item.id, decision: item.decision,
-                            note: item.note, reviewer: item.reviewer, decidedAt: stamp))
+                            note: item.note, reviewer: item.reviewer, decidedAt: stamp, context: context))
                 }
                 return recorded
             }
@@ -260,7 +373,11 @@ public final class ReviewStore: Sendable {
                     ReviewRecord(
                         sequence: row["sequence"], opportunityID: row["opportunity_id"],
                         decision: ReviewDecision(rawValue: row["decision"]) ?? .defer, note: row["note"],
-                        reviewer: row["reviewer"], decidedAt: row["decided_at"])
+                        reviewer: row["reviewer"], decidedAt: row["decided_at"],
+                        context: (row["saving"] as Double?).map {
+                            DecisionContext(
+                                saving: $0, window: row["decided_window"] ?? "", suggested: row["suggested"] ?? "")
+                        }, legacyID: row["legacy_id"])
                 }
             }
         } catch let error as DatabaseError {

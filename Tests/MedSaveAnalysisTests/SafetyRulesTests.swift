@@ -2,6 +2,8 @@ import MedSaveCore
 import MedSaveTestSupport
 import Testing
 
+@testable import MedSaveIngest
+
 @Suite("Safety rules")
 struct SafetyRulesTests {
     static let catalogue = """
@@ -111,5 +113,36 @@ struct SafetyRulesTests {
         }
         let noSource = Fixtures.write("match,pattern,action,reason,source\natc,N05,review,x,\n", named: "nosource.csv")
         #expect(throws: InputError.self) { try SafetyRules.read(path: noSource) }
+    }
+}
+
+@Suite("Safety rules on substances")
+struct SubstanceRulesTests {
+    static func entry(_ substance: String, atc: String) -> CatalogueEntry {
+        CatalogueEntry(
+            period: nil, product: "1", substance: substance, atc: atc, form: "Kapsel", unitPrice: 1,
+            equivalenceClass: EquivalenceClass(group: "g"))
+    }
+
+    static func action(_ e: CatalogueEntry) -> SafetyAction? {
+        SafetyRules.shipped.findings(dispensed: [e], suggested: nil).map(\.action).max()
+    }
+
+    @Test func theShippedSubstanceTwinsStandInForATCOnlyWhereTheCodeIsMissing() {
+        #expect(Self.action(Self.entry("Takrolimus", atc: "")) == .exclude)
+        #expect(Self.action(Self.entry("Takrolimus", atc: "L04AD02")) == .exclude)
+        #expect(Self.action(Self.entry("Takrolimus", atc: "D11AH01")) == nil, "the ointment is not excluded")
+        #expect(Self.action(Self.entry("Lamotrigin", atc: "")) == .review)
+        #expect(Self.action(Self.entry("Levotyroxinnatrium", atc: "")) == .review, "a salt written as one word")
+        #expect(Self.action(Self.entry("Paracetamol + kodein", atc: "")) == nil)
+        #expect(Self.action(Self.entry("Simvastatin", atc: "")) == nil)
+    }
+
+    @Test func aSubstanceRuleMatchesAComponentOfACombinationFromItsStart() throws {
+        let rules = try SafetyRules.parse(
+            "match,pattern,action,reason,source\nsubstance,naloxon,review,r,s\n", path: "rules.csv")
+        func hit(_ s: String) -> Bool { !rules.findings(dispensed: [Self.entry(s, atc: "X")], suggested: nil).isEmpty }
+        #expect(hit("Buprenorfin + Naloxon") && hit("Naloxonhydroklorid") && hit("NALOXON"))
+        #expect(!hit("Buprenorfin") && !hit("Metylnaltrexon"))
     }
 }

@@ -143,3 +143,22 @@ extension TLVRealDataTests {
         #expect(result.reconciliation.rowsRead == reference.rows)
     }
 }
+
+@Suite(
+    "Class descriptions on the real February 2026 list",
+    .enabled(if: Fixtures.hasSharedData, "../shared/data is not beside the checkout: real-data tests skipped"))
+struct ClassDescriptionRealTLVTests {
+    @Test func everyClassIsDescribedWithItsSubstanceAndPackSizes() throws {
+        let path = Fixtures.shared("se-tlv-periodens-varor") + "/xlsx/2602.xlsx"
+        let catalogue = try CatalogueLoader.load(["tlv:\(path)"]).catalogue
+        let month = Period(year: 2026, month: 2)
+        let classes = Set(catalogue.entries.compactMap(\.equivalenceClass))
+        try #require(classes.count > 1000)
+        for c in classes {
+            let text = try #require(catalogue.describe(c, in: month), "\(c)")
+            let members = catalogue.members(of: c, in: month)
+            #expect(members.contains { !$0.substance.isEmpty && text.hasPrefix($0.substance) }, "\(c): \(text)")
+            #expect(text.hasSuffix(" st") || text.hasSuffix(" ml") || text.hasSuffix(" g"), "\(c): \(text)")
+        }
+    }
+}

@@ -26,7 +26,7 @@ struct ReviewStoreTests {
         let path = freshPath()
         try ReviewStore(path: path).record(opportunityID: "cccccccccccc", decision: .accept, note: "", reviewer: "C")
         #expect(try ReviewStore(path: path).history().count == 1)
-        #expect(ReviewStore.schemaVersion == 1)
+        #expect(ReviewStore.schemaVersion == 2)
     }
 
     @Test func aGarbageFileIsAClearErrorNotACrash() throws {

@@ -20,10 +20,12 @@ extension Ranking {
         private var findings: [Int32: [SafetyFinding]] = [:]
         private var patients: [Int]?
         private var prescribers: [Int]?
+        /// Class descriptions by class index, each built once.
+        private var descriptions: [Int32: String] = [:]
 
         init(
             data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable, classes: [EquivalenceClass],
-            window: (from: Period, to: Period)?, configuration: RankConfiguration
+            window: (from: Period, to: Period)?, advice: CurrentAdvice, configuration: RankConfiguration
         ) {
             self.data = data
             self.classifier = classifier
@@ -45,7 +47,8 @@ extension Ranking {
                 next[Int(r)] += 1
             }
             source = RowSource(
-                data: data, classifier: classifier, table: rows, rowStart: counts, cellsByRow: cellsByRow)
+                data: data, classifier: classifier, table: rows, advice: advice, rowStart: counts,
+                cellsByRow: cellsByRow)
         }
 
         /// The rows with a positive saving in rank order — saving descending, then key, class and period, so
@@ -120,15 +123,16 @@ extension Ranking {
             let evaluator: SafetyEvaluator
             private var factsIndex = IntMap()
             private var facts: [SafetyRules.EntryFacts?] = []  // nil when the classifier has no entry
-            private var targetFacts: [SafetyRules.EntryFacts?] = []
+            /// The advice's facts by class index, once looked up.
+            private var adviceFacts: [Int32: SafetyRules.EntryFacts] = [:]
 
             init(_ rules: SafetyRules) { evaluator = SafetyEvaluator(rules) }
 
             /// The findings for row `r` of `builder`: its dispensed products (each at its latest period) and the
-            /// product of its latest target.
+            /// product the advice suggests for its class.
             mutating func findings(_ r: Int32, of builder: RowSource) -> [SafetyFinding] {
-                let table = builder.table
-                let suggested = table.suggestedEntry(Int(r))
+                let classIndex = builder.table.rows[Int(r)].classIndex
+                let suggested = builder.advice.product(ofClass: classIndex)
                 if evaluator.isEmpty && suggested == nil { return [] }
                 var dispensed: [SafetyRules.EntryFacts] = []
                 for (product, period) in builder.productIDs(of: r) {
@@ -146,25 +150,52 @@ extension Ranking {
                     if let f = facts[Int(i)] { dispensed.append(f) }
                 }
                 var suggestedFacts: SafetyRules.EntryFacts?
-                if suggested != nil {
-                    let t = Int(table.rows[Int(r)].lastTargetProduct)
-                    if targetFacts.isEmpty { targetFacts = Array(repeating: nil, count: table.targetProducts.count) }
-                    if targetFacts[t] == nil { targetFacts[t] = evaluator.facts(table.targetProducts[t]) }
-                    suggestedFacts = targetFacts[t]
+                if let suggested {
+                    if adviceFacts[classIndex] == nil { adviceFacts[classIndex] = evaluator.facts(suggested) }
+                    suggestedFacts = adviceFacts[classIndex]
                 }
                 return evaluator.findings(dispensed: dispensed, suggested: suggestedFacts)
             }
         }
 
+        /// The class in words, as listed in the advice month (the window's last month for percentile targets).
+        private mutating func description(ofClass classIndex: Int32) -> String {
+            if let known = descriptions[classIndex] { return known }
+            let month = source.advice.month ?? window?.to
+            let text = month.flatMap { classifier.describe(classes[Int(classIndex)], in: $0) } ?? ""
+            descriptions[classIndex] = text
+            return text
+        }
+
         /// The code a row is keyed by: its unit or prescriber, or `all`.
         private func rowKeyName(_ key: Int32) -> String { key < 0 ? "all" : data.organisations[Int(key)] }
+
+        /// Whether row `r` passes the configuration's drill-down filters (class, key, id).
+        func matches(_ r: Int32, _ c: RankConfiguration) -> Bool {
+            let row = table.rows[Int(r)]
+            if let only = c.onlyClass, classes[Int(row.classIndex)] != only { return false }
+            if let only = c.onlyKey, rowKeyName(row.key) != only { return false }
+            if let only = c.onlyID, id(of: r) != only.lowercased() { return false }
+            return true
+        }
 
         /// The stable id of row `r` (see `Opportunity.id`).
         func id(of r: Int32) -> String {
             let row = table.rows[Int(r)]
             return Opportunity.id(
                 level: level, key: rowKeyName(row.key), equivalenceClass: classes[Int(row.classIndex)],
-                products: products(of: r).map(\.code), period: row.period)
+                period: row.period)
+        }
+
+        /// The decision on row `r` under its id, else under its first-scheme id (see `Opportunity.legacyID`).
+        func decision(of r: Int32) -> ReviewRecord? {
+            guard !decisions.isEmpty else { return nil }
+            if let d = decisions[id(of: r)] { return d }
+            let row = table.rows[Int(r)]
+            return decisions[
+                Opportunity.legacyID(
+                    level: level, key: rowKeyName(row.key), equivalenceClass: classes[Int(row.classIndex)],
+                    products: products(of: r).map(\.code), period: row.period)]
         }
 
         /// Distinct ids per row, from (cell << 32 | id) pairs.
@@ -198,9 +229,10 @@ extension Ranking {
             if safety.contains(where: { $0.action == .review }) { flags.append("review") }
             if safety.contains(where: { $0.action == .sameGroupOnly }) { flags.append("same-group-only") }
             if row.blockedSaving > 0 { flags.append("blocked-saving") }
-            let suggested = table.suggestedEntry(Int(r)).map {
-                SuggestedProduct(
-                    code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: row.lastTargetPeriod!)
+            let advice = source.advice
+            flags += advice.flags(ofClass: row.classIndex, dispensed: dispensed.map(\.code), classifier: classifier)
+            let suggested = advice.product(ofClass: row.classIndex).map {
+                SuggestedProduct(code: $0.product, name: $0.name, unitPrice: $0.unitPrice, period: advice.month!)
             }
             let equivalenceClass = classes[Int(row.classIndex)]
             let prescriberCount: Int?
@@ -213,9 +245,7 @@ extension Ranking {
             let key = rowKeyName(row.key)
             var opportunity = Opportunity(
                 rank: 0,
-                id: Opportunity.id(
-                    level: level, key: key, equivalenceClass: equivalenceClass, products: products.map(\.code),
-                    period: row.period),
+                id: Opportunity.id(level: level, key: key, equivalenceClass: equivalenceClass, period: row.period),
                 key: key,
                 equivalenceClass: equivalenceClass,
                 periodFrom: row.period ?? window!.from, periodTo: row.period ?? window!.to,
@@ -225,7 +255,23 @@ extension Ranking {
                     ? row.lastTargetPeriod.map { _ in row.lastTargetPrice } : row.targetCost / row.targetQuantity,
                 saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[Int(r)],
                 prescribers: prescriberCount, flags: flags.sorted(), safety: safety)
-            opportunity.review = decisions[opportunity.id]
+            opportunity.classDescription = description(ofClass: row.classIndex)
+            opportunity.legacyID = Opportunity.legacyID(
+                level: level, key: key, equivalenceClass: equivalenceClass, products: products.map(\.code),
+                period: row.period)
+            opportunity.review = decisions[opportunity.id] ?? decisions[opportunity.legacyID]
+            if let context = opportunity.review?.context {
+                // What has changed since the decision was made.
+                let window = "\(opportunity.periodFrom)..\(opportunity.periodTo)"
+                if context.window != window { opportunity.flags.append("decided-on-other-data") }
+                if (context.saving * 100).rounded() != (opportunity.saving * 100).rounded() {
+                    opportunity.flags.append("saving-changed")
+                }
+                if context.suggested != (opportunity.suggested?.code ?? "") {
+                    opportunity.flags.append("suggestion-changed")
+                }
+                opportunity.flags.sort()
+            }
             return opportunity
         }
     }

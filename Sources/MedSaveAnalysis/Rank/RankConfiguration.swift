@@ -20,6 +20,13 @@ public struct RankConfiguration: Sendable, Equatable {
     public var decisions: [String: ReviewRecord] = [:]
     /// Leave out opportunities accepted or rejected (deferred ones stay).
     public var hideDecided = false
+    /// List only the rows of this class, of this unit or prescriber (`key`), or with this id (drill-down);
+    /// totals still count every row.
+    public var onlyClass: EquivalenceClass?
+    public var onlyKey: String?
+    public var onlyID: String?
+    /// The list month the suggested products are taken from; nil: the newest one (see `CurrentAdvice`).
+    public var asOf: Period?
     /// Threads the classes may be split between; the result is the same for any number.
     public var threads = 1
 
@@ -42,11 +49,18 @@ public struct RankResult: Sendable {
     public var configuration: RankConfiguration
     /// The periods analysed: the requested window narrowed to the periods the data has. Nil when no row was used.
     public var window: (from: Period, to: Period)?
+    /// What the safety rules could not be checked on (nil without rules).
+    public var safetyCoverage: SafetyCoverage? = nil
+    /// The list month the suggestions come from (see `CurrentAdvice`); nil for percentile targets.
+    public var adviceMonth: Period? = nil
     public var reconciliation: Reconciliation
     /// Σ saving over every row with a positive saving, before `--min-saving` and `--top`.
     public var totalSaving: Double
     /// Rows with a positive saving, before `--min-saving` and `--top`.
     public var opportunityCount: Int
+    /// Rows with a positive saving that the drill-down filters (`onlyClass`, `onlyKey`, `onlyID`) kept, before
+    /// `--min-saving` and `--top`; nil without filters.
+    public var matchingFilters: Int? = nil
     /// Opportunities left out because they were accepted or rejected (`hideDecided`).
     public var hiddenDecided = 0
     /// The rows listed, ranked.

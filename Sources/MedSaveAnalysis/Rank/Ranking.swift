@@ -67,15 +67,23 @@ public enum Ranking {
         let window = rows.window.map { w in
             (from: max(w.from, configuration.periods.from ?? w.from), to: min(w.to, configuration.periods.to ?? w.to))
         }
+        let advice = try CurrentAdvice(
+            classes: classes.classes, configuration: configuration, classifier: classifier, dataEnd: window?.to)
         var opportunities = OpportunityBuilder(
-            data: data, classifier: classifier, rows: rows, classes: classes.classes, window: window,
+            data: data, classifier: classifier, rows: rows, classes: classes.classes, window: window, advice: advice,
             configuration: configuration)
         let ranked = opportunities.ranked()
         let totalSaving = ranked.positive.reduce(0) { $0 + rows.rows[Int($1)].saving }
-        var listed = ranked.positive.filter { rows.rows[Int($0)].saving >= configuration.minSaving }
+        var listed = ranked.positive
+        var matching: Int?
+        if configuration.onlyClass != nil || configuration.onlyKey != nil || configuration.onlyID != nil {
+            listed = listed.filter { opportunities.matches($0, configuration) }
+            matching = listed.count
+        }
+        listed = listed.filter { rows.rows[Int($0)].saving >= configuration.minSaving }
         let beforeHiding = listed.count
         if configuration.hideDecided {
-            listed.removeAll { configuration.decisions[opportunities.id(of: $0)]?.decision.isFinal == true }
+            listed.removeAll { opportunities.decision(of: $0)?.decision.isFinal == true }
         }
         let hidden = beforeHiding - listed.count
         if let top = configuration.top { listed = Array(listed.prefix(top)) }
@@ -91,8 +99,13 @@ public enum Ranking {
         }
         let blocked = barriers.list(data, classes: classes.classes, excluded: excludedPairs)
         return RankResult(
-            configuration: configuration, window: window, reconciliation: books, totalSaving: totalSaving,
-            opportunityCount: ranked.positive.count, hiddenDecided: hidden, opportunities: shown, excluded: excluded,
+            configuration: configuration, window: window,
+            safetyCoverage: SafetyCoverage.measure(
+                data, rowOfCell: rows.rowOfCell, classifier: classifier, rules: configuration.rules),
+            adviceMonth: advice.month, reconciliation: books,
+            totalSaving: totalSaving,
+            opportunityCount: ranked.positive.count, matchingFilters: matching, hiddenDecided: hidden,
+            opportunities: shown, excluded: excluded,
             blocked: blocked)
     }
 
@@ -129,12 +142,11 @@ public enum Ranking {
             let c = zip(block.cost, block.blockedCost).map { ($0 - $1).doubleValue }
             let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
             let targetFlags = RowFlags(target.flags)
-            let targetProduct = result.rows.targetProduct(target)
             var rowOf = [Int32](repeating: 0, count: block.organisations.count)
             for (position, organisation) in block.organisations.enumerated() {
                 rowOf[position] = result.rows.add(
                     organisation: organisation, block: block, position: position, saving: savings[position],
-                    target: target, product: targetProduct, flags: targetFlags.union(block.cellFlags[position]))
+                    target: target, flags: targetFlags.union(block.cellFlags[position]))
                 positionOf[Int(organisation)] = Int32(position)
             }
             // Blocked rows per (organisation, prescriber) in this block, in key order.

@@ -50,17 +50,13 @@ extension Ranking {
             var blockedSaving = 0.0
             var targetCost = 0.0
             var targetQuantity = 0.0
-            /// The target of the row's latest period: when, its price, and the product setting it (an index
-            /// into `targetProducts`, −1 for none).
+            /// The target of the row's latest period: when, and its price.
             var lastTargetPeriod: Period?
             var lastTargetPrice = 0.0
-            var lastTargetProduct: Int32 = -1
             var flags: RowFlags = []
         }
 
         var rows: [Row] = []
-        /// The products that set targets, referred to by rows.
-        var targetProducts: [CatalogueEntry] = []
         /// Row by (key, class, period): key << 32 | class << 14 | (month index since 1900 + 1, or 0 without byPeriod).
         var index = IntMap(capacity: 1 << 12)
         /// The row each aggregate cell was summed into (for its products, patients and prescribers); -1 for
@@ -85,17 +81,9 @@ extension Ranking {
             return r
         }
 
-        /// Notes the product setting a block's target, for `add`; −1 when the target names none.
-        mutating func targetProduct(_ target: Target) -> Int32 {
-            guard let product = target.product else { return -1 }
-            targetProducts.append(product)
-            return Int32(targetProducts.count - 1)
-        }
-
-        /// Adds one organisation's result in one block; returns its row. `product` is `targetProduct(target)`.
+        /// Adds one organisation's result in one block; returns its row.
         mutating func add(
-            organisation: Int32, block: Block, position: Int, saving: Double, target: Target, product: Int32,
-            flags: RowFlags
+            organisation: Int32, block: Block, position: Int, saving: Double, target: Target, flags: RowFlags
         ) -> Int32 {
             let r = row(organisation: organisation, block: block)
             let q = block.quantity[position], c = block.cost[position]
@@ -108,7 +96,6 @@ extension Ranking {
             if row.lastTargetPeriod.map({ $0 < block.period }) ?? true {
                 row.lastTargetPeriod = block.period
                 row.lastTargetPrice = target.price
-                row.lastTargetProduct = product
             }
             row.flags.formUnion(flags)
             if q.raw == 0 && c.raw > 0 { row.flags.insert(.zeroQuantity) }
@@ -121,24 +108,13 @@ extension Ranking {
 
         /// Adds the rows of `other`, of other classes (the rows' ids in `other` move on by the rows already here).
         mutating func append(_ other: RowTable) {
-            let rowOffset = Int32(rows.count), productOffset = Int32(targetProducts.count)
-            rows += other.rows.map { row in
-                var r = row
-                if r.lastTargetProduct >= 0 { r.lastTargetProduct += productOffset }
-                return r
-            }
-            targetProducts += other.targetProducts
+            let rowOffset = Int32(rows.count)
+            rows += other.rows
             for (cell, r) in other.rowOfCell.enumerated() where r >= 0 { rowOfCell[cell] = r + rowOffset }
             if let w = other.window {
                 window = window.map { (min($0.from, w.from), max($0.to, w.to)) } ?? w
             }
             index = IntMap()  // the rows are complete; no more are looked up
-        }
-
-        /// The product setting row `r`'s latest target, if any.
-        func suggestedEntry(_ r: Int) -> CatalogueEntry? {
-            let i = rows[r].lastTargetProduct
-            return i < 0 ? nil : targetProducts[Int(i)]
         }
 
         /// Adds the saving blocked by "do not substitute" flags for one organisation in one block.
@@ -153,6 +129,7 @@ extension Ranking {
         let data: DispensingAggregate
         let classifier: any ProductClassifier
         let table: RowTable
+        let advice: CurrentAdvice
         /// Cells by row: the cells of row r are `cellsByRow[rowStart[r]..<rowStart[r + 1]]`, in cell order.
         let rowStart: [Int]
         let cellsByRow: [Int32]

@@ -7,6 +7,8 @@ public struct ReportConfiguration: Sendable {
     public var audience: Report.Audience
     public var target: TargetRule
     public var periods: PeriodRange = PeriodRange()
+    /// The list month the suggestions come from; nil: the newest.
+    public var asOf: Period?
     /// Opportunities listed.
     public var top: Int
     public var by: Breakdown
@@ -49,6 +51,7 @@ extension Report {
         var ranked = RankConfiguration(
             target: c.target, level: .unit, periods: c.periods, byPeriod: false, minSaving: 0, top: c.top)
         ranked.rules = c.rules
+        ranked.asOf = c.asOf
         ranked.decisions = c.decisions
         ranked.threads = c.threads
         var monthly = ranked

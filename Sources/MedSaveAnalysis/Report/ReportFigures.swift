@@ -26,6 +26,10 @@ public struct ReportFigures: Sendable {
     public var totalSaving: Double
     /// Per class, the product its latest month's target names (nil for percentile targets), to say what to switch to.
     public var suggestedOfClass: [EquivalenceClass: SuggestedProduct] = [:]
+    /// Per class, the (up to three) organisations saving most over the window, with their savings.
+    public var topOrganisationsOfClass: [EquivalenceClass: [(key: String, saving: Double)]] = [:]
+    /// Per class, its description from the catalogue (empty when unknown).
+    public var descriptionOfClass: [EquivalenceClass: String] = [:]
     /// Per class, the organisations with a saving in some month.
     public var organisationsOfClass: [EquivalenceClass: Int] = [:]
 
@@ -39,8 +43,11 @@ public struct ReportFigures: Sendable {
         var total = 0.0
         var latest: [EquivalenceClass: Period] = [:]
         var keys: [EquivalenceClass: Set<String>] = [:]
+        var savingOfOrganisation: [EquivalenceClass: [String: Double]] = [:]
         for o in monthly.opportunities {
             keys[o.equivalenceClass, default: []].insert(o.key)
+            descriptionOfClass[o.equivalenceClass] = o.classDescription
+            savingOfOrganisation[o.equivalenceClass, default: [:]][o.key, default: 0] += o.saving
             if let suggested = o.suggested, latest[o.equivalenceClass].map({ $0 < o.periodFrom }) ?? true {
                 latest[o.equivalenceClass] = o.periodFrom
                 suggestedOfClass[o.equivalenceClass] = suggested
@@ -54,6 +61,10 @@ public struct ReportFigures: Sendable {
         }
         groups = byGroup.map { Group(key: $0.key, saving: $0.value.saving, classes: $0.value.classes.count) }
             .sorted { $0.saving != $1.saving ? $0.saving > $1.saving : $0.key < $1.key }
+        for (c, savings) in savingOfOrganisation {
+            topOrganisationsOfClass[c] = savings.map { (key: $0.key, saving: $0.value) }
+                .sorted { $0.saving != $1.saving ? $0.saving > $1.saving : $0.key < $1.key }.prefix(3).map { $0 }
+        }
         classSavings = byClass.map { ($0.key, $0.value) }
             .sorted { $0.saving != $1.saving ? $0.saving > $1.saving : $0.equivalenceClass < $1.equivalenceClass }
         months = Set(costByMonth.keys).union(savingByMonth.keys).sorted().map {

@@ -41,10 +41,21 @@ extension ProductAttribute {
 }
 
 extension SafetyRule {
+    /// Whether a product's substance, or one of its ` + ` components (`Buprenorfin + Naloxon`), begins with
+    /// `pattern`, ignoring case: `Levotyroxin` matches `Levotyroxinnatrium`, a salt named as one word.
+    static func substance(_ substance: String, matches pattern: String) -> Bool {
+        let p = pattern.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !p.isEmpty, !substance.isEmpty else { return false }
+        return substance.lowercased().components(separatedBy: "+").contains {
+            $0.trimmingCharacters(in: .whitespaces).hasPrefix(p)
+        }
+    }
+
     func matches(_ entry: CatalogueEntry) -> Bool {
         switch match {
         case .atc: !pattern.isEmpty && entry.atc.uppercased().hasPrefix(pattern.uppercased())
-        case .substance: entry.substance.caseInsensitiveCompare(pattern) == .orderedSame
+        case .substance: Self.substance(entry.substance, matches: pattern)
+        case .substanceWithoutATC: entry.atc.isEmpty && Self.substance(entry.substance, matches: pattern)
         case .product: entry.product == pattern
         case .attribute: ProductAttribute(rawValue: pattern.lowercased())?.applies(to: entry) ?? false
         }

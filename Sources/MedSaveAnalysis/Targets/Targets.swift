@@ -47,14 +47,7 @@ public enum Targets {
     ) -> Target? {
         switch rule {
         case .pv, .cheapest:
-            if let catalogue = classifier as? Catalogue {
-                return listTarget(
-                    catalogue, catalogue.memberIndices(of: block.equivalenceClass, in: block.period), rule: rule)
-            }
-            guard let members = classifier.pricedMembers(of: block.equivalenceClass, in: block.period) else {
-                return nil
-            }
-            return listTarget(members, rule: rule)
+            return listTarget(of: block.equivalenceClass, in: block.period, rule: rule, classifier: classifier)
         case .percentile(let p):
             var ppus: [Double] = []
             for (i, (q, c)) in zip(block.quantity, block.cost).enumerated() where q.raw > 0 {
@@ -63,6 +56,18 @@ public enum Targets {
             }
             return peer(ppus, percentile: p)
         }
+    }
+
+    /// T of `equivalenceClass` in `period` under a rule that names a product (`pv`, `cheapest`), from the
+    /// classifier's priced members; nil when it has none there, or for percentile rules.
+    static func listTarget(
+        of equivalenceClass: EquivalenceClass, in period: Period, rule: TargetRule, classifier: any ProductClassifier
+    ) -> Target? {
+        if let catalogue = classifier as? Catalogue {
+            return listTarget(catalogue, catalogue.memberIndices(of: equivalenceClass, in: period), rule: rule)
+        }
+        guard let members = classifier.pricedMembers(of: equivalenceClass, in: period) else { return nil }
+        return listTarget(members, rule: rule)
     }
 
     /// T under a rule that names a product (`pv`, `cheapest`), from a class's priced members in one period:

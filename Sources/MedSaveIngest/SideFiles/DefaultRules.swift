@@ -1,4 +1,6 @@
-/// The safety rules medsave ships with, seeded from the guidance each rule cites. This CSV text is the shipped rules file:
+/// The safety rules medsave ships with, seeded from the guidance each rule cites. Each ATC rule for a substance
+/// has a `substance-without-atc` twin (Swedish INN, as TLV's `Substans` writes it), so that the rules still apply
+/// to TLV's monthly workbook, which carries no ATC codes, and leave the decision to ATC where codes are known. This CSV text is the shipped rules file:
 /// `medsave rules export` writes it out for a pharmacist to edit and pass back with `rank --rules PATH`.
 public enum DefaultRules {
     public static let csv = """
@@ -17,6 +19,29 @@ public enum DefaultRules {
         atc,R03,review,"Inhaler: a device switch needs instruction in the new technique","Läkemedelsverket: inhalation devices are not automatically interchangeable"
         atc,A10A,review,"Insulin: device and formulation differ between products","Läkemedelsverket: insulins are not interchangeable at the pharmacy"
         atc,L04AB,review,"Biological medicine (TNF inhibitor): biosimilar switching is a prescriber's decision","Läkemedelsverket: biological medicines and biosimilars are not exchanged at the pharmacy"
+        substance-without-atc,Takrolimus,exclude,"Tacrolimus: narrow therapeutic index; products are not interchangeable in Sweden","Läkemedelsverket: tacrolimus products are not on the list of interchangeable medicines"
+        substance-without-atc,Mykofenol,exclude,"Mycophenolate: not interchangeable in Sweden","Läkemedelsverket: mycophenolate products are not on the list of interchangeable medicines"
+        substance-without-atc,Ciklosporin,exclude,"Ciclosporin: narrow therapeutic index; switch only under specialist supervision","Läkemedelsverket, utbytbarhet: ciklosporin"
+        substance-without-atc,Fenytoin,exclude,"Phenytoin: antiepileptic in category 1; keep the patient on one manufacturer's product","MHRA Drug Safety Update, November 2017: antiepileptic drugs, category 1"
+        substance-without-atc,Karbamazepin,exclude,"Carbamazepine: antiepileptic in category 1; keep the patient on one manufacturer's product","MHRA Drug Safety Update, November 2017: antiepileptic drugs, category 1"
+        substance-without-atc,Fenobarbital,exclude,"Phenobarbital: antiepileptic in category 1; keep the patient on one manufacturer's product","MHRA Drug Safety Update, November 2017: antiepileptic drugs, category 1"
+        substance-without-atc,Primidon,exclude,"Primidone: antiepileptic in category 1; keep the patient on one manufacturer's product","MHRA Drug Safety Update, November 2017: antiepileptic drugs, category 1"
+        substance-without-atc,Litium,exclude,"Lithium: narrow therapeutic index; serum levels differ between products","Läkemedelsverket, utbytbarhet: litium; BNF: prescribe lithium by brand"
+        substance-without-atc,Warfarin,exclude,"Warfarin: a brand switch needs INR follow-up","Läkemedelsverket, utbytbarhet: warfarin (Waran/Warfarin Orion not interchangeable without INR control)"
+        substance-without-atc,Lamotrigin,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Levetiracetam,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Valproinsyra,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Topiramat,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Oxkarbazepin,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Lakosamid,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Zonisamid,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Gabapentin,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Pregabalin,review,"Antiepileptic: a switch can change seizure control; check with the prescriber","MHRA Drug Safety Update, November 2017: antiepileptic drugs, categories 2 and 3"
+        substance-without-atc,Levotyroxin,review,"Levothyroxine: narrow therapeutic index; check TSH after a switch","Läkemedelsverket: levotyroxin, monitoring after product change"
+        substance-without-atc,Insulin,review,"Insulin: device and formulation differ between products","Läkemedelsverket: insulins are not interchangeable at the pharmacy"
+        substance-without-atc,Infliximab,review,"Biological medicine (TNF inhibitor): biosimilar switching is a prescriber's decision","Läkemedelsverket: biological medicines and biosimilars are not exchanged at the pharmacy"
+        substance-without-atc,Adalimumab,review,"Biological medicine (TNF inhibitor): biosimilar switching is a prescriber's decision","Läkemedelsverket: biological medicines and biosimilars are not exchanged at the pharmacy"
+        substance-without-atc,Etanercept,review,"Biological medicine (TNF inhibitor): biosimilar switching is a prescriber's decision","Läkemedelsverket: biological medicines and biosimilars are not exchanged at the pharmacy"
         attribute,biological,review,"Biological medicine: biosimilar switching is a prescriber's decision","Läkemedelsverket: biological medicines and biosimilars are not exchanged at the pharmacy"
         attribute,device,review,"Device (inhaler or pen): the patient must learn the new device","Läkemedelsverket: inhalation devices are not automatically interchangeable"
         attribute,narcotic,same-group-only,"Narcotic: switch only to an identical pack size in the same exchange group","TLV: narcotics pack-size groups (TN/MN/GN) allow identical pack sizes only"

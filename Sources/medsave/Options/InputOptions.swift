@@ -101,6 +101,17 @@ struct InputOptions: ParsableArguments {
             "With --groups bnf: the NHSBSA BNF code table (zip or CSV) for product names.", valueName: "path"))
     var bnfCodes: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The currency of the costs, named in outputs (default: GBP with --preset or --groups bnf, else SEK).",
+            valueName: "code"))
+    var currency: String?
+
+    /// `--currency`, or the default of the data's country: English data is in pounds, Swedish in kronor.
+    var resolvedCurrency: String {
+        currency?.uppercased() ?? (files.preset != nil || groups == .bnf ? "GBP" : "SEK")
+    }
+
     enum GroupSource: String, ExpressibleByArgument, CaseIterable {
         case catalog, bnf
     }
@@ -110,6 +121,9 @@ struct InputOptions: ParsableArguments {
     func validate() throws {
         if catalog.isEmpty && groups == .catalog {
             throw ValidationError("give at least one catalogue with --catalog, or group by BNF code with --groups bnf")
+        }
+        if let currency, currency.count != 3 || !currency.allSatisfy({ $0.isASCII && $0.isLetter }) {
+            throw ValidationError("--currency \(currency): expected a three-letter code such as SEK or GBP")
         }
         if groups == .catalog && (swaps != nil || bnfCodes != nil) {
             throw ValidationError("--swaps and --bnf-codes go with --groups bnf")
@@ -195,3 +209,4 @@ extension OutputFormat: ExpressibleByArgument {}
 extension ColumnMapping.Preset: ExpressibleByArgument {}
 extension ColumnMapping.EPDCost: ExpressibleByArgument {}
 extension RankLevel: ExpressibleByArgument {}
+extension ReportLocale: ExpressibleByArgument {}

@@ -16,7 +16,7 @@ enum OptionValues {
     static func checkTarget(_ rule: TargetRule, groups: InputOptions.GroupSource, peers: Bool = false) throws {
         do {
             try Targets.check(rule, pricesKnown: groups != .bnf, peerGroup: peers)
-        } catch let error as TargetRuleError {
+        } catch {
             throw ValidationError(error.description)
         }
     }

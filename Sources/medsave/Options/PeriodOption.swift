@@ -12,4 +12,13 @@ enum PeriodOption {
         }
         return range
     }
+
+    /// One month, `YYYY-MM`; nil when not given.
+    static func month(_ text: String?, option: String) throws -> Period? {
+        guard let text else { return nil }
+        guard text.count == 7, let month = Period(text: text) else {
+            throw ValidationError("--\(option) \(text): expected a month, YYYY-MM")
+        }
+        return month
+    }
 }

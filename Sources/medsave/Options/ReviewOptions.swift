@@ -42,6 +42,33 @@ struct ReviewOptions: ParsableArguments {
         }
     }
 
+    /// Records the opportunities a run showed in the review database, so that `review accept` can check ids and
+    /// keep what a decision was made on, and re-keys decisions of the first id scheme. Only a database that
+    /// exists is written (ranking never creates one); a read-only one is left as it is. Returns the summary line.
+    func recordShown(_ opportunities: [Opportunity], level: RankLevel) -> String? {
+        guard reviewDB != "none", !opportunities.isEmpty,
+            let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0
+        else { return nil }
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            return "review: \(path) is read only; the opportunities shown are not recorded in it"
+        }
+        let shown = opportunities.map { o in
+            ShownOpportunity(
+                id: o.id, legacyID: o.legacyID, level: level.rawValue, key: o.key,
+                equivalenceClass: o.equivalenceClass.description,
+                context: DecisionContext(
+                    saving: (o.saving * 100).rounded() / 100, window: "\(o.periodFrom)..\(o.periodTo)",
+                    suggested: o.suggested?.code ?? ""))
+        }
+        do {
+            let rekeyed = try ReviewStore(path: path).recordShown(shown)
+            return "review: \(shown.count) opportunities shown recorded in \(path)"
+                + (rekeyed > 0 ? "; \(rekeyed) decisions re-keyed from the first id scheme" : "")
+        } catch {
+            return "review: the opportunities shown could not be recorded in \(path): \(error.description)"
+        }
+    }
+
     /// The review database read, when it exists, for the manifest.
     var manifestInputs: [(role: String, path: String)] {
         reviewDB != "none" && FileManager.default.fileExists(atPath: path) ? [(role: "review-db", path: path)] : []

@@ -27,6 +27,24 @@ struct Rank: ParsableCommand {
         help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
     var period: String?
 
+    @Option(
+        name: .customLong("class"),
+        help: ArgumentHelp("List only this class (as in the class column, e.g. 111026/T23).", valueName: "class"))
+    var onlyClass: String?
+
+    @Option(
+        name: .customLong("unit"),
+        help: ArgumentHelp("List only this care unit (or prescriber, or all).", valueName: "code"))
+    var onlyKey: String?
+
+    @Option(name: .customLong("id"), help: ArgumentHelp("List only the opportunity with this id.", valueName: "id"))
+    var onlyID: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The list month the suggested products come from (default: the newest list given).", valueName: "YYYY-MM"))
+    var asOf: String?
+
     @Flag(help: "One row per month instead of one per window.")
     var byPeriod = false
 
@@ -73,14 +91,21 @@ struct Rank: ParsableCommand {
         let periods = try PeriodOption.range(period)
         guard minSaving.isFinite, minSaving >= 0 else { throw ValidationError("--min-saving must be 0 or more") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
-        return RankConfiguration(
+        var configuration = RankConfiguration(
             target: rule, level: level, periods: periods, byPeriod: byPeriod, minSaving: minSaving, top: top)
+        configuration.asOf = try PeriodOption.month(asOf, option: "as-of")
+        configuration.onlyClass = onlyClass.map(EquivalenceClass.init(text:))
+        configuration.onlyKey = onlyKey
+        configuration.onlyID = onlyID
+        return configuration
     }
 
     /// Every option with the value it took, for the manifest.
     var manifestOptions: [(name: String, value: String)] {
         [
             ("target", target), ("level", level.rawValue), ("period", period ?? "every period"),
+            ("as-of", asOf ?? "the newest list"), ("class", onlyClass ?? "every class"),
+            ("unit", onlyKey ?? "every unit"), ("id", onlyID ?? "every id"),
             ("by-period", String(byPeriod)),
             ("min-saving", String(minSaving)), ("top", top.map(String.init) ?? "all"),
             ("peers", peers ?? "every organisation"),
@@ -112,8 +137,13 @@ struct Rank: ParsableCommand {
             configuration.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
             let result = try Ranking.rank(
                 inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
-            let renderer = RankRenderer(result, showExcluded: showExcluded, showBlocked: showBlocked)
-            return (renderer.render(output.resolvedFormat), renderer.summaryLines(), result.reconciliation.isBalanced)
+            let renderer = RankRenderer(
+                result, showExcluded: showExcluded, showBlocked: showBlocked, currency: input.resolvedCurrency)
+            let recorded = review.recordShown(result.opportunities + result.excluded, level: configuration.level)
+            return (
+                renderer.render(output.resolvedFormat), renderer.summaryLines() + (recorded.map { [$0] } ?? []),
+                result.reconciliation.isBalanced
+            )
         }
     }
 }

@@ -42,6 +42,11 @@ struct Report: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The list month the suggested products come from (default: the newest list given).", valueName: "YYYY-MM"))
+    var asOf: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Opportunities to list (default: 50 for pharmacists, 15 for the budget office).", valueName: "n"))
     var top: Int?
 
@@ -75,6 +80,11 @@ struct Report: ParsableCommand {
             valueName: "n"))
     var suppressBelow = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "How money is written: si (1 234.56, default), sv (1 234,56) or en (1,234.56).", valueName: "locale"))
+    var locale: ReportLocale = .si
+
     @OptionGroup var safety: SafetyOptions
 
     @OptionGroup var review: ReviewOptions
@@ -105,7 +115,9 @@ struct Report: ParsableCommand {
     func manifestOptions(budgetYear year: Int?) -> [(name: String, value: String)] {
         [
             ("audience", audience.rawValue), ("target", target), ("period", period ?? "every period"),
-            ("top", String(listed)), ("by", groupBy.rawValue), ("budget-year", year.map(String.init) ?? "none"),
+            ("as-of", asOf ?? "the newest list"), ("locale", locale.rawValue),
+            ("currency", input.resolvedCurrency), ("top", String(listed)), ("by", groupBy.rawValue),
+            ("budget-year", year.map(String.init) ?? "none"),
             ("uptake", uptake), ("seasonal", String(seasonal)), ("bootstrap", String(bootstrap)),
             ("seed", String(seed)),
             ("suppress-below", String(suppressBelow)), ("rules", safety.path ?? "shipped"),
@@ -127,6 +139,7 @@ struct Report: ParsableCommand {
         ) { (inputs: LoadedInputs) in
             var c = ReportConfiguration(audience: audience, target: rule, top: listed, by: groupBy)
             c.periods = periods
+            c.asOf = try PeriodOption.month(asOf, option: "as-of")
             c.budgetYear = budgetYear
             c.uptakes = try OptionValues.uptakes(uptake)
             c.seasonal = seasonal
@@ -147,7 +160,8 @@ struct Report: ParsableCommand {
             let embedded = try RunManifest.make(
                 command: "report", input: input, inputs: inputs, more: safety.manifestInputs + review.manifestInputs,
                 options: manifestOptions(budgetYear: year), seed: estimate != nil && bootstrap > 0 ? seed : nil)
-            let renderer = ReportRenderer(report, manifest: embedded)
+            let renderer = ReportRenderer(
+                report, manifest: embedded, currency: input.resolvedCurrency, locale: locale)
             let html = renderer.html(), markdown = renderer.markdown()
             var summary = renderer.summaryLines()
             summary.append("report: \(audience.rawValue) report written to \(output) and \(markdownPath)")

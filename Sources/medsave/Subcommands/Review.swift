@@ -18,17 +18,40 @@ struct Review: ParsableCommand {
         @Option(help: "Who decided.")
         var reviewer: String
 
+        @Flag(help: "Record it even though no run recorded in this database has shown the id.")
+        var force = false
+
         @OptionGroup var store: ReviewOptions
 
         func validate() throws {
             if let problem = ReviewRecord.problem(id: id, reviewer: reviewer) { throw ValidationError(problem) }
         }
 
+        /// Records the decision, with what the latest run showed of the id. An id that no run recorded here has
+        /// shown is refused without `--force` (a typo, or an id from another database); when no run has recorded
+        /// anything yet, it is recorded with a warning.
         func record(_ decision: ReviewDecision) throws {
             try Runner.reportingInputErrors {
-                let r = try store.open().record(opportunityID: id, decision: decision, note: note, reviewer: reviewer)
+                let db = try store.open()
+                let shown = try db.shown(id: id)
+                if shown == nil && !force {
+                    if try db.shownCount() > 0 {
+                        throw InputError(
+                            location: nil,
+                            message:
+                                "\(id.lowercased()): no run recorded in \(db.path) has shown this opportunity; check the id (rank --review-db \(db.path) records what it shows), or record it anyway with --force"
+                        )
+                    }
+                    Diagnostics.emit(
+                        .warning,
+                        "\(id.lowercased()): not checked against a run, as none is recorded in \(db.path) yet "
+                            + "(rank --review-db \(db.path) records what it shows)")
+                }
+                let r = try db.record(opportunityID: id, decision: decision, note: note, reviewer: reviewer)
+                let context =
+                    r.context.map { " (saving \(NumberFormat.fixed($0.saving, decimals: 2)), \($0.window))" } ?? ""
                 Terminal.write(
-                    "\(r.opportunityID): \(r.decision.rawValue) by \(r.reviewer) at \(r.decidedAt)\n",
+                    "\(r.opportunityID): \(r.decision.rawValue) by \(r.reviewer) at \(r.decidedAt)\(context)\n",
                     to: .standardOutput)
             }
         }
@@ -105,12 +128,19 @@ struct Review: ParsableCommand {
                 + "rows equal to an id's current decision are not recorded again.")
         @OptionGroup var store: ReviewOptions
 
-        @Option(help: ArgumentHelp("The CSV file, with a header line id,decision,note,reviewer.", valueName: "path"))
+        @Option(
+            help: ArgumentHelp(
+                "The CSV file: review export's, or rank's CSV or excel-csv with the decision column filled in.",
+                valueName: "path"))
         var from: String
+
+        @Option(help: ArgumentHelp("Who decided, for rows without a reviewer.", valueName: "name"))
+        var reviewer: String?
 
         func run() throws {
             try Runner.reportingInputErrors {
-                let items = try ReviewImportReader.read(path: from)
+                let read = try ReviewImportReader.read(path: from, reviewer: reviewer)
+                let items = read.items
                 let db = try store.open()
                 let recorded: [ReviewRecord]
                 do { recorded = try db.record(items, skippingRepeats: true) } catch let error as ReviewStoreError {
@@ -119,7 +149,8 @@ struct Review: ParsableCommand {
                 let repeats = items.count - recorded.count
                 Terminal.write(
                     "\(recorded.count) decisions recorded in \(db.path)"
-                        + (repeats > 0 ? " (\(repeats) already recorded, left as they were)" : "") + "\n",
+                        + (repeats > 0 ? " (\(repeats) already recorded, left as they were)" : "")
+                        + (read.undecided > 0 ? "; \(read.undecided) rows without a decision skipped" : "") + "\n",
                     to: .standardOutput)
             }
         }
