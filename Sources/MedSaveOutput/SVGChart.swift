@@ -133,6 +133,51 @@ enum SVGChart {
 
     // MARK: Pieces
 
+    /// Every organisation's price per unit as a dot on one axis (area by quantity), the one explained in the
+    /// accent colour and labelled, the target as a dashed line: OpenPrescribing's bubble chart, on one row.
+    static func peers(
+        _ points: [(key: String, ppu: Double, quantity: Double)], own: Int?, target: Double?, title: String
+    ) -> String {
+        let left = 40.0, right = 40.0, top = 28.0, rowHeight = 60.0
+        let plotWidth = width - left - right
+        let height = top + rowHeight + 34
+        let maximum = max(points.map(\.ppu).max() ?? 0, target ?? 0) * 1.05
+        let largest = points.map(\.quantity).max() ?? 1
+        func x(_ v: Double) -> Double { left + (maximum > 0 ? v / maximum * plotWidth : 0) }
+        var svg = open(
+            title: title,
+            description:
+                "Dot chart of \(points.count) organisations' price per unit"
+                + (own.map { "; \(points[$0].key) marked at \(NumberFormat.fixed(points[$0].ppu, decimals: 4))" } ?? "")
+                + (target.map { "; target \(NumberFormat.fixed($0, decimals: 4))" } ?? "") + ".",
+            height: height)
+        let y = top + rowHeight / 2
+        svg +=
+            "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y))\" stroke=\"\(grid)\" />\n"
+        for tick in ticks(upTo: maximum, count: 6) {
+            svg += text(x: x(tick), y: top + rowHeight + 16, anchor: "middle", NumberFormat.fixed(tick, decimals: 2))
+        }
+        for (i, p) in points.enumerated() where i != own {
+            let r = 2 + 8 * (p.quantity / largest).squareRoot()
+            svg +=
+                "<circle cx=\"\(f(x(p.ppu)))\" cy=\"\(f(y))\" r=\"\(f(r))\" fill=\"\(bar)\" fill-opacity=\"0.35\" stroke=\"\(bar)\" />\n"
+        }
+        if let t = target {
+            svg +=
+                "<line x1=\"\(f(x(t)))\" y1=\"\(f(top))\" x2=\"\(f(x(t)))\" y2=\"\(f(top + rowHeight))\" stroke=\"\(ink)\" stroke-dasharray=\"4 3\" />\n"
+            svg += text(x: x(t), y: top - 6, anchor: "middle", "target " + NumberFormat.fixed(t, decimals: 4))
+        }
+        if let own {
+            let p = points[own]
+            let r = 2 + 8 * (p.quantity / largest).squareRoot()
+            svg +=
+                "<circle cx=\"\(f(x(p.ppu)))\" cy=\"\(f(y))\" r=\"\(f(r))\" fill=\"\(accent)\" stroke=\"\(ink)\" />\n"
+            svg += text(x: x(p.ppu), y: y + r + 12, anchor: "middle", truncated(p.key, 24), fill: accent)
+        }
+        svg += text(x: left + plotWidth, y: height - 2, anchor: "end", "price per unit", size: 10)
+        return svg + "</svg>\n"
+    }
+
     private static func open(title: String, description: String, height: Double) -> String {
         "<svg class=\"chart\" role=\"img\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\">\n"
             + "<title>\(HTMLPage.escape(title))</title>\n<desc>\(HTMLPage.escape(description))</desc>\n"

@@ -13,6 +13,8 @@ struct MedSave: ParsableCommand {
             1 a data problem stopped the run, 64 wrong usage.
             """,
         version: version,
-        subcommands: [Rank.self, Estimate.self, Impact.self, Report.self, Review.self, Catalog.self, Rules.self]
+        subcommands: [
+            Rank.self, Explain.self, Estimate.self, Impact.self, Report.self, Review.self, Catalog.self, Rules.self,
+        ]
     )
 }
