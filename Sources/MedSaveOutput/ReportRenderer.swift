@@ -152,14 +152,16 @@ public struct ReportRenderer {
         guard report.audience == .pharmacist else {
             let rows = ranking.opportunities.map { o -> [String] in
                 [
-                    String(o.rank), o.key, Self.classLabel(o.equivalenceClass, o.classDescription),
+                    String(o.rank), o.id, o.key, Self.classLabel(o.equivalenceClass, o.classDescription),
                     Self.dispensed(o.products), Self.switchTo(o.suggested), money(o.saving), flags(o), review(o),
                 ]
             }
             blocks.append(
                 .table(
-                    header: ["#", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review"],
-                    rows: rows, numeric: [0, 5]))
+                    header: [
+                        "#", "id", "unit", "class", "dispensed", "switch to", "saving", "flags and safety", "review",
+                    ],
+                    rows: rows, numeric: [0, 6]))
             return blocks
         }
         // A pharmacist works class by class: first the classes that save most, then each listed class with its

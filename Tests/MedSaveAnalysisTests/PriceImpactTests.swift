@@ -92,7 +92,9 @@ struct PriceImpactTests {
         var expected: [String: Double] = [:], unpricedCost = 0.0
         for _ in 0..<2000 {
             let m = months.randomElement(using: &g)!, p = products.randomElement(using: &g)!
-            let q = Int.random(in: -5...200, using: &g), cost = Double(Int.random(in: 0...100_000, using: &g)) / 100
+            // A correction (q < 0) reverses its cost too: opposite signs are a problem row, not dispensing.
+            let q = Int.random(in: -5...200, using: &g)
+            let cost = Double(Int.random(in: 0...100_000, using: &g)) / 100 * (q < 0 ? -1 : 1)
             text += "\(m),U\(Int.random(in: 1...7, using: &g)),\(p),\(q),\(cost)\n"
             if let pa = price[m + p]!.0, let pb = price[m + p]!.1 {
                 expected[m, default: 0] += Double(q) * (pb - pa)

@@ -365,3 +365,66 @@ struct NonRegularInputTests {
         #expect(run.stderr.contains("not a regular file (a pipe or a device)"), "\(run.stderr)")
     }
 }
+
+/// Sums never wrap or trap, and no row carries a negative price.
+@Suite("Arithmetic on hostile amounts, end to end")
+struct ArithmeticTests {
+    let header = "period,unit,product,quantity,cost\n"
+
+    func rank(_ body: String, _ more: [String] = []) throws -> BinaryRun {
+        let path = Fixtures.write(header + body, named: "amounts.csv")
+        return try BinaryRunner.run(
+            ["rank", "--dispensing", path, "--catalog", catalogue, "--rules", "none", "--format", "csv"] + more)
+    }
+
+    @Test func aRowTooLargeToSumIsSetAsideAndTwoLargeRowsNoLongerWrap() throws {
+        // Two rows of 9e12 once summed to a negative quantity and a saving of 2.2e11 on a cost of 2.00.
+        let run = try rank("2025-01,U1,100003,9000000000000,1.00\n2025-01,U1,100003,9000000000000,1.00\n")
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("amounts.csv:2:"), "\(run.stderr)")
+        #expect(run.stderr.contains("too large for one dispensing row"))
+        #expect(run.stderr.contains("rows: 2 read = 0 used + 2 set aside (bad row 2)"), "\(run.stderr)")
+        #expect(!run.stdout.contains("-"), "no negative quantity or saving anywhere: \(run.stdout)")
+    }
+
+    @Test func sumsPastTheExactRangeStopAtTheRowThatWouldPassIt() throws {
+        let row = "2025-01,U1,100003,999999999999,1.00\n"
+        let run = try rank(String(repeating: row, count: 10))
+        #expect(run.exitCode == 1, "an error, not a trap: \(run.exitCode) \(run.stderr)")
+        #expect(!run.signalled)
+        // 9 rows of 999 999 999 999 fit below 9.22e12; the tenth, on line 11, would pass it.
+        #expect(run.stderr.contains("amounts.csv:11:1"), "\(run.stderr)")
+        #expect(run.stderr.contains("add up past ±9.2 × 10¹²"))
+        let costs = try rank(String(repeating: "2025-01,U1,100003,1,999999999999.99\n", count: 10))
+        #expect(costs.exitCode == 1 && costs.stderr.contains("amounts.csv:11:1"), "\(costs.stderr)")
+    }
+
+    @Test func oppositeSignsAreAProblemNeverANegativePrice() throws {
+        let body = "2025-01,U1,100001,100,50.00\n2025-01,U2,100003,100,-200.00\n2025-01,U3,100003,-10,20.00\n"
+        let run = try rank(body, ["--target", "p10"])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("quantity and cost have opposite signs"))
+        #expect(run.stderr.contains("rows: 3 read = 1 used + 2 set aside (bad row 2)"), "\(run.stderr)")
+        #expect(run.stderr.contains("cost: -130.00 read = 50.00 used + -180.00 set aside"), "counted: \(run.stderr)")
+        let strict = try rank(body, ["--strict"])
+        #expect(strict.exitCode == 1 && strict.stderr.contains("amounts.csv:3:"), "\(strict.stderr)")
+        // A correction that reverses both stays a correction.
+        let correction = try rank("2025-01,U1,100003,100,200.00\n2025-01,U1,100003,-50,-100.00\n")
+        #expect(correction.exitCode == 0 && correction.stderr.contains("rows: 2 read = 2 used"), "\(correction.stderr)")
+    }
+}
+
+@Suite("A workbook given as dispensing, end to end")
+struct WorkbookAsDispensingTests {
+    @Test(arguments: ["tlv-small.xlsx", "renamed.csv"])
+    func aWorkbookIsNamedAsOneWhateverItsName(name: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tlv-small.xlsx")))
+        let path = Fixtures.write(bytes: [UInt8](bytes), named: name)
+        let run = try BinaryRunner.run(["rank", "--dispensing", path, "--catalog", catalogue])
+        #expect(run.exitCode == 1)
+        #expect(
+            run.stderr.contains("\(name):1:1: error: a zip file (an Excel workbook, xlsx?), not CSV text"),
+            "\(run.stderr)")
+        #expect(run.stderr.contains("save the sheet as CSV"))
+    }
+}

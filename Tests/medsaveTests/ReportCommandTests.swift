@@ -99,6 +99,15 @@ struct ReportCommandTests {
         #expect(html.contains("<td>accept by Ann: switch &lt;now&gt;</td>"))
         #expect(markdown.components(separatedBy: "not reviewed").count - 1 == 2, "the other two are not reviewed")
         #expect(try Self.read("\(folder)/m.json").contains("\"role\": \"review-db\""))
+        #expect(markdown.contains("| \(id) |"), "the report shows ids, to decide from")
+        let hidden = try BinaryRunner.run([
+            "report", "--dispensing", "Tests/Fixtures/estimate-dispensing.csv", "--catalog", catalogue,
+            "--output", "\(folder)/hidden.html", "--review-db", db, "--bootstrap", "0", "--hide-decided",
+        ])
+        #expect(hidden.exitCode == 0, "\(hidden.stderr)")
+        let rest = try Self.read("\(folder)/hidden.md")
+        #expect(!rest.contains("| \(id) |") && !rest.contains("accept by Ann"))
+        #expect(hidden.stderr.contains("review: 1 accepted or rejected opportunities hidden"))
     }
 
     @Test func manifestNamesInputsOptionsAndOutputsWithTheirHashes() throws {

@@ -21,6 +21,8 @@ public struct ReportConfiguration: Sendable {
     public var suppressBelow = 5
     public var rules: SafetyRules = .none
     public var decisions: [String: ReviewRecord] = [:]
+    /// Leave accepted and rejected opportunities out of the list (the figures still count them).
+    public var hideDecided = false
     public var threads = 1
     /// The catalogue arguments as given, the rules' source and the review database read, for the assumptions.
     public var priceLists: [String] = []
@@ -53,6 +55,7 @@ extension Report {
         ranked.rules = c.rules
         ranked.asOf = c.asOf
         ranked.decisions = c.decisions
+        ranked.hideDecided = c.hideDecided
         ranked.threads = c.threads
         var monthly = ranked
         monthly.byPeriod = true

@@ -16,12 +16,19 @@ protocol ByteSource: AnyObject {
 }
 
 /// Opens `path` as a byte source: gzip when the name ends in `.gz` or the file starts with gzip's magic bytes.
+/// A zip file (an Excel workbook saved as xlsx, whatever its name) is refused by name: it is not text.
 func openByteSource(path: String) throws(InputError) -> any ByteSource {
     let file = try FileByteSource(path: path)
     var magic: [UInt8] = []
-    _ = try file.read(into: &magic, maxCount: 2)
+    while magic.count < 4, try file.read(into: &magic, maxCount: 4 - magic.count) > 0 {}
     try file.rewind()
-    if path.hasSuffix(".gz") || magic == [0x1F, 0x8B] {
+    if magic == [0x50, 0x4B, 0x03, 0x04] {
+        throw InputError(
+            location: SourceLocation(file: path, line: 1, column: 1),
+            message: "a zip file (an Excel workbook, xlsx?), not CSV text",
+            hint: "save the sheet as CSV (UTF-8); TLV's xlsx lists go with --catalog")
+    }
+    if path.hasSuffix(".gz") || magic.prefix(2) == [0x1F, 0x8B] {
         return try GzipByteSource(file: file, path: path)
     }
     return file

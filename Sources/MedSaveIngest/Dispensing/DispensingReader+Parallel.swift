@@ -56,6 +56,20 @@ extension DispensingReader {
             }
         }
         for (k, (reader, offset)) in readers.enumerated() {
+            // Each part stayed in range; together they must too, or the cells merged below could pass it.
+            guard
+                magnitude.fits(
+                    quantity: FixedDecimal(raw: Int64(reader.magnitude.quantity)),
+                    cost: FixedDecimal(raw: Int64(reader.magnitude.cost)))
+            else {
+                throw InputError(
+                    location: SourceLocation(file: path, line: offset + 1, column: 1),
+                    message: DispensingReader.Magnitude.overflow,
+                    hint: "split the input (by period or unit) into runs of their own")
+            }
+            magnitude.add(
+                quantity: FixedDecimal(raw: Int64(reader.magnitude.quantity)),
+                cost: FixedDecimal(raw: Int64(reader.magnitude.cost)))
             if k == 0 && cellTable.count == 0 && aggregate.rowsRead == 0 && aggregate.problems.isEmpty {
                 adopt(reader, lineOffset: offset)
             } else {

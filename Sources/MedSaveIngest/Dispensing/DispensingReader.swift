@@ -70,6 +70,35 @@ public struct DispensingReader {
     var batchHashes: [UInt64] = []
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
+    /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
+    var magnitude = Magnitude()
+
+    /// The sums of absolute values read so far, in millionths. While both stay within `Int64`'s range, every
+    /// sum medsave forms of these rows — cells, rows of the ranking, totals, in any order — fits as well, so
+    /// exact sums can neither wrap nor trap; the row that would pass the range stops the run instead.
+    struct Magnitude {
+        var quantity: UInt64 = 0
+        var cost: UInt64 = 0
+
+        /// Whether adding a row with these amounts keeps both sums in range (each term is below 2⁶³, so the
+        /// unsigned sums themselves cannot wrap).
+        func fits(quantity q: FixedDecimal, cost c: FixedDecimal) -> Bool {
+            quantity + q.raw.magnitude <= UInt64(Int64.max) && cost + c.raw.magnitude <= UInt64(Int64.max)
+        }
+
+        mutating func add(quantity q: FixedDecimal, cost c: FixedDecimal) {
+            quantity += q.raw.magnitude
+            cost += c.raw.magnitude
+        }
+
+        /// The message for a row (or file part) that would pass the range.
+        static let overflow =
+            "the quantities or costs read add up past ±9.2 × 10¹² (counting corrections by their size), more than "
+            + "medsave sums exactly"
+    }
+
+    /// The largest amount one row may carry: 10¹² units, far beyond any real dispensing row.
+    static let rowLimit = FixedDecimal(raw: 1_000_000_000_000 * FixedDecimal.scale)
 
     public init(options: DispensingReadOptions) {
         self.options = options

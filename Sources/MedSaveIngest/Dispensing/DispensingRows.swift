@@ -281,7 +281,9 @@ extension DispensingReader {
             && plan.header.withUnsafeBufferPointer { h in memcmp(h.baseAddress!, buf.baseAddress! + start, h.count) == 0
             }
         if repeatsHeader { return nil }
-        guard let quantity, let cost, plan.constantPeriod != nil || period != nil else { return nil }
+        guard let quantity, let cost, plan.constantPeriod != nil || period != nil,
+            !Self.oppositeSigns(quantity, cost)
+        else { return nil }
         // The period, then the codes, in the general path's order, so that a row it would refuse leaves the
         // periods and interners as it would.
         let periodID = plan.constantPeriod ?? self.periodID(period!)
@@ -314,7 +316,8 @@ extension DispensingReader {
             case .invalidText: return nil
             }
         }
-        guard Self.fitsKey(row) else { return nil }
+        guard Self.fitsKey(row), magnitude.fits(quantity: row.quantity, cost: row.cost) else { return nil }
+        magnitude.add(quantity: row.quantity, cost: row.cost)
         aggregate.rowsRead += 1
         aggregate.costRead += row.cost
         batch.append(row)
@@ -365,11 +368,23 @@ extension DispensingReader {
         aggregate.rowsRead += 1
         switch parseRow(record, state) {
         case .success(let row):
+            guard magnitude.fits(quantity: row.quantity, cost: row.cost) else {
+                throw InputError(
+                    location: SourceLocation(file: state.path, line: record.line, column: 1),
+                    message: Magnitude.overflow, hint: "split the input (by period or unit) into runs of their own")
+            }
+            magnitude.add(quantity: row.quantity, cost: row.cost)
             aggregate.costRead += row.cost
             try add(row, record: record, path: state.path)
         case .failure(let failure):
             aggregate.badRows += 1
             if let cost = failure.cost {
+                guard magnitude.fits(quantity: .zero, cost: cost) else {
+                    throw InputError(
+                        location: SourceLocation(file: state.path, line: record.line, column: 1),
+                        message: Magnitude.overflow, hint: "split the input (by period or unit) into runs of their own")
+                }
+                magnitude.add(quantity: .zero, cost: cost)
                 aggregate.costRead += cost
                 aggregate.badRowCost += cost
             }
@@ -446,6 +461,17 @@ extension DispensingReader {
             return problem(state.quantity, "missing value", expected: "a quantity", found: false, cost: cost)
         case .failure(.invalid(let expected, let hint)):
             return problem(state.quantity, "not a number", expected: expected, hint: hint, cost: cost)
+        }
+        for (value, field, name) in [(cost, state.cost, "cost"), (quantity, state.quantity, "quantity")]
+        where value.raw.magnitude >= Self.rowLimit.raw.magnitude {
+            return problem(
+                field, "too large for one dispensing row", expected: "a \(name) below 1 000 000 000 000",
+                cost: name == "cost" ? nil : cost)
+        }
+        if Self.oppositeSigns(quantity, cost) {
+            return problem(
+                state.cost, "quantity and cost have opposite signs", expected: "a cost of the quantity's sign",
+                hint: "a correction reverses both; a negative price would pull targets below zero", cost: cost)
         }
         let periodID: Int32
         if let constant = state.constantPeriod {
@@ -594,6 +620,12 @@ extension DispensingReader {
     @inline(__always)
     static func fitsKey(_ row: Row) -> Bool {
         row.organisation < limits.organisations && row.product < limits.products && row.period < limits.periods
+    }
+
+    /// A positive quantity at a negative cost, or the reverse: a negative price, which no row may carry.
+    @inline(__always)
+    static func oppositeSigns(_ quantity: FixedDecimal, _ cost: FixedDecimal) -> Bool {
+        (quantity.raw > 0 && cost.raw < 0) || (quantity.raw < 0 && cost.raw > 0)
     }
 
     @inline(__always)

@@ -89,6 +89,9 @@ struct Report: ParsableCommand {
 
     @OptionGroup var review: ReviewOptions
 
+    @Flag(help: "Leave opportunities already accepted or rejected out of the list (deferred ones stay).")
+    var hideDecided = false
+
     func validate() throws {
         guard output.hasSuffix(".html") || output.hasSuffix(".htm") else {
             throw ValidationError("--output \(output): the report is HTML; give a path ending in .html")
@@ -121,7 +124,7 @@ struct Report: ParsableCommand {
             ("uptake", uptake), ("seasonal", String(seasonal)), ("bootstrap", String(bootstrap)),
             ("seed", String(seed)),
             ("suppress-below", String(suppressBelow)), ("rules", safety.path ?? "shipped"),
-            ("review-db", review.reviewDB == "none" ? "none" : review.path),
+            ("review-db", review.reviewDB == "none" ? "none" : review.path), ("hide-decided", String(hideDecided)),
             ("output", output), ("markdown", markdownPath),
         ]
     }
@@ -148,6 +151,7 @@ struct Report: ParsableCommand {
             c.suppressBelow = suppressBelow
             c.rules = try safety.rules()
             c.decisions = try review.decisions()
+            c.hideDecided = hideDecided
             c.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
             c.priceLists = input.catalog
             c.rulesSource = safety.path ?? "shipped with medsave"
