@@ -75,15 +75,7 @@ struct Tabular {
             }
         }
         let numeric = Set(columns.indices.filter { i in rows.contains { $0[i].isNumeric } })
-        var widths = header.map(\.count)
-        for row in cells { for i in row.indices { widths[i] = max(widths[i], row[i].count) } }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { i, c in
-                let pad = String(repeating: " ", count: widths[i] - c.count)
-                return numeric.contains(i) ? pad + c : c + pad
-            }.joined(separator: "  ").replacingOccurrences(of: " +$", with: "", options: .regularExpression) + "\n"
-        }
-        return line(header) + line(widths.map { String(repeating: "─", count: $0) }) + cells.map(line).joined()
+        return PlainTable.render(header: header, rows: cells, numeric: numeric)
     }
 
     func html(into page: inout HTMLPage) {

@@ -35,7 +35,7 @@ struct ReviewIdentityTests {
     /// The (key, class) → (id, decision) of a ranking's CSV.
     func decisions(_ csv: String) -> [String: (id: String, decision: String, flags: String)] {
         var out: [String: (String, String, String)] = [:]
-        let lines = csv.split(separator: "\n").map { CSVLine.fields(String($0)) }
+        let lines = csv.split(separator: "\n").map { ReferenceRanking.split($0) }
         guard let header = lines.first else { return [:] }
         let col = { (name: String) in header.firstIndex(of: name)! }
         for f in lines.dropFirst() {
@@ -149,35 +149,5 @@ struct ReviewIdentityTests {
         #expect(upper.exitCode == 0, "\(upper.stderr)")
         #expect(upper.stdout.hasPrefix("\(id): accept by A"), "stored in lower case: \(upper.stdout)")
         #expect(upper.stdout.contains("(saving 80.00, 2025-01..2025-02)"), "with what it was decided on")
-    }
-}
-
-/// The fields of one CSV line (RFC 4180 quoting), for reading outputs in tests.
-enum CSVLine {
-    static func fields(_ line: String) -> [String] {
-        var fields: [String] = [], current = "", quoted = false
-        var chars = Array(line)[...]
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" {
-                    if chars.first == "\"" {
-                        current.append("\"")
-                        chars.removeFirst()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    current.append(c)
-                }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                fields.append(current)
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        return fields + [current]
     }
 }

@@ -14,18 +14,13 @@ struct Rank: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).",
-            valueName: "rule"))
-    var target = "pv"
+    @OptionGroup var targeting: TargetOptions
+    var target: String { targeting.target }
+    var period: String? { targeting.period }
+    var asOf: String? { targeting.asOf }
 
     @Option(help: "Level of the rows: unit, prescriber or all.")
     var level: RankLevel = .unit
-
-    @Option(
-        help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
-    var period: String?
 
     @Option(
         name: .customLong("class"),
@@ -39,11 +34,6 @@ struct Rank: ParsableCommand {
 
     @Option(name: .customLong("id"), help: ArgumentHelp("List only the opportunity with this id.", valueName: "id"))
     var onlyID: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "The list month the suggested products come from (default: the newest list given).", valueName: "YYYY-MM"))
-    var asOf: String?
 
     @Flag(help: "One row per month instead of one per window.")
     var byPeriod = false

@@ -30,20 +30,10 @@ struct Report: ParsableCommand {
             valueName: "path"))
     var manifest: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).",
-            valueName: "rule"))
-    var target = "pv"
-
-    @Option(
-        help: ArgumentHelp("Periods to analyse: FROM..TO, FROM.., ..TO or one period (YYYY-MM).", valueName: "range"))
-    var period: String?
-
-    @Option(
-        help: ArgumentHelp(
-            "The list month the suggested products come from (default: the newest list given).", valueName: "YYYY-MM"))
-    var asOf: String?
+    @OptionGroup var targeting: TargetOptions
+    var target: String { targeting.target }
+    var period: String? { targeting.period }
+    var asOf: String? { targeting.asOf }
 
     @Option(
         help: ArgumentHelp(
