@@ -418,6 +418,11 @@ public struct RankRenderer {
             "saving: \(Self.money(result.totalSaving)) \(currency) in \(result.opportunityCount) opportunities"
                 + " (target \(c.target), level \(c.level.rawValue), \(window)); listed \(result.opportunities.count)"
                 + " with \(Self.money(result.listedSaving))")
+        if result.window == nil, let covered = result.dataMonths, c.periods.from != nil || c.periods.to != nil {
+            let asked = "\(c.periods.from?.description ?? "")..\(c.periods.to?.description ?? "")"
+            lines.append(
+                "period: no row falls in --period \(asked); the data covers \(covered.from)..\(covered.to)")
+        }
         if let matching = result.matchingFilters {
             lines.append(
                 "filter: \(matching) of \(result.opportunityCount) opportunities match --class/--unit/--id; totals count all"

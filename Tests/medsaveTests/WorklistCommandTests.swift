@@ -58,3 +58,21 @@ struct WorklistCommandTests {
         #expect(bad.exitCode == 64 && bad.stderr.contains("three-letter code"))
     }
 }
+
+@Suite("A window outside the data, end to end")
+struct PeriodOutsideDataTests {
+    @Test func theSummarySaysWhatTheDataCovers() throws {
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--period",
+            "2024-01..2024-06",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(
+            run.stderr.contains("period: no row falls in --period 2024-01..2024-06; the data covers 2025-01..2025-02"),
+            "\(run.stderr)")
+        let inside = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", catalogue, "--format", "csv", "--period", "2025-02",
+        ])
+        #expect(!inside.stderr.contains("the data covers"))
+    }
+}

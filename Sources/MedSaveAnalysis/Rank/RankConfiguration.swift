@@ -49,6 +49,8 @@ public struct RankResult: Sendable {
     public var configuration: RankConfiguration
     /// The periods analysed: the requested window narrowed to the periods the data has. Nil when no row was used.
     public var window: (from: Period, to: Period)?
+    /// The months the dispensing data covers, whatever the window (nil when no row could be read).
+    public var dataMonths: (from: Period, to: Period)? = nil
     /// What the safety rules could not be checked on (nil without rules).
     public var safetyCoverage: SafetyCoverage? = nil
     /// The list month the suggestions come from (see `CurrentAdvice`); nil for percentile targets.

@@ -100,6 +100,7 @@ public enum Ranking {
         let blocked = barriers.list(data, classes: classes.classes, excluded: excludedPairs)
         return RankResult(
             configuration: configuration, window: window,
+            dataMonths: data.periods.min().map { ($0, data.periods.max()!) },
             safetyCoverage: SafetyCoverage.measure(
                 data, rowOfCell: rows.rowOfCell, classifier: classifier, rules: configuration.rules),
             adviceMonth: advice.month, reconciliation: books,
