@@ -7,6 +7,9 @@ public enum SetAsideReason: String, Sendable, CaseIterable, Codable, Comparable 
     case badRow = "bad_row"
     /// The product code is not in the catalogue of the row's period.
     case unknownProduct = "unknown_product"
+    /// The row's month has no list of its own among the catalogues given (and the product no timeless entry):
+    /// a missing price list, not an unknown product.
+    case noCatalogueMonth = "no_catalogue_month"
     /// The product is in the catalogue but in no equivalence class (nothing to switch to).
     case noClass = "no_class"
     /// The class has no target price in that period (no PV nor reserve; no organisation with quantity).

@@ -76,3 +76,21 @@ struct PeriodOutsideDataTests {
         #expect(!inside.stderr.contains("the data covers"))
     }
 }
+
+@Suite("A month without a list, end to end")
+struct MonthWithoutListTests {
+    @Test func rowsOfAMonthNoCatalogueListsAreSetAsideAsSuchNotAsUnknownProducts() throws {
+        let path = Fixtures.write(
+            "period,unit,product,quantity,cost\n2025-01,U1,100003,100,200.00\n2025-03,U1,100003,100,200.00\n",
+            named: "march.csv")
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", path, "--catalog", catalogue, "--format", "csv", "--rules", "none",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("rows: 2 read = 1 used + 1 set aside (no catalogue month 1)"), "\(run.stderr)")
+        let json = try BinaryRunner.run([
+            "rank", "--dispensing", path, "--catalog", catalogue, "--format", "json", "--rules", "none",
+        ])
+        #expect(json.stdout.contains("\"no_catalogue_month\""), "\(json.stdout.prefix(600))")
+    }
+}

@@ -149,6 +149,8 @@ extension Ranking {
         // parallel (the lookups hash product codes); class ids are still given below in the cells' order.
         let known =
             dense && threads > 1 ? preclassify(data, classifier: classifier, window: window, threads: threads) : nil
+        // A product unknown in a month that has no list at all is a missing list (verdict −4), not an unknown product.
+        let listed = Set(classifier.listedMonths)
         for (i, cell) in data.cells.enumerated() {
             let period = data.periods[Int(cell.period)]
             guard window.contains(period) else {
@@ -163,14 +165,16 @@ extension Ranking {
                     known.map { $0.values[Int($0.index[slot])] }
                     ?? classifier.classify(product: data.products[Int(cell.product)], period: period)
                 switch classification {
-                case .unknown: verdict = -1
+                case .unknown: verdict = listed.isEmpty || listed.contains(period) ? -1 : -4
                 case .unclassified: verdict = -2
                 case .member(let c): verdict = classes.id(c)
                 }
                 if dense { denseVerdicts[slot] = verdict } else { _ = verdicts.value(pair) { verdict } }
             }
             guard verdict >= 0 else {
-                books.setAside(verdict == -1 ? .unknownProduct : .noClass, rows: cell.rows, cost: cell.cost)
+                let reason: SetAsideReason =
+                    verdict == -1 ? .unknownProduct : verdict == -4 ? .noCatalogueMonth : .noClass
+                books.setAside(reason, rows: cell.rows, cost: cell.cost)
                 continue
             }
             let blockKey = UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))
