@@ -67,6 +67,13 @@ public struct Opportunity: Sendable, Equatable {
     public var safety: [SafetyFinding]
     /// The current review decision, when a review store was given.
     public var review: ReviewRecord? = nil
+    /// The saving in the window's last month (0 when the row bought nothing then), so that cases that have
+    /// already stopped stand out; the saving itself with `--by-period`.
+    public var latestSaving = 0.0
+    /// At levels that sum care units (`area`, `region`, `all`): the units with rows in the class, and those
+    /// that save most (up to three, largest first); nil and empty at the unit and prescriber levels.
+    public var units: Int? = nil
+    public var topUnits: [KeyedSaving] = []
 
     public init(
         rank: Int, id: String, key: String, equivalenceClass: EquivalenceClass, periodFrom: Period, periodTo: Period,
@@ -99,6 +106,17 @@ public struct Opportunity: Sendable, Equatable {
     public var safetyAction: SafetyAction? { safety.map(\.action).max() }
 }
 
+/// One care unit's part of a summed row: its code and its saving.
+public struct KeyedSaving: Sendable, Equatable {
+    public var key: String
+    public var saving: Double
+
+    public init(key: String, saving: Double) {
+        self.key = key
+        self.saving = saving
+    }
+}
+
 /// Saving blocked by prescribers' "do not substitute" flags, per care unit, prescriber and class.
 public struct BlockedSaving: Sendable, Equatable {
     public var unit: String
@@ -129,9 +147,23 @@ public enum RankLevel: String, Sendable, CaseIterable, Codable {
     case unit
     /// One row per prescriber and class; peer-group targets compare prescribers.
     case prescriber
-    /// One row per class, summing every unit's saving.
+    /// One row per care area and class, summing its units' savings (areas from `--areas`).
+    case area
+    /// One row per region and class, summing its areas' units (regions from the areas file's `region` column).
+    case region
+    /// One row per class, summing every unit's saving (`--level class` on the command line).
     case all
 
     /// The column that identifies the organisations whose PPU and saving are computed.
     public var organisationColumn: OrganisationColumn { self == .prescriber ? .prescriber : .unit }
+
+    /// The level as the command line names it (`class` for `all`, whose rows' key is `all`).
+    public var shownName: String { self == .all ? "class" : rawValue }
+
+    /// True at the levels whose rows sum care units (area, region, all).
+    public var sumsUnits: Bool { self == .area || self == .region || self == .all }
+
+    /// The minimum saving a row needs to be listed when `--min-saving` is not given: as OpenPrescribing's
+    /// £10 per practice and £200 per area, in the data's currency.
+    public var defaultMinSaving: Double { sumsUnits ? 200 : 10 }
 }

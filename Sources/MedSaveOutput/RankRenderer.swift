@@ -55,34 +55,51 @@ public struct RankRenderer {
     /// each, then the excluded opportunities and the blocked savings.
     public func html() -> String {
         let c = result.configuration
-        var page = HTMLPage(title: "Savings opportunities: target \(c.target), level \(c.level.rawValue)")
+        var page = HTMLPage(title: "Savings opportunities: target \(c.target), level \(c.level.shownName)")
         for line in summaryLines() { page.paragraph(line, cssClass: "note") }
-        let header = [
-            "#", "id", "class", "products", "suggested", "quantity", "cost (\(currency))", "ppu", "target",
-            "saving (\(currency))", "blocked", "flags", "safety", "review",
-        ]
-        func cells(_ o: Opportunity, rank: String) -> [String] {
-            [
-                rank, o.id,
-                o.equivalenceClass.description + (o.classDescription.isEmpty ? "" : " · " + o.classDescription)
-                    + (byPeriod ? " (\(o.periodFrom))" : ""),
-                o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; "),
-                o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? "",
-                NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
-                Self.money(o.saving), Self.money(o.blockedSaving), o.flags.joined(separator: ", "),
-                o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(separator: "; "),
-                o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") }
-                    ?? "",
+        // At levels that sum units, the units (how many, those saving most) take the products' place.
+        let header =
+            ["#", "id", "class"] + (sumsUnits ? ["units", "units saving most"] : ["products"]) + [
+                "suggested", "quantity", "cost (\(currency))", "ppu", "target", "saving (\(currency))", "latest month",
+                "blocked", "flags", "safety", "review",
             ]
+        func cells(_ o: Opportunity, rank: String) -> [String] {
+            let described: String =
+                o.equivalenceClass.description + (o.classDescription.isEmpty ? "" : " · " + o.classDescription)
+                + (byPeriod ? " (\(o.periodFrom))" : "")
+            let suggested: String =
+                o.suggested.map { Self.label($0.code, $0.name) + " at " + Self.ppu($0.unitPrice) } ?? ""
+            let figures: [String] = [
+                NumberFormat.exact(o.quantity), Self.money(o.cost), Self.ppu(o.ppu), Self.ppu(o.targetPPU),
+                Self.money(o.saving), Self.money(o.latestSaving), Self.money(o.blockedSaving),
+            ]
+            let products: [String] =
+                sumsUnits
+                ? [o.units.map(String.init) ?? "", Self.topUnits(o)]
+                : [o.products.map { Self.label($0.code, $0.name) }.joined(separator: "; ")]
+            let safety: String = o.safety.map { "\($0.action.rawValue): \($0.reason) (\($0.source))" }.joined(
+                separator: "; ")
+            let review: String =
+                o.review.map { "\($0.decision.rawValue) by \($0.reviewer)" + ($0.note.isEmpty ? "" : ": \($0.note)") }
+                ?? ""
+            return [rank, o.id, described] + products + [suggested] + figures
+                + [o.flags.joined(separator: ", "), safety, review]
         }
-        let numeric: Set<Int> = [0, 5, 6, 7, 8, 9, 10]
+        let numeric: Set<Int> = Set((sumsUnits ? [0, 3, 6, 7, 8, 9, 10, 11, 12] : [0, 5, 6, 7, 8, 9, 10, 11]))
         var keys: [String] = []
         var byKey: [String: [Opportunity]] = [:]
         for o in result.opportunities {
             if byKey[o.key] == nil { keys.append(o.key) }
             byKey[o.key, default: []].append(o)
         }
-        let noun = c.level == .prescriber ? "Prescriber" : c.level == .all ? "All units" : "Care unit"
+        let noun =
+            switch c.level {
+            case .unit: "Care unit"
+            case .prescriber: "Prescriber"
+            case .area: "Care area"
+            case .region: "Region"
+            case .all: "All units"
+            }
         for (i, key) in keys.enumerated() {
             page.beginSection(pageBreak: i > 0)
             page.heading(c.level == .all ? noun : "\(noun) \(key)")
@@ -129,9 +146,18 @@ public struct RankRenderer {
             + (byPeriod ? ["period"] : ["period_from", "period_to"]) + [
                 "products", "product_names", "suggested_code", "suggested_name", "suggested_unit_price", "quantity",
                 "cost",
-                "ppu", "target_ppu", "saving", "blocked_saving", "patients", "prescribers", "flags", "safety",
-                "decision",
-            ]
+                "ppu", "target_ppu", "saving", "latest_month_saving", "blocked_saving", "patients", "prescribers",
+            ] + (sumsUnits ? ["units", "top_units"] : []) + ["flags", "safety", "decision"]
+    }
+
+    /// True at the levels whose rows sum care units (area, region, class), which list the units saving most.
+    private var sumsUnits: Bool { result.configuration.level.sumsUnits }
+
+    /// `U1 123.45; U2 67.00`: the units saving most, with their savings.
+    static func topUnits(_ o: Opportunity, decimalMark: Character = ".", separator: String = "; ") -> String {
+        o.topUnits.map {
+            "\($0.key) \(NumberFormat.fixed($0.saving, decimals: Precision.money, decimalMark: decimalMark))"
+        }.joined(separator: separator)
     }
 
     /// The blocked total as the listed rows add up: each rounded to the öre/penny as shown, then summed in
@@ -178,8 +204,13 @@ public struct RankRenderer {
                     o.suggested?.code ?? "", o.suggested?.name ?? "", o.suggested.map { ppu($0.unitPrice) } ?? "",
                     NumberFormat.exact(o.quantity, decimalMark: decimalMark), moneyFixed(o.cost), ppu(o.ppu),
                     ppu(o.targetPPU),
-                    money(o.saving), money(o.blockedSaving), o.patients.map(String.init) ?? "",
-                    o.prescribers.map(String.init) ?? "", o.flags.joined(separator: "|"),
+                    money(o.saving), money(o.latestSaving), money(o.blockedSaving), o.patients.map(String.init) ?? "",
+                    o.prescribers.map(String.init) ?? "",
+                ]
+                + (sumsUnits
+                    ? [o.units.map(String.init) ?? "", Self.topUnits(o, decimalMark: decimalMark, separator: "|")]
+                    : []) + [
+                    o.flags.joined(separator: "|"),
                     o.safety.map { "\($0.action.rawValue): \($0.reason)" }.joined(separator: "|"),
                     o.review?.decision.rawValue ?? "",
                 ]
@@ -265,9 +296,21 @@ public struct RankRenderer {
         w.field("ppu", .number(Self.ppu(o.ppu)))
         w.field("target_ppu", .number(Self.ppu(o.targetPPU)))
         w.field("saving", .number(Self.money(o.saving)))
+        w.field("latest_month_saving", .number(Self.money(o.latestSaving)))
         w.field("blocked_saving", .number(Self.money(o.blockedSaving)))
         w.field("patients", o.patients.map { .int($0) } ?? .null)
         w.field("prescribers", o.prescribers.map { .int($0) } ?? .null)
+        if sumsUnits {
+            w.field("units", o.units.map { .int($0) } ?? .null)
+            w.beginArray("top_units")
+            for u in o.topUnits {
+                w.beginObject()
+                w.field("unit", .string(u.key))
+                w.field("saving", .number(Self.money(u.saving)))
+                w.endObject()
+            }
+            w.endArray()
+        }
         w.beginArray("flags")
         for f in o.flags { w.element(.string(f)) }
         w.endArray()
@@ -322,29 +365,33 @@ public struct RankRenderer {
     // MARK: Table
 
     public func table() -> String {
+        // At levels that sum units, the units (how many, and those saving most) take the products' place.
+        let productsHeader = sumsUnits ? "units: saving most" : "products"
         let header = [
-            "#", "id", "key", "class", "description", byPeriod ? "period" : "products",
-            byPeriod ? "products" : "suggested",
-            byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "flags",
+            "#", "id", "key", "class", "description", byPeriod ? "period" : productsHeader,
+            byPeriod ? productsHeader : "suggested",
+            byPeriod ? "suggested" : "", "quantity", "cost", "ppu", "target", "saving", "latest", "flags",
         ]
         var rows: [[String]] = []
         for o in result.opportunities {
             let products =
-                (o.products.first.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "")
-                + (o.products.count > 1 ? " +\(o.products.count - 1)" : "")
+                sumsUnits
+                ? Self.short("\(o.units ?? 0): " + Self.topUnits(o), 40)
+                : (o.products.first.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "")
+                    + (o.products.count > 1 ? " +\(o.products.count - 1)" : "")
             let suggested = o.suggested.map { Self.short(Self.label($0.code, $0.name), 30) } ?? "–"
             rows.append(
                 [String(o.rank), o.id, o.key, o.equivalenceClass.description, Self.short(o.classDescription, 36)]
                     + (byPeriod ? [o.periodFrom.description, products, suggested] : [products, suggested, ""])
                     + [
                         NumberFormat.fixed(o.quantity, decimals: 0), Self.money(o.cost), Self.ppu(o.ppu),
-                        Self.ppu(o.targetPPU), Self.money(o.saving),
+                        Self.ppu(o.targetPPU), Self.money(o.saving), Self.money(o.latestSaving),
                         (o.flags + (o.review.map { ["decision:\($0.decision.rawValue)"] } ?? [])).joined(
                             separator: ","),
                     ])
         }
         let keep = header.indices.filter { !header[$0].isEmpty }
-        let numeric: Set<Int> = [0, 8, 9, 10, 11, 12]
+        let numeric: Set<Int> = [0, 8, 9, 10, 11, 12, 13]
         var widths = keep.map { header[$0].count }
         for row in rows { for (k, i) in keep.enumerated() { widths[k] = max(widths[k], row[i].count) } }
         func line(_ cells: [String]) -> String {
@@ -416,8 +463,10 @@ public struct RankRenderer {
         let window = result.window.map { "\($0.from)..\($0.to)" } ?? "no periods"
         lines.append(
             "saving: \(Self.money(result.totalSaving)) \(currency) in \(result.opportunityCount) opportunities"
-                + " (target \(c.target), level \(c.level.rawValue), \(window)); listed \(result.opportunities.count)"
-                + " with \(Self.money(result.listedSaving))")
+                + " (target \(c.target), level \(c.level.shownName), \(window)); listed \(result.opportunities.count)"
+                + " with \(Self.money(result.listedSaving))"
+                + (c.minSaving > 0
+                    ? " (rows saving at least \(Self.money(c.minSaving)); --min-saving 0 lists all)" : ""))
         if result.window == nil, let covered = result.dataMonths, c.periods.from != nil || c.periods.to != nil {
             let asked = "\(c.periods.from?.description ?? "")..\(c.periods.to?.description ?? "")"
             lines.append(

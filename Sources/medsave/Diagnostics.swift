@@ -154,7 +154,8 @@ enum OutputFile {
     /// Options whose value is written, not read.
     static let outputOptions: Set<String> = ["--output", "--manifest", "--problems", "--unpriced"]
 
-    /// Every regular file named on the command line other than as an output (a `kind:` prefix stripped):
+    /// Every regular file named on the command line other than as an output (a `kind:` or `list:` prefix
+    /// stripped):
     /// the run's inputs, which no output may replace.
     static let inputs: Set<FileID> = {
         var found = Set<FileID>()
@@ -173,7 +174,8 @@ enum OutputFile {
             if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
                 value = String(argument[argument.index(after: eq)...])
             }
-            for path in [value, CatalogueSpec(value).path] {
+            let listPath = value.lowercased().hasPrefix("list:") ? String(value.dropFirst(5)) : value
+            for path in [value, CatalogueSpec(value).path, listPath] {
                 var s = stat()
                 if stat(path, &s) == 0 && (s.st_mode & S_IFMT) == S_IFREG { found.insert(FileID(s)) }
             }

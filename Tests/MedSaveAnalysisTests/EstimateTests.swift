@@ -217,6 +217,7 @@ struct EstimateReferenceTests {
         case .pv: .pv
         case .cheapest: .cheapest
         case .percentile(let p): .percentile(p)
+        case .list: fatalError("estimate refuses list targets")
         }
     }
 

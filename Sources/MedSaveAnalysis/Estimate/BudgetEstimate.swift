@@ -27,6 +27,9 @@ public enum BudgetEstimate {
     public static func compute(
         _ data: DispensingAggregate, catalogue: Catalogue, configuration c: EstimateConfiguration
     ) throws(EstimateError) -> EstimateResult {
+        if let list = c.targets.first(where: { $0.targetList != nil }) {
+            throw .noPrices("\(list): the budget-year estimate takes pv, cheapest, median or pNN, not a target list")
+        }
         var books = Reconciliation()
         books.rowsRead = data.rowsRead
         books.costRead = data.costRead

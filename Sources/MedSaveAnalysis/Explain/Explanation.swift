@@ -121,7 +121,7 @@ public struct Explanation: Sendable {
             var targetProduct: CatalogueEntry?
             var distribution: PeerDistribution?
             switch configuration.target {
-            case .pv, .cheapest:
+            case .pv, .cheapest, .list:
                 let t = Targets.listTarget(of: cls, in: period, rule: configuration.target, classifier: classifier)
                 target = t?.price
                 targetProduct = t?.product

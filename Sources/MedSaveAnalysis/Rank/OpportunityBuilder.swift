@@ -12,6 +12,7 @@ extension Ranking {
         let classes: [EquivalenceClass]
         let window: (from: Period, to: Period)?
         let level: RankLevel
+        let rowKeys: RowKeys
         let decisions: [String: ReviewRecord]
         let source: RowSource
         private let rules: SafetyRules
@@ -22,10 +23,13 @@ extension Ranking {
         private var prescribers: [Int]?
         /// Class descriptions by class index, each built once.
         private var descriptions: [Int32: String] = [:]
+        /// At levels that sum units, each row's units and their savings (built when the first row is shown).
+        private var members: [[(organisation: Int32, saving: Double)]]?
 
         init(
-            data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable, classes: [EquivalenceClass],
-            window: (from: Period, to: Period)?, advice: CurrentAdvice, configuration: RankConfiguration
+            data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable, keys: RowKeys,
+            classes: [EquivalenceClass], window: (from: Period, to: Period)?, advice: CurrentAdvice,
+            configuration: RankConfiguration
         ) {
             self.data = data
             self.classifier = classifier
@@ -33,6 +37,7 @@ extension Ranking {
             table = rows
             self.window = window
             level = configuration.level
+            rowKeys = keys
             decisions = configuration.decisions
             rules = configuration.rules
             cache = SafetyCache(configuration.rules)
@@ -168,7 +173,7 @@ extension Ranking {
         }
 
         /// The code a row is keyed by: its unit or prescriber, or `all`.
-        private func rowKeyName(_ key: Int32) -> String { key < 0 ? "all" : data.organisations[Int(key)] }
+        private func rowKeyName(_ key: Int32) -> String { rowKeys.name(key, data) }
 
         /// Whether row `r` passes the configuration's drill-down filters (class, key, id).
         func matches(_ r: Int32, _ c: RankConfiguration) -> Bool {
@@ -256,6 +261,16 @@ extension Ranking {
                 saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[Int(r)],
                 prescribers: prescriberCount, flags: flags.sorted(), safety: safety)
             opportunity.classDescription = description(ofClass: row.classIndex)
+            opportunity.latestSaving =
+                row.period != nil ? row.saving : row.lastTargetPeriod == window?.to ? row.lastSaving : 0
+            if level.sumsUnits {
+                if members == nil { members = table.membersByRow() }
+                let mine = members![Int(r)]
+                opportunity.units = mine.count
+                opportunity.topUnits = mine.filter { $0.saving > 0 }.map {
+                    KeyedSaving(key: data.organisations[Int($0.organisation)], saving: $0.saving)
+                }.sorted { ($1.saving, $0.key) < ($0.saving, $1.key) }.prefix(3).map { $0 }
+            }
             opportunity.legacyID = Opportunity.legacyID(
                 level: level, key: key, equivalenceClass: equivalenceClass, products: products.map(\.code),
                 period: row.period)

@@ -27,6 +27,8 @@ public struct RankConfiguration: Sendable, Equatable {
     public var onlyID: String?
     /// The list month the suggested products are taken from; nil: the newest one (see `CurrentAdvice`).
     public var asOf: Period?
+    /// Care units grouped into areas and regions: needed at levels `area` and `region`.
+    public var areas: AreaMap?
     /// Threads the classes may be split between; the result is the same for any number.
     public var threads = 1
 

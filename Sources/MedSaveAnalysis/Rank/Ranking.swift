@@ -41,6 +41,11 @@ public enum Ranking {
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
         // Blocks of different classes add to different rows, so the classes can be split between threads; each
         // row still sums its blocks in their order, so the result does not depend on the split.
+        let keys = try RowKeys(data, configuration)
+        let empty = RowTable(
+            byPeriod: configuration.byPeriod, level: configuration.level, groupOf: keys.groupOf,
+            cellCount: data.cells.count)
+
         let parts = configuration.threads > 1 && blocks.count >= 256 ? configuration.threads : 1
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
@@ -49,12 +54,13 @@ public enum Ranking {
                 k,
                 Result {
                     try sum(
-                        blocks: mine.map { blocks[$0] }, cells: cells, blockedOfCell: blockedOfCell, data: data,
+                        blocks: mine.map { blocks[$0] }, into: empty, cells: cells, blockedOfCell: blockedOfCell,
+                        data: data,
                         classifier: classifier,
                         configuration: configuration, peers: peers)
                 })
         }
-        var rows = RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count)
+        var rows = empty
         var barriers = Barriers()
         for k in 0..<parts {
             let part = try results.get(k)
@@ -70,8 +76,8 @@ public enum Ranking {
         let advice = try CurrentAdvice(
             classes: classes.classes, configuration: configuration, classifier: classifier, dataEnd: window?.to)
         var opportunities = OpportunityBuilder(
-            data: data, classifier: classifier, rows: rows, classes: classes.classes, window: window, advice: advice,
-            configuration: configuration)
+            data: data, classifier: classifier, rows: rows, keys: keys, classes: classes.classes, window: window,
+            advice: advice, configuration: configuration)
         let ranked = opportunities.ranked()
         let totalSaving = ranked.positive.reduce(0) { $0 + rows.rows[Int($1)].saving }
         var listed = ranked.positive
@@ -123,11 +129,11 @@ public enum Ranking {
     /// Sets each block's target, computes its organisations' savings (and those blocked by "do not
     /// substitute" flags) through the numeric core, and adds them to their rows, block by block in order.
     static func sum(
-        blocks: [Block], cells: [BlockCell], blockedOfCell: BlockedRows?, data: DispensingAggregate,
+        blocks: [Block], into empty: RowTable, cells: [BlockCell], blockedOfCell: BlockedRows?,
+        data: DispensingAggregate,
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
-        var result = BlockSums(
-            rows: RowTable(byPeriod: configuration.byPeriod, level: configuration.level, cellCount: data.cells.count))
+        var result = BlockSums(rows: empty)
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for block in blocks {
             guard

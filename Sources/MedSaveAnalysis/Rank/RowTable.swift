@@ -38,6 +38,9 @@ extension Ranking {
     struct RowTable {
         let byPeriod: Bool
         let level: RankLevel
+        /// The row key of each organisation at levels that group units (area, region: the group's index in
+        /// `RowKeys.names`); nil: the organisation itself, or -1 at level `all`.
+        let groupOf: [Int32]?
 
         /// One row's sums; plain values only, so that adding to a row copies no references.
         struct Row {
@@ -53,6 +56,8 @@ extension Ranking {
             /// The target of the row's latest period: when, and its price.
             var lastTargetPeriod: Period?
             var lastTargetPrice = 0.0
+            /// The saving in `lastTargetPeriod`.
+            var lastSaving = 0.0
             var flags: RowFlags = []
         }
 
@@ -63,15 +68,18 @@ extension Ranking {
         /// cells set aside.
         var rowOfCell: [Int32]
         var window: (from: Period, to: Period)?
+        /// At levels that sum units: each (row << 32 | organisation)'s saving, summed over the row's periods.
+        var members: [UInt64: Double] = [:]
 
-        init(byPeriod: Bool, level: RankLevel, cellCount: Int) {
+        init(byPeriod: Bool, level: RankLevel, groupOf: [Int32]?, cellCount: Int) {
             self.byPeriod = byPeriod
             self.level = level
+            self.groupOf = groupOf
             rowOfCell = Array(repeating: -1, count: cellCount)
         }
 
         private mutating func row(organisation: Int32, block: Block) -> Int32 {
-            let key = level == .all ? -1 : organisation
+            let key = groupOf.map { $0[Int(organisation)] } ?? (level == .all ? -1 : organisation)
             let month = byPeriod ? UInt64(Int(block.period.index) - 1900 * 12 + 1) : 0
             let packed = UInt64(UInt32(bitPattern: key)) << 32 | UInt64(block.classIndex) << 14 | month
             if let r = index[packed] { return r }
@@ -96,11 +104,17 @@ extension Ranking {
             if row.lastTargetPeriod.map({ $0 < block.period }) ?? true {
                 row.lastTargetPeriod = block.period
                 row.lastTargetPrice = target.price
+                row.lastSaving = 0
             }
+            if row.lastTargetPeriod == block.period { row.lastSaving += saving }
             row.flags.formUnion(flags)
             if q.raw == 0 && c.raw > 0 { row.flags.insert(.zeroQuantity) }
             if q.raw < 0 { row.flags.insert(.negativeQuantity) }
             rows[Int(r)] = row
+            if level.sumsUnits {
+                members[UInt64(UInt32(bitPattern: r)) << 32 | UInt64(UInt32(bitPattern: organisation)), default: 0] +=
+                    saving
+            }
             window =
                 window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
             return r
@@ -111,10 +125,20 @@ extension Ranking {
             let rowOffset = Int32(rows.count)
             rows += other.rows
             for (cell, r) in other.rowOfCell.enumerated() where r >= 0 { rowOfCell[cell] = r + rowOffset }
+            for (key, saving) in other.members { members[key + UInt64(UInt32(bitPattern: rowOffset)) << 32] = saving }
             if let w = other.window {
                 window = window.map { (min($0.from, w.from), max($0.to, w.to)) } ?? w
             }
             index = IntMap()  // the rows are complete; no more are looked up
+        }
+
+        /// Each row's member units with their savings, at levels that sum units (empty lists otherwise).
+        func membersByRow() -> [[(organisation: Int32, saving: Double)]] {
+            var result = [[(organisation: Int32, saving: Double)]](repeating: [], count: rows.count)
+            for (key, saving) in members {
+                result[Int(key >> 32)].append((Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), saving))
+            }
+            return result
         }
 
         /// Adds the saving blocked by "do not substitute" flags for one organisation in one block.

@@ -164,6 +164,7 @@ extension Report {
         case .percentile(50): "median: the median of the care units' price per unit in the class"
         case .percentile(let p):
             "\(rule): the \(NumberFormat.fixed(p, decimals: 0))th percentile of the care units' price per unit in the class"
+        case .list(let l): "list: the region's own price per unit for the class and month, from \(l.path)"
         }
     }
 }

@@ -23,7 +23,7 @@ public enum Targets {
     /// Refuses a rule the inputs cannot give a target for: one that names a product (`pv`, `cheapest`) needs
     /// catalogue prices, which BNF classes do not have; a peer group applies to percentile targets only.
     public static func check(_ rule: TargetRule, pricesKnown: Bool, peerGroup: Bool = false) throws(TargetRuleError) {
-        if rule.namesProduct && !pricesKnown {
+        if rule.needsCataloguePrices && !pricesKnown {
             throw TargetRuleError(
                 description: "--target \(rule) needs catalogue prices; with --groups bnf use pNN or median")
         }
@@ -46,7 +46,7 @@ public enum Targets {
         for block: Ranking.Block, rule: TargetRule, classifier: any ProductClassifier, peers: [Bool]? = nil
     ) -> Target? {
         switch rule {
-        case .pv, .cheapest:
+        case .pv, .cheapest, .list:
             return listTarget(of: block.equivalenceClass, in: block.period, rule: rule, classifier: classifier)
         case .percentile(let p):
             var ppus: [Double] = []
@@ -63,6 +63,17 @@ public enum Targets {
     static func listTarget(
         of equivalenceClass: EquivalenceClass, in period: Period, rule: TargetRule, classifier: any ProductClassifier
     ) -> Target? {
+        if let list = rule.targetList {
+            guard let price = list.price(of: equivalenceClass, in: period) else { return nil }
+            let product =
+                price.product.isEmpty
+                ? nil
+                : classifier.entry(product: price.product, period: period)
+                    ?? CatalogueEntry(
+                        period: period, product: price.product, unitPrice: price.unitPrice,
+                        equivalenceClass: equivalenceClass)
+            return Target(price: price.unitPrice, product: product, flags: [])
+        }
         if let catalogue = classifier as? Catalogue {
             return listTarget(catalogue, catalogue.memberIndices(of: equivalenceClass, in: period), rule: rule)
         }
@@ -109,7 +120,7 @@ public enum Targets {
                     flags: ["reserve-target"])
             }
             return nil
-        case .percentile:
+        case .percentile, .list:
             return nil
         }
     }

@@ -2,8 +2,8 @@ import Foundation
 import MedSaveModel
 
 extension AreaMap {
-    /// Reads a `unit,area` CSV (any delimiter the catalogue reader detects). A unit named twice with two
-    /// different areas is an error at the second line.
+    /// Reads a `unit,area` CSV (any delimiter the catalogue reader detects), with an optional `region` column.
+    /// A unit named twice with two different areas, or an area with two regions, is an error at the second line.
     public static func read(path: String) throws(InputError) -> AreaMap {
         let table = try TextTable.csv(path: path)
         guard let (headerIndex, columns) = table.header(containing: ["unit", "area"]) else {
@@ -11,7 +11,8 @@ extension AreaMap {
                 location: SourceLocation(file: path, line: 1, column: 1),
                 message: "not an area map: expected a header with the columns \"unit\" and \"area\"")
         }
-        var map: [String: String] = [:]
+        var map: [String: String] = [:], regions: [String: String] = [:]
+        let regionColumn = columns["region"]
         for (line, cells) in table.rows.dropFirst(headerIndex + 1) where !cells.allSatisfy(\.isEmpty) {
             let unitColumn = columns["unit"]!, areaColumn = columns["area"]!
             let unit = unitColumn < cells.count ? cells[unitColumn].trimmingCharacters(in: .whitespaces) : ""
@@ -28,7 +29,16 @@ extension AreaMap {
                     message: "unit \(unit) is already in area \"\(known)\", found \"\(area)\"")
             }
             map[unit] = area
+            guard let regionColumn else { continue }
+            let region = regionColumn < cells.count ? cells[regionColumn].trimmingCharacters(in: .whitespaces) : ""
+            guard !region.isEmpty else { continue }
+            if let known = regions[area], known != region {
+                throw InputError(
+                    location: SourceLocation(file: path, line: line, column: regionColumn + 1),
+                    message: "area \"\(area)\" is already in region \"\(known)\", found \"\(region)\"")
+            }
+            regions[area] = region
         }
-        return AreaMap(map)
+        return AreaMap(map, regionByArea: regions)
     }
 }

@@ -208,5 +208,15 @@ struct OutputOptions: ParsableArguments {
 extension OutputFormat: ExpressibleByArgument {}
 extension ColumnMapping.Preset: ExpressibleByArgument {}
 extension ColumnMapping.EPDCost: ExpressibleByArgument {}
-extension RankLevel: ExpressibleByArgument {}
+extension RankLevel: ExpressibleByArgument {
+    /// `unit`, `prescriber`, `area`, `region`, or `class` (also spelt `all`): one row per class.
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "class", "all": self = .all
+        default: self.init(rawValue: argument.lowercased())
+        }
+    }
+
+    public static var allValueStrings: [String] { ["unit", "prescriber", "area", "region", "class"] }
+}
 extension ReportLocale: ExpressibleByArgument {}

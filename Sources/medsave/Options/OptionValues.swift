@@ -4,12 +4,33 @@ import MedSaveCore
 /// Option values that `rank`, `estimate` and `report` share, each parsed and checked in one place with one
 /// message.
 enum OptionValues {
-    /// `--target`: pv, cheapest, median or pNN.
+    /// `--target`: pv, cheapest, median, pNN or list:FILE (the file is read by `loaded`, with the inputs).
     static func target(_ text: String) throws -> TargetRule {
         guard let rule = TargetRule(text: text) else {
-            throw ValidationError("--target \(text): expected pv, cheapest, median or pNN with NN from 0 to 100")
+            throw ValidationError(
+                "--target \(text): expected pv, cheapest, median, pNN with NN from 0 to 100, or list:FILE")
         }
         return rule
+    }
+
+    /// `rule` with its target list read, for `list:FILE`; other rules as they are.
+    static func loaded(_ rule: TargetRule) throws(InputError) -> TargetRule {
+        guard let list = rule.targetList else { return rule }
+        return .list(try TargetList.read(path: list.path))
+    }
+
+    /// The target list file as an input of the run, for the manifest and the output-is-an-input check.
+    static func listInputs(_ rule: TargetRule?) -> [(role: String, path: String)] {
+        rule?.targetList.map { [(role: "target list", path: $0.path)] } ?? []
+    }
+
+    /// Refuses a `list:` target where it is not supported yet (estimate and report, whose budget-year figures
+    /// price the year from the catalogue), before any file is read.
+    static func refuseList(_ rules: [TargetRule], command: String) throws {
+        if rules.contains(where: { $0.targetList != nil }) {
+            throw ValidationError(
+                "--target list:FILE applies to rank and explain; \(command) takes pv, cheapest, median or pNN")
+        }
     }
 
     /// The library's check that `rule` can be used with these inputs, as a usage error before any file is read.

@@ -5,7 +5,7 @@ import MedSaveCore
 struct TargetOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Target price per unit: pv, cheapest, median, or pNN (NN-th percentile of organisations' PPU).",
+            "Target price per unit: pv, cheapest, median, pNN (NN-th percentile of organisations' PPU), or list:FILE (a CSV of class, unit_price and optionally period and product: the region's own prices; rank and explain).",
             valueName: "rule"))
     var target = "pv"
 

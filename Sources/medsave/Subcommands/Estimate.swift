@@ -91,7 +91,7 @@ struct Estimate: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        _ = try estimateConfiguration()
+        try OptionValues.refuseList(try estimateConfiguration().targets, command: "estimate")
         if input.groups == .bnf {
             throw ValidationError(
                 "estimate prices the budget year with catalogue prices; give --catalog, not --groups bnf")

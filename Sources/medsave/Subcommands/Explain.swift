@@ -22,7 +22,7 @@ struct Explain: ParsableCommand {
     var period: String? { targeting.period }
     var asOf: String? { targeting.asOf }
 
-    @Option(help: "Level of the rows: unit, prescriber or all.")
+    @Option(help: "Level of the rows: unit, prescriber or class.")
     var level: RankLevel = .unit
 
     @Flag(help: "The id is of a --by-period row.")
@@ -43,6 +43,10 @@ struct Explain: ParsableCommand {
     func validate() throws {
         guard id.count == 12, id.allSatisfy(\.isHexDigit) else {
             throw ValidationError("\(id): an opportunity id is 12 hex digits, as in rank's id column")
+        }
+        if level == .area || level == .region {
+            throw ValidationError(
+                "explain works at levels unit, prescriber and class; explain one of the area's units instead")
         }
         try OptionValues.checkTarget(try OptionValues.target(target), groups: input.groups, peers: peers != nil)
     }
@@ -67,6 +71,7 @@ struct Explain: ParsableCommand {
                     ])
             }
         ) { inputs in
+            configuration.target = try OptionValues.loaded(configuration.target)
             configuration.peers = try peers.map { path throws(InputError) in try PeerGroupReader.read(path: path) }
             configuration.rules = try safety.rules()
             configuration.decisions = try review.decisions()

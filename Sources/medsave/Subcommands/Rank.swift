@@ -19,8 +19,16 @@ struct Rank: ParsableCommand {
     var period: String? { targeting.period }
     var asOf: String? { targeting.asOf }
 
-    @Option(help: "Level of the rows: unit, prescriber or all.")
+    @Option(
+        help: ArgumentHelp(
+            "Level of the rows: unit, prescriber, area, region or class (one row per class, with the units saving most).",
+            valueName: "level"))
     var level: RankLevel = .unit
+
+    @Option(
+        help: ArgumentHelp(
+            "With --level area or region: a CSV of unit,area (and region) grouping the care units.", valueName: "path"))
+    var areas: String?
 
     @Option(
         name: .customLong("class"),
@@ -38,8 +46,11 @@ struct Rank: ParsableCommand {
     @Flag(help: "One row per month instead of one per window.")
     var byPeriod = false
 
-    @Option(help: ArgumentHelp("List only rows saving at least this much.", valueName: "amount"))
-    var minSaving: Double = 0
+    @Option(
+        help: ArgumentHelp(
+            "List only rows saving at least this much (default 10 at levels unit and prescriber, 200 at area, region and class; totals count every row).",
+            valueName: "amount"))
+    var minSaving: Double?
 
     @Option(help: ArgumentHelp("List at most this many rows.", valueName: "n"))
     var top: Int?
@@ -79,8 +90,15 @@ struct Rank: ParsableCommand {
     func rankConfiguration() throws -> RankConfiguration {
         let rule = try OptionValues.target(target)
         let periods = try PeriodOption.range(period)
+        let minSaving = self.minSaving ?? level.defaultMinSaving
         guard minSaving.isFinite, minSaving >= 0 else { throw ValidationError("--min-saving must be 0 or more") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
+        if (level == .area || level == .region) && areas == nil {
+            throw ValidationError("--level \(level) needs --areas PATH (unit,area[,region])")
+        }
+        if areas != nil && !(level == .area || level == .region) {
+            throw ValidationError("--areas applies to --level area and --level region")
+        }
         var configuration = RankConfiguration(
             target: rule, level: level, periods: periods, byPeriod: byPeriod, minSaving: minSaving, top: top)
         configuration.asOf = try PeriodOption.month(asOf, option: "as-of")
@@ -97,7 +115,8 @@ struct Rank: ParsableCommand {
             ("as-of", asOf ?? "the newest list"), ("class", onlyClass ?? "every class"),
             ("unit", onlyKey ?? "every unit"), ("id", onlyID ?? "every id"),
             ("by-period", String(byPeriod)),
-            ("min-saving", String(minSaving)), ("top", top.map(String.init) ?? "all"),
+            ("min-saving", minSaving.map { String($0) } ?? "\(level.defaultMinSaving) (default for the level)"),
+            ("areas", areas ?? "none"), ("top", top.map(String.init) ?? "all"),
             ("peers", peers ?? "every organisation"),
             ("rules", safety.path ?? "shipped"), ("show-excluded", String(showExcluded)),
             ("show-blocked", String(showBlocked)),
@@ -108,7 +127,8 @@ struct Rank: ParsableCommand {
 
     /// Files beyond the dispensing files and catalogues that the run read.
     var manifestInputs: [(role: String, path: String)] {
-        (peers.map { [(role: "peers", path: $0)] } ?? []) + safety.manifestInputs + review.manifestInputs
+        (peers.map { [(role: "peers", path: $0)] } ?? []) + (areas.map { [(role: "areas", path: $0)] } ?? [])
+            + safety.manifestInputs + review.manifestInputs
     }
 
     func run() throws {
@@ -120,7 +140,9 @@ struct Rank: ParsableCommand {
                     command: "rank", input: input, inputs: inputs, more: manifestInputs, options: manifestOptions)
             }
         ) { inputs in
+            configuration.target = try OptionValues.loaded(configuration.target)
             configuration.peers = try peerCodes()
+            configuration.areas = try areas.map { path throws(InputError) in try AreaMap.read(path: path) }
             configuration.rules = try safety.rules()
             configuration.decisions = try review.decisions()
             configuration.hideDecided = hideDecided

@@ -88,6 +88,7 @@ struct Report: ParsableCommand {
         }
         let rule = try OptionValues.target(target)
         try OptionValues.checkTarget(rule, groups: input.groups)
+        try OptionValues.refuseList([rule], command: "report")
         let allowed: [Breakdown] =
             input.groups == .bnf ? [.bnfChapter, .bnfSection] : [.atc1, .atc2, .atc3, .atc4, .atc5]
         if let by, !allowed.contains(by) {
