@@ -157,3 +157,35 @@ struct ListTargetTests {
         #expect(!o.flags.contains("not-in-current-list"))
     }
 }
+
+/// `--top k` picks the first k by a partial selection: it must list exactly the first k of the full order,
+/// ties (equal savings, broken by key, class and period) included, at one and two threads.
+@Suite("The first k of the ranking")
+struct TopSelectionTests {
+    @Test(arguments: [1, 7, 50, 400])
+    func topKIsThePrefixOfTheFullOrder(k: Int) throws {
+        var random = SplitMix64(seed: UInt64(k))
+        var dispensing = header
+        for u in 0..<60 {
+            for g in 0..<5 {
+                // Costs of whole units against a target of 1 per unit: many equal savings.
+                let q = 10 * (1 + random.next(below: 3)), c = q + 10 * random.next(below: 4)
+                dispensing += "2025-01,U\(u),B\(g),\(q),\(c)\n"
+            }
+        }
+        let catalogue =
+            "period,product,unit_price,group,size_group\n"
+            + (0..<5).map { "2025-01,A\($0),1,G\($0),T1\n2025-01,B\($0),9,G\($0),T1\n" }.joined()
+        for threads in [1, 2] {
+            var all = RankConfiguration(target: .cheapest)
+            all.threads = threads
+            var top = all
+            top.top = k
+            let full = try rank(dispensing: dispensing, catalogue: catalogue, all)
+            let first = try rank(dispensing: dispensing, catalogue: catalogue, top)
+            #expect(first.opportunities.map(\.id) == full.opportunities.prefix(k).map(\.id))
+            #expect(first.opportunities.map(\.rank) == Array(1...min(k, full.opportunities.count)))
+            #expect(first.totalSaving == full.totalSaving)
+        }
+    }
+}

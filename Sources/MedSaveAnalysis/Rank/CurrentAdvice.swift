@@ -56,6 +56,9 @@ public struct CurrentAdvice: Sendable {
         return "\(first)…\(last), \(months.count) months"
     }
 
+    /// The number of classes the advice covers (class indices 0..<classCount).
+    var classCount: Int { current.count }
+
     /// The product to switch to in class `classIndex` now; nil when the class has no target in the advice month.
     func product(ofClass classIndex: Int32) -> CatalogueEntry? { current[Int(classIndex)] }
 

@@ -19,8 +19,10 @@ extension Ranking {
         private var cache: SafetyCache
         let threads: Int
         private var findings: [Int32: [SafetyFinding]] = [:]
-        private var patients: [Int]?
-        private var prescribers: [Int]?
+        /// Distinct patients and prescribers of the rows to be built (`prepareCounts`), by row.
+        private var patients: [Int32: Int] = [:]
+        private var prescribers: [Int32: Int] = [:]
+        private var counted = Set<Int32>()
         /// Class descriptions by class index, each built once.
         private var descriptions: [Int32: String] = [:]
         /// At levels that sum units, each row's units and their savings (built when the first row is shown).
@@ -56,42 +58,28 @@ extension Ranking {
                 cellsByRow: cellsByRow)
         }
 
-        /// The rows with a positive saving in rank order — saving descending, then key, class and period, so
-        /// that the order never depends on the input's — split into those that rank and those a rule excludes.
-        mutating func ranked() -> (positive: [Int32], excluded: [Int32]) {
+        /// The rows with a positive saving, split into those that rank and those a rule excludes, each in row
+        /// order (`RankOrder` orders them). Only whether a rule excludes a row is decided here, from facts looked
+        /// up once per (product, period) (`ExclusionCheck`); the findings themselves are built for the rows shown.
+        func candidates() -> (positive: [Int32], excluded: [Int32]) {
             var candidates: [Int32] = []
             for (r, row) in table.rows.enumerated() where row.saving > 0 { candidates.append(Int32(r)) }
-            let rows = table.rows
-            let keys = rows.map { rowKeyName($0.key) }
-            candidates.sort { a, b in
-                let x = rows[Int(a)], y = rows[Int(b)]
-                if x.saving != y.saving { return x.saving > y.saving }
-                let kx = keys[Int(a)], ky = keys[Int(b)]
-                if kx != ky { return kx < ky }
-                if x.classIndex != y.classIndex { return classes[Int(x.classIndex)] < classes[Int(y.classIndex)] }
-                return (x.period ?? window!.from) < (y.period ?? window!.from)
-            }
-            // The safety rules' findings for every candidate, split between threads (each with caches of its own).
+            // Split between threads, each with lookups of its own.
             let parts = threads > 1 && candidates.count >= 4096 ? threads : 1
-            let results = ConcurrentResults<[[SafetyFinding]], Never>(count: parts)
+            let results = ConcurrentResults<[Bool], Never>(count: parts)
             let source = self.source, rules = self.rules, all = candidates
             DispatchQueue.concurrentPerform(iterations: parts) { k in
-                var cache = SafetyCache(rules)
+                var check = ExclusionCheck(rules, source)
                 let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
-                results.store(k, .success(mine.map { cache.findings($0, of: source) }))
+                results.store(k, .success(mine.map { check.excludes($0) }))
             }
             var positive: [Int32] = [], excluded: [Int32] = []
+            positive.reserveCapacity(candidates.count)
             var i = 0
             for k in 0..<parts {
-                for found in results.get(k) {
-                    let r = candidates[i]
+                for excludes in results.get(k) {
+                    if excludes { excluded.append(candidates[i]) } else { positive.append(candidates[i]) }
                     i += 1
-                    findings[r] = found
-                    if found.contains(where: { $0.action == .exclude }) {
-                        excluded.append(r)
-                    } else {
-                        positive.append(r)
-                    }
                 }
             }
             return (positive, excluded)
@@ -100,11 +88,97 @@ extension Ranking {
         /// Rows that save nothing themselves but carry blocked saving, which a rule excludes: left out of the
         /// blocked figure as the excluded opportunities are.
         func excludedWithoutSaving() -> [Int32] {
-            var cache = SafetyCache(rules)
+            var check = ExclusionCheck(rules, source)
             return table.rows.indices.compactMap { r -> Int32? in
                 let row = table.rows[r]
                 guard row.saving <= 0, row.blockedSaving > 0 else { return nil }
-                return cache.findings(Int32(r), of: source).contains { $0.action == .exclude } ? Int32(r) : nil
+                return check.excludes(Int32(r)) ? Int32(r) : nil
+            }
+        }
+
+        /// Whether a safety rule excludes a row, as its findings would say (`SafetyRules.findings`: an `exclude`
+        /// rule matching a dispensed product at its latest period or the suggested one, or a built-in check
+        /// between them), decided per (product, period) once: a product in a period belongs to one class, so it
+        /// meets one suggestion. No allocation per row.
+        struct ExclusionCheck {
+            let source: RowSource
+            let evaluator: SafetyEvaluator
+            /// Per product × period of the aggregate: 0 not yet known, 1 keeps, 2 excludes.
+            private var state: [UInt8]
+            /// Per class: 0 not yet known, 1 keeps, 2 the suggestion itself is excluded, 3 no rule and no
+            /// suggestion (nothing can exclude).
+            private var classState: [UInt8]
+            private var suggestion: [SafetyRules.EntryFacts?]
+            /// The latest period of each product met in the current row (-1: not met), and those met.
+            private var latest: [Int32]
+            private var touched: [Int32] = []
+
+            init(_ rules: SafetyRules, _ source: RowSource) {
+                self.source = source
+                evaluator = SafetyEvaluator(rules)
+                let products = source.data.products.count, periods = source.data.periods.count
+                state = [UInt8](repeating: 0, count: products * periods)
+                let classes = source.advice.classCount
+                classState = [UInt8](repeating: 0, count: classes)
+                suggestion = [SafetyRules.EntryFacts?](repeating: nil, count: classes)
+                latest = [Int32](repeating: -1, count: products)
+            }
+
+            private func excluding(_ facts: SafetyRules.EntryFacts) -> Bool {
+                facts.rules.contains { evaluator.rules.rules[$0].action == .exclude }
+            }
+
+            mutating func excludes(_ r: Int32) -> Bool {
+                let data = source.data
+                let classIndex = source.table.rows[Int(r)].classIndex
+                if classState[Int(classIndex)] == 0 {
+                    let suggested = source.advice.product(ofClass: classIndex)
+                    if evaluator.isEmpty && suggested == nil {
+                        classState[Int(classIndex)] = 3
+                    } else {
+                        let facts = suggested.map { evaluator.facts($0) }
+                        suggestion[Int(classIndex)] = facts
+                        classState[Int(classIndex)] = facts.map(excluding) == true ? 2 : 1
+                    }
+                }
+                switch classState[Int(classIndex)] {
+                case 3: return false
+                case 2: return true
+                default: break
+                }
+                for c in source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]] {
+                    let cell = data.cells[Int(c)]
+                    let seen = latest[Int(cell.product)]
+                    if seen < 0 {
+                        touched.append(cell.product)
+                        latest[Int(cell.product)] = cell.period
+                    } else if data.periods[Int(seen)] < data.periods[Int(cell.period)] {
+                        latest[Int(cell.product)] = cell.period
+                    }
+                }
+                var excluded = false
+                let periods = data.periods.count
+                for product in touched {
+                    let period = latest[Int(product)]
+                    latest[Int(product)] = -1
+                    guard !excluded else { continue }
+                    let at = Int(product) * periods + Int(period)
+                    if state[at] == 0 {
+                        let entry = source.classifier.entry(
+                            product: data.products[Int(product)], period: data.periods[Int(period)])
+                        state[at] = entry.map { excludes(evaluator.facts($0), classIndex) } == true ? 2 : 1
+                    }
+                    excluded = state[at] == 2
+                }
+                touched.removeAll(keepingCapacity: true)
+                return excluded
+            }
+
+            /// Whether a dispensed entry's facts exclude the switch to its class's suggestion.
+            private func excludes(_ facts: SafetyRules.EntryFacts, _ classIndex: Int32) -> Bool {
+                if excluding(facts) { return true }
+                guard let s = suggestion[Int(classIndex)] else { return false }
+                return facts.modifiedRelease != s.modifiedRelease || (s.narcotic && facts.packSize != s.packSize)
             }
         }
 
@@ -203,27 +277,38 @@ extension Ranking {
                     products: products(of: r).map(\.code), period: row.period)]
         }
 
-        /// Distinct ids per row, from (cell << 32 | id) pairs.
-        static func distinctCounts(_ pairs: Set<UInt64>, _ rowOfCell: [Int32], _ rowCount: Int) -> [Int] {
+        /// Distinct ids per row of `wanted`, from (cell << 32 | id) pairs: one pass over the pairs, keeping only
+        /// those of the rows wanted.
+        static func distinctCounts(_ pairs: Set<UInt64>, _ rowOfCell: [Int32], wanted: [Bool]) -> [Int32: Int] {
             var seen = Set<UInt64>()
-            seen.reserveCapacity(pairs.count)
-            var counts = [Int](repeating: 0, count: rowCount)
+            var counts: [Int32: Int] = [:]
             for pair in pairs {
                 let row = rowOfCell[Int(pair >> 32)]
-                guard row >= 0 else { continue }
-                if seen.insert(UInt64(row) << 32 | (pair & 0xFFFF_FFFF)).inserted { counts[Int(row)] += 1 }
+                guard row >= 0, wanted[Int(row)] else { continue }
+                if seen.insert(UInt64(row) << 32 | (pair & 0xFFFF_FFFF)).inserted { counts[row, default: 0] += 1 }
             }
             return counts
         }
 
+        /// Counts the distinct patients and prescribers of `rows`, the rows about to be built.
+        mutating func prepareCounts(for rows: [Int32]) {
+            let rows = rows.filter { !counted.contains($0) }
+            guard !rows.isEmpty else { return }
+            counted.formUnion(rows)
+            guard data.hasPatients || data.hasPrescribers else { return }
+            var wanted = [Bool](repeating: false, count: table.rows.count)
+            for r in rows { wanted[Int(r)] = true }
+            if data.hasPatients {
+                patients.merge(Self.distinctCounts(data.patientsByCell, table.rowOfCell, wanted: wanted)) { $1 }
+            }
+            if data.hasPrescribers && data.organisationColumn != .prescriber {
+                prescribers.merge(Self.distinctCounts(data.prescribersByCell, table.rowOfCell, wanted: wanted)) { $1 }
+            }
+        }
+
         /// The whole opportunity of row `r` (rank 0; the caller numbers the ones it lists).
         mutating func opportunity(_ r: Int32) -> Opportunity {
-            if patients == nil && data.hasPatients {
-                patients = Self.distinctCounts(data.patientsByCell, table.rowOfCell, table.rows.count)
-            }
-            if prescribers == nil && data.hasPrescribers && data.organisationColumn != .prescriber {
-                prescribers = Self.distinctCounts(data.prescribersByCell, table.rowOfCell, table.rows.count)
-            }
+            prepareCounts(for: [r])  // rows not prepared beforehand are counted on their own
             let row = table.rows[Int(r)]
             let dispensed = products(of: r)
             let products = dispensed.map {
@@ -245,7 +330,7 @@ extension Ranking {
                 let cells = source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]]
                 prescriberCount = Set(cells.map { data.cells[Int($0)].organisation }).count
             } else {
-                prescriberCount = prescribers?[Int(r)]
+                prescriberCount = data.hasPrescribers ? prescribers[r] ?? 0 : nil
             }
             let key = rowKeyName(row.key)
             var opportunity = Opportunity(
@@ -258,7 +343,8 @@ extension Ranking {
                 ppu: row.quantity.raw == 0 ? nil : row.cost.doubleValue / row.quantity.doubleValue,
                 targetPPU: row.targetQuantity == 0
                     ? row.lastTargetPeriod.map { _ in row.lastTargetPrice } : row.targetCost / row.targetQuantity,
-                saving: row.saving, blockedSaving: row.blockedSaving, patients: patients?[Int(r)],
+                saving: row.saving, blockedSaving: row.blockedSaving,
+                patients: data.hasPatients ? patients[r] ?? 0 : nil,
                 prescribers: prescriberCount, flags: flags.sorted(), safety: safety)
             opportunity.classDescription = description(ofClass: row.classIndex)
             opportunity.latestSaving =

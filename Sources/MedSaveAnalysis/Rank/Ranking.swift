@@ -78,9 +78,13 @@ public enum Ranking {
         var opportunities = OpportunityBuilder(
             data: data, classifier: classifier, rows: rows, keys: keys, classes: classes.classes, window: window,
             advice: advice, configuration: configuration)
-        let ranked = opportunities.ranked()
-        let totalSaving = ranked.positive.reduce(0) { $0 + rows.rows[Int($1)].saving }
-        var listed = ranked.positive
+        let found = opportunities.candidates()
+        let order = RankOrder(
+            table: rows, keys: keys, data: data, classes: classes.classes,
+            window: window?.from ?? Period(year: 1900, month: 1))
+        var total = ExactSum()
+        for r in found.positive { total.add(rows.rows[Int(r)].saving) }
+        var listed = found.positive
         var matching: Int?
         if configuration.onlyClass != nil || configuration.onlyKey != nil || configuration.onlyID != nil {
             listed = listed.filter { opportunities.matches($0, configuration) }
@@ -92,14 +96,17 @@ public enum Ranking {
             listed.removeAll { opportunities.decision(of: $0)?.decision.isFinal == true }
         }
         let hidden = beforeHiding - listed.count
-        if let top = configuration.top { listed = Array(listed.prefix(top)) }
+        listed = order.first(configuration.top, of: listed)
+        opportunities.prepareCounts(for: listed + found.excluded)
         var shown = listed.map { opportunities.opportunity($0) }
         for i in shown.indices { shown[i].rank = i + 1 }
-        let excluded = ranked.excluded.map { opportunities.opportunity($0) }
+        let excluded = order.sorted(found.excluded).map { opportunities.opportunity($0) }
+        // What decided exclusion (`ExclusionCheck`) and the findings built for the rows shown must agree.
+        assert(excluded.allSatisfy { $0.safetyAction == .exclude } && shown.allSatisfy { $0.safetyAction != .exclude })
         // What safety rules exclude is not "blocked" by prescribers as well: those rows are left out of the
         // blocked list (and so of its total), which would otherwise count them twice.
         var excludedPairs = Set<UInt64>()
-        for r in ranked.excluded + opportunities.excludedWithoutSaving() {
+        for r in found.excluded + opportunities.excludedWithoutSaving() {
             let row = rows.rows[Int(r)]
             excludedPairs.insert(UInt64(UInt32(bitPattern: row.key)) << 32 | UInt64(UInt32(bitPattern: row.classIndex)))
         }
@@ -110,8 +117,8 @@ public enum Ranking {
             safetyCoverage: SafetyCoverage.measure(
                 data, rowOfCell: rows.rowOfCell, classifier: classifier, rules: configuration.rules),
             adviceMonth: advice.month, reconciliation: books,
-            totalSaving: totalSaving,
-            opportunityCount: ranked.positive.count, matchingFilters: matching, hiddenDecided: hidden,
+            totalSaving: total.value,
+            opportunityCount: found.positive.count, matchingFilters: matching, hiddenDecided: hidden,
             opportunities: shown, excluded: excluded,
             blocked: blocked)
     }
@@ -134,6 +141,8 @@ public enum Ranking {
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
         var result = BlockSums(rows: empty)
+        // At most one row per cell: reserved once, so that the table is not copied as it grows.
+        result.rows.reserve(blocks.reduce(0) { $0 + $1.cells.count })
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for block in blocks {
             guard

@@ -78,6 +78,12 @@ extension Ranking {
             rowOfCell = Array(repeating: -1, count: cellCount)
         }
 
+        /// Room for `count` rows (and their index) without growing.
+        mutating func reserve(_ count: Int) {
+            rows.reserveCapacity(count)
+            index = IntMap(capacity: count)
+        }
+
         private mutating func row(organisation: Int32, block: Block) -> Int32 {
             let key = groupOf.map { $0[Int(organisation)] } ?? (level == .all ? -1 : organisation)
             let month = byPeriod ? UInt64(Int(block.period.index) - 1900 * 12 + 1) : 0

@@ -122,24 +122,40 @@ extension SafetyRules {
     }
 }
 
-/// Evaluates rules for many opportunities, matching each catalogue entry (product, period) only once.
+/// Evaluates rules for many opportunities, matching each product only once while its catalogue entry says
+/// the same things: the facts depend on the product code, name, form, ATC code, substance, pack size and
+/// pack-size group alone, which a product keeps from month to month.
 final class SafetyEvaluator {
     let rules: SafetyRules
-    private struct Key: Hashable {
-        var product: String
-        var period: Int32
+    /// What the facts of an entry are computed from.
+    private struct Fields: Equatable {
+        var name: String
+        var form: String
+        var atc: String
+        var substance: String
+        var packSize: Double?
+        var sizeGroup: String?
+
+        init(_ entry: CatalogueEntry) {
+            name = entry.name
+            form = entry.form
+            atc = entry.atc
+            substance = entry.substance
+            packSize = entry.packSize
+            sizeGroup = entry.equivalenceClass?.sizeGroup
+        }
     }
 
-    private var cache: [Key: SafetyRules.EntryFacts] = [:]
+    private var cache: [String: (fields: Fields, facts: SafetyRules.EntryFacts)] = [:]
 
     init(_ rules: SafetyRules) { self.rules = rules }
 
-    /// The rules' view of `entry`, computed once per (product, period).
+    /// The rules' view of `entry`, computed again only when its product's fields change.
     func facts(_ entry: CatalogueEntry) -> SafetyRules.EntryFacts {
-        let key = Key(product: entry.product, period: entry.period?.index ?? -1)
-        if let hit = cache[key] { return hit }
+        let fields = Fields(entry)
+        if let hit = cache[entry.product], hit.fields == fields { return hit.facts }
         let found = rules.facts(entry)
-        cache[key] = found
+        cache[entry.product] = (fields, found)
         return found
     }
 

@@ -7,6 +7,7 @@ import Foundation
 enum PriceText {
     /// The value of `text`, or nil when it is not a plain decimal.
     static func parse(_ text: String, decimalComma: Bool) -> Double? {
+        if let plain = plainASCII(text, decimalComma: decimalComma) { return plain }
         var digits = ""
         var seenSeparator = false, seenDigit = false
         for (i, ch) in text.trimmingCharacters(in: .whitespaces).enumerated() {
@@ -29,6 +30,25 @@ enum PriceText {
             }
         }
         guard seenDigit, let value = Double(digits), value.isFinite else { return nil }
+        return value
+    }
+
+    /// The common case without a scan through Foundation: digits with at most one decimal point (or, with a
+    /// decimal comma, no separator at all) and an optional leading sign; nil for anything else, which the full
+    /// parse then reads or refuses.
+    private static func plainASCII(_ text: String, decimalComma: Bool) -> Double? {
+        var seenPoint = false, seenDigit = false, first = true
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): seenDigit = true
+            case UInt8(ascii: ".") where !decimalComma && !seenPoint: seenPoint = true
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                guard first else { return nil }
+            default: return nil
+            }
+            first = false
+        }
+        guard seenDigit, let value = Double(text), value.isFinite else { return nil }
         return value
     }
 

@@ -1,0 +1,46 @@
+/// The correctly rounded sum of many doubles, whatever their order (Shewchuk's partials, as Python's
+/// `math.fsum`): a total that does not depend on how rows were split between threads or sorted.
+package struct ExactSum {
+    /// Non-overlapping partial sums, increasing in magnitude; their exact sum is the sum so far.
+    private var partials: [Double] = []
+
+    package init() {}
+
+    package mutating func add(_ value: Double) {
+        var x = value
+        var kept = 0
+        for i in partials.indices {
+            var y = partials[i]
+            if abs(x) < abs(y) { swap(&x, &y) }
+            let high = x + y
+            let low = y - (high - x)
+            if low != 0 {
+                partials[kept] = low
+                kept += 1
+            }
+            x = high
+        }
+        partials.removeSubrange(kept...)
+        partials.append(x)
+    }
+
+    /// The sum, rounded once.
+    package var value: Double {
+        guard var i = partials.indices.last else { return 0 }
+        var high = partials[i]
+        var low = 0.0
+        while i > 0 {
+            i -= 1
+            let x = high, y = partials[i]
+            high = x + y
+            low = y - (high - x)
+            if low != 0 { break }
+        }
+        // Round half-even correctly when the rest would tip the rounding (as fsum does).
+        if i > 0 && ((low < 0 && partials[i - 1] < 0) || (low > 0 && partials[i - 1] > 0)) {
+            let y = low * 2, x = high + y
+            if y == x - high { high = x }
+        }
+        return high
+    }
+}
