@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The peer: medsave rank's computation in DuckDB SQL, as an analyst would write it over the same CSV files.
 
-    python3 Benchmarks/duckdb_rank.py --dispensing D.csv --catalogue C.csv --target p10|pv --threads 2 --out top.csv
+    python3 Benchmarks/duckdb_rank.py --dispensing D.csv --catalogue C.csv --target p10|pv|cheapest --threads 2 --out top.csv
 
 Per (unit, class, month): Q and C over every row, and the substitutable Q and C (rows with
 substitution_allowed true); the target T per (class, month) — p10: the 10th percentile of the units' C/Q
-(units with Q > 0, linear interpolation), pv: the month's cheapest PV, else the cheapest R1/R2; the saving
+(units with Q > 0, linear interpolation), pv: the month's cheapest PV, else the cheapest R1/R2, cheapest: the
+month's lowest unit price in the class; the saving
 max(0, C_allowed − Q_allowed·T), a difference within 1e-12 of the amounts counting as zero; summed over the
 months per (unit, class). Writes the top 100 (unit, class, saving; saving descending, then unit, class) and
 the total of the positive savings as the last line (`total,,<sum>`).
@@ -21,7 +22,11 @@ TARGETS = {
                coalesce(min(unit_price) FILTER (WHERE status = 'PV'),
                         min(unit_price) FILTER (WHERE status IN ('R1', 'R2'))) AS t
         FROM cat WHERE cls IS NOT NULL GROUP BY ALL""",
+    "cheapest": """
+        SELECT cls, period, min(unit_price) AS t FROM cat WHERE cls IS NOT NULL GROUP BY ALL""",
 }
+TYPES = {"period": "VARCHAR", "unit": "VARCHAR", "prescriber": "VARCHAR", "product": "VARCHAR", "quantity": "DOUBLE",
+         "cost": "DOUBLE", "items": "INTEGER", "substitution_allowed": "BOOLEAN"}
 
 
 def main():
@@ -32,6 +37,8 @@ def main():
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    with open(a.dispensing) as f:  # the regional shape has no prescriber column, the national one has
+        columns = ", ".join(f"'{c}': '{TYPES[c]}'" for c in f.readline().strip().split(","))
     con = duckdb.connect()
     con.execute(f"SET threads = {a.threads}")
     con.execute(f"""
@@ -47,9 +54,7 @@ def main():
                sum(d.quantity) AS q, sum(d.cost) AS c,
                coalesce(sum(d.quantity) FILTER (WHERE d.substitution_allowed), 0) AS qa,
                coalesce(sum(d.cost) FILTER (WHERE d.substitution_allowed), 0) AS ca
-        FROM read_csv('{a.dispensing}', header = true, columns = {{
-                 'period': 'VARCHAR', 'unit': 'VARCHAR', 'product': 'VARCHAR', 'quantity': 'DOUBLE',
-                 'cost': 'DOUBLE', 'items': 'INTEGER', 'substitution_allowed': 'BOOLEAN'}}) AS d
+        FROM read_csv('{a.dispensing}', header = true, columns = {{{columns}}}) AS d
         JOIN cat AS c ON c.product = d.product AND c.period = d.period
         WHERE c.cls IS NOT NULL
         GROUP BY ALL""")

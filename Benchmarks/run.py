@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """medsave against DuckDB on the same CSV files, and the numeric core against plain dgemm: one command.
 
-    python3 Benchmarks/run.py [--rows 1000000,10000000] [--repeat 5] [--threads 2,1] [--out .build-bench/results.md]
+    python3 Benchmarks/run.py [--shapes regional,national] [--rows 1000000,10000000] [--national-rows 3000000,10000000]
+                              [--targets p10,pv,cheapest] [--repeat 5] [--threads 2,1] [--out .build-bench/results.md]
+                              [--readme]
 
 1. Builds medsave and medsave-blas-bench in release mode; installs duckdb and numpy into .build-bench/venv.
-2. Generates the dispensing files (Benchmarks/generate.py, seeded) once into .build-bench/.
-3. Checks that medsave and DuckDB agree on every file, for the p10 and the pv target: the same top 100
+2. Generates the dispensing files (Benchmarks/generate.py, seeded) once into .build-bench/: the regional shape
+   (few cells, many rows each) at --rows, the national shape (every row its own cell) at --national-rows; and
+   counts each file's (period, unit, product) cells with DuckDB, for the bytes per cell.
+3. Checks that medsave and DuckDB agree on every file, for every target: the same top 100
    (unit, class) in the same order with savings within half a cent, and totals within 1e-9 relative.
 4. Times `medsave rank` and the DuckDB script (Benchmarks/duckdb_rank.py) alternately, --repeat times each, with
    the threads fixed for both, and records the wall time (median), the median of the ratios of each pair of
    runs (steadier when the machine's speed drifts) and the peak memory (max RSS) of each process.
 5. Runs medsave-blas-bench (scenario, forecast and bootstrap products against cblas_dgemm of the same size).
-6. Writes a Markdown table of the results to --out and prints it.
+6. Writes a Markdown table of the results to --out and prints it; with --readme, also into README.md between
+   the lines `<!-- benchmark:begin -->` and `<!-- benchmark:end -->`.
 
 medsave runs with `--rules none` so that both compute the same thing (DuckDB has no safety rules).
 """
@@ -56,16 +61,29 @@ def run_with_rusage(cmd, env=None):
     return wall, usage.ru_maxrss / 1024, text_out, text_err
 
 
-def medsave_cmd(binary, dispensing, target, threads, out):
-    return [binary, "rank", "--dispensing", dispensing, "--catalog", os.path.join(BENCH, "catalogue.csv"),
-            "--target", target, "--rules", "none", "--top", "100", "--format", "csv", "--threads", str(threads),
-            "--output", out]
+def catalogue_of(shape):
+    return os.path.join(BENCH, "catalogue.csv" if shape == "regional" else f"catalogue-{shape}.csv")
 
 
-def duckdb_cmd(python, dispensing, target, threads, out):
+def medsave_cmd(binary, shape, dispensing, target, threads, out):
+    return [binary, "rank", "--dispensing", dispensing, "--catalog", catalogue_of(shape),
+            "--target", target, "--rules", "none", "--top", "100", "--min-saving", "0", "--format", "csv",
+            "--threads", str(threads), "--output", out]
+
+
+def duckdb_cmd(python, shape, dispensing, target, threads, out):
     return [python, os.path.join(ROOT, "Benchmarks", "duckdb_rank.py"), "--dispensing", dispensing,
-            "--catalogue", os.path.join(BENCH, "catalogue.csv"), "--target", target, "--threads", str(threads),
-            "--out", out]
+            "--catalogue", catalogue_of(shape), "--target", target, "--threads", str(threads), "--out", out]
+
+
+def count_cells(python, path):
+    """The distinct (period, unit, product) cells of a dispensing file, counted by DuckDB."""
+    code = ("import duckdb, sys\n"
+            "sql = (\"SELECT count(*) FROM (SELECT DISTINCT period, unit, product FROM read_csv('\" + sys.argv[1]\n"
+            "       + \"', header = true, all_varchar = true))\")\n"
+            "print(duckdb.connect(config={'enable_progress_bar': False}).execute(sql).fetchone()[0])\n")
+    out = subprocess.run([python, "-c", code, path], check=True, capture_output=True, text=True).stdout
+    return int(out.split()[-1])
 
 
 def medsave_result(path, stderr):
@@ -105,11 +123,14 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rows", default="1000000,10000000")
+    ap.add_argument("--shapes", default="regional,national")
+    ap.add_argument("--rows", default="1000000,10000000", help="rows of the regional files")
+    ap.add_argument("--national-rows", default="3000000,10000000", help="rows of the national files")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", default="2,1")
-    ap.add_argument("--targets", default="p10,pv")
+    ap.add_argument("--targets", default="p10,pv,cheapest")
     ap.add_argument("--out", default=os.path.join(BENCH, "results.md"))
+    ap.add_argument("--readme", action="store_true", help="also write the results into README.md")
     a = ap.parse_args()
     os.makedirs(BENCH, exist_ok=True)
     sh(["swift", "build", "-c", "release", "--product", "medsave"])
@@ -120,40 +141,43 @@ def main():
     duckdb_version = subprocess.run([python, "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True,
                                     text=True).stdout.strip()
 
-    files = {}
-    for n in [int(x) for x in a.rows.split(",")]:
-        path = os.path.join(BENCH, f"dispensing-{n}.csv")
-        if not os.path.exists(path):
-            print(f"generating {n} rows …", file=sys.stderr)
-            sh([python, os.path.join(ROOT, "Benchmarks", "generate.py"), "--rows", str(n), "--out", path,
-                "--catalogue", os.path.join(BENCH, "catalogue.csv")])
-        files[n] = path
+    files, cells = {}, {}
+    for shape in a.shapes.split(","):
+        for n in [int(x) for x in (a.rows if shape == "regional" else a.national_rows).split(",")]:
+            path = os.path.join(BENCH, f"dispensing-{n}.csv" if shape == "regional" else f"dispensing-{shape}-{n}.csv")
+            if not os.path.exists(path):
+                print(f"generating {shape} {n} rows …", file=sys.stderr)
+                sh([python, os.path.join(ROOT, "Benchmarks", "generate.py"), "--shape", shape, "--rows", str(n),
+                    "--out", path, "--catalogue", catalogue_of(shape)])
+            files[(shape, n)] = path
+            cells[(shape, n)] = count_cells(python, path)
 
     threads = [int(x) for x in a.threads.split(",")]
     targets = a.targets.split(",")
     checks, table = [], []
     top_ours, top_theirs = os.path.join(BENCH, "medsave-top.csv"), os.path.join(BENCH, "duckdb-top.csv")
-    for n, path in files.items():
+    for (shape, n), path in files.items():
         for target in targets:
-            _, _, _, err = run_with_rusage(medsave_cmd(medsave, path, target, max(threads), top_ours))
-            run_with_rusage(duckdb_cmd(python, path, target, max(threads), top_theirs))
-            checks.append(agree(medsave_result(top_ours, err), duckdb_result(top_theirs), f"{n:,} rows, {target}"))
+            _, _, _, err = run_with_rusage(medsave_cmd(medsave, shape, path, target, max(threads), top_ours))
+            run_with_rusage(duckdb_cmd(python, shape, path, target, max(threads), top_theirs))
+            checks.append(agree(medsave_result(top_ours, err), duckdb_result(top_theirs), f"{shape} {n:,} rows, {target}"))
             print(checks[-1], file=sys.stderr)
             for t in threads:
                 ours, theirs, ours_mem, theirs_mem = [], [], [], []
                 for _ in range(a.repeat):
-                    w, m, _, _ = run_with_rusage(medsave_cmd(medsave, path, target, t, top_ours))
+                    w, m, _, _ = run_with_rusage(medsave_cmd(medsave, shape, path, target, t, top_ours))
                     ours.append(w); ours_mem.append(m)
-                    w, m, _, _ = run_with_rusage(duckdb_cmd(python, path, target, t, top_theirs))
+                    w, m, _, _ = run_with_rusage(duckdb_cmd(python, shape, path, target, t, top_theirs))
                     theirs.append(w); theirs_mem.append(m)
                 # Each medsave run is paired with the DuckDB run right after it: on a shared machine whose speed
                 # drifts, the median of the pairs' ratios is steadier than the ratio of the medians.
                 paired = statistics.median(o / d for o, d in zip(ours, theirs))
-                row = (n, target, t, statistics.median(ours), statistics.median(theirs), max(ours_mem), max(theirs_mem),
-                       min(ours), max(ours), min(theirs), max(theirs), paired)
+                row = (shape, n, target, t, statistics.median(ours), statistics.median(theirs), max(ours_mem),
+                       max(theirs_mem), min(ours), max(ours), min(theirs), max(theirs), paired)
                 table.append(row)
-                print(f"{n:,} rows {target} {t} threads: medsave {row[3]:.2f} s, DuckDB {row[4]:.2f} s, "
-                      f"ratio {row[3] / row[4]:.2f}, paired {paired:.2f}", file=sys.stderr)
+                print(f"{shape} {n:,} rows {target} {t} threads: medsave {row[4]:.2f} s, DuckDB {row[5]:.2f} s, "
+                      f"ratio {row[4] / row[5]:.2f}, paired {paired:.2f}, {max(ours_mem):.0f} vs "
+                      f"{max(theirs_mem):.0f} MiB", file=sys.stderr)
 
     blas = subprocess.run([os.path.join(bin_dir, "medsave-blas-bench"), "--threads", str(max(threads))],
                           cwd=ROOT, check=True, capture_output=True, text=True).stdout
@@ -163,22 +187,28 @@ def main():
     core = next((l for l in core if l.startswith("Core:")), "Core: ?")
 
     lines = [f"Machine: {machine()}; DuckDB {duckdb_version}; OpenBLAS {core}",
-             f"Command: python3 Benchmarks/run.py --rows {a.rows} --repeat {a.repeat} --threads {a.threads}", ""]
+             f"Command: python3 Benchmarks/run.py --shapes {a.shapes} --rows {a.rows} --national-rows "
+             f"{a.national_rows} --targets {a.targets} --repeat {a.repeat} --threads {a.threads}", ""]
     lines += ["Agreement: " + "; ".join(checks), ""]
-    lines += ["| rows | target | threads | medsave s (median) | DuckDB s (median) | ratio of medians | median paired ratio | medsave MiB | DuckDB MiB | medsave range | DuckDB range |",
-              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
-    for n, target, t, o, d, om, dm, omin, omax, dmin, dmax, paired in table:
-        lines.append(f"| {n:,} | {target} | {t} | {o:.2f} | {d:.2f} | {o / d:.2f} | {paired:.2f} | {om:.0f} | {dm:.0f} | "
-                     f"{omin:.2f}–{omax:.2f} | {dmin:.2f}–{dmax:.2f} |")
-    peaks = {n: max(r[5] for r in table if r[0] == n) for n in files}
-    if len(peaks) > 1:
-        small, large = min(peaks), max(peaks)
-        lines += ["", f"medsave peak memory: {peaks[small]:.0f} MiB at {small:,} rows, {peaks[large]:.0f} MiB at "
-                      f"{large:,} rows (×{peaks[large] / peaks[small]:.2f})"]
+    lines += ["| shape | rows | cells | target | threads | medsave s (median) | DuckDB s (median) | ratio of medians | "
+              "median paired ratio | medsave MiB | DuckDB MiB | medsave bytes/cell | medsave range | DuckDB range |",
+              "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for shape, n, target, t, o, d, om, dm, omin, omax, dmin, dmax, paired in table:
+        per_cell = om * 1024 * 1024 / cells[(shape, n)]
+        lines.append(f"| {shape} | {n:,} | {cells[(shape, n)]:,} | {target} | {t} | {o:.2f} | {d:.2f} | {o / d:.2f} | "
+                     f"{paired:.2f} | {om:.0f} | {dm:.0f} | {per_cell:.0f} | {omin:.2f}–{omax:.2f} | {dmin:.2f}–{dmax:.2f} |")
     lines += ["", f"BLAS ({max(threads)} threads):", "", blas.rstrip()]
     text = "\n".join(lines) + "\n"
     open(a.out, "w").write(text)
     print(text)
+    if a.readme:
+        readme = os.path.join(ROOT, "README.md")
+        body = open(readme).read()
+        begin, end = "<!-- benchmark:begin -->\n", "<!-- benchmark:end -->"
+        if begin not in body or end not in body:
+            sys.exit("README.md has no <!-- benchmark:begin --> … <!-- benchmark:end --> block")
+        head, rest = body.split(begin, 1)
+        open(readme, "w").write(head + begin + text + end + rest.split(end, 1)[1])
 
 
 if __name__ == "__main__":

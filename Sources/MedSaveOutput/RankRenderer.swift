@@ -472,6 +472,12 @@ public struct RankRenderer {
             lines.append(
                 "period: no row falls in --period \(asked); the data covers \(covered.from)..\(covered.to)")
         }
+        if let lost = result.lostLeadingZeros {
+            lines.append(
+                "products: \(lost.codes) unknown product codes are in the catalogue with leading zeros"
+                    + " (\(lost.example.read) is \(lost.example.catalogue)): the file has probably been through a"
+                    + " spreadsheet, which reads codes as numbers; export them as text")
+        }
         if let matching = result.matchingFilters {
             lines.append(
                 "filter: \(matching) of \(result.opportunityCount) opportunities match --class/--unit/--id; totals count all"

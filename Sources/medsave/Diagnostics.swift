@@ -100,34 +100,76 @@ enum OutputFile {
     /// renamed over it (the file's mode kept when it existed). A symbolic link is followed, and its target is
     /// replaced, not the link; a path that is not a regular file (`/dev/null`, a FIFO, a terminal) is written
     /// through, since it cannot be replaced.
-    static func write(_ text: String, to path: String) throws {
-        try refuseInput(path)
-        var target = URL(fileURLWithPath: path)
-        var info = stat()
-        if lstat(target.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
-            target = target.resolvingSymlinksInPath()
+    static func write(_ text: String, to path: String) throws { try write([(text, path)]) }
+
+    /// Writes several files as one: every one is first written whole to a temporary file, and only then are
+    /// they renamed into place, the old files kept aside until all are in, so that a failure leaves every file
+    /// as it was (both of a report's HTML and Markdown new, or both old). Paths that are not regular files are
+    /// written through last. A run killed by SIGINT, SIGTERM or SIGHUP removes its temporary files.
+    static func write(_ files: [(text: String, path: String)]) throws {
+        var staged: [Staged] = []
+        var through: [(text: String, target: String, shown: String)] = []
+        defer {
+            for s in staged { TemporaryFiles.remove(s.temporary) }
         }
-        let exists = stat(target.path, &info) == 0
-        if exists && (info.st_mode & S_IFMT) != S_IFREG {
-            try writeThrough(text, to: target.path, shown: path)
-            return
-        }
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(String(target.lastPathComponent.prefix(200))).medsave-\(getpid()).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            if exists { _ = chmod(temporary.path, info.st_mode & 0o7777) }
-            if rename(temporary.path, target.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw InputError(location: nil, message: "\(path): cannot write: \(reason)")
+        for (text, path) in files {
+            try refuseInput(path)
+            var target = URL(fileURLWithPath: path)
+            var info = stat()
+            if lstat(target.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+                target = target.resolvingSymlinksInPath()
             }
-        } catch let error as InputError {
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw InputError(location: nil, message: "\(path): cannot write: \(error.localizedDescription)")
+            let exists = stat(target.path, &info) == 0
+            if exists && (info.st_mode & S_IFMT) == S_IFDIR {
+                throw InputError(location: nil, message: "\(path): is a directory; give --output a file name")
+            }
+            if exists && (info.st_mode & S_IFMT) != S_IFREG {
+                through.append((text, target.path, path))
+                continue
+            }
+            let name = ".\(String(target.lastPathComponent.prefix(200))).medsave-\(getpid())-\(staged.count)"
+            let temporary = target.deletingLastPathComponent().appendingPathComponent(name + ".tmp").path
+            TemporaryFiles.add(temporary)
+            staged.append(Staged(temporary: temporary, target: target.path, shown: path, exists: exists))
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            } catch {
+                throw InputError(location: nil, message: "\(path): cannot write: \(error.localizedDescription)")
+            }
+            if exists { _ = chmod(temporary, info.st_mode & 0o7777) }
         }
+        try commit(staged)
+        for t in through { try writeThrough(t.text, to: t.target, shown: t.shown) }
+    }
+
+    /// A file written to its temporary name, waiting to be renamed over its target.
+    private struct Staged {
+        var temporary: String
+        var target: String
+        var shown: String
+        var exists: Bool
+        var backup: String { temporary + ".old" }
+    }
+
+    /// Renames every staged file into place; when one fails, puts back the ones already renamed (their old
+    /// files kept under a second name until all are in).
+    private static func commit(_ staged: [Staged]) throws {
+        let several = staged.count > 1
+        for (i, s) in staged.enumerated() {
+            if several && s.exists {
+                TemporaryFiles.add(s.backup)
+                _ = link(s.target, s.backup)
+            }
+            if rename(s.temporary, s.target) != 0 {
+                let reason = String(cString: strerror(errno))
+                for done in staged[..<i].reversed() {
+                    if done.exists { _ = rename(done.backup, done.target) } else { _ = unlink(done.target) }
+                }
+                for t in staged where several && t.exists { TemporaryFiles.remove(t.backup) }
+                throw InputError(location: nil, message: "\(s.shown): cannot write: \(reason)")
+            }
+        }
+        for s in staged where several && s.exists { TemporaryFiles.remove(s.backup) }
     }
 
     /// Throws when `path` is one of the run's inputs (checked again by `write`; callers writing several files

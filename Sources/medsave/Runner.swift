@@ -82,12 +82,14 @@ enum Runner {
             for path in [output, manifestPath].compactMap({ $0 }) + outcome.files.map(\.path) {
                 try OutputFile.refuseInput(path)
             }
+            // The main output and its companions (a report's Markdown) are written as one: all new or all old.
+            let companions = outcome.files.map { (text: $0.text, path: $0.path) }
             if let path = output {
-                try OutputFile.write(outcome.text, to: path)
+                try OutputFile.write([(outcome.text, path)] + companions)
             } else {
                 Terminal.write(outcome.text, to: .standardOutput)
+                try OutputFile.write(companions)
             }
-            for file in outcome.files { try OutputFile.write(file.text, to: file.path) }
             if let manifestPath, var manifest = outcome.manifest {
                 manifest.outputs.append(
                     .describe(text: outcome.text, path: output ?? "-", role: output == nil ? "stdout" : "output"))

@@ -71,15 +71,20 @@ struct HTMLWellFormedTests {
 extension XLSXReaderTests {
     /// Watching the xlsx fuzzer showed memory climbing to 1 GB: an entry's claimed size was allocated before
     /// inflating. A claim beyond what DEFLATE can expand is now refused up front.
-    @Test func anEntryClaimingAnImpossibleSizeIsRefusedBeforeAllocating() throws {
+    @Test(arguments: [
+        (UInt32(100_000_000), "claims 100000000 bytes", "more than DEFLATE can expand"),
+        (UInt32(200_000_000), "would unpack to 200000000 bytes", "more than the 134217728 allowed"),
+    ])
+    func anEntryClaimingAnImpossibleSizeIsRefusedBeforeAllocating(claim: UInt32, first: String, second: String)
+        throws
+    {
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tlv-small.xlsx"))))
         let name = Array("xl/worksheets/sheet1.xml".utf8)
         var patched = false
         for i in 0..<(bytes.count - 46) where bytes[i..<(i + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02]) {
             let nameLength = Int(bytes[i + 28]) | Int(bytes[i + 29]) << 8
             guard bytes[(i + 46)..<(i + 46 + nameLength)].elementsEqual(name) else { continue }
-            let huge: UInt32 = 500_000_000
-            for k in 0..<4 { bytes[i + 24 + k] = UInt8(truncatingIfNeeded: huge >> (8 * UInt32(k))) }
+            for k in 0..<4 { bytes[i + 24 + k] = UInt8(truncatingIfNeeded: claim >> (8 * UInt32(k))) }
             patched = true
         }
         try #require(patched)
@@ -87,8 +92,35 @@ extension XLSXReaderTests {
             _ = try XLSXReader.readFirstSheet(bytes: bytes, path: "bomb.xlsx")
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.contains("claims 500000000 bytes"))
-            #expect(error.description.contains("more than DEFLATE can expand"))
+            #expect(error.description.contains(first), "\(error)")
+            #expect(error.description.contains(second), "\(error)")
+        }
+    }
+
+    /// A 2 GB file was read whole before its end record was checked. A workbook larger than 256 MiB is refused
+    /// from its size (a sparse file here, so the test writes nothing), and a large file that is no zip from its
+    /// last 64 KiB, not read whole.
+    @Test func aHugeFileIsRefusedFromItsSizeAndANonZipFromItsEnd() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let huge = dir.appendingPathComponent("huge.xlsx").path
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: huge))
+        try handle.truncate(atOffset: 2 << 30)
+        try handle.close()
+        do {
+            _ = try XLSXReader.readFirstSheet(path: huge)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("more than the 256 MiB a workbook is read to"), "\(error)")
+        }
+        let notZip = dir.appendingPathComponent("big.xlsx").path
+        try Data(repeating: 0x41, count: 8 << 20).write(to: URL(fileURLWithPath: notZip))
+        do {
+            _ = try XLSXReader.readFirstSheet(path: notZip)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("no end-of-directory record"), "\(error)")
         }
     }
 }

@@ -197,6 +197,64 @@ struct AtomicOutputTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("rank,id,status,"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["rank.csv"])
     }
+
+    /// A report is an HTML file and its Markdown twin: written as a pair, both new or both old. Here the
+    /// Markdown cannot be written (its name is taken by a folder), so the old HTML must stay as it was; then a
+    /// run that can write both replaces both, and leaves no temporary file behind.
+    @Test func aReportsHTMLAndMarkdownAreWrittenAsAPair() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = dir.appendingPathComponent("r.html").path, markdown = dir.appendingPathComponent("r.md").path
+        try Data("old html\n".utf8).write(to: URL(fileURLWithPath: html))
+        try FileManager.default.createDirectory(atPath: markdown, withIntermediateDirectories: false)
+        let args = [
+            "report", "--dispensing", "Tests/Fixtures/dispensing.csv", "--catalog", "Tests/Fixtures/catalogue.csv",
+            "--output", html,
+        ]
+        let failed = try BinaryRunner.run(args)
+        #expect(failed.exitCode == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains("r.md: is a directory"), "\(failed.stderr)")
+        #expect(try String(contentsOfFile: html, encoding: .utf8) == "old html\n", "the pair stays old")
+        try FileManager.default.removeItem(atPath: markdown)
+        try Data("old markdown\n".utf8).write(to: URL(fileURLWithPath: markdown))
+        let ok = try BinaryRunner.run(args)
+        #expect(ok.exitCode == 0, "\(ok.stderr)")
+        #expect(try String(contentsOfFile: html, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+        #expect(try String(contentsOfFile: markdown, encoding: .utf8) != "old markdown\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["r.html", "r.md"])
+    }
+
+    /// A run killed while it writes leaves no temporary file. The kill times are spread over the end of a run
+    /// measured first (rendering and writing a large JSON ranking), so that some land while the staged file
+    /// exists; which ones do varies from run to run, so a handler that failed would be caught often, not always.
+    @Test func aKilledRunLeavesNoTemporaryFile() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("all.json").path
+        let arguments = [
+            "rank", "--dispensing", "datasets/dispensing.csv.gz", "--catalog", "datasets/catalogue.csv",
+            "--min-saving", "0", "--by-period", "--output", target,
+        ]
+        let start = Date()
+        _ = try BinaryRunner.run(arguments)
+        let duration = Date().timeIntervalSince(start)
+        try FileManager.default.removeItem(atPath: target)
+        for fraction in [0.85, 0.93, 0.98] {
+            let process = Process()
+            process.executableURL = BinaryRunner.binary
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: duration * fraction)
+            process.terminate()
+            process.waitUntilExit()
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+                $0.hasSuffix(".tmp")
+            }
+            #expect(leftovers.isEmpty, "killed at \(fraction) of the run: \(leftovers)")
+        }
+    }
 }
 
 @Suite("Options a user gets wrong")
@@ -364,6 +422,31 @@ struct NonRegularInputTests {
         #expect(run.exitCode == 1)
         #expect(run.stderr.contains("not a regular file (a pipe or a device)"), "\(run.stderr)")
     }
+
+    /// Dispensing from a FIFO (as `<(zcat …)` gives) failed with "cannot seek": its first bytes were read to
+    /// tell gzip from CSV and then sought back over. It is read once, plain or gzip, and ranks as the file does.
+    @Test(arguments: [false, true])
+    func dispensingFromAFIFOIsReadOnce(gzip: Bool) throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("dispensing").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: gzip ? "Tests/Fixtures/dispensing.csv.gz" : dispensing))
+        let writer = Thread {
+            // Opening for writing waits for medsave to open the FIFO for reading.
+            if let handle = FileHandle(forWritingAtPath: fifo) {
+                handle.write(bytes)
+                try? handle.close()
+            }
+        }
+        writer.start()
+        let args = ["--catalog", catalogue, "--format", "csv", "--rules", "none", "--min-saving", "0"]
+        let run = try BinaryRunner.run(["rank", "--dispensing", fifo] + args)
+        let file = try BinaryRunner.run(["rank", "--dispensing", dispensing] + args)
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stdout == file.stdout)
+        #expect(run.stderr.contains("rows: 9 read"), "\(run.stderr)")
+    }
 }
 
 /// Sums never wrap or trap, and no row carries a negative price.
@@ -426,5 +509,31 @@ struct WorkbookAsDispensingTests {
             run.stderr.contains("\(name):1:1: error: a zip file (an Excel workbook, xlsx?), not CSV text"),
             "\(run.stderr)")
         #expect(run.stderr.contains("save the sheet as CSV"))
+    }
+}
+
+@Suite("Codes that lost their leading zeros, end to end")
+struct LostLeadingZerosTests {
+    @Test func unknownCodesThatMatchOncePaddedGetAHint() throws {
+        let catalogue = Fixtures.write(
+            "period,product,name,unit_price,group,size_group,status\n2025-01,038994,Alfa,1,G,T1,PV\n"
+                + "2025-01,000123,Beta,2,G,T1,\n2025-01,555,Gamma,3,H,T1,PV\n",
+            named: "zeros-catalogue.csv")
+        let d = Fixtures.write(
+            "period,unit,product,quantity,cost\n2025-01,U1,38994,10,20\n2025-01,U1,123,10,40\n"
+                + "2025-01,U2,038994,10,10\n2025-01,U2,777,1,1\n",
+            named: "zeros.csv")
+        let run = try BinaryRunner.run([
+            "rank", "--dispensing", d, "--catalog", catalogue, "--format", "csv", "--rules", "none",
+        ])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "products: 2 unknown product codes are in the catalogue with leading zeros (123 is 000123)"),
+            "\(run.stderr)")
+        let clean = try BinaryRunner.run([
+            "rank", "--dispensing", dispensing, "--catalog", "Tests/Fixtures/catalogue.csv",
+        ])
+        #expect(!clean.stderr.contains("leading zeros"), "999999 is unknown however padded")
     }
 }

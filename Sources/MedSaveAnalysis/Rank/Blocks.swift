@@ -130,10 +130,11 @@ extension Ranking {
     /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
     /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
     /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
-    /// cells, grouped by block. O(cells), reading the aggregate's cells in order.
+    /// cells, grouped by block, and in `unknown` each product the catalogue does not know with a period it was
+    /// dispensed in. O(cells), reading the aggregate's cells in order.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
-        threads: Int = 1, books: inout Reconciliation
+        threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32]
     ) -> (blocks: [Block], cells: [BlockCell]) {
         var blocks: [Block] = []
         // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
@@ -165,7 +166,9 @@ extension Ranking {
                     known.map { $0.values[Int($0.index[slot])] }
                     ?? classifier.classify(product: data.products[Int(cell.product)], period: period)
                 switch classification {
-                case .unknown: verdict = listed.isEmpty || listed.contains(period) ? -1 : -4
+                case .unknown:
+                    verdict = listed.isEmpty || listed.contains(period) ? -1 : -4
+                    if verdict == -1 && unknown[cell.product] == nil { unknown[cell.product] = cell.period }
                 case .unclassified: verdict = -2
                 case .member(let c): verdict = classes.id(c)
                 }

@@ -57,6 +57,8 @@ public struct RankResult: Sendable {
     public var safetyCoverage: SafetyCoverage? = nil
     /// The list month the suggestions come from (see `CurrentAdvice`); nil for percentile targets.
     public var adviceMonth: Period? = nil
+    /// Unknown product codes that the catalogue knows once leading zeros are put back; nil when there are none.
+    public var lostLeadingZeros: LostLeadingZeros? = nil
     public var reconciliation: Reconciliation
     /// Σ saving over every row with a positive saving, before `--min-saving` and `--top`.
     public var totalSaving: Double

@@ -33,9 +33,10 @@ public enum Ranking {
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
         var classes = ClassIndex()
+        var unknown: [Int32: Int32] = [:]
         let (blocks, cells) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
-            threads: configuration.threads, books: &books)
+            threads: configuration.threads, books: &books, unknown: &unknown)
         // With no prescriber named, each cell's blocked rows are its own blocked sums, under prescriber −1.
         let blockedOfCell = data.blockedByPrescriber.isEmpty ? nil : BlockedRows(data)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
@@ -116,7 +117,9 @@ public enum Ranking {
             dataMonths: data.periods.min().map { ($0, data.periods.max()!) },
             safetyCoverage: SafetyCoverage.measure(
                 data, rowOfCell: rows.rowOfCell, classifier: classifier, rules: configuration.rules),
-            adviceMonth: advice.month, reconciliation: books,
+            adviceMonth: advice.month,
+            lostLeadingZeros: LostLeadingZeros.find(unknown, data: data, classifier: classifier),
+            reconciliation: books,
             totalSaving: total.value,
             opportunityCount: found.positive.count, matchingFilters: matching, hiddenDecided: hidden,
             opportunities: shown, excluded: excluded,

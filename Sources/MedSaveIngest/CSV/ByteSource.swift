@@ -21,7 +21,8 @@ func openByteSource(path: String) throws(InputError) -> any ByteSource {
     let file = try FileByteSource(path: path)
     var magic: [UInt8] = []
     while magic.count < 4, try file.read(into: &magic, maxCount: 4 - magic.count) > 0 {}
-    try file.rewind()
+    // Handed back rather than sought over, so that a pipe or FIFO (`<(zcat …)`) is read once, as it comes.
+    file.unread(magic)
     if magic == [0x50, 0x4B, 0x03, 0x04] {
         throw InputError(
             location: SourceLocation(file: path, line: 1, column: 1),
@@ -80,8 +81,9 @@ final class FileByteSource: ByteSource {
 
     func rewind() throws(InputError) { try seek(to: 0) }
 
-    /// Reads on from byte `offset`; `bytesConsumed` counts from there.
+    /// Reads on from byte `offset`; `bytesConsumed` counts from there. Regular files only.
     func seek(to offset: Int) throws(InputError) {
+        pending = []
         guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
             throw InputError(location: nil, message: "\(path): cannot seek: \(String(cString: strerror(errno)))")
         }
@@ -89,8 +91,30 @@ final class FileByteSource: ByteSource {
     }
 
     private var scratch: [UInt8] = []
+    /// Bytes read and handed back (`unread`), returned before the descriptor is read again.
+    private var pending: [UInt8] = []
 
+    /// Hands back `bytes`, the last ones read: the next reads return them first.
+    func unread(_ bytes: [UInt8]) {
+        pending = bytes + pending
+        bytesConsumed -= bytes.count
+    }
+
+    /// Reads up to `maxCount` bytes: those handed back first, then from the descriptor in the same call, so that
+    /// a reader looking at its first chunk (to detect the delimiter) sees as much as without the hand-back.
     func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {
+        var handedBack = 0
+        if !pending.isEmpty {
+            handedBack = min(maxCount, pending.count)
+            buffer.append(contentsOf: pending[0..<handedBack])
+            pending.removeFirst(handedBack)
+            bytesConsumed += handedBack
+            if handedBack == maxCount { return handedBack }
+        }
+        return try handedBack + readDescriptor(into: &buffer, maxCount: maxCount - handedBack)
+    }
+
+    private func readDescriptor(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {
         if scratch.count < maxCount { scratch = [UInt8](repeating: 0, count: maxCount) }
         var got = 0
         var failure: Int32 = 0

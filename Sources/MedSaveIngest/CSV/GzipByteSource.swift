@@ -41,6 +41,9 @@ final class GzipByteSource: ByteSource {
 
     var bytesConsumed: Int { file.bytesConsumed - (input.count - inputOffset) }
 
+    /// The compressed file's size, when it is a regular file.
+    var compressedSize: Int? { file.size }
+
     private var output: [UInt8] = []
 
     func read(into buffer: inout [UInt8], maxCount: Int) throws(InputError) -> Int {

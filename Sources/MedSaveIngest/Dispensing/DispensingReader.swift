@@ -162,7 +162,8 @@ public struct DispensingReader {
         throws(InputError)
     {
         let source = try openByteSource(path: path)
-        let size = (source as? FileByteSource)?.size ?? (try? FileByteSource(path: path))?.size
+        // Never opened a second time: a FIFO has one reader, and its bytes come once.
+        let size = (source as? FileByteSource)?.size ?? (source as? GzipByteSource)?.compressedSize
         if let file = source as? FileByteSource, let size, size >= options.parallelMinimumBytes,
             options.resolvedThreads > 1, !options.strict
         {

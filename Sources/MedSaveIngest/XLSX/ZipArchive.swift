@@ -16,15 +16,47 @@ struct ZipArchive {
     let path: String
     private let data: [UInt8]
     private(set) var entries: [String: Entry] = [:]
-    var maxEntryBytes = 512 << 20
+    /// The largest entry inflated: 128 MiB, ten times the largest part of TLV's price list (12.8 MB), so that a
+    /// shared-strings or sheet part expanding a thousandfold is refused before it is unpacked and parsed.
+    var maxEntryBytes = 128 << 20
+    /// The largest archive read: TLV's workbooks are 1–3 MB, NHSBSA's BNF table zip 1.3 MB.
+    static let maxArchiveBytes = 256 << 20
 
     init(path: String) throws(InputError) {
         self.path = path
         let file = try FileByteSource(path: path)
+        guard let size = file.size else {
+            throw InputError(location: nil, message: "\(path): not a regular file: a workbook is read from a file")
+        }
+        guard size <= Self.maxArchiveBytes else {
+            throw Self.notZip(
+                path, "\(size) bytes, more than the \(Self.maxArchiveBytes >> 20) MiB a workbook is read to")
+        }
+        guard size >= 22 else { throw Self.notZip(path, "too short") }
+        // The end-of-directory record first, from the file's last 22 + 65,535 bytes: a file that is no zip is
+        // refused before it is read whole.
+        let tail = min(size, 22 + 65_535)
+        try file.seek(to: size - tail)
+        var last: [UInt8] = []
+        while last.count < tail, try file.read(into: &last, maxCount: tail - last.count) > 0 {}
+        guard Self.endRecord(in: last) != nil else { throw Self.notZip(path, "no end-of-directory record") }
+        try file.rewind()
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
         while try file.read(into: &bytes, maxCount: 1 << 20) > 0 {}
         data = bytes
         try readDirectory()
+    }
+
+    /// Where the end-of-central-directory record starts in `bytes` (searched from the end), if anywhere.
+    static func endRecord(in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 22 else { return nil }
+        var i = bytes.count - 22
+        while i >= max(0, bytes.count - 22 - 65_535) {
+            if bytes[i] == 0x50 && bytes[i + 1] == 0x4B && bytes[i + 2] == 0x05 && bytes[i + 3] == 0x06 { return i }
+            i -= 1
+        }
+        return nil
     }
 
     init(path: String, bytes: [UInt8]) throws(InputError) {
@@ -36,23 +68,16 @@ struct ZipArchive {
     private func u16(_ at: Int) -> Int { Int(data[at]) | Int(data[at + 1]) << 8 }
     private func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
 
-    private func notZip(_ why: String) -> InputError {
+    private func notZip(_ why: String) -> InputError { Self.notZip(path, why) }
+
+    private static func notZip(_ path: String, _ why: String) -> InputError {
         InputError(location: nil, message: "\(path): not a readable xlsx/zip file: \(why)")
     }
 
     private mutating func readDirectory() throws(InputError) {
         guard data.count >= 22 else { throw notZip("too short") }
         // The end-of-central-directory record is in the last 22 + 65,535 bytes.
-        var end = -1
-        var i = data.count - 22
-        while i >= max(0, data.count - 22 - 65_535) {
-            if data[i] == 0x50 && data[i + 1] == 0x4B && data[i + 2] == 0x05 && data[i + 3] == 0x06 {
-                end = i
-                break
-            }
-            i -= 1
-        }
-        guard end >= 0 else { throw notZip("no end-of-directory record") }
+        guard let end = Self.endRecord(in: data) else { throw notZip("no end-of-directory record") }
         let count = u16(end + 10)
         var at = u32(end + 16)
         for _ in 0..<count {
