@@ -81,7 +81,9 @@ def count_cells(python, path):
     code = ("import duckdb, sys\n"
             "sql = (\"SELECT count(*) FROM (SELECT DISTINCT period, unit, product FROM read_csv('\" + sys.argv[1]\n"
             "       + \"', header = true, all_varchar = true))\")\n"
-            "print(duckdb.connect(config={'enable_progress_bar': False}).execute(sql).fetchone()[0])\n")
+            "con = duckdb.connect()\n"
+            "con.execute('SET enable_progress_bar = false')\n"
+            "print(con.execute(sql).fetchone()[0])\n")
     out = subprocess.run([python, "-c", code, path], check=True, capture_output=True, text=True).stdout
     return int(out.split()[-1])
 

@@ -72,14 +72,15 @@ extension XLSXReaderTests {
     /// Watching the xlsx fuzzer showed memory climbing to 1 GB: an entry's claimed size was allocated before
     /// inflating. A claim beyond what DEFLATE can expand is now refused up front.
     @Test(arguments: [
-        (UInt32(100_000_000), "claims 100000000 bytes", "more than DEFLATE can expand"),
-        (UInt32(200_000_000), "would unpack to 200000000 bytes", "more than the 134217728 allowed"),
+        ("xl/worksheets/sheet1.xml", UInt32(100_000_000), "claims 100000000 bytes", "more than DEFLATE can expand"),
+        ("xl/worksheets/sheet1.xml", UInt32(200_000_000), "would unpack to 200000000 bytes", "more than the 134217728"),
+        ("xl/sharedStrings.xml", UInt32(40_000_000), "would unpack to 40000000 bytes", "more than the 33554432"),
     ])
-    func anEntryClaimingAnImpossibleSizeIsRefusedBeforeAllocating(claim: UInt32, first: String, second: String)
-        throws
-    {
+    func anEntryClaimingAnImpossibleSizeIsRefusedBeforeAllocating(
+        entry: String, claim: UInt32, first: String, second: String
+    ) throws {
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("tlv-small.xlsx"))))
-        let name = Array("xl/worksheets/sheet1.xml".utf8)
+        let name = Array(entry.utf8)
         var patched = false
         for i in 0..<(bytes.count - 46) where bytes[i..<(i + 4)].elementsEqual([0x50, 0x4B, 0x01, 0x02]) {
             let nameLength = Int(bytes[i + 28]) | Int(bytes[i + 29]) << 8

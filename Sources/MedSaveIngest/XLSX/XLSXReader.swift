@@ -74,10 +74,15 @@ public enum XLSXReader {
         }
     }
 
+    /// The largest shared-strings part read.
+    static let sharedStringsLimit = 32 << 20
+
     private static func sharedStrings(
         _ zip: ZipArchive, _ malformed: (String, XMLScanner.Malformed) -> InputError
     ) throws(InputError) -> [String] {
-        guard let bytes = try zip.read("xl/sharedStrings.xml") else { return [] }
+        // TLV's workbooks keep their text inline (a shared-strings part of 673 bytes): 32 MiB is generous, and
+        // bounds the parse of a part that expands a thousandfold within what DEFLATE allows.
+        guard let bytes = try zip.read("xl/sharedStrings.xml", limit: sharedStringsLimit) else { return [] }
         var strings: [String] = []
         var current = "", inText = false, inPhonetic = false
         do {

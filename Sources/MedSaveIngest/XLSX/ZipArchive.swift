@@ -96,13 +96,15 @@ struct ZipArchive {
         }
     }
 
-    /// The uncompressed bytes of entry `name`, or nil when there is no such entry.
-    func read(_ name: String) throws(InputError) -> [UInt8]? {
+    /// The uncompressed bytes of entry `name`, or nil when there is no such entry; refused when it would unpack
+    /// to more than `limit` bytes (default `maxEntryBytes`).
+    func read(_ name: String, limit: Int? = nil) throws(InputError) -> [UInt8]? {
         guard let e = entries[name] else { return nil }
-        guard e.size <= maxEntryBytes else {
+        let limit = min(limit ?? maxEntryBytes, maxEntryBytes)
+        guard e.size <= limit else {
             throw InputError(
                 location: nil,
-                message: "\(path): \(name) would unpack to \(e.size) bytes, more than the \(maxEntryBytes) allowed")
+                message: "\(path): \(name) would unpack to \(e.size) bytes, more than the \(limit) allowed")
         }
         // DEFLATE cannot expand more than 1032-fold: a larger claim is a lie or a bomb. Refuse before allocating.
         if e.method == 8 && e.size > 1032 * e.compressedSize + 1024 {
