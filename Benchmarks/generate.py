@@ -83,6 +83,12 @@ def catalogue(rng, products=PRODUCTS, classes=CLASSES, cls=None, vectorised=Fals
     return codes, rows, price, pack
 
 
+def write_catalogue(path, rows):
+    with open(path, "w") as f:
+        f.write("period,product,name,substance,atc,strength,form,pack_size,unit_price,group,size_group,status,origin,company\n")
+        f.writelines(rows)
+
+
 def national_classes(rng):
     """Class of each product for the national shape: class sizes lognormal (many of 1–5 members, some of 50–180),
     about N_CLASSES classes over N_PRODUCTS products, in random product order."""
@@ -103,9 +109,7 @@ def national(args, rng):
     month's list price; 0.1% corrections (negative rows), 5% "do not substitute"."""
     codes, cat_rows, price, pack = catalogue(
         rng, products=N_PRODUCTS, classes=N_CLASSES, cls=national_classes(rng), vectorised=True)
-    with open(args.catalogue, "w") as f:
-        f.write("period,product,name,substance,atc,strength,form,pack_size,unit_price,group,size_group,status,origin,company\n")
-        f.writelines(cat_rows)
+    write_catalogue(args.catalogue, cat_rows)
     unit_codes = np.unique(rng.integers(10**12, 10**13, size=N_UNITS * 2))[:N_UNITS]
     unit_weight = np.exp(rng.normal(0, 1.0, N_UNITS))
     unit_weight /= unit_weight.sum()
@@ -166,9 +170,7 @@ def main():
     if args.shape == "national":
         return national(args, rng)
     codes, cat_rows, price, pack = catalogue(rng)
-    with open(args.catalogue, "w") as f:
-        f.write("period,product,name,substance,atc,strength,form,pack_size,unit_price,group,size_group,status,origin,company\n")
-        f.writelines(cat_rows)
+    write_catalogue(args.catalogue, cat_rows)
 
     unit_codes = np.unique(rng.integers(10**12, 10**13, size=UNITS * 2))[:UNITS]
     unit_weight = np.exp(rng.normal(0, 0.5, UNITS))

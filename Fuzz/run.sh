@@ -19,6 +19,25 @@ for f in Tests/Fixtures/*.csv Tests/Corpus/*.csv; do
   { printf '\016'; cat "$f"; } > "$work/csv/excel-$name"   # ; delimiter, decimal comma, Windows-1252
 done
 cp Tests/Fixtures/*.xlsx "$work/xlsx/"
+# The same workbooks with stored (uncompressed) entries, and one with cells in far columns and rows: mutations of
+# deflated data rarely survive inflation, so these let the fuzzer reach the sheet XML and the cell-reference bounds.
+python3 - "$work/xlsx" <<'PY'
+import sys, zipfile, glob, os
+out = sys.argv[1]
+for path in glob.glob("Tests/Fixtures/*.xlsx"):
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(os.path.join(out, "stored-" + os.path.basename(path)), "w",
+                                                     zipfile.ZIP_STORED) as w:
+        for info in z.infolist():
+            w.writestr(info.filename, z.read(info.filename))
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(os.path.join(out, "far-" + os.path.basename(path)), "w",
+                                                     zipfile.ZIP_STORED) as w:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename.endswith("sheet1.xml"):
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t>'
+                                    b'</is></c><c r="ZZZZZZZ9" t="s"><v>99999</v></c></row></sheetData>')
+            w.writestr(info.filename, data)
+PY
 bin=".build-fuzz/debug"
 "$bin/FuzzCSV" -max_total_time="$seconds" -max_len=65536 -artifact_prefix=Fuzz/crashes/csv- "$work/csv" \
   > .build-fuzz/FuzzCSV.log 2>&1 &
