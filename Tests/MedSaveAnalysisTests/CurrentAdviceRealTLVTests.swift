@@ -35,6 +35,40 @@ struct CurrentAdviceRealTLVTests {
         }
     }
 
+    /// On the real lists: each class row (`--level class`) and each area row is the sum of its units' rows, its
+    /// units and top units are those of the unit level, and the latest month's saving is February's.
+    @Test(arguments: [TargetRule.pv, .cheapest, .percentile(10)])
+    func classAndAreaRowsAreSumsOfTheUnitRows(rule: TargetRule) throws {
+        let units = try Ranking.rank(
+            Self.dispensing, catalogue: Self.catalogue, configuration: RankConfiguration(target: rule))
+        var byClass: [EquivalenceClass: [(key: String, saving: Double)]] = [:]
+        for o in units.opportunities { byClass[o.equivalenceClass, default: []].append((o.key, o.saving)) }
+        let classes = try Ranking.rank(
+            Self.dispensing, catalogue: Self.catalogue, configuration: RankConfiguration(target: rule, level: .all))
+        try #require(classes.opportunities.count > 50)
+        #expect(Set(classes.opportunities.map(\.equivalenceClass)) == Set(byClass.keys))
+        for o in classes.opportunities {
+            let members = try #require(byClass[o.equivalenceClass])
+            #expect(isClose(o.saving, members.reduce(0) { $0 + $1.saving }, relative: 1e-9), "\(o.equivalenceClass)")
+            let top = members.sorted { ($1.saving, $0.key) < ($0.saving, $1.key) }.prefix(3).map(\.key)
+            #expect(o.topUnits.map(\.key) == Array(top), "\(o.equivalenceClass)")
+            #expect(o.units! >= members.count)
+        }
+        #expect(isClose(classes.totalSaving, units.totalSaving, relative: 1e-9))
+        var area = RankConfiguration(target: rule, level: .area)
+        area.areas = AreaMap(["U0": "North", "U1": "North", "U2": "South", "U3": "South", "U4": "North"])
+        let areas = try Ranking.rank(Self.dispensing, catalogue: Self.catalogue, configuration: area)
+        let areaOf = ["U0": "North", "U1": "North", "U2": "South", "U3": "South", "U4": "North", "U5": AreaMap.noArea]
+        var expected: [String: Double] = [:]
+        for o in units.opportunities { expected["\(areaOf[o.key]!) \(o.equivalenceClass)", default: 0] += o.saving }
+        #expect(areas.opportunities.count == expected.count)
+        for o in areas.opportunities {
+            #expect(isClose(o.saving, expected["\(o.key) \(o.equivalenceClass)"] ?? -1, relative: 1e-9))
+        }
+        // U0–U2 bought only in January: a row of theirs alone saves nothing in February.
+        for o in units.opportunities where ["U0", "U1", "U2"].contains(o.key) { #expect(o.latestSaving == 0) }
+    }
+
     @Test(arguments: [TargetRule.pv, .cheapest])
     func everySuggestionIsTheNewestMonthsTarget(rule: TargetRule) throws {
         let result = try Ranking.rank(
