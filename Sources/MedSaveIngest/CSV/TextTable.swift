@@ -57,6 +57,21 @@ struct TextTable {
         }
     }
 
+    /// The header `header(containing:)` finds, or an error at line 1 naming what the file was expected to be
+    /// (`an area map`) and the columns it lacks.
+    func requireHeader(_ names: [String], path: String, kind: String) throws(InputError) -> (
+        index: Int, columns: [String: Int]
+    ) {
+        guard let found = header(containing: names) else {
+            let quoted = names.map { "\"\($0)\"" }
+            throw InputError(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "not \(kind): expected a header with the columns "
+                    + quoted.dropLast().joined(separator: ", ") + " and " + quoted.last!)
+        }
+        return found
+    }
+
     /// The index of the first row that holds all of `names` (after preamble rows), with its column positions.
     func header(containing names: [String]) -> (index: Int, columns: [String: Int])? {
         for (i, row) in rows.enumerated().prefix(50) {

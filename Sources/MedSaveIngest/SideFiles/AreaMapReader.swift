@@ -6,11 +6,7 @@ extension AreaMap {
     /// A unit named twice with two different areas, or an area with two regions, is an error at the second line.
     public static func read(path: String) throws(InputError) -> AreaMap {
         let table = try TextTable.csv(path: path)
-        guard let (headerIndex, columns) = table.header(containing: ["unit", "area"]) else {
-            throw InputError(
-                location: SourceLocation(file: path, line: 1, column: 1),
-                message: "not an area map: expected a header with the columns \"unit\" and \"area\"")
-        }
+        let (headerIndex, columns) = try table.requireHeader(["unit", "area"], path: path, kind: "an area map")
         var map: [String: String] = [:], regions: [String: String] = [:]
         let regionColumn = columns["region"]
         for (line, cells) in table.rows.dropFirst(headerIndex + 1) where !cells.allSatisfy(\.isEmpty) {

@@ -9,11 +9,8 @@ extension TargetList {
     /// months overlap are an error at the second.
     public static func read(path: String) throws(InputError) -> TargetList {
         let table = try TextTable.csv(path: path)
-        guard let (headerIndex, columns) = table.header(containing: ["class", "unit_price"]) else {
-            throw InputError(
-                location: SourceLocation(file: path, line: 1, column: 1),
-                message: "not a target list: expected a header with the columns \"class\" and \"unit_price\"")
-        }
+        let (headerIndex, columns) = try table.requireHeader(
+            ["class", "unit_price"], path: path, kind: "a target list")
         let classColumn = columns["class"]!, priceColumn = columns["unit_price"]!
         let periodColumn = columns["period"], productColumn = columns["product"]
         var prices: [EquivalenceClass: [Price]] = [:]
