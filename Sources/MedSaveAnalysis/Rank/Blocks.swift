@@ -128,8 +128,9 @@ extension Ranking {
     }
 
     /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
-    /// Each (product, period) is classified once; blocks, and the organisations in each, are numbered in the
-    /// order the cells first meet them, and a block's cells keep their order. Returns the blocks and their
+    /// Each (product, period) is classified once; classes, and the organisations in each block, are numbered in
+    /// the order the cells first meet them, a block's cells keep their order, and the blocks are returned by
+    /// class and then month (the order rows sum them in). Returns the blocks and their
     /// cells, grouped by block, and in `unknown` each product the catalogue does not know with a period it was
     /// dispensed in. O(cells), reading the aggregate's cells in order.
     static func classify(
@@ -168,7 +169,10 @@ extension Ranking {
                 switch classification {
                 case .unknown:
                     verdict = listed.isEmpty || listed.contains(period) ? -1 : -4
-                    if verdict == -1 && unknown[cell.product] == nil { unknown[cell.product] = cell.period }
+                    // Each unknown product with the earliest period it was dispensed in, whatever the rows' order.
+                    if verdict == -1, unknown[cell.product].map({ data.periods[Int($0)] > period }) ?? true {
+                        unknown[cell.product] = cell.period
+                    }
                 case .unclassified: verdict = -2
                 case .member(let c): verdict = classes.id(c)
                 }
@@ -227,6 +231,8 @@ extension Ranking {
                 }
             }
         }
+        // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
+        blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }
         return (blocks, grouped)
     }
 }

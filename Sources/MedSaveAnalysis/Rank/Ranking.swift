@@ -40,6 +40,7 @@ public enum Ranking {
         // With no prescriber named, each cell's blocked rows are its own blocked sums, under prescriber −1.
         let blockedOfCell = data.blockedByPrescriber.isEmpty ? nil : BlockedRows(data)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
+        let codeOrder = CodeOrder(data, level: configuration.level)
         // Blocks of different classes add to different rows, so the classes can be split between threads; each
         // row still sums its blocks in their order, so the result does not depend on the split.
         let keys = try RowKeys(data, configuration)
@@ -56,7 +57,7 @@ public enum Ranking {
                 Result {
                     try sum(
                         blocks: mine.map { blocks[$0] }, into: empty, cells: cells, blockedOfCell: blockedOfCell,
-                        data: data,
+                        data: data, order: codeOrder,
                         classifier: classifier,
                         configuration: configuration, peers: peers)
                 })
@@ -116,7 +117,8 @@ public enum Ranking {
             configuration: configuration, window: window,
             dataMonths: data.periods.min().map { ($0, data.periods.max()!) },
             safetyCoverage: SafetyCoverage.measure(
-                data, rowOfCell: rows.rowOfCell, classifier: classifier, rules: configuration.rules),
+                SafetyCoverage.used(data, rowOfCell: rows.rowOfCell).lazy.compactMap { $0 }, classifier: classifier,
+                rules: configuration.rules),
             adviceMonth: advice.month,
             lostLeadingZeros: LostLeadingZeros.find(unknown, data: data, classifier: classifier),
             reconciliation: books,
@@ -140,7 +142,7 @@ public enum Ranking {
     /// substitute" flags) through the numeric core, and adds them to their rows, block by block in order.
     static func sum(
         blocks: [Block], into empty: RowTable, cells: [BlockCell], blockedOfCell: BlockedRows?,
-        data: DispensingAggregate,
+        data: DispensingAggregate, order: CodeOrder,
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
         var result = BlockSums(rows: empty)
@@ -162,7 +164,8 @@ public enum Ranking {
             let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
             let targetFlags = RowFlags(target.flags)
             var rowOf = [Int32](repeating: 0, count: block.organisations.count)
-            for (position, organisation) in block.organisations.enumerated() {
+            for position in order.positions(block) {
+                let organisation = block.organisations[position]
                 rowOf[position] = result.rows.add(
                     organisation: organisation, block: block, position: position, saving: savings[position],
                     target: target, flags: targetFlags.union(block.cellFlags[position]))
@@ -185,7 +188,8 @@ public enum Ranking {
                     blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
                 }
             }
-            blockedHere.sort { $0.key < $1.key }
+            // By organisation and prescriber code (no prescriber last), so that the sums keep one order.
+            blockedHere.sort { order.blockedKey($0.key) < order.blockedKey($1.key) }
             var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
             for entry in blockedHere {
                 if merged.last?.key == entry.key {
@@ -207,6 +211,7 @@ public enum Ranking {
                     prescriber: data.organisationColumn == .prescriber ? organisation : prescriber,
                     classIndex: block.classIndex, quantity: entry.quantity, cost: entry.cost, saving: saving)
             }
+            result.rows.endBlock()
             for organisation in block.organisations { positionOf[Int(organisation)] = -1 }
         }
         return result

@@ -70,6 +70,12 @@ extension Ranking {
         var window: (from: Period, to: Period)?
         /// At levels that sum units: each (row << 32 | organisation)'s saving, summed over the row's periods.
         var members: [UInt64: Double] = [:]
+        /// What the current block adds to rows that take several additions from it (several units at levels
+        /// that sum them; several prescribers' blocked rows at any level), added when the block ends
+        /// (`endBlock`). A row's sums are then Σ over months of (Σ within the month), as summing month-by-month
+        /// runs gives (`WindowFold`), and within a month the additions come in the order of the codes.
+        private var pending: [Int32: (saving: Double, targetCost: Double, targetQuantity: Double)] = [:]
+        private var pendingBlocked: [Int32: Double] = [:]
 
         init(byPeriod: Bool, level: RankLevel, groupOf: [Int32]?, cellCount: Int) {
             self.byPeriod = byPeriod
@@ -104,9 +110,17 @@ extension Ranking {
             var row = rows[Int(r)]
             row.quantity += q
             row.cost += c
-            row.saving += saving
-            row.targetCost += q.doubleValue * target.price
-            row.targetQuantity += q.doubleValue
+            if level.sumsUnits {
+                var sums = pending[r] ?? (0, 0, 0)
+                sums.saving += saving
+                sums.targetCost += q.doubleValue * target.price
+                sums.targetQuantity += q.doubleValue
+                pending[r] = sums
+            } else {  // one addition per row and block
+                row.saving += saving
+                row.targetCost += q.doubleValue * target.price
+                row.targetQuantity += q.doubleValue
+            }
             if row.lastTargetPeriod.map({ $0 < block.period }) ?? true {
                 row.lastTargetPeriod = block.period
                 row.lastTargetPrice = target.price
@@ -147,9 +161,21 @@ extension Ranking {
             return result
         }
 
-        /// Adds the saving blocked by "do not substitute" flags for one organisation in one block.
+        /// Adds the saving blocked by "do not substitute" flags for one organisation and prescriber in one block.
         mutating func addBlocked(row: Int32, saving: Double) {
-            rows[Int(row)].blockedSaving += saving
+            pendingBlocked[row, default: 0] += saving
+        }
+
+        /// Adds what the block just summed added to its rows (see `pending`).
+        mutating func endBlock() {
+            for (r, sums) in pending {
+                rows[Int(r)].saving += sums.saving
+                rows[Int(r)].targetCost += sums.targetCost
+                rows[Int(r)].targetQuantity += sums.targetQuantity
+            }
+            for (r, saving) in pendingBlocked { rows[Int(r)].blockedSaving += saving }
+            pending.removeAll(keepingCapacity: true)
+            pendingBlocked.removeAll(keepingCapacity: true)
         }
 
     }

@@ -20,11 +20,33 @@ public struct SafetyCoverage: Sendable, Equatable {
         (atcRules > 0 && productsWithoutATC > 0) || (substanceRules > 0 && productsWithoutSubstance > 0)
     }
 
-    /// Over the cells summed into rows (`rowOfCell` ≥ 0), each product judged by its entry in the period it was
-    /// first met in. Nil when there are no rules.
-    static func measure(
-        _ data: DispensingAggregate, rowOfCell: [Int32], classifier: any ProductClassifier, rules: SafetyRules
-    ) -> SafetyCoverage? {
+    /// A product used in the ranking: the earliest period it was used in, and its cost over every period.
+    struct UsedProduct: Sendable {
+        var code: String
+        var period: Period
+        var cost: FixedDecimal
+    }
+
+    /// The products of the cells summed into rows (`rowOfCell` ≥ 0), by product id (nil: not used).
+    static func used(_ data: DispensingAggregate, rowOfCell: [Int32]) -> [UsedProduct?] {
+        var used = [UsedProduct?](repeating: nil, count: data.products.count)
+        for (i, cell) in data.cells.enumerated() where rowOfCell[i] >= 0 {
+            let p = Int(cell.product), period = data.periods[Int(cell.period)]
+            if used[p] == nil {
+                used[p] = UsedProduct(code: data.products[p], period: period, cost: cell.cost)
+            } else {
+                used[p]!.cost += cell.cost
+                if period < used[p]!.period { used[p]!.period = period }
+            }
+        }
+        return used
+    }
+
+    /// Over the products used, each judged by its entry in the earliest period it was used in. Nil when there
+    /// are no rules.
+    static func measure(_ used: some Sequence<UsedProduct>, classifier: any ProductClassifier, rules: SafetyRules)
+        -> SafetyCoverage?
+    {
         guard !rules.rules.isEmpty else { return nil }
         var c = SafetyCoverage()
         c.atcRules =
@@ -32,18 +54,16 @@ public struct SafetyCoverage: Sendable, Equatable {
             .count
         c.substanceRules = rules.rules.filter { $0.match == .substance || $0.match == .substanceWithoutATC }.count
         guard c.atcRules + c.substanceRules > 0 else { return c }
-        // Per product id: 0 not met yet, else 1 + (lacks ATC ? 2 : 0) + (lacks substance ? 4 : 0).
-        var state = [UInt8](repeating: 0, count: data.products.count)
-        for (i, cell) in data.cells.enumerated() where rowOfCell[i] >= 0 {
-            let p = Int(cell.product)
-            if state[p] == 0 {
-                let entry = classifier.entry(product: data.products[p], period: data.periods[Int(cell.period)])
-                state[p] = 1 | (entry?.atc.isEmpty ?? true ? 2 : 0) | (entry?.substance.isEmpty ?? true ? 4 : 0)
-                if state[p] & 2 != 0 { c.productsWithoutATC += 1 }
-                if state[p] & 4 != 0 { c.productsWithoutSubstance += 1 }
+        for product in used {
+            let entry = classifier.entry(product: product.code, period: product.period)
+            if entry?.atc.isEmpty ?? true {
+                c.productsWithoutATC += 1
+                c.costWithoutATC += product.cost
             }
-            if state[p] & 2 != 0 { c.costWithoutATC += cell.cost }
-            if state[p] & 4 != 0 { c.costWithoutSubstance += cell.cost }
+            if entry?.substance.isEmpty ?? true {
+                c.productsWithoutSubstance += 1
+                c.costWithoutSubstance += product.cost
+            }
         }
         return c
     }
