@@ -127,10 +127,22 @@ def national(args, rng):
     prescriber_str = [str(c) for c in prescriber_codes]
     size_factor = unit_weight * N_UNITS  # 1 on average
     data_rng = np.random.default_rng(args.seed + 1)
-    tmp = args.out + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("period,unit,prescriber,product,quantity,cost,items,substitution_allowed\n")
+    header = "unit,prescriber,product,quantity,cost,items,substitution_allowed\n"
+    # One file, or one per month (the same rows, without the period column): each month written, then renamed.
+    tmp = (args.out or os.path.join(args.shards, "all")) + ".tmp"
+    if args.shards:
+        os.makedirs(args.shards, exist_ok=True)
+    with open(os.devnull if args.shards else tmp, "w") as whole:
+        whole.write("period," + header)
         for m, month in enumerate(MONTHS):
+            if args.shards:
+                folder = os.path.join(args.shards, f"period={month}")
+                os.makedirs(folder, exist_ok=True)
+                f = open(os.path.join(folder, "part-00000.csv.tmp"), "w")
+                f.write(header)
+                prefix = ""
+            else:
+                f, prefix = whole, month + ","
             n = args.rows // 12 + (1 if m < args.rows % 12 else 0)
             keys = np.empty(0, dtype=np.int64)
             while len(keys) < n:  # distinct (unit, product) pairs: draw more than needed, keep the first n distinct
@@ -147,15 +159,19 @@ def national(args, rng):
             allowed = np.where(data_rng.random(n) < 0.05, "false", "true")
             presc = owner.size and first[u] + (data_rng.random(n) * count[u]).astype(np.int64)
             sign = np.where(cents < 0, "-", "")
-            whole, frac = np.abs(cents) // 100, np.abs(cents) % 100
+            pounds, frac = np.abs(cents) // 100, np.abs(cents) % 100
             for start in range(0, n, 1_000_000):
                 sl = slice(start, start + 1_000_000)
                 f.writelines(
-                    f"{month},{unit_str[ui]},{prescriber_str[ri]},{product_str[pi]},{qi},{s}{w}.{fr:02d},{it},{a}\n"
+                    f"{prefix}{unit_str[ui]},{prescriber_str[ri]},{product_str[pi]},{qi},{s}{w}.{fr:02d},{it},{a}\n"
                     for ui, ri, pi, qi, s, w, fr, it, a in zip(
                         u[sl].tolist(), presc[sl].tolist(), p[sl].tolist(), q[sl].tolist(), sign[sl].tolist(),
-                        whole[sl].tolist(), frac[sl].tolist(), items[sl].tolist(), allowed[sl].tolist()))
-    os.replace(tmp, args.out)
+                        pounds[sl].tolist(), frac[sl].tolist(), items[sl].tolist(), allowed[sl].tolist()))
+            if args.shards:
+                f.close()
+                os.replace(f.name, f.name[:-len(".tmp")])
+    if not args.shards:
+        os.replace(tmp, args.out)
 
 
 def main():
@@ -163,9 +179,13 @@ def main():
     ap.add_argument("--shape", choices=["regional", "national"], default="regional")
     ap.add_argument("--rows", type=int, required=True)
     ap.add_argument("--seed", type=int, default=20251201)
-    ap.add_argument("--out", required=True, help="the dispensing CSV to write")
+    ap.add_argument("--out", help="the dispensing CSV to write")
+    ap.add_argument("--shards", help="national shape: write a folder of months instead (period=YYYY-MM/part-00000.csv, "
+                    "without the period column, as Spark's partitionBy writes them), one month at a time")
     ap.add_argument("--catalogue", required=True, help="the catalogue CSV to write (the same for every --rows)")
     args = ap.parse_args()
+    if (args.out is None) == (args.shards is None) or (args.shards and args.shape != "national"):
+        ap.error("give --out, or --shards with --shape national")
     rng = np.random.default_rng(args.seed)
     if args.shape == "national":
         return national(args, rng)
@@ -203,11 +223,11 @@ def main():
             cents = np.rint(q * price[p, m] * 100).astype(np.int64)
             allowed = np.where(data_rng.random(n) < 0.05, "false", "true")
             sign = np.where(cents < 0, "-", "")
-            whole, frac = np.abs(cents) // 100, np.abs(cents) % 100
+            pounds, frac = np.abs(cents) // 100, np.abs(cents) % 100
             f.writelines(
                 f"{MONTHS[mi]},{unit_str[ui]},{product_str[pi]},{qi},{s}{w}.{fr:02d},{it},{a}\n"
                 for mi, ui, pi, qi, s, w, fr, it, a in zip(
-                    m.tolist(), u.tolist(), p.tolist(), q.tolist(), sign.tolist(), whole.tolist(), frac.tolist(),
+                    m.tolist(), u.tolist(), p.tolist(), q.tolist(), sign.tolist(), pounds.tolist(), frac.tolist(),
                     items.tolist(), allowed.tolist()))
     os.replace(tmp, args.out)
 

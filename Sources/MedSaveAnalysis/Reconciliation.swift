@@ -47,6 +47,16 @@ public struct Reconciliation: Sendable, Equatable {
         rowsRead == rowsUsed + rowsSetAsideTotal && costRead == costUsed + costSetAsideTotal
     }
 
+    /// Adds the books of another part of the same data (another month, another file).
+    public mutating func add(_ other: Reconciliation) {
+        rowsRead += other.rowsRead
+        costRead += other.costRead
+        rowsUsed += other.rowsUsed
+        costUsed += other.costUsed
+        for (reason, rows) in other.rowsSetAside { rowsSetAside[reason, default: 0] += rows }
+        for (reason, cost) in other.costSetAside { costSetAside[reason, default: .zero] += cost }
+    }
+
     mutating func setAside(_ reason: SetAsideReason, rows: Int, cost: FixedDecimal) {
         guard rows > 0 else { return }
         rowsSetAside[reason, default: 0] += rows

@@ -55,6 +55,8 @@ public struct DispensingAggregate: Sendable {
     public package(set) var periods: [Period] = []
     /// Prescriber codes by id, when the file has a prescriber column.
     public package(set) var prescribers: [String] = []
+    /// Patient codes by id, only when asked for (`DispensingReadOptions.patientCodes`): never written anywhere.
+    public package(set) var patients: [String] = []
     public package(set) var cells: [DispensingCell] = []
     /// (cell index << 32 | patient id) for every distinct patient seen in a cell.
     public package(set) var patientsByCell: Set<UInt64> = []

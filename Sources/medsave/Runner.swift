@@ -11,9 +11,9 @@ import MedSaveCore
 /// problems, write the result, print the reconciling summary, map errors to exit codes.
 enum Runner {
     /// Runs `body`, turning an `InputError` into a diagnostic and exit code 1.
-    static func reportingInputErrors(_ body: () throws -> Void) throws {
+    static func reportingInputErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            try body()
+            return try body()
         } catch let error as InputError {
             Diagnostics.emit(error)
             throw ExitCode(1)
@@ -28,6 +28,8 @@ enum Runner {
         var balanced: Bool
         var files: [(path: String, role: String, text: String)] = []
         var manifest: RunManifest?
+        /// Input problems found while computing (in month shards, read one at a time), after those of loading.
+        var problems: [InputProblem] = []
     }
 
     /// Loads the inputs of `rank` and `estimate` and runs `compute` on them.
@@ -79,6 +81,13 @@ enum Runner {
             if let path = problemsPath { try OutputFile.write(problemsCSV, to: path) }
             Diagnostics.show(problems: problems, problemsFile: problemsPath)
             let outcome = try compute(inputs)
+            Progress.clear()
+            if !outcome.problems.isEmpty {
+                if let path = problemsPath {
+                    try OutputFile.write(ProblemsRenderer.csv(problems + outcome.problems), to: path)
+                }
+                Diagnostics.show(problems: outcome.problems, problemsFile: problemsPath)
+            }
             for path in [output, manifestPath].compactMap({ $0 }) + outcome.files.map(\.path) {
                 try OutputFile.refuseInput(path)
             }
@@ -97,7 +106,11 @@ enum Runner {
                     manifest.outputs.append(.describe(text: file.text, path: file.path, role: file.role))
                 }
                 if let path = problemsPath {
-                    manifest.outputs.append(.describe(text: problemsCSV, path: path, role: "problems"))
+                    manifest.outputs.append(
+                        .describe(
+                            text: outcome.problems.isEmpty
+                                ? problemsCSV : ProblemsRenderer.csv(problems + outcome.problems),
+                            path: path, role: "problems"))
                 }
                 manifest.createdAt = RunManifest.now()
                 try OutputFile.write(manifest.json(), to: manifestPath)

@@ -78,6 +78,16 @@ extension Ranking {
             sums[b].saving += saving
         }
 
+        /// Each barrier with its sums, in the order they were first added.
+        func forEach(
+            _ body: (
+                _ key: (organisation: Int32, prescriber: Int32, classIndex: Int32),
+                _ sums: (quantity: FixedDecimal, cost: FixedDecimal, saving: Double)
+            ) throws -> Void
+        ) rethrows {
+            for b in keys.indices { try body(keys[b], sums[b]) }
+        }
+
         /// Adds the barriers of `other`, of other classes (after the last `add`).
         mutating func append(_ other: Barriers) {
             keys += other.keys

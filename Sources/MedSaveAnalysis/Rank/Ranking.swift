@@ -22,6 +22,31 @@ public enum Ranking {
     public static func rank(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration
     ) throws -> RankResult {
+        var classes = ClassIndex()
+        let summed = try sum(data, classifier: classifier, configuration: configuration, classes: &classes)
+        return try finish(
+            data, summed, classes: classes,
+            used: configuration.rules.rules.isEmpty
+                ? [] : SafetyCoverage.used(data, rowOfCell: summed.rows.rowOfCell).compactMap { $0 },
+            classifier: classifier, configuration: configuration)
+    }
+
+    /// What summing an aggregate's blocks into rows leaves: the rows, the saving blocked per unit and
+    /// prescriber, the books so far, each unknown product with its earliest period, and the rows' keys.
+    struct Summed {
+        var rows: RowTable
+        var barriers: Barriers
+        var books: Reconciliation
+        var unknown: [Int32: Int32]
+        var keys: RowKeys
+    }
+
+    /// Classifies `data`'s cells into blocks (classes numbered in `classes`), sets each block's target and sums
+    /// the savings into rows.
+    static func sum(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
+        classes: inout ClassIndex
+    ) throws -> Summed {
         precondition(
             data.organisationColumn == configuration.level.organisationColumn,
             "the aggregate was read with organisations from the \(data.organisationColumn) column")
@@ -32,7 +57,6 @@ public enum Ranking {
         books.costRead = data.costRead
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
-        var classes = ClassIndex()
         var unknown: [Int32: Int32] = [:]
         let (blocks, cells) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
@@ -72,6 +96,16 @@ public enum Ranking {
             books.costUsed += part.costUsed
             books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
         }
+        return Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys)
+    }
+
+    /// Turns summed rows into the result: which rows rank and which rules exclude, the rows shown, the
+    /// saving blocked, what the rules could not check (over the products `used`) and the books.
+    static func finish(
+        _ data: DispensingAggregate, _ summed: Summed, classes: ClassIndex, used: [SafetyCoverage.UsedProduct],
+        classifier: any ProductClassifier, configuration: RankConfiguration
+    ) throws -> RankResult {
+        let rows = summed.rows, keys = summed.keys, barriers = summed.barriers, books = summed.books
         let window = rows.window.map { w in
             (from: max(w.from, configuration.periods.from ?? w.from), to: min(w.to, configuration.periods.to ?? w.to))
         }
@@ -107,20 +141,27 @@ public enum Ranking {
         assert(excluded.allSatisfy { $0.safetyAction == .exclude } && shown.allSatisfy { $0.safetyAction != .exclude })
         // What safety rules exclude is not "blocked" by prescribers as well: those rows are left out of the
         // blocked list (and so of its total), which would otherwise count them twice.
+        // Barriers are per unit: at levels area and region an excluded row stands for each of its group's units.
+        var unitsOf: [[Int32]] = []
+        if let groupOf = keys.groupOf {
+            unitsOf = Array(repeating: [], count: keys.names.count)
+            for (unit, group) in groupOf.enumerated() { unitsOf[Int(group)].append(Int32(unit)) }
+        }
         var excludedPairs = Set<UInt64>()
         for r in found.excluded + opportunities.excludedWithoutSaving() {
             let row = rows.rows[Int(r)]
-            excludedPairs.insert(UInt64(UInt32(bitPattern: row.key)) << 32 | UInt64(UInt32(bitPattern: row.classIndex)))
+            for unit in keys.groupOf == nil ? [row.key] : unitsOf[Int(row.key)] {
+                excludedPairs.insert(
+                    UInt64(UInt32(bitPattern: unit)) << 32 | UInt64(UInt32(bitPattern: row.classIndex)))
+            }
         }
         let blocked = barriers.list(data, classes: classes.classes, excluded: excludedPairs)
         return RankResult(
             configuration: configuration, window: window,
             dataMonths: data.periods.min().map { ($0, data.periods.max()!) },
-            safetyCoverage: SafetyCoverage.measure(
-                SafetyCoverage.used(data, rowOfCell: rows.rowOfCell).lazy.compactMap { $0 }, classifier: classifier,
-                rules: configuration.rules),
+            safetyCoverage: SafetyCoverage.measure(used, classifier: classifier, rules: configuration.rules),
             adviceMonth: advice.month,
-            lostLeadingZeros: LostLeadingZeros.find(unknown, data: data, classifier: classifier),
+            lostLeadingZeros: LostLeadingZeros.find(summed.unknown, data: data, classifier: classifier),
             reconciliation: books,
             totalSaving: total.value,
             opportunityCount: found.positive.count, matchingFilters: matching, hiddenDecided: hidden,

@@ -62,7 +62,7 @@ extension Ranking {
         }
 
         var rows: [Row] = []
-        /// Row by (key, class, period): key << 32 | class << 14 | (month index since 1900 + 1, or 0 without byPeriod).
+        /// Row by (key, class, period), `packed`.
         var index = IntMap(capacity: 1 << 12)
         /// The row each aggregate cell was summed into (for its products, patients and prescribers); -1 for
         /// cells set aside.
@@ -90,10 +90,16 @@ extension Ranking {
             index = IntMap(capacity: count)
         }
 
+        /// A row's (key, class, period) as one number: key << 32 | class << 14 | (month index since 1900 + 1, or
+        /// 0 without a period).
+        static func packed(key: Int32, classIndex: Int32, period: Period?) -> UInt64 {
+            let month = period.map { UInt64(Int($0.index) - 1900 * 12 + 1) } ?? 0
+            return UInt64(UInt32(bitPattern: key)) << 32 | UInt64(classIndex) << 14 | month
+        }
+
         private mutating func row(organisation: Int32, block: Block) -> Int32 {
             let key = groupOf.map { $0[Int(organisation)] } ?? (level == .all ? -1 : organisation)
-            let month = byPeriod ? UInt64(Int(block.period.index) - 1900 * 12 + 1) : 0
-            let packed = UInt64(UInt32(bitPattern: key)) << 32 | UInt64(block.classIndex) << 14 | month
+            let packed = Self.packed(key: key, classIndex: block.classIndex, period: byPeriod ? block.period : nil)
             if let r = index[packed] { return r }
             rows.append(Row(key: key, classIndex: block.classIndex, period: byPeriod ? block.period : nil))
             let r = Int32(rows.count - 1)

@@ -9,6 +9,9 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
     public var explicit: Set<DispensingColumn> = []
     /// Columns a file lacks, with the value every row takes (`--set unit=England`): only `period` and `unit`.
     public var constants: [DispensingColumn: String] = [:]
+    /// Values for columns a file's header does not have (a month shard's month, from its folder's name); a
+    /// file that has the column is read from it.
+    public var defaults: [DispensingColumn: String] = [:]
     /// The columns that may be given a constant value.
     public static let settable: [DispensingColumn] = [.period, .unit]
 
@@ -113,7 +116,7 @@ public struct ColumnMapping: Sendable, Equatable, Codable {
             }.first
             if let i = found {
                 result[column] = i
-            } else if column.isRequired || explicit.contains(column) {
+            } else if (column.isRequired && defaults[column] == nil) || explicit.contains(column) {
                 let found = header.map { "\"\($0)\"" }.joined(separator: ", ")
                 let wanted = candidates.map { "\"\($0)\"" }.joined(separator: " or ")
                 throw InputError(

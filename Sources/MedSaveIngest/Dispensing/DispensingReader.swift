@@ -21,6 +21,9 @@ public struct DispensingReadOptions: Sendable {
     public var parallelMinimumBytes = 8 << 20
     /// Ordinary rows go through the fast path. Only tests turn it off, to check that it changes nothing.
     public var fastPath = true
+    /// Keep the patient codes (`DispensingAggregate.patients`), in memory only, so that the patients of
+    /// several months read apart can be told apart (month shards); otherwise patients are only counted.
+    public var patientCodes = false
 
     public init(
         dialect: CSVDialect = CSVDialect(), mapping: ColumnMapping = ColumnMapping(),
@@ -240,6 +243,11 @@ public struct DispensingReader {
     public func finish() -> DispensingAggregate {
         var result = aggregate
         result.cells = cellTable.cells(threads: options.resolvedThreads, decode: Self.ids)
+        if options.patientCodes {
+            let encoding = options.dialect.encoding
+            result.patients = (0..<Int32(patients.count)).map { id in patients.withKey(id) { encoding.decode($0) ?? "" }
+            }
+        }
         // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for. When no
         // row names a prescriber there is nothing to split, and the cells' own blocked sums say it all (the
         // ranking then needs no per-cell table of them).

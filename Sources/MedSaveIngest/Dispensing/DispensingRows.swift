@@ -133,7 +133,8 @@ extension DispensingReader {
     mutating func internConstants(_ state: inout FileState) {
         state.constantPeriod = nil
         state.constantUnit = nil
-        if let text = options.mapping.constants[.period], let period = Period(text: text) {
+        let period = options.mapping.constants[.period] ?? (state.period < 0 ? options.mapping.defaults[.period] : nil)
+        if let text = period, let period = Period(text: text) {
             state.constantPeriod = periodID(period)
         }
         if let text = options.mapping.constants[.unit], options.organisation == .unit {

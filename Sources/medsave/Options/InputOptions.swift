@@ -130,6 +130,17 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// The months of `--dispensing FOLDER` laid out by month (`period=YYYY-MM/`); nil when files are given.
+    func monthShards() throws -> [MonthShard]? {
+        let folders = try files.dispensing.filter { path throws(InputError) in try MonthShards.find(path) != nil }
+        guard !folders.isEmpty else { return nil }
+        guard files.dispensing.count == 1 else {
+            throw ValidationError(
+                "--dispensing \(folders[0]) is a folder: give one folder laid out by month (period=YYYY-MM/), or files")
+        }
+        return try MonthShards.find(folders[0])
+    }
+
     /// The library-level configuration for organisations taken from `organisation`.
     func configuration(organisation: OrganisationColumn) throws -> InputConfiguration {
         InputConfiguration(

@@ -131,8 +131,36 @@ struct Rank: ParsableCommand {
             + safety.manifestInputs + review.manifestInputs
     }
 
+    /// Completes the configuration with what the side files say.
+    func loaded(_ configuration: RankConfiguration) throws -> RankConfiguration {
+        var configuration = configuration
+        configuration.target = try OptionValues.loaded(configuration.target)
+        configuration.peers = try peerCodes()
+        configuration.areas = try areas.map { path throws(InputError) in try AreaMap.read(path: path) }
+        configuration.rules = try safety.rules()
+        configuration.decisions = try review.decisions()
+        configuration.hideDecided = hideDecided
+        configuration.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        return configuration
+    }
+
+    /// The result as text in the chosen format, with the summary, and the rows shown recorded as seen.
+    func rendered(_ result: RankResult) -> (text: String, summary: [String], balanced: Bool) {
+        let renderer = RankRenderer(
+            result, showExcluded: showExcluded, showBlocked: showBlocked, currency: input.resolvedCurrency)
+        let recorded = review.recordShown(result.opportunities + result.excluded, level: result.configuration.level)
+        return (
+            renderer.render(output.resolvedFormat), renderer.summaryLines() + (recorded.map { [$0] } ?? []),
+            result.reconciliation.isBalanced
+        )
+    }
+
     func run() throws {
-        var configuration = try rankConfiguration()
+        let configuration = try rankConfiguration()
+        if let shards = try Runner.reportingInputErrors({ try input.monthShards() }) {
+            try run(months: shards, configuration)
+            return
+        }
         try Runner.run(
             input: input, organisation: configuration.level.organisationColumn, output: output,
             manifest: { inputs in
@@ -140,22 +168,52 @@ struct Rank: ParsableCommand {
                     command: "rank", input: input, inputs: inputs, more: manifestInputs, options: manifestOptions)
             }
         ) { inputs in
-            configuration.target = try OptionValues.loaded(configuration.target)
-            configuration.peers = try peerCodes()
-            configuration.areas = try areas.map { path throws(InputError) in try AreaMap.read(path: path) }
-            configuration.rules = try safety.rules()
-            configuration.decisions = try review.decisions()
-            configuration.hideDecided = hideDecided
-            configuration.threads = input.files.threads ?? ProcessInfo.processInfo.activeProcessorCount
-            let result = try Ranking.rank(
-                inputs.dispensing, classifier: inputs.classifier, configuration: configuration)
-            let renderer = RankRenderer(
-                result, showExcluded: showExcluded, showBlocked: showBlocked, currency: input.resolvedCurrency)
-            let recorded = review.recordShown(result.opportunities + result.excluded, level: configuration.level)
-            return (
-                renderer.render(output.resolvedFormat), renderer.summaryLines() + (recorded.map { [$0] } ?? []),
-                result.reconciliation.isBalanced
-            )
+            rendered(
+                try Ranking.rank(
+                    inputs.dispensing, classifier: inputs.classifier, configuration: try loaded(configuration)))
         }
     }
+
+    /// Ranks a folder laid out by month one month at a time (`Ranking.rank(months:)`): the catalogues are
+    /// loaded first, each month's files are read when its turn comes, and their problems are reported after.
+    func run(months shards: [MonthShard], _ configuration: RankConfiguration) throws {
+        let inputConfiguration = try input.configuration(organisation: configuration.level.organisationColumn)
+        var catalogueOnly = inputConfiguration
+        catalogueOnly.dispensingPaths = []
+        let problems = ProblemList()
+        try Runner.run(
+            problemsPath: input.problems, threads: input.files.threads, output: output.output,
+            manifestPath: output.manifest,
+            load: {
+                let inputs = try LoadedInputs.load(catalogueOnly, progress: Progress.report)
+                return (inputs, inputs.problems)
+            }
+        ) { inputs in
+            let months = shards.map { shard in
+                {
+                    let month = try MonthShards.read(shard, options: inputConfiguration.read, progress: Progress.report)
+                    problems.found += month.problems
+                    return month
+                }
+            }
+            let (text, summary, balanced) = rendered(
+                try Ranking.rank(
+                    months: months, classifier: inputs.classifier, configuration: try loaded(configuration)))
+            var manifest: RunManifest?
+            if output.manifest != nil {
+                manifest = try RunManifest.make(
+                    command: "rank", dispensing: nil,
+                    inputs: shards.flatMap { $0.files.map { (role: "dispensing", path: $0) } } + input.otherInputs
+                        + manifestInputs,
+                    options: input.manifestOptions + manifestOptions)
+            }
+            return Runner.Outcome(
+                text: text, summary: summary, balanced: balanced, manifest: manifest, problems: problems.found)
+        }
+    }
+}
+
+/// Problems collected while months are read one at a time.
+private final class ProblemList {
+    var found: [InputProblem] = []
 }

@@ -1,0 +1,243 @@
+import Foundation
+import MedSaveModel
+import MedSaveSupport
+
+/// Months ranked one at a time (`--dispensing DIR` laid out by month): each month's aggregate is read, summed
+/// into its rows and folded into the window's before the next month is read, so that memory holds one month's
+/// cells and the window's rows, never the window's cells.
+///
+/// Targets are per class and month, so a month's rows are exactly what one pass over every month would add for
+/// it, and the ranking sums a row's months in order (`Blocks`, `CodeOrder`): folding the months in order gives a
+/// result identical to one pass, byte for byte.
+extension Ranking {
+    /// Ranks the months `read` gives, one at a time, oldest first: each closure reads one month's aggregate.
+    public static func rank(
+        months read: [() throws -> DispensingAggregate], classifier: any ProductClassifier,
+        configuration: RankConfiguration
+    ) throws -> RankResult {
+        try Targets.check(
+            configuration.target, pricesKnown: classifier.knowsPrices, peerGroup: configuration.peers != nil)
+        var fold = WindowFold(configuration)
+        var classes = ClassIndex()
+        for month in read {
+            let data = try month()
+            precondition(
+                data.organisationColumn == configuration.level.organisationColumn,
+                "the aggregate was read with organisations from the \(data.organisationColumn) column")
+            let summed = try sum(data, classifier: classifier, configuration: configuration, classes: &classes)
+            try fold.add(data, summed)
+        }
+        let (data, summed) = try fold.finished()
+        return try finish(
+            data, summed, classes: classes, used: fold.used.compactMap { $0 }, classifier: classifier,
+            configuration: configuration)
+    }
+
+    /// The window so far: the codes of every month, one cell per (row, product) at the product's latest month
+    /// in the row (what the rows shown need: products, safety facts, patients and prescribers), the rows, the
+    /// saving blocked, the books.
+    struct WindowFold {
+        let configuration: RankConfiguration
+        private(set) var data: DispensingAggregate
+        private var rows: RowTable
+        private var barriers = Barriers()
+        private var books = Reconciliation()
+        private var unknown: [Int32: Int32] = [:]
+        /// Each product used: its earliest month and its cost (what the safety rules could not check).
+        private(set) var used: [SafetyCoverage.UsedProduct?] = []
+        private var rowIndex = IntMap()
+        /// (row << 32 | product) → cell; each row's first cell, under which its patients and prescribers go.
+        private var cellIndex = IntMap()
+        private var firstCell: [Int32] = []
+        private var organisationIndex: [String: Int32] = [:], productIndex: [String: Int32] = [:]
+        private var prescriberIndex: [String: Int32] = [:], patientIndex: [String: Int32] = [:]
+        private var periodIndex: [Period: Int32] = [:]
+        /// At levels area and region: each group's index, by name, numbered as `RowKeys` numbers them.
+        private var groupIndex: [String: Int32] = [:], groupNames: [String] = []
+        private var newest: Period?
+
+        init(_ configuration: RankConfiguration) {
+            self.configuration = configuration
+            data = DispensingAggregate(organisationColumn: configuration.level.organisationColumn)
+            rows = RowTable(
+                byPeriod: configuration.byPeriod, level: configuration.level, groupOf: nil, cellCount: 0)
+        }
+
+        private static func intern(_ code: String, _ index: inout [String: Int32], _ codes: inout [String]) -> Int32 {
+            if let id = index[code] { return id }
+            let id = Int32(codes.count)
+            index[code] = id
+            codes.append(code)
+            return id
+        }
+
+        private mutating func organisation(_ code: String) -> Int32 {
+            let before = data.organisations.count
+            let id = Self.intern(code, &organisationIndex, &data.organisations)
+            if data.organisations.count > before, let areas = configuration.areas,
+                configuration.level == .area || configuration.level == .region
+            {
+                let name = configuration.level == .area ? areas.area(of: code) : areas.region(of: code)
+                _ = Self.intern(name, &groupIndex, &groupNames)
+            }
+            return id
+        }
+
+        /// Folds in one month (or several, all newer than those folded so far) and what summing it left.
+        mutating func add(_ month: DispensingAggregate, _ summed: Summed) throws {
+            let periods = month.periods.sorted()
+            if let first = periods.first, let newest, first <= newest {
+                throw MonthOrderError(month: first, after: newest)
+            }
+            newest = periods.last ?? newest
+            if month.hasPatients && month.patients.isEmpty && !month.patientsByCell.isEmpty {
+                preconditionFailure(
+                    "month shards are read with their patient codes (DispensingReadOptions.patientCodes)")
+            }
+            let organisations = month.organisations.map { organisation($0) }
+            let products = month.products.map { Self.intern($0, &productIndex, &data.products) }
+            let prescribers = month.prescribers.map { Self.intern($0, &prescriberIndex, &data.prescribers) }
+            let patients = month.patients.map { Self.intern($0, &patientIndex, &data.patients) }
+            let periodIDs = month.periods.map { p in
+                if let id = periodIndex[p] { return id }
+                data.periods.append(p)
+                periodIndex[p] = Int32(data.periods.count - 1)
+                return Int32(data.periods.count - 1)
+            }
+            data.rowsRead += month.rowsRead
+            data.costRead += month.costRead
+            data.badRows += month.badRows
+            data.badRowCost += month.badRowCost
+            data.problems += month.problems
+            data.files += month.files
+            data.hasPatients = data.hasPatients || month.hasPatients
+            data.hasPrescribers = data.hasPrescribers || month.hasPrescribers
+            books.add(summed.books)
+            if used.count < data.products.count {
+                used += Array(repeating: nil, count: data.products.count - used.count)
+            }
+
+            let rowOf = foldRows(summed, organisations: organisations)
+            foldCells(month, summed, rowOf: rowOf, organisations: organisations, products: products, periods: periodIDs)
+            for (pairs, codes, into) in [
+                (month.patientsByCell, patients, \DispensingAggregate.patientsByCell),
+                (month.prescribersByCell, prescribers, \DispensingAggregate.prescribersByCell),
+            ] {
+                for pair in pairs {
+                    let r = summed.rows.rowOfCell[Int(pair >> 32)]
+                    guard r >= 0 else { continue }
+                    let cell = UInt64(UInt32(bitPattern: firstCell[Int(rowOf[Int(r)])]))
+                    data[keyPath: into].insert(cell << 32 | UInt64(UInt32(bitPattern: codes[Int(pair & 0xFFFF_FFFF)])))
+                }
+            }
+            summed.barriers.forEach { key, sums in
+                let prescriber =
+                    month.organisationColumn == .prescriber
+                    ? organisations[Int(key.prescriber)] : key.prescriber >= 0 ? prescribers[Int(key.prescriber)] : -1
+                barriers.add(
+                    organisation: organisations[Int(key.organisation)], prescriber: prescriber,
+                    classIndex: key.classIndex, quantity: sums.quantity, cost: sums.cost, saving: sums.saving)
+            }
+            for (product, period) in summed.unknown {
+                let p = products[Int(product)], m = periodIDs[Int(period)]
+                if unknown[p].map({ data.periods[Int($0)] > data.periods[Int(m)] }) ?? true { unknown[p] = m }
+            }
+        }
+
+        /// Adds the month's rows to the window's (as the ranking adds a row's months: one after the other);
+        /// returns the window row of each of the month's rows.
+        private mutating func foldRows(_ summed: Summed, organisations: [Int32]) -> [Int32] {
+            let level = configuration.level
+            var rowOf = [Int32](repeating: 0, count: summed.rows.rows.count)
+            for (r, month) in summed.rows.rows.enumerated() {
+                let key: Int32
+                switch level {
+                case .all: key = -1
+                case .area, .region: key = groupIndex[summed.keys.names[Int(month.key)]]!
+                case .unit, .prescriber: key = organisations[Int(month.key)]
+                }
+                let packed = RowTable.packed(key: key, classIndex: month.classIndex, period: month.period)
+                let count = Int32(rows.rows.count)
+                let w = rowIndex.value(packed) { count }
+                if w == count {
+                    rows.rows.append(RowTable.Row(key: key, classIndex: month.classIndex, period: month.period))
+                    firstCell.append(-1)
+                }
+                rowOf[r] = w
+                var row = rows.rows[Int(w)]
+                row.quantity += month.quantity
+                row.cost += month.cost
+                row.saving += month.saving
+                row.blockedSaving += month.blockedSaving
+                row.targetCost += month.targetCost
+                row.targetQuantity += month.targetQuantity
+                if let period = month.lastTargetPeriod, row.lastTargetPeriod.map({ $0 < period }) ?? true {
+                    row.lastTargetPeriod = period
+                    row.lastTargetPrice = month.lastTargetPrice
+                    row.lastSaving = month.lastSaving
+                }
+                row.flags.formUnion(month.flags)
+                rows.rows[Int(w)] = row
+            }
+            for (key, saving) in summed.rows.members {
+                let w = UInt64(UInt32(bitPattern: rowOf[Int(key >> 32)]))
+                let unit = UInt64(UInt32(bitPattern: organisations[Int(key & 0xFFFF_FFFF)]))
+                rows.members[w << 32 | unit, default: 0] += saving
+            }
+            if let w = summed.rows.window {
+                rows.window = rows.window.map { (min($0.from, w.from), max($0.to, w.to)) } ?? w
+            }
+            return rowOf
+        }
+
+        /// One cell per (window row, product), at the newest month the product was dispensed in for the row.
+        private mutating func foldCells(
+            _ month: DispensingAggregate, _ summed: Summed, rowOf: [Int32], organisations: [Int32], products: [Int32],
+            periods: [Int32]
+        ) {
+            for (i, cell) in month.cells.enumerated() {
+                let r = summed.rows.rowOfCell[i]
+                guard r >= 0 else { continue }
+                let w = rowOf[Int(r)], product = products[Int(cell.product)], period = periods[Int(cell.period)]
+                let count = Int32(data.cells.count)
+                let c = cellIndex.value(UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product))) {
+                    count
+                }
+                if c == count {
+                    data.cells.append(
+                        DispensingCell(
+                            organisation: organisations[Int(cell.organisation)], product: product, period: period))
+                    rows.rowOfCell.append(w)
+                    if firstCell[Int(w)] < 0 { firstCell[Int(w)] = c }
+                } else if data.periods[Int(data.cells[Int(c)].period)] < data.periods[Int(period)] {
+                    data.cells[Int(c)].period = period
+                }
+                let p = month.periods[Int(cell.period)]
+                if used[Int(product)] == nil {
+                    used[Int(product)] = SafetyCoverage.UsedProduct(
+                        code: data.products[Int(product)], period: p, cost: cell.cost)
+                } else {
+                    used[Int(product)]!.cost += cell.cost
+                    if p < used[Int(product)]!.period { used[Int(product)]!.period = p }
+                }
+            }
+        }
+
+        /// The window's aggregate and rows, ready for `finish`.
+        func finished() throws -> (DispensingAggregate, Summed) {
+            let keys = try RowKeys(data, configuration)
+            assert(keys.names == groupNames, "the window's areas are numbered as RowKeys numbers them")
+            return (data, Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys))
+        }
+    }
+}
+
+/// Months folded out of order: a month at or before one already folded.
+public struct MonthOrderError: Error, CustomStringConvertible, Sendable {
+    public var month: Period
+    public var after: Period
+
+    public var description: String {
+        "the month \(month) comes after \(after) has been folded in: months are folded oldest first, each once"
+    }
+}
