@@ -79,7 +79,7 @@ extension Ranking {
         }
 
         /// Each barrier with its sums, in the order they were first added.
-        func forEach(
+        func each(
             _ body: (
                 _ key: (organisation: Int32, prescriber: Int32, classIndex: Int32),
                 _ sums: (quantity: FixedDecimal, cost: FixedDecimal, saving: Double)

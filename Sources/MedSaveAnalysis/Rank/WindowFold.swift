@@ -130,7 +130,7 @@ extension Ranking {
                     data[keyPath: into].insert(cell << 32 | UInt64(UInt32(bitPattern: codes[Int(pair & 0xFFFF_FFFF)])))
                 }
             }
-            summed.barriers.forEach { key, sums in
+            summed.barriers.each { key, sums in
                 let prescriber =
                     month.organisationColumn == .prescriber
                     ? organisations[Int(key.prescriber)] : key.prescriber >= 0 ? prescribers[Int(key.prescriber)] : -1
