@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make rank   installs what is missing, builds a release binary and ranks the bundled datasets/
-#   make test   installs what is missing and runs the whole test suite
+#   make test   installs what is missing and runs the whole test suite (Swift, then the engines' DuckDB contract)
 # Other targets: deps (system packages only), build, lint (swift format, strict), datasets (regenerate datasets/),
 #   notebooks (regenerate the reports in notebooks-export/), report-png (render them to .build-png/*.png).
 
@@ -23,6 +23,7 @@ rank: build
 
 test: deps
 	$(SWIFT) test $(SWIFT_FLAGS)
+	./engines/tests/run.sh
 
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks Fuzz Package.swift
