@@ -14,7 +14,8 @@ struct MedSave: ParsableCommand {
             """,
         version: version,
         subcommands: [
-            Rank.self, Explain.self, Estimate.self, Impact.self, Report.self, Review.self, Catalog.self, Rules.self,
+            Rank.self, Merge.self, Explain.self, Estimate.self, Impact.self, Report.self, Review.self, Catalog.self,
+            Rules.self,
         ]
     )
 }

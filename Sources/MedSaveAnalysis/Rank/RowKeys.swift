@@ -15,6 +15,14 @@ extension Ranking {
         /// Each organisation's group index at levels `area` and `region`; nil at the others.
         let groupOf: [Int32]?
 
+        /// Keys named by `names` (at levels area and region), without the organisations' groups (rows that
+        /// are summed already: a partial's).
+        init(level: RankLevel, names: [String]) {
+            self.level = level
+            self.names = names
+            groupOf = nil
+        }
+
         init(_ data: DispensingAggregate, _ configuration: RankConfiguration) throws(RankLevelError) {
             level = configuration.level
             guard level == .area || level == .region else {
