@@ -130,6 +130,7 @@ def national(args, rng):
     header = "unit,prescriber,product,quantity,cost,items,substitution_allowed\n"
     # One file, or one per month (the same rows, without the period column): each month written, then renamed.
     tmp = (args.out or os.path.join(args.shards, "all")) + ".tmp"
+    pair_weight = None
     if args.shards:
         os.makedirs(args.shards, exist_ok=True)
     with open(os.devnull if args.shards else tmp, "w") as whole:
@@ -144,13 +145,21 @@ def national(args, rng):
             else:
                 f, prefix = whole, month + ","
             n = args.rows // 12 + (1 if m < args.rows % 12 else 0)
-            keys = np.empty(0, dtype=np.int64)
-            while len(keys) < n:  # distinct (unit, product) pairs: draw more than needed, keep the first n distinct
-                more = int((n - len(keys)) * 1.3) + 1000
-                drawn = (data_rng.choice(N_UNITS, size=more, p=unit_weight).astype(np.int64) * N_PRODUCTS
-                         + data_rng.choice(N_PRODUCTS, size=more, p=popularity))
-                keys = np.unique(np.concatenate([keys, drawn]))
-            keys = data_rng.permutation(keys)[:n]
+            if args.shards:
+                # A year's months (8 M pairs of the 30 M) saturate the draws below: n distinct pairs by weighted
+                # sampling without replacement instead (the n smallest exponential keys over weight), in random order.
+                if pair_weight is None:
+                    pair_weight = np.outer(unit_weight, popularity).ravel()
+                keys = np.argpartition(data_rng.exponential(size=pair_weight.size) / pair_weight, n)[:n]
+                keys = data_rng.permutation(keys.astype(np.int64))
+            else:
+                keys = np.empty(0, dtype=np.int64)
+                while len(keys) < n:  # distinct (unit, product) pairs: draw more than needed, keep n distinct
+                    more = int((n - len(keys)) * 1.3) + 1000
+                    drawn = (data_rng.choice(N_UNITS, size=more, p=unit_weight).astype(np.int64) * N_PRODUCTS
+                             + data_rng.choice(N_PRODUCTS, size=more, p=popularity))
+                    keys = np.unique(np.concatenate([keys, drawn]))
+                keys = data_rng.permutation(keys)[:n]
             u, p = keys // N_PRODUCTS, keys % N_PRODUCTS
             items = 1 + data_rng.poisson(2.0 * np.sqrt(size_factor[u]))
             q = pack[p] * items

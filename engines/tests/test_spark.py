@@ -1,6 +1,7 @@
 """End to end through Apache Spark in local mode (engines/spark/medsave_spark.py): the bundled dataset (about
-212,000 rows) aggregated by Spark's SQL into month partitions, then ranked by medsave one month at a time, gives
-output identical to medsave on the raw rows, for pv, cheapest and p10. Run by `.ci/run` (engines/tests/spark.sh),
+212,000 rows) aggregated by Spark's SQL into month partitions, then ranked by medsave one month at a time, or
+per month on Spark's executors and merged, gives output identical to medsave on the raw rows, for pv, cheapest
+and p10. Run by `.ci/run` (engines/tests/spark.sh),
 which installs Java and pyspark."""
 import os
 import shutil
@@ -19,8 +20,15 @@ class SparkContract(unittest.TestCase):
         header, lines = contract.bundled_rows()
         raw = contract.write(os.path.join(folder, "raw.csv"), header, lines)
         out = os.path.join(folder, "months")
-        self.assertEqual(medsave_spark.main(["--master", "local[2]", "--partitions", "4", "--input", raw,
-                                             "--out", out]), 0)
+        # Aggregated, then each month ranked on an executor (rank --partial) and the partials merged on the driver.
+        merged = os.path.join(folder, "merged.csv")
+        self.assertEqual(medsave_spark.main([
+            "--master", "local[2]", "--partitions", "4", "--input", raw, "--out", out, "--rank", contract.MEDSAVE,
+            "--catalog", contract.CATALOGUE, "--rank-option=--target", "--rank-option=p10", "--",
+            "--format", "csv", "--top", "100", "--show-blocked", "--output", merged]), 0)
+        expected, _ = contract.rank(raw, *contract.options(("--target", "p10", "--top", "100", "--show-blocked")))
+        with open(merged, encoding="utf-8") as f:
+            self.assertEqual(f.read(), expected, "ranked per month on the executors, merged on the driver")
         months = sorted(name for name in os.listdir(out) if name.startswith("period="))
         self.assertEqual(len(months), 12)
         self.assertTrue(os.path.exists(os.path.join(out, "_SUCCESS")), "Spark's bookkeeping is there, and skipped")
