@@ -3,6 +3,8 @@
 
     python3 Benchmarks/duckdb_rank.py --dispensing D.csv --catalogue C.csv --target p10|pv|cheapest --threads 2 --out top.csv
 
+--dispensing may be a folder of months (period=YYYY-MM/*.csv, as generate.py --shards writes a national year).
+
 Per (unit, class, month): Q and C over every row, and the substitutable Q and C (rows with
 substitution_allowed true); the target T per (class, month) — p10: the 10th percentile of the units' C/Q
 (units with Q > 0, linear interpolation), pv: the month's cheapest PV, else the cheapest R1/R2, cheapest: the
@@ -12,6 +14,9 @@ months per (unit, class). Writes the top 100 (unit, class, saving; saving descen
 the total of the positive savings as the last line (`total,,<sum>`).
 """
 import argparse
+import glob
+import os
+
 import duckdb
 
 TARGETS = {
@@ -37,8 +42,14 @@ def main():
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    with open(a.dispensing) as f:  # the regional shape has no prescriber column, the national one has
+    # A folder of months (generate.py --shards) is read as Hive partitions: the month from the folder's name.
+    folder = os.path.isdir(a.dispensing)
+    first = sorted(glob.glob(os.path.join(a.dispensing, "*", "*.csv")))[0] if folder else a.dispensing
+    with open(first) as f:  # the regional shape has no prescriber column, the national one has
         columns = ", ".join(f"'{c}': '{TYPES[c]}'" for c in f.readline().strip().split(","))
+    source = (f"read_csv('{a.dispensing}/*/*.csv', header = true, columns = {{{columns}}}, hive_partitioning = true, "
+              "hive_types = {'period': 'VARCHAR'})" if folder
+              else f"read_csv('{a.dispensing}', header = true, columns = {{{columns}}})")
     con = duckdb.connect()
     con.execute(f"SET threads = {a.threads}")
     con.execute(f"""
@@ -54,7 +65,7 @@ def main():
                sum(d.quantity) AS q, sum(d.cost) AS c,
                coalesce(sum(d.quantity) FILTER (WHERE d.substitution_allowed), 0) AS qa,
                coalesce(sum(d.cost) FILTER (WHERE d.substitution_allowed), 0) AS ca
-        FROM read_csv('{a.dispensing}', header = true, columns = {{{columns}}}) AS d
+        FROM {source} AS d
         JOIN cat AS c ON c.product = d.product AND c.period = d.period
         WHERE c.cls IS NOT NULL
         GROUP BY ALL""")

@@ -29,8 +29,8 @@ extension Ranking {
         private var members: [[(organisation: Int32, saving: Double)]]?
 
         init(
-            data: DispensingAggregate, classifier: any ProductClassifier, rows: RowTable, keys: RowKeys,
-            classes: [EquivalenceClass], window: (from: Period, to: Period)?, advice: CurrentAdvice,
+            data: DispensingAggregate, cells: CellKeys, classifier: any ProductClassifier, rows: RowTable,
+            keys: RowKeys, classes: [EquivalenceClass], window: (from: Period, to: Period)?, advice: CurrentAdvice,
             configuration: RankConfiguration
         ) {
             self.data = data
@@ -54,7 +54,7 @@ extension Ranking {
                 next[Int(r)] += 1
             }
             source = RowSource(
-                data: data, classifier: classifier, table: rows, advice: advice, rowStart: counts,
+                data: data, cells: cells, classifier: classifier, table: rows, advice: advice, rowStart: counts,
                 cellsByRow: cellsByRow)
         }
 
@@ -147,7 +147,7 @@ extension Ranking {
                 default: break
                 }
                 for c in source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]] {
-                    let cell = data.cells[Int(c)]
+                    let cell = source.cells[Int(c)]
                     let seen = latest[Int(cell.product)]
                     if seen < 0 {
                         touched.append(cell.product)
@@ -328,7 +328,7 @@ extension Ranking {
             let prescriberCount: Int?
             if data.organisationColumn == .prescriber {
                 let cells = source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]]
-                prescriberCount = Set(cells.map { data.cells[Int($0)].organisation }).count
+                prescriberCount = Set(cells.map { source.cells[Int($0)].organisation }).count
             } else {
                 prescriberCount = data.hasPrescribers ? prescribers[r] ?? 0 : nil
             }

@@ -39,6 +39,8 @@ public enum Ranking {
         var books: Reconciliation
         var unknown: [Int32: Int32]
         var keys: RowKeys
+        /// The keys of the cells `rows.rowOfCell` numbers; nil: the aggregate's cells.
+        var cells: CellKeys? = nil
     }
 
     /// Classifies `data`'s cells into blocks (classes numbered in `classes`), sets each block's target and sums
@@ -112,7 +114,8 @@ public enum Ranking {
         let advice = try CurrentAdvice(
             classes: classes.classes, configuration: configuration, classifier: classifier, dataEnd: window?.to)
         var opportunities = OpportunityBuilder(
-            data: data, classifier: classifier, rows: rows, keys: keys, classes: classes.classes, window: window,
+            data: data, cells: summed.cells ?? CellKeys(data.cells), classifier: classifier, rows: rows, keys: keys,
+            classes: classes.classes, window: window,
             advice: advice, configuration: configuration)
         let found = opportunities.candidates()
         let order = RankOrder(

@@ -186,9 +186,40 @@ extension Ranking {
 
     }
 
+    /// A cell's organisation, product and period: all the rows shown need of the cells summed into them.
+    struct CellKey: Sendable {
+        var organisation: Int32
+        var product: Int32
+        var period: Int32
+    }
+
+    /// The keys of the cells that `rowOfCell` numbers: the aggregate's own cells, or the window's (`WindowFold`,
+    /// one per row and product, 12 bytes each instead of a whole `DispensingCell`).
+    struct CellKeys: Sendable {
+        private let cells: [DispensingCell]
+        private let keys: [CellKey]
+
+        init(_ cells: [DispensingCell]) {
+            self.cells = cells
+            keys = []
+        }
+
+        init(keys: [CellKey]) {
+            cells = []
+            self.keys = keys
+        }
+
+        @inline(__always) subscript(_ c: Int) -> CellKey {
+            keys.isEmpty
+                ? CellKey(organisation: cells[c].organisation, product: cells[c].product, period: cells[c].period)
+                : keys[c]
+        }
+    }
+
     /// What the rows were summed from, read by several threads at once.
     struct RowSource: Sendable {
         let data: DispensingAggregate
+        let cells: CellKeys
         let classifier: any ProductClassifier
         let table: RowTable
         let advice: CurrentAdvice
@@ -200,7 +231,7 @@ extension Ranking {
         func productIDs(of r: Int32) -> [(product: Int32, period: Int32)] {
             var latest: [(product: Int32, period: Int32)] = []
             for c in cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]] {
-                let cell = data.cells[Int(c)]
+                let cell = cells[Int(c)]
                 if let i = latest.firstIndex(where: { $0.product == cell.product }) {
                     if data.periods[Int(latest[i].period)] < data.periods[Int(cell.period)] {
                         latest[i].period = cell.period

@@ -46,6 +46,8 @@ extension Ranking {
         /// Each product used: its earliest month and its cost (what the safety rules could not check).
         private(set) var used: [SafetyCoverage.UsedProduct?] = []
         private var rowIndex = IntMap()
+        /// One (organisation, product, newest period) per window row and product; `data.cells` stays empty.
+        private var cells: [CellKey] = []
         /// (row << 32 | product) → cell; each row's first cell, under which its patients and prescribers go.
         private var cellIndex = IntMap()
         private var firstCell: [Int32] = []
@@ -199,18 +201,17 @@ extension Ranking {
                 let r = summed.rows.rowOfCell[i]
                 guard r >= 0 else { continue }
                 let w = rowOf[Int(r)], product = products[Int(cell.product)], period = periods[Int(cell.period)]
-                let count = Int32(data.cells.count)
+                let count = Int32(cells.count)
                 let c = cellIndex.value(UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product))) {
                     count
                 }
                 if c == count {
-                    data.cells.append(
-                        DispensingCell(
-                            organisation: organisations[Int(cell.organisation)], product: product, period: period))
+                    cells.append(
+                        CellKey(organisation: organisations[Int(cell.organisation)], product: product, period: period))
                     rows.rowOfCell.append(w)
                     if firstCell[Int(w)] < 0 { firstCell[Int(w)] = c }
-                } else if data.periods[Int(data.cells[Int(c)].period)] < data.periods[Int(period)] {
-                    data.cells[Int(c)].period = period
+                } else if data.periods[Int(cells[Int(c)].period)] < data.periods[Int(period)] {
+                    cells[Int(c)].period = period
                 }
                 let p = month.periods[Int(cell.period)]
                 if used[Int(product)] == nil {
@@ -223,11 +224,23 @@ extension Ranking {
             }
         }
 
-        /// The window's aggregate and rows, ready for `finish`.
-        func finished() throws -> (DispensingAggregate, Summed) {
+        /// The window's aggregate and rows, ready for `finish`; the fold's own indexes are let go first.
+        mutating func finished() throws -> (DispensingAggregate, Summed) {
             let keys = try RowKeys(data, configuration)
             assert(keys.names == groupNames, "the window's areas are numbered as RowKeys numbers them")
-            return (data, Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys))
+            rowIndex = IntMap()
+            cellIndex = IntMap()
+            firstCell = []
+            (organisationIndex, productIndex, prescriberIndex, patientIndex) = ([:], [:], [:], [:])
+            let summed = Summed(
+                rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, cells: CellKeys(keys: cells)
+            )
+            rows = RowTable(byPeriod: false, level: configuration.level, groupOf: nil, cellCount: 0)
+            cells = []
+            barriers = Barriers()
+            let window = data
+            data = DispensingAggregate(organisationColumn: data.organisationColumn)
+            return (window, summed)
         }
     }
 }
