@@ -68,10 +68,7 @@ extension Ranking {
             let (month, summed) = partial.restored(configuration, classes: &classes)
             try fold.add(month, summed)
         }
-        let (data, summed) = try fold.finished()
-        return try finish(
-            data, summed, classes: classes, used: fold.used.compactMap { $0 }, classifier: classifier,
-            configuration: configuration)
+        return try fold.ranking(classes: classes, classifier: classifier)
     }
 
     /// An aggregate split into one aggregate per month, sharing its codes: the rows that could not be read go

@@ -27,10 +27,7 @@ extension Ranking {
             let summed = try sum(data, classifier: classifier, configuration: configuration, classes: &classes)
             try fold.add(data, summed)
         }
-        let (data, summed) = try fold.finished()
-        return try finish(
-            data, summed, classes: classes, used: fold.used.compactMap { $0 }, classifier: classifier,
-            configuration: configuration)
+        return try fold.ranking(classes: classes, classifier: classifier)
     }
 
     /// The window so far: the codes of every month, one cell per (row, product) at the product's latest month
@@ -38,13 +35,13 @@ extension Ranking {
     /// saving blocked, the books.
     struct WindowFold {
         let configuration: RankConfiguration
-        private(set) var data: DispensingAggregate
+        private var data: DispensingAggregate
         private var rows: RowTable
         private var barriers = Barriers()
         private var books = Reconciliation()
         private var unknown: [Int32: Int32] = [:]
         /// Each product used: its earliest month and its cost (what the safety rules could not check).
-        private(set) var used: [SafetyCoverage.UsedProduct?] = []
+        private var used: [SafetyCoverage.UsedProduct?] = []
         private var rowIndex = IntMap()
         /// One (organisation, product, newest period) per window row and product; `data.cells` stays empty.
         private var cells: [CellKey] = []
@@ -224,8 +221,16 @@ extension Ranking {
             }
         }
 
+        /// The window's ranking (`finish` over the months folded, their classes numbered in `classes`).
+        mutating func ranking(classes: ClassIndex, classifier: any ProductClassifier) throws -> RankResult {
+            let used = self.used.compactMap { $0 }
+            let (data, summed) = try finished()
+            return try finish(
+                data, summed, classes: classes, used: used, classifier: classifier, configuration: configuration)
+        }
+
         /// The window's aggregate and rows, ready for `finish`; the fold's own indexes are let go first.
-        mutating func finished() throws -> (DispensingAggregate, Summed) {
+        private mutating func finished() throws -> (DispensingAggregate, Summed) {
             let keys = try RowKeys(data, configuration)
             assert(keys.names == groupNames, "the window's areas are numbered as RowKeys numbers them")
             rowIndex = IntMap()

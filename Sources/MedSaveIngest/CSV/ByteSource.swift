@@ -65,7 +65,9 @@ final class FileByteSource: ByteSource {
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             close(fd)
-            throw InputError(location: nil, message: "\(path): is a directory, expected a file")
+            throw InputError(
+                location: nil, message: "\(path): is a directory, expected a file",
+                hint: "rank reads a folder laid out by month (period=YYYY-MM/) as --dispensing; here give the files")
         }
         descriptor = fd
     }
