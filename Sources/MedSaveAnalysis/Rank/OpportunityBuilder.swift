@@ -279,7 +279,8 @@ extension Ranking {
 
         /// Distinct ids per row of `wanted`, from (cell << 32 | id) pairs: one pass over the pairs, keeping only
         /// those of the rows wanted.
-        static func distinctCounts(_ pairs: Set<UInt64>, _ rowOfCell: [Int32], wanted: [Bool]) -> [Int32: Int] {
+        static func distinctCounts(_ pairs: some Sequence<UInt64>, _ rowOfCell: [Int32], wanted: [Bool]) -> [Int32: Int]
+        {
             var seen = Set<UInt64>()
             var counts: [Int32: Int] = [:]
             for pair in pairs {
@@ -299,10 +300,13 @@ extension Ranking {
             var wanted = [Bool](repeating: false, count: table.rows.count)
             for r in rows { wanted[Int(r)] = true }
             if data.hasPatients {
-                patients.merge(Self.distinctCounts(data.patientsByCell, table.rowOfCell, wanted: wanted)) { $1 }
+                let pairs = source.cells.patientPairs.map { AnySequence($0) } ?? AnySequence(data.patientsByCell)
+                patients.merge(Self.distinctCounts(pairs, table.rowOfCell, wanted: wanted)) { $1 }
             }
             if data.hasPrescribers && data.organisationColumn != .prescriber {
-                prescribers.merge(Self.distinctCounts(data.prescribersByCell, table.rowOfCell, wanted: wanted)) { $1 }
+                let pairs =
+                    source.cells.prescriberPairs.map { AnySequence($0) } ?? AnySequence(data.prescribersByCell)
+                prescribers.merge(Self.distinctCounts(pairs, table.rowOfCell, wanted: wanted)) { $1 }
             }
         }
 

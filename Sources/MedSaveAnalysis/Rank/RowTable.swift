@@ -198,15 +198,21 @@ extension Ranking {
     struct CellKeys: Sendable {
         private let cells: [DispensingCell]
         private let keys: [CellKey]
+        /// The window's (cell << 32 | patient or prescriber id) pairs, sorted (nil: the aggregate's sets).
+        let patientPairs: [UInt64]?
+        let prescriberPairs: [UInt64]?
 
         init(_ cells: [DispensingCell]) {
             self.cells = cells
             keys = []
+            (patientPairs, prescriberPairs) = (nil, nil)
         }
 
-        init(keys: [CellKey]) {
+        init(keys: [CellKey], patientPairs: [UInt64], prescriberPairs: [UInt64]) {
             cells = []
             self.keys = keys
+            self.patientPairs = patientPairs
+            self.prescriberPairs = prescriberPairs
         }
 
         @inline(__always) subscript(_ c: Int) -> CellKey {

@@ -46,7 +46,9 @@ extension Ranking {
         /// One (organisation, product, newest period) per window row and product; `data.cells` stays empty.
         private var cells: [CellKey] = []
         /// (row << 32 | product) → cell; each row's first cell, under which its patients and prescribers go.
-        private var cellIndex = IntMap()
+        private var cellIndex = SortedKeys()
+        /// (first cell of the row << 32 | patient or prescriber id), each once.
+        private var patientPairs = SortedKeys(values: false), prescriberPairs = SortedKeys(values: false)
         private var firstCell: [Int32] = []
         private var organisationIndex: [String: Int32] = [:], productIndex: [String: Int32] = [:]
         private var prescriberIndex: [String: Int32] = [:], patientIndex: [String: Int32] = [:]
@@ -118,17 +120,21 @@ extension Ranking {
 
             let rowOf = foldRows(summed, organisations: organisations)
             foldCells(month, summed, rowOf: rowOf, organisations: organisations, products: products, periods: periodIDs)
-            for (pairs, codes, into) in [
-                (month.patientsByCell, patients, \DispensingAggregate.patientsByCell),
-                (month.prescribersByCell, prescribers, \DispensingAggregate.prescribersByCell),
-            ] {
-                for pair in pairs {
+            func pairs(_ monthPairs: Set<UInt64>, _ codes: [Int32]) -> [UInt64] {
+                var batch: [UInt64] = []
+                batch.reserveCapacity(monthPairs.count)
+                for pair in monthPairs {
                     let r = summed.rows.rowOfCell[Int(pair >> 32)]
                     guard r >= 0 else { continue }
                     let cell = UInt64(UInt32(bitPattern: firstCell[Int(rowOf[Int(r)])]))
-                    data[keyPath: into].insert(cell << 32 | UInt64(UInt32(bitPattern: codes[Int(pair & 0xFFFF_FFFF)])))
+                    batch.append(cell << 32 | UInt64(UInt32(bitPattern: codes[Int(pair & 0xFFFF_FFFF)])))
                 }
+                return batch.sorted()
             }
+            patientPairs.merge(
+                sortedBatch: pairs(month.patientsByCell, patients), existing: { _, _ in }, make: { _ in 0 })
+            prescriberPairs.merge(
+                sortedBatch: pairs(month.prescribersByCell, prescribers), existing: { _, _ in }, make: { _ in 0 })
             summed.barriers.each { key, sums in
                 let prescriber =
                     month.organisationColumn == .prescriber
@@ -194,22 +200,13 @@ extension Ranking {
             _ month: DispensingAggregate, _ summed: Summed, rowOf: [Int32], organisations: [Int32], products: [Int32],
             periods: [Int32]
         ) {
+            var batch: [(key: UInt64, cell: Int32)] = []
+            batch.reserveCapacity(month.cells.count)
             for (i, cell) in month.cells.enumerated() {
                 let r = summed.rows.rowOfCell[i]
                 guard r >= 0 else { continue }
-                let w = rowOf[Int(r)], product = products[Int(cell.product)], period = periods[Int(cell.period)]
-                let count = Int32(cells.count)
-                let c = cellIndex.value(UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product))) {
-                    count
-                }
-                if c == count {
-                    cells.append(
-                        CellKey(organisation: organisations[Int(cell.organisation)], product: product, period: period))
-                    rows.rowOfCell.append(w)
-                    if firstCell[Int(w)] < 0 { firstCell[Int(w)] = c }
-                } else if data.periods[Int(cells[Int(c)].period)] < data.periods[Int(period)] {
-                    cells[Int(c)].period = period
-                }
+                let w = rowOf[Int(r)], product = products[Int(cell.product)]
+                batch.append((UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product)), Int32(i)))
                 let p = month.periods[Int(cell.period)]
                 if used[Int(product)] == nil {
                     used[Int(product)] = SafetyCoverage.UsedProduct(
@@ -219,6 +216,30 @@ extension Ranking {
                     if p < used[Int(product)]!.period { used[Int(product)]!.period = p }
                 }
             }
+            batch.sort { $0.key < $1.key }
+            var cells = self.cells, rowOfCell = rows.rowOfCell, firstCell = self.firstCell
+            (self.cells, rows.rowOfCell, self.firstCell) = ([], [], [])  // one copy of each, changed in place
+            let periodsOfWindow = data.periods
+            cellIndex.merge(
+                sortedBatch: batch.map(\.key),
+                existing: { c, i in
+                    let period = periods[Int(month.cells[Int(batch[i].cell)].period)]
+                    if periodsOfWindow[Int(cells[Int(c)].period)] < periodsOfWindow[Int(period)] {
+                        cells[Int(c)].period = period
+                    }
+                },
+                make: { i in
+                    let cell = month.cells[Int(batch[i].cell)]
+                    let w = Int32(truncatingIfNeeded: batch[i].key >> 32), c = Int32(cells.count)
+                    cells.append(
+                        CellKey(
+                            organisation: organisations[Int(cell.organisation)], product: products[Int(cell.product)],
+                            period: periods[Int(cell.period)]))
+                    rowOfCell.append(w)
+                    if firstCell[Int(w)] < 0 { firstCell[Int(w)] = c }
+                    return c
+                })
+            (self.cells, rows.rowOfCell, self.firstCell) = (cells, rowOfCell, firstCell)
         }
 
         /// The window's ranking (`finish` over the months folded, their classes numbered in `classes`).
@@ -234,12 +255,13 @@ extension Ranking {
             let keys = try RowKeys(data, configuration)
             assert(keys.names == groupNames, "the window's areas are numbered as RowKeys numbers them")
             rowIndex = IntMap()
-            cellIndex = IntMap()
+            cellIndex = SortedKeys()
             firstCell = []
             (organisationIndex, productIndex, prescriberIndex, patientIndex) = ([:], [:], [:], [:])
             let summed = Summed(
-                rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, cells: CellKeys(keys: cells)
-            )
+                rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys,
+                cells: CellKeys(keys: cells, patientPairs: patientPairs.keys, prescriberPairs: prescriberPairs.keys))
+            (patientPairs, prescriberPairs) = (SortedKeys(values: false), SortedKeys(values: false))
             rows = RowTable(byPeriod: false, level: configuration.level, groupOf: nil, cellCount: 0)
             cells = []
             barriers = Barriers()
