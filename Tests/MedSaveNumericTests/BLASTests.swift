@@ -80,4 +80,22 @@ struct BLASTests {
         let s = try SavingsKernel.savings(quantity: [100, 100, 0, 50], cost: [100, 150, 40, 10], target: 1.1)
         #expect(isClose(s, [0, 40, 40, 0]))
     }
+
+    /// An organisation's saving depends on its own quantity, cost and the target, not on where it sits in the
+    /// block or how long the block is: rows in another order, or split between files or months, make the same
+    /// blocks with their organisations elsewhere, and must rank to the same bits.
+    @Test func savingDoesNotDependOnItsPlaceInTheBlock() throws {
+        var random = SplitMix64(seed: 41)
+        for _ in 0..<200 {
+            let n = 1 + Int(random.next(below: 70))
+            let q = (0..<n).map { _ in Double(random.next(below: 100_000)) / 100 }
+            let c = (0..<n).map { _ in Double(random.next(below: 1_000_000)) / 100 }
+            let target = Double(1 + random.next(below: 50_000)) / 10_000
+            let together = try SavingsKernel.savings(quantity: q, cost: c, target: target)
+            for i in 0..<n {
+                let alone = try SavingsKernel.savings(quantity: [q[i]], cost: [c[i]], target: target)
+                #expect(together[i].bitPattern == alone[0].bitPattern, "n \(n), place \(i)")
+            }
+        }
+    }
 }
