@@ -135,15 +135,23 @@ struct ReaderEquivalenceTests {
         #expect(reference.contains { $0.hasPrefix("rows 101 ") }, "the quoted record is one row")
     }
 
-    @Test func aSecondFileReadInPartsMergesIntoTheFirst() throws {
-        let first = Fixtures.write(bytes: Self.messyFile(seed: 31, rows: 200), named: "a.csv")
-        let second = Fixtures.write(bytes: Self.messyFile(seed: 32, rows: 200), named: "b.csv")
-        let reference = try Self.read([first, second]) { $0.fastPath = false }
-        let parallel = try Self.read([first, second]) {
-            $0.threads = 2
-            $0.parallelMinimumBytes = 0
+    /// The first file's later parts keep their new cells in their own tables until the end; a file after it,
+    /// read in parts or in one pass (a small one), must find them and place its own after them.
+    @Test(arguments: [2, 3, 5])
+    func laterFilesReadInPartsOrWholeMergeIntoTheFirst(threads: Int) throws {
+        let first = Fixtures.write(bytes: Self.messyFile(seed: 31, rows: 400), named: "a.csv")
+        let small = Fixtures.write(bytes: Self.messyFile(seed: 33, rows: 20), named: "s.csv")
+        let second = Fixtures.write(bytes: Self.messyFile(seed: 32, rows: 300), named: "b.csv")
+        let paths = [first, small, second]
+        let reference = try Self.read(paths) { $0.fastPath = false }
+        let smallSize = try #require(try FileManager.default.attributesOfItem(atPath: small)[.size] as? Int)
+        for minimum in [0, smallSize + 1] {
+            let parallel = try Self.read(paths) {
+                $0.threads = threads
+                $0.parallelMinimumBytes = minimum
+            }
+            #expect(parallel == reference, "\(threads) threads, files from \(minimum) bytes in parts")
         }
-        #expect(parallel == reference)
     }
 
     @Test func theBundledDataReadsTheSameEveryWay() throws {

@@ -117,10 +117,13 @@ public enum Ranking {
             data: data, cells: summed.cells ?? CellKeys(data.cells), classifier: classifier, rows: rows, keys: keys,
             classes: classes.classes, window: window,
             advice: advice, configuration: configuration)
+        MemoryTrace.mark("opportunities ready")
         let found = opportunities.candidates()
+        MemoryTrace.mark("\(found.positive.count) candidates")
         let order = RankOrder(
             table: rows, keys: keys, data: data, classes: classes.classes,
             window: window?.from ?? Period(year: 1900, month: 1))
+        MemoryTrace.mark("ranking order")
         var total = ExactSum()
         for r in found.positive { total.add(rows.rows[Int(r)].saving) }
         var listed = found.positive
@@ -137,6 +140,7 @@ public enum Ranking {
         let hidden = beforeHiding - listed.count
         listed = order.first(configuration.top, of: listed)
         opportunities.prepareCounts(for: listed + found.excluded)
+        MemoryTrace.mark("distinct patients and prescribers counted")
         var shown = listed.map { opportunities.opportunity($0) }
         for i in shown.indices { shown[i].rank = i + 1 }
         let excluded = order.sorted(found.excluded).map { opportunities.opportunity($0) }
@@ -158,7 +162,9 @@ public enum Ranking {
                     UInt64(UInt32(bitPattern: unit)) << 32 | UInt64(UInt32(bitPattern: row.classIndex)))
             }
         }
+        MemoryTrace.mark("rows shown built")
         let blocked = barriers.list(data, classes: classes.classes, excluded: excludedPairs)
+        MemoryTrace.mark("blocked saving listed")
         return RankResult(
             configuration: configuration, window: window,
             dataMonths: data.periods.min().map { ($0, data.periods.max()!) },
@@ -190,8 +196,9 @@ public enum Ranking {
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
         var result = BlockSums(rows: empty)
-        // At most one row per cell: reserved once, so that the table is not copied as it grows.
-        result.rows.reserve(blocks.reduce(0) { $0 + $1.cells.count })
+        // At most one row per organisation of each block: reserved once, so that the table is not copied as it
+        // grows (its index is made whole at once, so the bound must be close: cells can be several times more).
+        result.rows.reserve(blocks.reduce(0) { $0 + $1.organisations.count })
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for block in blocks {
             guard

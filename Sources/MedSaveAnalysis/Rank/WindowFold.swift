@@ -21,11 +21,14 @@ extension Ranking {
         var classes = ClassIndex()
         for month in read {
             let data = try month()
+            MemoryTrace.mark("month \(data.periods.first.map { "\($0)" } ?? "") read, \(data.cells.count) cells")
             precondition(
                 data.organisationColumn == configuration.level.organisationColumn,
                 "the aggregate was read with organisations from the \(data.organisationColumn) column")
             let summed = try sum(data, classifier: classifier, configuration: configuration, classes: &classes)
+            MemoryTrace.mark("summed into \(summed.rows.rows.count) rows")
             try fold.add(data, summed)
+            MemoryTrace.mark("folded into the window: \(fold.sizes)")
         }
         return try fold.ranking(classes: classes, classifier: classifier)
     }
@@ -242,10 +245,17 @@ extension Ranking {
             (self.cells, rows.rowOfCell, self.firstCell) = (cells, rowOfCell, firstCell)
         }
 
+        /// How many rows, cells and pairs the window holds (for `MemoryTrace`).
+        var sizes: String {
+            "\(rows.rows.count) rows, \(cells.count) cells, \(patientPairs.count) patient and "
+                + "\(prescriberPairs.count) prescriber pairs, \(rows.members.count) members"
+        }
+
         /// The window's ranking (`finish` over the months folded, their classes numbered in `classes`).
         mutating func ranking(classes: ClassIndex, classifier: any ProductClassifier) throws -> RankResult {
             let used = self.used.compactMap { $0 }
             let (data, summed) = try finished()
+            MemoryTrace.mark("window finished")
             return try finish(
                 data, summed, classes: classes, used: used, classifier: classifier, configuration: configuration)
         }

@@ -34,6 +34,7 @@ extension DispensingReader {
                     results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
                 })
         }
+        MemoryTrace.mark("\(parts.count) parts of \(path) read")
         // Each part must begin where the one before it ended; the first error in file order stops the run.
         var lineOffset = dataLine - 1
         var readers: [(DispensingReader, Int)] = []
@@ -55,6 +56,9 @@ extension DispensingReader {
                 lineOffset += part.lines
             }
         }
+        // The first part read into an empty reader becomes its table, and the other parts' new cells stay in
+        // theirs (`deferred`); into a reader that has read before, every part is merged into its table.
+        var adopted = false
         for (k, (reader, offset)) in readers.enumerated() {
             // Each part stayed in range; together they must too, or the cells merged below could pass it.
             guard
@@ -72,10 +76,12 @@ extension DispensingReader {
                 cost: FixedDecimal(raw: Int64(reader.magnitude.cost)))
             if k == 0 && cellTable.count == 0 && aggregate.rowsRead == 0 && aggregate.problems.isEmpty {
                 adopt(reader, lineOffset: offset)
+                adopted = true
             } else {
-                merge(reader, lineOffset: offset)
+                merge(reader, lineOffset: offset, deferring: adopted)
             }
         }
+        MemoryTrace.mark("parts merged, \(cellTable.count) cells")
         var dialect = options.dialect
         dialect.delimiter = state.delimiter
         aggregate.files.append((path, dialect))
@@ -210,10 +216,67 @@ extension DispensingReader {
         }
     }
 
+    /// A later part of a file read in parts, its cells that earlier parts did not have left in its own table
+    /// (those they had are summed into theirs): its ids mapped to the reader's and back, and where each of its
+    /// cells goes among the reader's cells.
+    struct DeferredPart {
+        let table: CellTable
+        /// The reader's ids of the part's organisations, products and periods, by the part's ids.
+        let organisations: [Int32], products: [Int32], periods: [Int32]
+        /// The part's ids by the reader's ids (−1: not in the part).
+        let organisationOf: [Int32], productOf: [Int32], periodOf: [Int32]
+        /// Each cell's index among the reader's cells, by its order in the part; −1: summed into an earlier cell.
+        let place: [Int32]
+        let freshCount: Int
+
+        /// The slot of the cell with the reader's ids in `key`, and its index, if this part made that cell.
+        func slot(readerKey key: UInt64) -> (UnsafeMutablePointer<CellTable.Slot>, Int32)? {
+            let ids = DispensingReader.ids(key)
+            func mine(_ id: Int32, _ table: [Int32]) -> Int32 { Int(id) < table.count ? table[Int(id)] : -1 }
+            let o = mine(ids.organisation, organisationOf), p = mine(ids.product, productOf)
+            let t = mine(ids.period, periodOf)
+            guard o >= 0, p >= 0, t >= 0 else { return nil }
+            let own = DispensingReader.key(organisation: o, product: p, period: t)
+            guard let slot = table.existingSlot(own, hash: CellTable.hash(own)) else { return nil }
+            let at = place[Int(slot.pointee.order)]
+            return at >= 0 ? (slot, at) : nil
+        }
+    }
+
+    /// Cells listed so far: the table's and the deferred parts' new ones.
+    var cellCount: Int { cellTable.count + deferred.reduce(0) { $0 + $1.freshCount } }
+
+    /// Moves the deferred parts' cells into the table, in their places, before rows are added to it directly.
+    mutating func consolidate() {
+        guard !deferred.isEmpty else { return }
+        for part in deferred {
+            var fresh: [(place: Int32, key: UInt64, slot: CellTable.Slot)] = []
+            fresh.reserveCapacity(part.freshCount)
+            part.table.forEachSlot { c in
+                let at = part.place[Int(c.order)]
+                guard at >= 0 else { return }
+                let ids = Self.ids(c.key)
+                let key = Self.key(
+                    organisation: part.organisations[Int(ids.organisation)], product: part.products[Int(ids.product)],
+                    period: part.periods[Int(ids.period)])
+                fresh.append((at, key, c))
+            }
+            fresh.sort { $0.place < $1.place }
+            for (at, key, c) in fresh {
+                let cell = cellTable.slot(key)
+                precondition(cell.pointee.order == at, "a deferred cell's place is the order it is made in")
+                CellTable.add(c, to: cell)
+            }
+        }
+        deferred = []
+    }
+
     /// Adds what `other` read — the part of a file after everything this reader has read — as if this reader
     /// had read it: codes and periods interned in `other`'s order, cells added or created in `other`'s order,
-    /// problems' lines moved on by `lineOffset`.
-    mutating func merge(_ other: DispensingReader, lineOffset: Int) {
+    /// problems' lines moved on by `lineOffset`. `deferring`: the cells new here stay in `other`'s table, listed
+    /// after those before them (`deferred`).
+    mutating func merge(_ other: DispensingReader, lineOffset: Int, deferring: Bool = false) {
+        precondition(deferring || deferred.isEmpty, "parts are merged into a table only when none is deferred")
         func map(_ interner: ByteInterner, kind: CodeKind) -> [Int32] {
             (0..<Int32(interner.count)).map { id in interner.withKey(id) { internID($0, kind: kind) } }
         }
@@ -226,30 +289,24 @@ extension DispensingReader {
         }
 
         let o = other.aggregate
-        // Cells both have are summed here in `other`'s slot order, in batches whose cells are touched first (as
-        // rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made them.
+        // Cells this reader has are summed here in `other`'s slot order, in batches whose cells are touched first
+        // (as rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made
+        // them, or left where they are and placed in that order (`deferring`).
         var cellMap = [Int32](repeating: -1, count: other.cellTable.count)
         var fresh: [(key: UInt64, slot: CellTable.Slot)] = []
         var pending: [(key: UInt64, slot: CellTable.Slot)] = []
         var hashes: [UInt64] = []
-        func add(_ c: CellTable.Slot, to cell: UnsafeMutablePointer<CellTable.Slot>) {
-            cell.pointee.quantity += c.quantity
-            cell.pointee.cost += c.cost
-            cell.pointee.rows += c.rows
-            cell.pointee.items += c.items
-            cell.pointee.negativeRows += c.negativeRows
-            cell.pointee.blockedRows += c.blockedRows
-            cell.pointee.blockedQuantity += c.blockedQuantity
-            cell.pointee.blockedCost += c.blockedCost
-            cellMap[Int(c.order)] = cell.pointee.order
-        }
         func addPending() {
             hashes = pending.map { CellTable.hash($0.key) }
             hashes.withUnsafeBufferPointer { cellTable.touch($0) }
             for ((key, c), hash) in zip(pending, hashes) {
                 if let cell = cellTable.existingSlot(key, hash: hash) {
-                    add(c, to: cell)
-                } else {
+                    CellTable.add(c, to: cell)
+                    cellMap[Int(c.order)] = cell.pointee.order
+                } else if let (cell, at) = deferred.lazy.compactMap({ $0.slot(readerKey: key) }).first {
+                    CellTable.add(c, to: cell)
+                    cellMap[Int(c.order)] = at
+                } else if !deferring {
                     fresh.append((key, c))
                 }
             }
@@ -257,15 +314,40 @@ extension DispensingReader {
         }
         other.cellTable.forEachSlot { c in
             let ids = Self.ids(c.key)
-            let row = Row(
-                period: periodMap[Int(ids.period)], organisation: organisationMap[Int(ids.organisation)],
-                product: productMap[Int(ids.product)], quantity: .zero, cost: .zero)
-            pending.append((Self.key(row), c))
+            let key = Self.key(
+                organisation: organisationMap[Int(ids.organisation)], product: productMap[Int(ids.product)],
+                period: periodMap[Int(ids.period)])
+            pending.append((key, c))
             if pending.count == Self.batchSize { addPending() }
         }
         addPending()
-        fresh.sort { $0.slot.order < $1.slot.order }
-        for (key, c) in fresh { add(c, to: cellTable.slot(key)) }
+        if deferring {
+            var place = [Int32](repeating: -1, count: cellMap.count)
+            var next = Int32(cellCount)
+            for i in cellMap.indices where cellMap[i] < 0 {
+                (cellMap[i], place[i]) = (next, next)
+                next += 1
+            }
+            func inverse(_ map: [Int32], _ count: Int) -> [Int32] {
+                var of = [Int32](repeating: -1, count: count)
+                for (mine, theirs) in map.enumerated() { of[Int(theirs)] = Int32(mine) }
+                return of
+            }
+            deferred.append(
+                DeferredPart(
+                    table: other.cellTable, organisations: organisationMap, products: productMap, periods: periodMap,
+                    organisationOf: inverse(organisationMap, organisations.count),
+                    productOf: inverse(productMap, products.count),
+                    periodOf: inverse(periodMap, aggregate.periods.count),
+                    place: place, freshCount: Int(next) - cellCount))
+        } else {
+            fresh.sort { $0.slot.order < $1.slot.order }
+            for (key, c) in fresh {
+                let cell = cellTable.slot(key)
+                CellTable.add(c, to: cell)
+                cellMap[Int(c.order)] = cell.pointee.order
+            }
+        }
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
         let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap
         for (key, value) in o.blockedByPrescriber {

@@ -1,5 +1,6 @@
 import Foundation
 import MedSaveModel
+import MedSaveSupport
 
 /// How to read dispensing files.
 public struct DispensingReadOptions: Sendable {
@@ -68,6 +69,9 @@ public struct DispensingReader {
     /// Period id by month index since 1900 (−1: not seen yet).
     var periodIDs = [Int32](repeating: -1, count: 1100 * 12)
     var cellTable = CellTable()
+    /// Later parts of a file read in parts, whose new cells stay in their parts' tables until `finish` lists
+    /// them (after `cellTable`'s, in file order): merging them into one table would hold every cell twice.
+    var deferred: [DeferredPart] = []
     /// Rows read by the fast path and not yet added to their cells, with their cell keys' hashes.
     var batch: [Row] = []
     var batchHashes: [UInt64] = []
@@ -164,6 +168,7 @@ public struct DispensingReader {
     mutating func read(path: String, alongside side: inout SideJob?, progress: ((Int, Int?) -> Void)?)
         throws(InputError)
     {
+        consolidate()
         let source = try openByteSource(path: path)
         // Never opened a second time: a FIFO has one reader, and its bytes come once.
         let size = (source as? FileByteSource)?.size ?? (source as? GzipByteSource)?.compressedSize
@@ -181,6 +186,7 @@ public struct DispensingReader {
     mutating func read(
         source: any ByteSource, path: String, size: Int?, progress: ((Int, Int?) -> Void)?
     ) throws(InputError) {
+        consolidate()
 
         var stream = CSVStreamReader(
             path: path, source: source,
@@ -239,10 +245,24 @@ public struct DispensingReader {
         return result
     }
 
-    /// The aggregate of everything read so far.
-    public func finish() -> DispensingAggregate {
+    /// The aggregate of everything read so far. The cells' tables are let go as they are listed.
+    public mutating func finish() -> DispensingAggregate {
         var result = aggregate
-        result.cells = cellTable.cells(threads: options.resolvedThreads, decode: Self.ids)
+        let total = cellTable.count + deferred.reduce(0) { $0 + $1.freshCount }
+        result.cells = [DispensingCell](unsafeUninitializedCapacity: total) { buffer, initialized in
+            cellTable.write(into: buffer.baseAddress!, threads: options.resolvedThreads, decode: Self.ids)
+            cellTable = CellTable(capacity: 0)
+            for part in deferred {
+                let (o, p, t) = (part.organisations, part.products, part.periods)
+                part.table.write(into: buffer.baseAddress!, threads: options.resolvedThreads, place: part.place) {
+                    let ids = Self.ids($0)
+                    return (o[Int(ids.organisation)], p[Int(ids.product)], t[Int(ids.period)])
+                }
+            }
+            deferred = []
+            initialized = total
+        }
+        MemoryTrace.mark("\(result.cells.count) cells listed")
         if options.patientCodes {
             let encoding = options.dialect.encoding
             result.patients = (0..<Int32(patients.count)).map { id in patients.withKey(id) { encoding.decode($0) ?? "" }

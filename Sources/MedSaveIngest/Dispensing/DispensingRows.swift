@@ -631,7 +631,11 @@ extension DispensingReader {
 
     @inline(__always)
     static func key(_ row: Row) -> UInt64 {
-        UInt64(row.organisation) << 36 | UInt64(row.product) << 12 | UInt64(row.period)
+        key(organisation: row.organisation, product: row.product, period: row.period)
+    }
+
+    static func key(organisation: Int32, product: Int32, period: Int32) -> UInt64 {
+        UInt64(organisation) << 36 | UInt64(product) << 12 | UInt64(period)
     }
 
     /// The ids a cell key is made of.
