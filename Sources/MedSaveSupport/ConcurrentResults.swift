@@ -23,4 +23,13 @@ package final class ConcurrentResults<Value, Failure: Error>: @unchecked Sendabl
 
     /// Slot `k`'s value, or its error thrown.
     package func get(_ k: Int) throws(Failure) -> Value { try result(k)!.get() }
+
+    /// Slot `k`'s value, or its error thrown, leaving the slot empty (so that the value is not held twice).
+    package func take(_ k: Int) throws(Failure) -> Value {
+        lock.lock()
+        let result = results[k]!
+        results[k] = nil
+        lock.unlock()
+        return try result.get()
+    }
 }

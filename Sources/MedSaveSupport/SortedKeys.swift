@@ -49,6 +49,42 @@ package struct SortedKeys {
         }
     }
 
+    /// The value of each key of `batch` (in any order; a key may repeat), as a table numbering keys by first
+    /// appearance gives it: keys not here are added, valued `next`, `next` + 1, … in the order they first come in
+    /// `batch`. A caller's new entries are those valued `next` or more. O(n log n) for the batch, one pass here.
+    package mutating func numbering(_ batch: [UInt64], next: Int32) -> [Int32] {
+        precondition(hasValues, "a set numbers nothing")
+        var byKey = batch.enumerated().map { (key: $1, entry: Int32($0)) }
+        byKey.sort { ($0.key, $0.entry) < ($1.key, $1.entry) }
+        // Each entry's key looked up in key order (galloping); the first entry of each key in batch order.
+        var found = [Int32](repeating: -1, count: batch.count), first = [Int32](repeating: 0, count: batch.count)
+        var at = 0
+        for (j, (key, e)) in byKey.enumerated() {
+            if j > 0 && byKey[j - 1].key == key {
+                (found[Int(e)], first[Int(e)]) = (found[Int(byKey[j - 1].entry)], first[Int(byKey[j - 1].entry)])
+                continue
+            }
+            at = lowerBound(key, from: at)
+            if at < keys.count && keys[at] == key { found[Int(e)] = values[at] }
+            first[Int(e)] = e
+        }
+        byKey = []
+        var value = next
+        var fresh: [Int] = []
+        for e in batch.indices where found[e] < 0 {
+            if first[e] == e {
+                found[e] = value
+                value += 1
+                fresh.append(e)
+            } else {
+                found[e] = found[Int(first[e])]
+            }
+        }
+        fresh.sort { batch[$0] < batch[$1] }
+        merge(sortedBatch: fresh.map { batch[$0] }, existing: { _, _ in }, make: { found[fresh[$0]] })
+        return found
+    }
+
     /// The first index at or after `from` whose key is not below `key` (galloping, then binary search).
     private func lowerBound(_ key: UInt64, from: Int) -> Int {
         var low = from, step = 1

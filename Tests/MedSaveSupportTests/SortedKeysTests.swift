@@ -37,4 +37,25 @@ struct SortedKeysTests {
             #expect(set.keys == table.keys && set.values.isEmpty)
         }
     }
+
+    /// `numbering` gives what a dictionary numbering keys by first appearance gives, batch after batch in any
+    /// order with repeats, and leaves every key it met in the table.
+    @Test(arguments: [1, 9, 2000])
+    func numberingMatchesADictionaryNumberingByFirstAppearance(batchSize: Int) {
+        var random = SplitMix64(seed: 7 + UInt64(batchSize))
+        var table = SortedKeys()
+        var reference: [UInt64: Int32] = [:]
+        for _ in 0..<15 {
+            let batch = (0..<batchSize).map { _ in random.next(below: 4 * UInt64(batchSize)) }
+            let next = Int32(reference.count)
+            let expected = batch.map { key -> Int32 in
+                if let v = reference[key] { return v }
+                reference[key] = Int32(reference.count)
+                return reference[key]!
+            }
+            #expect(table.numbering(batch, next: next) == expected)
+            #expect(table.keys == reference.keys.sorted())
+            #expect(table.values == table.keys.map { reference[$0]! })
+        }
+    }
 }

@@ -53,16 +53,46 @@ extension Ranking {
 
     /// Saving blocked by "do not substitute" flags, summed per (organisation, prescriber, class).
     struct Barriers {
-        /// (organisation, prescriber) → pair id; (pair id, class) → barrier id.
+        typealias Key = (organisation: Int32, prescriber: Int32, classIndex: Int32)
+
+        /// (organisation, prescriber) → pair id; (pair id, class) → barrier id. A table is either added to one
+        /// barrier at a time (`add`, these) or folded into a month at a time (`fold`, `sortedPairs` and
+        /// `sortedIndex`: 12 bytes a key, not an `IntMap`'s 24 to 48, for a window's millions of barriers).
         private var pairs = IntMap()
         private var index = IntMap()
-        private var keys: [(organisation: Int32, prescriber: Int32, classIndex: Int32)] = []
+        private var sortedPairs = SortedKeys(), sortedIndex = SortedKeys()
+        private var keys: [Key] = []
         private var sums: [(quantity: FixedDecimal, cost: FixedDecimal, saving: Double)] = []
+
+        var count: Int { keys.count }
+
+        /// Adds `month`'s barriers, their ids changed by `map`, as `add` would one by one in their order.
+        mutating func fold(_ month: Barriers, map: (Key) -> Key) {
+            precondition(pairs.count == 0, "a table added to one barrier at a time is not folded into")
+            let mapped = month.keys.map(map)
+            let pairOf = sortedPairs.numbering(
+                mapped.map {
+                    UInt64(UInt32(bitPattern: $0.organisation)) << 32 | UInt64(UInt32(bitPattern: $0.prescriber))
+                },
+                next: Int32(sortedPairs.count))
+            let ids = sortedIndex.numbering(
+                zip(pairOf, mapped).map { UInt64($0) << 24 | UInt64($1.classIndex) }, next: Int32(keys.count))
+            for (m, b) in ids.enumerated() {
+                if b == keys.count {
+                    keys.append(mapped[m])
+                    sums.append((.zero, .zero, 0))
+                }
+                sums[Int(b)].quantity += month.sums[m].quantity
+                sums[Int(b)].cost += month.sums[m].cost
+                sums[Int(b)].saving += month.sums[m].saving
+            }
+        }
 
         mutating func add(
             organisation: Int32, prescriber: Int32, classIndex: Int32, quantity: FixedDecimal, cost: FixedDecimal,
             saving: Double
         ) {
+            assert(sortedPairs.count == 0, "a table folded into a month at a time is not added to")
             let pairCount = Int32(pairs.count)
             let pair = pairs.value(
                 UInt64(UInt32(bitPattern: organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))

@@ -45,12 +45,20 @@ extension Ranking {
     /// `positionOf` is all −1 on entry and on return.
     static func sumBlock(_ block: inout Block, cells: UnsafeMutableBufferPointer<BlockCell>, positionOf: inout [Int32])
     {
-        block.organisations.reserveCapacity(block.cells.count)
-        block.quantity.reserveCapacity(block.cells.count)
-        block.cost.reserveCapacity(block.cells.count)
-        block.blockedQuantity.reserveCapacity(block.cells.count)
-        block.blockedCost.reserveCapacity(block.cells.count)
-        block.cellFlags.reserveCapacity(block.cells.count)
+        // Room for exactly the block's organisations (a national month's cells are several per organisation, and
+        // memory reserved for each cell would be most of the month's transient peak).
+        var distinct = 0
+        for k in block.cells where positionOf[Int(cells[k].organisation)] < 0 {
+            positionOf[Int(cells[k].organisation)] = 0
+            distinct += 1
+        }
+        for k in block.cells { positionOf[Int(cells[k].organisation)] = -1 }
+        block.organisations.reserveCapacity(distinct)
+        block.quantity.reserveCapacity(distinct)
+        block.cost.reserveCapacity(distinct)
+        block.blockedQuantity.reserveCapacity(distinct)
+        block.blockedCost.reserveCapacity(distinct)
+        block.cellFlags.reserveCapacity(distinct)
         for k in block.cells {
             let c = cells[k]
             var p = Int(positionOf[Int(c.organisation)])

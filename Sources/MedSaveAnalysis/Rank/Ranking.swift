@@ -60,20 +60,48 @@ public enum Ranking {
         books.setAside(.badRow, rows: data.badRows, cost: data.badRowCost)
 
         var unknown: [Int32: Int32] = [:]
+        let keys = try RowKeys(data, configuration)
+        // The blocks and their cells (tens of bytes a cell) are let go before the parts' rows are joined.
+        var parts = try sumBlocks(
+            data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
+            books: &books, unknown: &unknown)
+        MemoryTrace.mark("\(parts.count) parts' blocks summed")
+        var rows = parts.count == 1 ? parts[0].rows : parts[0].rows.empty(cellCount: data.cells.count)
+        if parts.count > 1 { rows.rows.reserveCapacity(parts.reduce(0) { $0 + $1.rows.rows.count }) }
+        var barriers = Barriers()
+        for k in parts.indices {
+            let part = parts[k]
+            parts[k].rows = part.rows.empty(cellCount: 0)  // let go once joined
+            if parts.count > 1 { rows.append(part.rows) }
+            barriers.append(part.barriers)
+            books.rowsUsed += part.rowsUsed
+            books.costUsed += part.costUsed
+            books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
+        }
+        rows.index = IntMap()  // the rows are complete; no more are looked up
+        MemoryTrace.mark("rows joined")
+        return Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys)
+    }
+
+    /// Classifies `data`'s cells into blocks and sums them into rows, the classes split between threads: one
+    /// `BlockSums` per thread, in order.
+    private static func sumBlocks(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
+        classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
+    ) throws -> [BlockSums] {
         let (blocks, cells) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
             threads: configuration.threads, books: &books, unknown: &unknown)
+        MemoryTrace.mark("\(cells.count) cells classified into \(blocks.count) blocks")
         // With no prescriber named, each cell's blocked rows are its own blocked sums, under prescriber −1.
         let blockedOfCell = data.blockedByPrescriber.isEmpty ? nil : BlockedRows(data)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
         let codeOrder = CodeOrder(data, level: configuration.level)
         // Blocks of different classes add to different rows, so the classes can be split between threads; each
         // row still sums its blocks in their order, so the result does not depend on the split.
-        let keys = try RowKeys(data, configuration)
         let empty = RowTable(
             byPeriod: configuration.byPeriod, level: configuration.level, groupOf: keys.groupOf,
             cellCount: data.cells.count)
-
         let parts = configuration.threads > 1 && blocks.count >= 256 ? configuration.threads : 1
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
@@ -81,24 +109,15 @@ public enum Ranking {
             results.store(
                 k,
                 Result {
-                    try sum(
+                    var sums = try sum(
                         blocks: mine.map { blocks[$0] }, into: empty, cells: cells, blockedOfCell: blockedOfCell,
-                        data: data, order: codeOrder,
-                        classifier: classifier,
-                        configuration: configuration, peers: peers)
+                        data: data, order: codeOrder, classifier: classifier, configuration: configuration,
+                        peers: peers)
+                    sums.rows.index = IntMap()  // its rows are complete
+                    return sums
                 })
         }
-        var rows = empty
-        var barriers = Barriers()
-        for k in 0..<parts {
-            let part = try results.get(k)
-            rows.append(part.rows)
-            barriers.append(part.barriers)
-            books.rowsUsed += part.rowsUsed
-            books.costUsed += part.costUsed
-            books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
-        }
-        return Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys)
+        return try (0..<parts).map { try results.take($0) }
     }
 
     /// Turns summed rows into the result: which rows rank and which rules exclude, the rows shown, the

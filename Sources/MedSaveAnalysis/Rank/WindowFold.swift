@@ -45,7 +45,8 @@ extension Ranking {
         private var unknown: [Int32: Int32] = [:]
         /// Each product used: its earliest month and its cost (what the safety rules could not check).
         private var used: [SafetyCoverage.UsedProduct?] = []
-        private var rowIndex = IntMap()
+        /// Window row by (key, class, period), `RowTable.packed`.
+        private var rowIndex = SortedKeys()
         /// One (organisation, product, newest period) per window row and product; `data.cells` stays empty.
         private var cells: [CellKey] = []
         /// (row << 32 | product) → cell; each row's first cell, under which its patients and prescribers go.
@@ -138,13 +139,11 @@ extension Ranking {
                 sortedBatch: pairs(month.patientsByCell, patients), existing: { _, _ in }, make: { _ in 0 })
             prescriberPairs.merge(
                 sortedBatch: pairs(month.prescribersByCell, prescribers), existing: { _, _ in }, make: { _ in 0 })
-            summed.barriers.each { key, sums in
+            barriers.fold(summed.barriers) { key in
                 let prescriber =
                     month.organisationColumn == .prescriber
                     ? organisations[Int(key.prescriber)] : key.prescriber >= 0 ? prescribers[Int(key.prescriber)] : -1
-                barriers.add(
-                    organisation: organisations[Int(key.organisation)], prescriber: prescriber,
-                    classIndex: key.classIndex, quantity: sums.quantity, cost: sums.cost, saving: sums.saving)
+                return (organisations[Int(key.organisation)], prescriber, key.classIndex)
             }
             for (product, period) in summed.unknown {
                 let p = products[Int(product)], m = periodIDs[Int(period)]
@@ -156,22 +155,25 @@ extension Ranking {
         /// returns the window row of each of the month's rows.
         private mutating func foldRows(_ summed: Summed, organisations: [Int32]) -> [Int32] {
             let level = configuration.level
-            var rowOf = [Int32](repeating: 0, count: summed.rows.rows.count)
-            for (r, month) in summed.rows.rows.enumerated() {
+            var packed = summed.rows.rows.map { month -> UInt64 in
                 let key: Int32
                 switch level {
                 case .all: key = -1
                 case .area, .region: key = groupIndex[summed.keys.names[Int(month.key)]]!
                 case .unit, .prescriber: key = organisations[Int(month.key)]
                 }
-                let packed = RowTable.packed(key: key, classIndex: month.classIndex, period: month.period)
-                let count = Int32(rows.rows.count)
-                let w = rowIndex.value(packed) { count }
-                if w == count {
-                    rows.rows.append(RowTable.Row(key: key, classIndex: month.classIndex, period: month.period))
-                    firstCell.append(-1)
-                }
-                rowOf[r] = w
+                return RowTable.packed(key: key, classIndex: month.classIndex, period: month.period)
+            }
+            // Rows new to the window are made in the month's order, as one pass makes them.
+            let rowOf = rowIndex.numbering(packed, next: Int32(rows.rows.count))
+            for (r, month) in summed.rows.rows.enumerated() where rowOf[r] == rows.rows.count {
+                let key = Int32(bitPattern: UInt32(truncatingIfNeeded: packed[r] >> 32))
+                rows.rows.append(RowTable.Row(key: key, classIndex: month.classIndex, period: month.period))
+                firstCell.append(-1)
+            }
+            packed = []
+            for (r, month) in summed.rows.rows.enumerated() {
+                let w = rowOf[r]
                 var row = rows.rows[Int(w)]
                 row.quantity += month.quantity
                 row.cost += month.cost
@@ -248,7 +250,7 @@ extension Ranking {
         /// How many rows, cells and pairs the window holds (for `MemoryTrace`).
         var sizes: String {
             "\(rows.rows.count) rows, \(cells.count) cells, \(patientPairs.count) patient and "
-                + "\(prescriberPairs.count) prescriber pairs, \(rows.members.count) members"
+                + "\(prescriberPairs.count) prescriber pairs, \(rows.members.count) members, \(barriers.count) barriers"
         }
 
         /// The window's ranking (`finish` over the months folded, their classes numbered in `classes`).
@@ -264,7 +266,7 @@ extension Ranking {
         private mutating func finished() throws -> (DispensingAggregate, Summed) {
             let keys = try RowKeys(data, configuration)
             assert(keys.names == groupNames, "the window's areas are numbered as RowKeys numbers them")
-            rowIndex = IntMap()
+            rowIndex = SortedKeys()
             cellIndex = SortedKeys()
             firstCell = []
             (organisationIndex, productIndex, prescriberIndex, patientIndex) = ([:], [:], [:], [:])

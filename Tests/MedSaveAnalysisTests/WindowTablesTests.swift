@@ -1,0 +1,54 @@
+import MedSaveModel
+import MedSaveSupport
+import Testing
+
+@testable import MedSaveAnalysis
+
+/// The window's tables, kept small for a national year: barriers folded a month at a time hold what adding them
+/// one at a time holds, and a row stays 88 bytes.
+@Suite("The window's tables")
+struct WindowTablesTests {
+    typealias Key = Ranking.Barriers.Key
+
+    static func contents(_ b: Ranking.Barriers) -> [String] {
+        var out: [String] = []
+        b.each { key, sums in
+            out.append(
+                "\(key.organisation) \(key.prescriber) \(key.classIndex) \(sums.quantity) \(sums.cost) \(sums.saving)")
+        }
+        return out
+    }
+
+    @Test func barriersFoldedByMonthEqualBarriersAddedOneByOne() {
+        var random = SplitMix64(seed: 13)
+        var added = Ranking.Barriers(), folded = Ranking.Barriers()
+        for _ in 0..<6 {
+            // A month's barriers, with its own ids; the window's ids are the month's shifted and scrambled.
+            var month = Ranking.Barriers()
+            for _ in 0..<400 {
+                month.add(
+                    organisation: Int32(random.next(below: 30)), prescriber: Int32(random.next(below: 9)) - 1,
+                    classIndex: Int32(random.next(below: 12)),
+                    quantity: FixedDecimal(raw: Int64(random.next(below: 10_000))),
+                    cost: FixedDecimal(raw: Int64(random.next(below: 90_000))),
+                    saving: Double(random.next(below: 500)) / 8)
+            }
+            func map(_ k: Key) -> Key {
+                (k.organisation * 7 % 31 + 100, k.prescriber < 0 ? -1 : k.prescriber + 5, k.classIndex)
+            }
+            month.each { key, sums in
+                let k = map(key)
+                added.add(
+                    organisation: k.organisation, prescriber: k.prescriber, classIndex: k.classIndex,
+                    quantity: sums.quantity, cost: sums.cost, saving: sums.saving)
+            }
+            folded.fold(month, map: map)
+            #expect(Self.contents(folded) == Self.contents(added))
+        }
+        #expect(added.count > 500 && added.count < 2400, "barriers recur across months")
+    }
+
+    @Test func aRowIsEightyEightBytes() {
+        #expect(MemoryLayout<Ranking.RowTable.Row>.stride == 88)
+    }
+}
