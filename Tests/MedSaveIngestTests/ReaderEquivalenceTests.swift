@@ -142,15 +142,23 @@ struct ReaderEquivalenceTests {
         let first = Fixtures.write(bytes: Self.messyFile(seed: 31, rows: 400), named: "a.csv")
         let small = Fixtures.write(bytes: Self.messyFile(seed: 33, rows: 20), named: "s.csv")
         let second = Fixtures.write(bytes: Self.messyFile(seed: 32, rows: 300), named: "b.csv")
-        let paths = [first, small, second]
-        let reference = try Self.read(paths) { $0.fastPath = false }
-        let smallSize = try #require(try FileManager.default.attributesOfItem(atPath: small)[.size] as? Int)
-        for minimum in [0, smallSize + 1] {
-            let parallel = try Self.read(paths) {
-                $0.threads = threads
-                $0.parallelMinimumBytes = minimum
+        // Cells new in each part, as in national data (kept in their parts), and in the second half the first
+        // half's cells again, in the main table or in a kept part.
+        var distinct = "period,unit,prescriber,product,quantity,cost\n"
+        for i in 0..<3000 {
+            distinct += "2025-0\(1 + i % 3),U\(i % 30),P\(i % 7),X\(i % 1500),\(i % 9 + 1),\(i % 13).25\n"
+        }
+        let national = Fixtures.write(distinct, named: "n.csv")
+        for paths in [[first, small, second], [national, small, first], [national, national]] {
+            let reference = try Self.read(paths) { $0.fastPath = false }
+            let smallSize = try #require(try FileManager.default.attributesOfItem(atPath: small)[.size] as? Int)
+            for minimum in [0, smallSize + 1] {
+                let parallel = try Self.read(paths) {
+                    $0.threads = threads
+                    $0.parallelMinimumBytes = minimum
+                }
+                #expect(parallel == reference, "\(threads) threads, files from \(minimum) bytes in parts")
             }
-            #expect(parallel == reference, "\(threads) threads, files from \(minimum) bytes in parts")
         }
     }
 

@@ -296,6 +296,7 @@ extension DispensingReader {
         var fresh: [(key: UInt64, slot: CellTable.Slot)] = []
         var pending: [(key: UInt64, slot: CellTable.Slot)] = []
         var hashes: [UInt64] = []
+        var newCount = 0
         func addPending() {
             hashes = pending.map { CellTable.hash($0.key) }
             hashes.withUnsafeBufferPointer { cellTable.touch($0) }
@@ -306,22 +307,33 @@ extension DispensingReader {
                 } else if let (cell, at) = deferred.lazy.compactMap({ $0.slot(readerKey: key) }).first {
                     CellTable.add(c, to: cell)
                     cellMap[Int(c.order)] = at
-                } else if !deferring {
-                    fresh.append((key, c))
+                } else {
+                    newCount += 1
+                    if !deferring { fresh.append((key, c)) }
                 }
             }
             pending.removeAll(keepingCapacity: true)
         }
-        other.cellTable.forEachSlot { c in
+        func readerKey(_ c: CellTable.Slot) -> UInt64 {
             let ids = Self.ids(c.key)
-            let key = Self.key(
+            return Self.key(
                 organisation: organisationMap[Int(ids.organisation)], product: productMap[Int(ids.product)],
                 period: periodMap[Int(ids.period)])
-            pending.append((key, c))
+        }
+        other.cellTable.forEachSlot { c in
+            pending.append((readerKey(c), c))
             if pending.count == Self.batchSize { addPending() }
         }
         addPending()
-        if deferring {
+        // A part whose cells the reader mostly has (a regional file's parts) is cheaper merged than kept: its few
+        // new cells are made here and its table goes (possible only while no part is kept, for their places).
+        let keep = deferring && (!deferred.isEmpty || newCount * 4 > other.cellTable.count)
+        if deferring && !keep {
+            other.cellTable.forEachSlot { c in
+                if cellMap[Int(c.order)] < 0 { fresh.append((readerKey(c), c)) }
+            }
+        }
+        if keep {
             var place = [Int32](repeating: -1, count: cellMap.count)
             var next = Int32(cellCount)
             for i in cellMap.indices where cellMap[i] < 0 {
