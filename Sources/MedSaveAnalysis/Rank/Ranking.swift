@@ -78,7 +78,6 @@ public enum Ranking {
             books.costUsed += part.costUsed
             books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
         }
-        rows.index = IntMap()  // the rows are complete; no more are looked up
         MemoryTrace.mark("rows joined")
         return Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys)
     }

@@ -248,7 +248,7 @@ public struct DispensingReader {
     /// The aggregate of everything read so far. The cells' tables are let go as they are listed.
     public mutating func finish() -> DispensingAggregate {
         var result = aggregate
-        let total = cellTable.count + deferred.reduce(0) { $0 + $1.freshCount }
+        let total = cellCount
         result.cells = [DispensingCell](unsafeUninitializedCapacity: total) { buffer, initialized in
             cellTable.write(into: buffer.baseAddress!, threads: options.resolvedThreads, decode: Self.ids)
             cellTable = CellTable(capacity: 0)
