@@ -59,9 +59,9 @@ public struct DispensingAggregate: Sendable {
     public package(set) var patients: [String] = []
     public package(set) var cells: [DispensingCell] = []
     /// (cell index << 32 | patient id) for every distinct patient seen in a cell.
-    public package(set) var patientsByCell: Set<UInt64> = []
+    public package(set) var patientsByCell = PairSet()
     /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.
-    public package(set) var prescribersByCell: Set<UInt64> = []
+    public package(set) var prescribersByCell = PairSet()
     /// Rows marked "do not substitute" that name a prescriber, summed per (cell index << 32 | prescriber id),
     /// so that blocked savings can be reported per prescriber. What of a cell's `blockedQuantity` and
     /// `blockedCost` these do not account for is in rows without a prescriber (`blockedWithoutPrescriber`),

@@ -1,10 +1,25 @@
 import Foundation
 
 /// Where memory goes, for whoever measures it: with `MEDSAVE_MEMORY_TRACE=1` in the environment, `mark` writes the
-/// step's name with the resident and peak memory so far to standard error (Linux; nothing elsewhere, and nothing
-/// without the variable), to find which step of a run holds its peak (the README's memory notes came from it).
+/// step's name with the seconds since the process started and the resident and peak memory so far to standard
+/// error (Linux; nothing elsewhere, and nothing without the variable), to find which step of a run holds its peak
+/// and which takes the time (the README's memory notes came from it).
 public enum MemoryTrace {
     public static let isOn = ProcessInfo.processInfo.environment["MEDSAVE_MEMORY_TRACE"] == "1"
+
+    /// When the process started, as `ProcessInfo.systemUptime` counts.
+    private static let started: TimeInterval = {
+        #if os(Linux)
+            // Field 22 of /proc/self/stat: the start time in clock ticks since boot.
+            if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+                let end = stat.lastIndex(of: ")"),
+                let ticks = Double(stat[stat.index(after: end)...].split(separator: " ")[19])
+            {
+                return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+            }
+        #endif
+        return ProcessInfo.processInfo.systemUptime
+    }()
 
     public static func mark(_ step: @autoclosure () -> String) {
         guard isOn else { return }
@@ -15,7 +30,10 @@ public enum MemoryTrace {
             else { return "?" }
             return String(kB / 1024)
         }
+        let seconds = String(format: "%.2f", ProcessInfo.processInfo.systemUptime - started)
         FileHandle.standardError.write(
-            Data("medsave: memory: \(step()): \(megabytes("VmRSS")) MB resident, \(megabytes("VmHWM")) MB peak\n".utf8))
+            Data(
+                ("medsave: memory: \(step()): \(seconds) s, \(megabytes("VmRSS")) MB resident, "
+                    + "\(megabytes("VmHWM")) MB peak\n").utf8))
     }
 }

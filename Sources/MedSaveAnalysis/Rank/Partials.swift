@@ -106,7 +106,7 @@ extension Ranking {
                 func moved(_ key: UInt64) -> UInt64 {
                     UInt64(UInt32(bitPattern: newIndex[Int(key >> 32)])) << 32 | key & 0xFFFF_FFFF
                 }
-                month.prescribersByCell = Set(prescribersOf[p].map(moved))
+                month.prescribersByCell = PairSet(prescribersOf[p].map(moved))
                 month.blockedByPrescriber = Dictionary(uniqueKeysWithValues: blockedOf[p].map { (moved($0.0), $0.1) })
                 if n == 0 {
                     month.rowsRead += data.badRows

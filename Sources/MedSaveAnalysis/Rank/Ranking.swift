@@ -108,12 +108,10 @@ public enum Ranking {
             results.store(
                 k,
                 Result {
-                    var sums = try sum(
+                    try sum(
                         blocks: mine.map { blocks[$0] }, into: empty, cells: cells, blockedOfCell: blockedOfCell,
                         data: data, order: codeOrder, classifier: classifier, configuration: configuration,
                         peers: peers)
-                    sums.rows.index = IntMap()  // its rows are complete
-                    return sums
                 })
         }
         return try (0..<parts).map { try results.take($0) }
@@ -215,7 +213,7 @@ public enum Ranking {
     ) throws -> BlockSums {
         var result = BlockSums(rows: empty)
         // At most one row per organisation of each block: reserved once, so that the table is not copied as it
-        // grows (its index is made whole at once, so the bound must be close: cells can be several times more).
+        // grows (the bound is close: cells can be several times more).
         result.rows.reserve(blocks.reduce(0) { $0 + $1.organisations.count })
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         for block in blocks {

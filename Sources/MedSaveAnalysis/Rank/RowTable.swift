@@ -63,8 +63,16 @@ extension Ranking {
         }
 
         var rows: [Row] = []
-        /// Row by (key, class, period), `packed`.
-        var index = IntMap(capacity: 1 << 12)
+        /// The rows of the (class, period) being summed, by key: blocks come by class and then period
+        /// (`Ranking.sum(blocks:)`), so a row's (key, class, period) is only ever looked up while its class (and,
+        /// with `byPeriod`, its period) is the current one. `rowOfKey[key + 1]` is the row when
+        /// `stampOfKey[key + 1]` is `stamp`; a new class or period takes the next stamp, which empties the
+        /// lookup without clearing it.
+        private var rowOfKey: [Int32] = []
+        private var stampOfKey: [Int32] = []
+        private var stamp: Int32 = 0
+        /// The (class, period) whose rows `rowOfKey` holds.
+        private var current: (classIndex: Int32, period: Period?)?
         /// The row each aggregate cell was summed into (for its products, patients and prescribers); -1 for
         /// cells set aside.
         var rowOfCell: [Int32]
@@ -85,11 +93,8 @@ extension Ranking {
             rowOfCell = Array(repeating: -1, count: cellCount)
         }
 
-        /// Room for `count` rows (and their index) without growing.
-        mutating func reserve(_ count: Int) {
-            rows.reserveCapacity(count)
-            index = IntMap(capacity: count)
-        }
+        /// Room for `count` rows without growing.
+        mutating func reserve(_ count: Int) { rows.reserveCapacity(count) }
 
         /// A row's (key, class, period) as one number: key << 32 | class << 14 | (month index since 1900 + 1, or
         /// 0 without a period).
@@ -100,11 +105,26 @@ extension Ranking {
 
         private mutating func row(organisation: Int32, block: Block) -> Int32 {
             let key = groupOf.map { $0[Int(organisation)] } ?? (level == .all ? -1 : organisation)
-            let packed = Self.packed(key: key, classIndex: block.classIndex, period: byPeriod ? block.period : nil)
-            if let r = index[packed] { return r }
-            rows.append(Row(key: key, classIndex: block.classIndex, period: byPeriod ? block.period : nil))
+            let period = byPeriod ? block.period : nil
+            if current.map({ $0.classIndex != block.classIndex || $0.period != period }) ?? true {
+                // A class (or period) left is never met again, or its rows would be made twice.
+                precondition(
+                    current.map { ($0.classIndex, $0.period ?? block.period) < (block.classIndex, block.period) }
+                        ?? true,
+                    "blocks must come by class and then period")
+                current = (block.classIndex, period)
+                stamp += 1
+            }
+            let slot = Int(key) + 1
+            if slot >= rowOfKey.count {
+                rowOfKey += repeatElement(-1, count: slot + 1 - rowOfKey.count)
+                stampOfKey += repeatElement(0, count: slot + 1 - stampOfKey.count)
+            }
+            if stampOfKey[slot] == stamp { return rowOfKey[slot] }
+            rows.append(Row(key: key, classIndex: block.classIndex, period: period))
             let r = Int32(rows.count - 1)
-            _ = index.value(packed) { r }
+            rowOfKey[slot] = r
+            stampOfKey[slot] = stamp
             return r
         }
 
@@ -161,7 +181,6 @@ extension Ranking {
             if let w = other.window {
                 window = window.map { (min($0.from, w.from), max($0.to, w.to)) } ?? w
             }
-            index = IntMap()  // the rows are complete; no more are looked up
         }
 
         /// Each row's member units with their savings, at levels that sum units (empty lists otherwise).

@@ -124,7 +124,7 @@ extension Ranking {
 
             let rowOf = foldRows(summed, organisations: organisations)
             foldCells(month, summed, rowOf: rowOf, organisations: organisations, products: products, periods: periodIDs)
-            func pairs(_ monthPairs: Set<UInt64>, _ codes: [Int32]) -> [UInt64] {
+            func pairs(_ monthPairs: PairSet, _ codes: [Int32]) -> [UInt64] {
                 var batch: [UInt64] = []
                 batch.reserveCapacity(monthPairs.count)
                 for pair in monthPairs {

@@ -371,12 +371,10 @@ extension DispensingReader {
         for (key, quantity) in o.clusterQuantities {
             aggregate.clusterQuantities[cell(key) | mapped(key & 0xFFFF_FFFF, clusterMap), default: .zero] += quantity
         }
-        for key in o.patientsByCell {
-            aggregate.patientsByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, patientMap))
-        }
-        for key in o.prescribersByCell {
-            aggregate.prescribersByCell.insert(cell(key) | mapped(key & 0xFFFF_FFFF, prescriberMap))
-        }
+        aggregate.patientsByCell.formUnion(
+            o.patientsByCell.lazy.map { cell($0) | mapped($0 & 0xFFFF_FFFF, patientMap) })
+        aggregate.prescribersByCell.formUnion(
+            o.prescribersByCell.lazy.map { cell($0) | mapped($0 & 0xFFFF_FFFF, prescriberMap) })
         aggregate.rowsRead += o.rowsRead
         aggregate.costRead += o.costRead
         aggregate.badRows += o.badRows

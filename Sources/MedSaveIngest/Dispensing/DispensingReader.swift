@@ -75,6 +75,7 @@ public struct DispensingReader {
     /// Rows read by the fast path and not yet added to their cells, with their cell keys' hashes.
     var batch: [Row] = []
     var batchHashes: [UInt64] = []
+    var batchPairs = PairBatch()
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
     /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).

@@ -652,7 +652,28 @@ extension DispensingReader {
                     + "\(Self.limits.products) products, \(Self.limits.periods) periods)",
                 hint: "split the input by period")
         }
-        accumulate(row)
+        var pairs = PairBatch()
+        accumulate(row, pairs: &pairs)
+        addPairs(&pairs)
+    }
+
+    /// The (cell, patient) and (cell, prescriber) pairs of rows added to their cells, not yet in the aggregate's
+    /// sets: a batch's go in together, so that their cache misses overlap (`PairSet.formUnion`).
+    struct PairBatch {
+        var patients: [UInt64] = []
+        var prescribers: [UInt64] = []
+    }
+
+    /// Adds `pairs` to the aggregate's sets and empties it.
+    mutating func addPairs(_ pairs: inout PairBatch) {
+        if !pairs.patients.isEmpty {
+            aggregate.patientsByCell.formUnion(pairs.patients)
+            pairs.patients.removeAll(keepingCapacity: true)
+        }
+        if !pairs.prescribers.isEmpty {
+            aggregate.prescribersByCell.formUnion(pairs.prescribers)
+            pairs.prescribers.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Adds the batched rows to their cells, in order, after touching all their cells at once.
@@ -661,13 +682,18 @@ extension DispensingReader {
         batchHashes.removeAll(keepingCapacity: true)
         for row in batch { batchHashes.append(CellTable.hash(Self.key(row))) }
         batchHashes.withUnsafeBufferPointer { cellTable.touch($0) }
-        for (row, hash) in zip(batch, batchHashes) { accumulate(row, hash: hash) }
+        var pairs = PairBatch()
+        swap(&pairs, &batchPairs)  // its arrays' room kept from batch to batch
+        for (row, hash) in zip(batch, batchHashes) { accumulate(row, hash: hash, pairs: &pairs) }
         batch.removeAll(keepingCapacity: true)
+        addPairs(&pairs)
+        batchPairs = pairs
     }
 
-    /// Adds a row to its cell (made when new) and to the per-prescriber, per-patient and cluster tables.
+    /// Adds a row to its cell (made when new) and to the per-prescriber and cluster tables; its (cell, patient)
+    /// and (cell, prescriber) pairs go to `pairs`.
     @inline(__always)
-    mutating func accumulate(_ row: Row, hash: UInt64? = nil) {
+    mutating func accumulate(_ row: Row, hash: UInt64? = nil, pairs: inout PairBatch) {
         let key = Self.key(row)
         let cell = cellTable.slot(key, hash: hash ?? CellTable.hash(key))
         cell.pointee.quantity &+= row.quantity.raw
@@ -693,8 +719,8 @@ extension DispensingReader {
             let id = cluster == .patient ? row.patient : row.prescriber
             aggregate.clusterQuantities[index | UInt64(UInt32(bitPattern: id)), default: .zero] += row.quantity
         }
-        if row.patient >= 0 { aggregate.patientsByCell.insert(index | UInt64(row.patient)) }
-        if row.prescriber >= 0 { aggregate.prescribersByCell.insert(index | UInt64(row.prescriber)) }
+        if row.patient >= 0 { pairs.patients.append(index | UInt64(row.patient)) }
+        if row.prescriber >= 0 { pairs.prescribers.append(index | UInt64(row.prescriber)) }
     }
 }
 
