@@ -22,21 +22,39 @@ public enum ClusterColumn: String, Sendable, Codable {
 }
 
 /// Quantity and cost summed over the rows of one (organisation, product, period).
+///
+/// 64 bytes, one cache line: the row counters are stored in 32 bits (a run reads at most `Int32.max` rows,
+/// `DispensingReadOptions.maximumRows`, so no cell's count can pass it) and the fields are ordered so that
+/// none is padded. National files have a cell for about every row, so each byte here is ten megabytes there.
 public struct DispensingCell: Sendable, Equatable {
     public var organisation: Int32
     public var product: Int32
     /// Index into `DispensingAggregate.periods`.
     public var period: Int32
+    package var rowCount: Int32 = 0
     public var quantity: FixedDecimal = .zero
     public var cost: FixedDecimal = .zero
-    public var rows = 0
     public var items: Int64 = 0
-    /// Correction rows (negative quantity or cost), summed into the totals like any other row.
-    public var negativeRows = 0
-    /// Rows the prescriber marked "do not substitute" (`substitution_allowed` false), and their totals.
-    public var blockedRows = 0
     public var blockedQuantity: FixedDecimal = .zero
     public var blockedCost: FixedDecimal = .zero
+    package var negativeRowCount: Int32 = 0
+    package var blockedRowCount: Int32 = 0
+
+    public var rows: Int {
+        get { Int(rowCount) }
+        set { rowCount = Int32(newValue) }
+    }
+    /// Correction rows (negative quantity or cost), summed into the totals like any other row.
+    public var negativeRows: Int {
+        get { Int(negativeRowCount) }
+        set { negativeRowCount = Int32(newValue) }
+    }
+    /// Rows the prescriber marked "do not substitute" (`substitution_allowed` false); their totals are
+    /// `blockedQuantity` and `blockedCost`.
+    public var blockedRows: Int {
+        get { Int(blockedRowCount) }
+        set { blockedRowCount = Int32(newValue) }
+    }
 
     public init(organisation: Int32, product: Int32, period: Int32) {
         self.organisation = organisation

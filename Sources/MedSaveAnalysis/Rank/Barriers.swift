@@ -7,48 +7,67 @@ import MedSaveSupport
 extension Ranking {
     /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`, and the rest
     /// of each cell's blocked rows under prescriber −1), by cell.
+    ///
+    /// Only the cells with blocked rows have entries (a few in a hundred on national data), so the table is
+    /// sized by them, not by all the aggregate's cells.
     struct BlockedRows {
-        private var start: [Int]
+        /// The cells with blocked rows, ascending, and where each one's entries start (`start[k]` for `cells[k]`).
+        private var cells: [Int32] = []
+        private var start: [Int] = []
         private(set) var entries: [(Int32, FixedDecimal, FixedDecimal)]
 
         init(_ data: DispensingAggregate) {
-            let n = data.cells.count
+            for (i, cell) in data.cells.enumerated() where cell.blockedRows > 0 { cells.append(Int32(i)) }
+            let n = cells.count
             var knownCount = [Int32](repeating: 0, count: n)
-            var known = [(quantity: FixedDecimal, cost: FixedDecimal)](
-                repeating: (.zero, .zero), count: data.blockedByPrescriber.isEmpty ? 0 : n)
+            var known = [(quantity: FixedDecimal, cost: FixedDecimal)](repeating: (.zero, .zero), count: n)
+            var positions: [Int] = []
+            positions.reserveCapacity(data.blockedByPrescriber.count)
             for (key, value) in data.blockedByPrescriber {
-                let cell = Int(key >> 32)
-                knownCount[cell] += 1
-                known[cell].quantity += value.quantity
-                known[cell].cost += value.cost
+                // A prescriber's blocked rows are rows of the cell, so the cell is listed.
+                guard let k = Self.position(of: Int32(key >> 32), in: cells) else {
+                    preconditionFailure("a prescriber's blocked rows are rows of a cell with blocked rows")
+                }
+                positions.append(k)
+                knownCount[k] += 1
+                known[k].quantity += value.quantity
+                known[k].cost += value.cost
             }
             // A cell's blocked rows without a prescriber: its blocked sums less what the prescribers account for.
-            func rest(_ i: Int) -> (quantity: FixedDecimal, cost: FixedDecimal)? {
-                guard data.cells[i].blockedRows > 0 else { return nil }
-                let r = data.blockedWithoutPrescriber(i, known: known.isEmpty ? (.zero, .zero) : known[i])
-                return r.quantity != .zero || r.cost != .zero || knownCount[i] == 0 ? r : nil
-            }
-            start = Array(repeating: 0, count: n + 1)
             var rests = [(quantity: FixedDecimal, cost: FixedDecimal)?](repeating: nil, count: n)
-            for i in 0..<n {
-                rests[i] = rest(i)
-                start[i + 1] = start[i] + Int(knownCount[i]) + (rests[i] == nil ? 0 : 1)
+            start = Array(repeating: 0, count: n + 1)
+            for k in 0..<n {
+                let r = data.blockedWithoutPrescriber(Int(cells[k]), known: known[k])
+                if r.quantity != .zero || r.cost != .zero || knownCount[k] == 0 { rests[k] = r }
+                start[k + 1] = start[k] + Int(knownCount[k]) + (rests[k] == nil ? 0 : 1)
             }
             var next = start
             entries = Array(repeating: (0, .zero, .zero), count: start[n])
-            for (key, value) in data.blockedByPrescriber {
-                let cell = Int(key >> 32)
-                entries[next[cell]] = (Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost)
-                next[cell] += 1
+            for ((key, value), k) in zip(data.blockedByPrescriber, positions) {
+                entries[next[k]] = (Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost)
+                next[k] += 1
             }
-            for i in 0..<n {
-                if let r = rests[i] { entries[next[i]] = (-1, r.quantity, r.cost) }
+            for k in 0..<n {
+                if let r = rests[k] { entries[next[k]] = (-1, r.quantity, r.cost) }
             }
         }
 
+        /// Where `cell` is in `cells`, by bisection.
+        private static func position(of cell: Int32, in cells: [Int32]) -> Int? {
+            var lo = 0, hi = cells.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cells[mid] < cell { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < cells.count && cells[lo] == cell ? lo : nil
+        }
+
         /// Where `cell`'s entries are in `entries`: (prescriber id or −1, quantity, cost) of each prescriber's
-        /// blocked rows.
-        func range(_ cell: Int) -> Range<Int> { start[cell]..<start[cell + 1] }
+        /// blocked rows; empty for a cell without blocked rows.
+        func range(_ cell: Int) -> Range<Int> {
+            guard let k = Self.position(of: Int32(cell), in: cells) else { return 0..<0 }
+            return start[k]..<start[k + 1]
+        }
     }
 
     /// Saving blocked by "do not substitute" flags, summed per (organisation, prescriber, class).

@@ -26,25 +26,46 @@ extension Ranking {
     }
 
     /// What the ranking needs of one aggregate cell, copied once into a list grouped by block so that each
-    /// block's cells are read in order rather than scattered across the aggregate.
+    /// block's cells are read in order rather than scattered across the aggregate. 32 bytes: a cell's blocked
+    /// sums are read from the aggregate, for the few cells that have any (`hasBlockedRows`), and the two flags
+    /// share a word with the organisation (whose id the reader keeps below 2²⁸).
     struct BlockCell {
         /// The cell's index in the aggregate, and its organisation's position in the block.
         var index: Int32
         var position: Int32
-        var organisation: Int32
+        private var organisationAndFlags: UInt32
         var rows: Int32
         var quantity: FixedDecimal
         var cost: FixedDecimal
-        var blockedQuantity: FixedDecimal
-        var blockedCost: FixedDecimal
-        var hasCorrections: Bool
-        var hasBlockedRows: Bool
+
+        private static let corrections: UInt32 = 1 << 31, blocked: UInt32 = 1 << 30
+
+        init(index: Int, cell: DispensingCell) {
+            precondition(cell.organisation >= 0 && cell.organisation < 1 << 30, "organisation ids fit in 30 bits")
+            self.index = Int32(index)
+            position = 0
+            organisationAndFlags =
+                UInt32(cell.organisation) | (cell.negativeRows > 0 ? Self.corrections : 0)
+                | (cell.blockedRows > 0 ? Self.blocked : 0)
+            rows = Int32(cell.rows)
+            quantity = cell.quantity
+            cost = cell.cost
+        }
+
+        var organisation: Int32 { Int32(organisationAndFlags & (Self.blocked - 1)) }
+        /// Whether the cell has correction rows (negative quantity or cost).
+        var hasCorrections: Bool { organisationAndFlags & Self.corrections != 0 }
+        /// Whether the cell has rows marked "do not substitute": its blocked sums are then the aggregate cell's.
+        var hasBlockedRows: Bool { organisationAndFlags & Self.blocked != 0 }
     }
 
     /// Sums a block's cells per organisation (numbered by first appearance), and notes each cell's position.
     /// `positionOf` is all −1 on entry and on return.
-    static func sumBlock(_ block: inout Block, cells: UnsafeMutableBufferPointer<BlockCell>, positionOf: inout [Int32])
-    {
+    static func sumBlock(
+        _ block: inout Block, cells: UnsafeMutableBufferPointer<BlockCell>,
+        aggregate: UnsafeBufferPointer<DispensingCell>,
+        positionOf: inout [Int32]
+    ) {
         // Room for exactly the block's organisations (a national month's cells are several per organisation, and
         // memory reserved for each cell would be most of the month's transient peak).
         var distinct = 0
@@ -73,13 +94,15 @@ extension Ranking {
                 block.cellFlags.append([])
             }
             if c.hasCorrections { block.cellFlags[p].insert(.correctionRows) }
-            if c.hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
+            if c.hasBlockedRows {
+                block.cellFlags[p].insert(.doNotSubstitute)
+                block.blockedQuantity[p] += aggregate[Int(c.index)].blockedQuantity
+                block.blockedCost[p] += aggregate[Int(c.index)].blockedCost
+            }
             block.rows += Int(c.rows)
             block.totalCost += c.cost
             block.quantity[p] += c.quantity
             block.cost[p] += c.cost
-            block.blockedQuantity[p] += c.blockedQuantity
-            block.blockedCost[p] += c.blockedCost
             cells[k].position = Int32(p)
         }
         for o in block.organisations { positionOf[Int(o)] = -1 }
@@ -89,6 +112,7 @@ extension Ranking {
     struct SharedBuffers: @unchecked Sendable {
         let blocks: UnsafeMutableBufferPointer<Block>
         let cells: UnsafeMutableBufferPointer<BlockCell>
+        let aggregate: UnsafeBufferPointer<DispensingCell>
     }
 
     /// The classes met while classifying, numbered in order of first appearance.
@@ -210,31 +234,29 @@ extension Ranking {
         var start = [Int](repeating: 0, count: blocks.count + 1)
         for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
         var next = start
-        var grouped = [BlockCell](
-            repeating: BlockCell(
-                index: 0, position: 0, organisation: 0, rows: 0, quantity: .zero, cost: .zero, blockedQuantity: .zero,
-                blockedCost: .zero, hasCorrections: false, hasBlockedRows: false),
-            count: start[blocks.count])
-        for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
-            let b = Int(blockOfCell[i])
-            grouped[next[b]] = BlockCell(
-                index: Int32(i), position: 0, organisation: cell.organisation, rows: Int32(clamping: cell.rows),
-                quantity: cell.quantity, cost: cell.cost, blockedQuantity: cell.blockedQuantity,
-                blockedCost: cell.blockedCost,
-                hasCorrections: cell.negativeRows > 0, hasBlockedRows: cell.blockedRows > 0)
-            next[b] += 1
+        var grouped = [BlockCell](unsafeUninitializedCapacity: start[blocks.count]) { buffer, initialized in
+            for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
+                let b = Int(blockOfCell[i])
+                (buffer.baseAddress! + next[b]).initialize(to: BlockCell(index: i, cell: cell))
+                next[b] += 1
+            }
+            initialized = start[blocks.count]
         }
         // Each block's organisations and sums; blocks are independent, so threads take every n-th one.
         let parts = threads > 1 && blocks.count >= 256 ? threads : 1, organisations = data.organisations.count
         let bounds = start
         blocks.withUnsafeMutableBufferPointer { blockBuffer in
             grouped.withUnsafeMutableBufferPointer { cellBuffer in
-                let shared = SharedBuffers(blocks: blockBuffer, cells: cellBuffer)
-                DispatchQueue.concurrentPerform(iterations: parts) { k in
-                    var positionOf = [Int32](repeating: -1, count: organisations)
-                    for b in stride(from: k, to: shared.blocks.count, by: parts) {
-                        shared.blocks[b].cells = bounds[b]..<bounds[b + 1]
-                        sumBlock(&shared.blocks[b], cells: shared.cells, positionOf: &positionOf)
+                data.cells.withUnsafeBufferPointer { aggregate in
+                    let shared = SharedBuffers(blocks: blockBuffer, cells: cellBuffer, aggregate: aggregate)
+                    DispatchQueue.concurrentPerform(iterations: parts) { k in
+                        var positionOf = [Int32](repeating: -1, count: organisations)
+                        for b in stride(from: k, to: shared.blocks.count, by: parts) {
+                            shared.blocks[b].cells = bounds[b]..<bounds[b + 1]
+                            sumBlock(
+                                &shared.blocks[b], cells: shared.cells, aggregate: shared.aggregate,
+                                positionOf: &positionOf)
+                        }
                     }
                 }
             }

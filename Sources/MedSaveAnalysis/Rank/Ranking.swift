@@ -66,13 +66,15 @@ public enum Ranking {
             data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
             books: &books, unknown: &unknown)
         MemoryTrace.mark("\(parts.count) parts' blocks summed")
-        var rows = parts.count == 1 ? parts[0].rows : parts[0].rows.empty(cellCount: data.cells.count)
-        if parts.count > 1 { rows.rows.reserveCapacity(parts.reduce(0) { $0 + $1.rows.rows.count }) }
+        // The first part's table takes the others' rows after its own (its list of each cell's row reused).
+        var rows = parts[0].rows
+        parts[0].rows = rows.empty(cellCount: 0)
+        if parts.count > 1 { rows.rows.reserveCapacity(rows.rows.count + parts.reduce(0) { $0 + $1.rows.rows.count }) }
         var barriers = Barriers()
         for k in parts.indices {
             let part = parts[k]
             parts[k].rows = part.rows.empty(cellCount: 0)  // let go once joined
-            if parts.count > 1 { rows.append(part.rows) }
+            if k > 0 { rows.append(part.rows) }
             barriers.append(part.barriers)
             books.rowsUsed += part.rowsUsed
             books.costUsed += part.costUsed
@@ -99,8 +101,7 @@ public enum Ranking {
         // Blocks of different classes add to different rows, so the classes can be split between threads; each
         // row still sums its blocks in their order, so the result does not depend on the split.
         let empty = RowTable(
-            byPeriod: configuration.byPeriod, level: configuration.level, groupOf: keys.groupOf,
-            cellCount: data.cells.count)
+            byPeriod: configuration.byPeriod, level: configuration.level, groupOf: keys.groupOf, cellCount: 0)
         let parts = configuration.threads > 1 && blocks.count >= 256 ? configuration.threads : 1
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
@@ -211,7 +212,7 @@ public enum Ranking {
         data: DispensingAggregate, order: CodeOrder,
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
-        var result = BlockSums(rows: empty)
+        var result = BlockSums(rows: empty.empty(cellCount: data.cells.count))
         // At most one row per organisation of each block: reserved once, so that the table is not copied as it
         // grows (the bound is close: cells can be several times more).
         result.rows.reserve(blocks.reduce(0) { $0 + $1.organisations.count })
@@ -247,7 +248,8 @@ public enum Ranking {
                 guard c.hasBlockedRows else { continue }
                 let organisation = UInt64(UInt32(bitPattern: c.organisation)) << 32
                 guard let blockedOfCell else {
-                    blockedHere.append((organisation | 0xFFFF_FFFF, c.blockedQuantity, c.blockedCost))
+                    let cell = data.cells[Int(c.index)]
+                    blockedHere.append((organisation | 0xFFFF_FFFF, cell.blockedQuantity, cell.blockedCost))
                     continue
                 }
                 for e in blockedOfCell.range(Int(c.index)) {

@@ -8,74 +8,70 @@ import MedSaveSupport
     import Darwin
 #endif
 
-/// The cells of an aggregate while it is read: open-addressing hash tables (linear probing, load ≤ 3/4) whose
-/// slots hold the cell's key and sums together, one 64-byte cache line each, so that adding a row touches one
-/// line of memory. Rows arrive in random cell order and the cells outgrow the caches, so the miss per row is what
-/// this layout saves (three misses with an index table and a separate cell array).
+/// The cells of an aggregate while it is read: the cells themselves, numbered and stored in the order they
+/// first appeared, and an index that finds a cell by its key.
 ///
-/// The table is 64 tables, chosen by a key's top hash bits, each growing on its own: growing then holds the old
-/// and new slots of one 64th of the cells at a time, not of all of them (a national month's table is hundreds of
-/// megabytes, and two readers' tables grow at about the same time).
+/// The cells are `DispensingCell`s in chunks of 2¹⁶ that never move, so that the list the aggregate keeps is
+/// these same records copied out chunk by chunk (`drain`), each chunk let go once copied: the cells are never
+/// held twice. A cell's number is its index in that list.
 ///
-/// Each cell remembers its `order`, the order in which cells first appeared; `cells()` lists them so.
+/// The index is open addressing (linear probing, load ≤ 3/4) with 8-byte slots: 32 bits of the key's hash and
+/// the cell's number. A slot whose hash bits match is confirmed against the cell's own ids, which the row is
+/// about to add to anyway. National files have a cell for about every row, so the index (about 14 bytes a
+/// cell) and the cells (64) are most of what a read holds. The index is 64 tables, chosen by a key's top hash
+/// bits, each growing on its own: growing then holds the old and new slots of one 64th of the index at a time.
 final class CellTable {
-    struct Slot {
-        var key: UInt64
-        var quantity: Int64
-        var cost: Int64
-        var items: Int64
-        var blockedQuantity: Int64
-        var blockedCost: Int64
-        var rows: Int32
-        var negativeRows: Int32
-        var blockedRows: Int32
-        var order: Int32
-    }
-
-    /// Adds the sums of `other` (a cell with the same key elsewhere) to `cell`'s.
-    @inline(__always)
-    static func add(_ other: Slot, to cell: UnsafeMutablePointer<Slot>) {
-        cell.pointee.quantity += other.quantity
-        cell.pointee.cost += other.cost
-        cell.pointee.rows += other.rows
-        cell.pointee.items += other.items
-        cell.pointee.negativeRows += other.negativeRows
-        cell.pointee.blockedRows += other.blockedRows
-        cell.pointee.blockedQuantity += other.blockedQuantity
-        cell.pointee.blockedCost += other.blockedCost
-    }
-
-    /// One of the tables: its slots and how many are used.
+    /// One of the index's tables: its slots and how many are used.
     private struct Part {
-        var slots: UnsafeMutablePointer<Slot>
+        var slots: UnsafeMutablePointer<UInt64>
         var capacity: Int
         var count = 0
     }
 
-    /// A slot's `key` is the cell key plus one, so that the zeroed memory of a new table is all empty slots.
-    static let empty: UInt64 = 0
+    /// An empty slot; a used one is (hash bits << 32 | cell number + 1), so that zeroed memory is all empty.
+    private static let empty: UInt64 = 0
     private static let partBits = 6
     private static let partCount = 1 << partBits
     private let parts: UnsafeMutablePointer<Part>
+    private var indexed = true
+
+    private static let chunkBits = 16
+    private static let chunkSize = 1 << chunkBits
+    /// The cells' chunks, `chunkCount` of room for `chunkCapacity`; a drained chunk's pointer is nil.
+    private var chunks: UnsafeMutablePointer<UnsafeMutablePointer<DispensingCell>?>
+    private var chunkCount = 0
+    private var chunkCapacity = 16
     private(set) var count = 0
 
     init(capacity: Int = 1 << 12) {
         var size = 16
         while size * 3 * Self.partCount < capacity * 4 { size <<= 1 }
         parts = .allocate(capacity: Self.partCount)
-        for k in 0..<Self.partCount { (parts + k).initialize(to: Part(slots: Self.allocate(size), capacity: size)) }
+        for k in 0..<Self.partCount {
+            (parts + k).initialize(to: Part(slots: Self.allocate(UInt64.self, size), capacity: size))
+        }
+        chunks = .allocate(capacity: chunkCapacity)
     }
 
     deinit {
-        for k in 0..<Self.partCount { Self.free(parts[k].slots, parts[k].capacity) }
+        releaseIndex()
         parts.deallocate()
+        for k in 0..<chunkCount { chunks[k].map { Self.free($0, Self.chunkSize) } }
+        chunks.deallocate()
     }
 
-    /// Zeroed memory for `size` slots: from the kernel, untouched until used, for large tables (on 2 MiB pages
+    /// Lets the index go: cells can still be read by number and drained, no longer found by key.
+    func releaseIndex() {
+        guard indexed else { return }
+        for k in 0..<Self.partCount { Self.free(parts[k].slots, parts[k].capacity) }
+        indexed = false
+    }
+
+    /// Zeroed memory for `size` values: from the kernel, untouched until used, for large blocks (on 2 MiB pages
     /// where the system allows it: random access over tens of megabytes otherwise misses the TLB as well as
     /// the caches); from the allocator, cleared, for small ones.
-    private static func allocate(_ size: Int) -> UnsafeMutablePointer<Slot> {
-        let bytes = size * MemoryLayout<Slot>.stride
+    private static func allocate<T>(_: T.Type, _ size: Int) -> UnsafeMutablePointer<T> {
+        let bytes = size * MemoryLayout<T>.stride
         let raw: UnsafeMutableRawPointer
         if bytes >= Self.mappedBytes {
             #if os(Linux)
@@ -96,33 +92,39 @@ final class CellTable {
             raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
             raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         }
-        return raw.bindMemory(to: Slot.self, capacity: size)
+        return raw.bindMemory(to: T.self, capacity: size)
     }
 
-    private static func free(_ slots: UnsafeMutablePointer<Slot>, _ size: Int) {
-        let bytes = size * MemoryLayout<Slot>.stride
-        if bytes >= Self.mappedBytes { munmap(slots, bytes) } else { UnsafeMutableRawPointer(slots).deallocate() }
+    private static func free<T>(_ block: UnsafeMutablePointer<T>, _ size: Int) {
+        let bytes = size * MemoryLayout<T>.stride
+        if bytes >= Self.mappedBytes { munmap(block, bytes) } else { UnsafeMutableRawPointer(block).deallocate() }
     }
 
     private static let mappedBytes = 2 << 20
 
-    /// Where `key`'s search starts, to pass to `slot(_:hash:)`.
+    /// Where `key`'s search starts, to pass to `number(_:hash:)`.
     @inline(__always)
     static func hash(_ key: UInt64) -> UInt64 { Hash64.mix(key) }
 
-    /// The table a hash's key is in.
+    /// The index table a hash's key is in.
     @inline(__always)
     private func part(_ hash: UInt64) -> UnsafeMutablePointer<Part> { parts + Int(hash >> (64 - Self.partBits)) }
 
-    /// Loads the first slot each of `hashes` will look at, without using it: the loads are independent, so
-    /// the processor fetches many of these cache lines at once, and the searches that follow find them in
+    /// The cell numbered `number`.
+    @inline(__always)
+    func cell(_ number: Int32) -> UnsafeMutablePointer<DispensingCell> {
+        chunks[Int(number) >> Self.chunkBits].unsafelyUnwrapped + (Int(number) & (Self.chunkSize - 1))
+    }
+
+    /// Loads the first index slot each of `hashes` will look at, without using it: the loads are independent,
+    /// so the processor fetches many of these cache lines at once, and the searches that follow find them in
     /// cache instead of waiting for memory one row at a time.
     @inline(__always)
     func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
         var sink: UInt64 = 0
         for h in hashes {
             let p = part(h).pointee
-            sink ^= p.slots[Int(truncatingIfNeeded: h) & (p.capacity - 1)].key
+            sink ^= p.slots[Int(truncatingIfNeeded: h) & (p.capacity - 1)]
         }
         touched = sink
     }
@@ -130,41 +132,84 @@ final class CellTable {
     /// Written by `touch` so that its loads are not optimised away.
     private(set) var touched: UInt64 = 0
 
-    /// The slot of `key`, made (with the next order) when the key is new.
+    /// The number of `key`'s cell, whose `hash(_:)` is `hash`, made (numbered next) when the key is new.
     @inline(__always)
-    func slot(_ key: UInt64) -> UnsafeMutablePointer<Slot> { slot(key, hash: Self.hash(key)) }
-
-    /// The slot of `key`, whose `hash(_:)` is `hash`.
-    @inline(__always)
-    func slot(_ key: UInt64, hash: UInt64) -> UnsafeMutablePointer<Slot> {
-        let stored = key &+ 1
+    func number(_ key: UInt64, hash: UInt64) -> Int32 {
         let p = part(hash)
         let slots = p.pointee.slots, mask = p.pointee.capacity - 1
+        let bits = hash << 32
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let k = slots[i].key
-            if k == stored { return slots + i }
-            if k == Self.empty { break }
+            let s = slots[i]
+            if s == Self.empty { break }
+            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cell(Int32(truncatingIfNeeded: s) &- 1)) == key {
+                return Int32(truncatingIfNeeded: s) &- 1
+            }
             i = (i + 1) & mask
         }
         if (p.pointee.count + 1) * 4 > p.pointee.capacity * 3 {
             Self.grow(p)
-            return slot(key, hash: hash)
+            return number(key, hash: hash)
         }
-        slots[i].key = stored
-        slots[i].order = Int32(count)
+        let number = Int32(count)
+        slots[i] = bits | UInt64(UInt32(bitPattern: number) &+ 1)
         p.pointee.count += 1
-        count += 1
-        return slots + i
+        append(key)
+        return number
     }
 
+    /// The number of `key`'s cell if the table has it.
+    @inline(__always)
+    func existingNumber(_ key: UInt64, hash: UInt64) -> Int32? {
+        let p = part(hash).pointee
+        let mask = p.capacity - 1
+        let bits = hash << 32
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let s = p.slots[i]
+            if s == Self.empty { return nil }
+            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cell(Int32(truncatingIfNeeded: s) &- 1)) == key {
+                return Int32(truncatingIfNeeded: s) &- 1
+            }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// A cell's key (`DispensingReader.key`).
+    @inline(__always)
+    static func key(of cell: UnsafeMutablePointer<DispensingCell>) -> UInt64 {
+        DispensingReader.key(
+            organisation: cell.pointee.organisation, product: cell.pointee.product, period: cell.pointee.period)
+    }
+
+    /// Makes the next cell, with `key`'s ids and nothing summed.
+    private func append(_ key: UInt64) {
+        if count & (Self.chunkSize - 1) == 0 {
+            if chunkCount == chunkCapacity {
+                let more = UnsafeMutablePointer<UnsafeMutablePointer<DispensingCell>?>.allocate(
+                    capacity: chunkCapacity * 2)
+                more.moveInitialize(from: chunks, count: chunkCount)
+                chunks.deallocate()
+                chunks = more
+                chunkCapacity *= 2
+            }
+            (chunks + chunkCount).initialize(to: Self.allocate(DispensingCell.self, Self.chunkSize))
+            chunkCount += 1
+        }
+        let ids = DispensingReader.ids(key)
+        cell(Int32(count)).initialize(
+            to: DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period))
+        count += 1
+    }
+
+    /// Doubles an index table: each slot moves to where its hash bits now point.
     private static func grow(_ part: UnsafeMutablePointer<Part>) {
         let old = part.pointee.slots, oldCapacity = part.pointee.capacity
         let capacity = oldCapacity * 2
-        let slots = allocate(capacity)
-        for i in 0..<oldCapacity where old[i].key != empty {
-            var j = Int(truncatingIfNeeded: hash(old[i].key &- 1)) & (capacity - 1)
-            while slots[j].key != empty { j = (j + 1) & (capacity - 1) }
+        let slots = allocate(UInt64.self, capacity)
+        for i in 0..<oldCapacity where old[i] != empty {
+            var j = Int(truncatingIfNeeded: old[i] >> 32) & (capacity - 1)
+            while slots[j] != empty { j = (j + 1) & (capacity - 1) }
             slots[j] = old[i]
         }
         free(old, oldCapacity)
@@ -172,78 +217,36 @@ final class CellTable {
         part.pointee.capacity = capacity
     }
 
-    /// The slot of `key` if the table has it.
+    /// Adds the sums of `other` (a cell with the same key elsewhere) to `cell`'s.
     @inline(__always)
-    func existingSlot(_ key: UInt64, hash: UInt64) -> UnsafeMutablePointer<Slot>? {
-        let stored = key &+ 1
-        let p = part(hash).pointee
-        let mask = p.capacity - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let k = p.slots[i].key
-            if k == stored { return p.slots + i }
-            if k == Self.empty { return nil }
-            i = (i + 1) & mask
-        }
+    static func add(_ other: DispensingCell, to cell: UnsafeMutablePointer<DispensingCell>) {
+        cell.pointee.quantity.raw += other.quantity.raw
+        cell.pointee.cost.raw += other.cost.raw
+        cell.pointee.rowCount += other.rowCount
+        cell.pointee.items += other.items
+        cell.pointee.negativeRowCount += other.negativeRowCount
+        cell.pointee.blockedRowCount += other.blockedRowCount
+        cell.pointee.blockedQuantity.raw += other.blockedQuantity.raw
+        cell.pointee.blockedCost.raw += other.blockedCost.raw
     }
 
-    /// Calls `body` with every cell's slot (its `key` the cell key), in the table's order.
-    func forEachSlot(_ body: (Slot) -> Void) {
-        for k in 0..<Self.partCount {
-            let p = parts[k]
-            for i in 0..<p.capacity where p.slots[i].key != Self.empty {
-                var slot = p.slots[i]
-                slot.key &-= 1
-                body(slot)
+    /// Calls `body` with every cell and its number, in order.
+    func forEachCell(_ body: (Int32, DispensingCell) -> Void) {
+        for number in 0..<Int32(count) { body(number, cell(number).pointee) }
+    }
+
+    /// Moves every cell, in order, to `out[place(number, &cell)]` after `place` has changed it as it must (nil:
+    /// the cell goes nowhere), letting each chunk go once it is moved; the table is then empty and unindexed.
+    func drain(into out: UnsafeMutablePointer<DispensingCell>, place: (Int32, inout DispensingCell) -> Int?) {
+        releaseIndex()
+        for k in 0..<chunkCount {
+            guard let chunk = chunks[k] else { continue }
+            for i in 0..<min(Self.chunkSize, count - k << Self.chunkBits) {
+                var c = chunk[i]
+                if let at = place(Int32(k << Self.chunkBits + i), &c) { (out + at).initialize(to: c) }
             }
+            Self.free(chunk, Self.chunkSize)
+            chunks[k] = nil
         }
-    }
-
-    /// The cells in the order they first appeared; `decode` turns a key back into its ids.
-    func cells(
-        threads: Int = 1, decode: @escaping @Sendable (UInt64) -> (organisation: Int32, product: Int32, period: Int32)
-    ) -> [DispensingCell] {
-        [DispensingCell](unsafeUninitializedCapacity: count) { buffer, initialized in
-            write(into: buffer.baseAddress!, threads: threads, decode: decode)
-            initialized = count
-        }
-    }
-
-    /// Writes each cell to `out[place[order]]` (`out[order]` without `place`; none where `place` says −1), its
-    /// ids from `decode`. The tables are split between `threads` threads, each writing the cells it finds to
-    /// their own places.
-    func write(
-        into out: UnsafeMutablePointer<DispensingCell>, threads: Int, place: [Int32]? = nil,
-        decode: @escaping @Sendable (UInt64) -> (organisation: Int32, product: Int32, period: Int32)
-    ) {
-        let split = threads > 1 && count >= 1 << 15 ? threads : 1
-        let tables = Tables(parts: parts, out: out)
-        DispatchQueue.concurrentPerform(iterations: split) { t in
-            for k in (Self.partCount * t / split)..<(Self.partCount * (t + 1) / split) {
-                let p = tables.parts[k]
-                for i in 0..<p.capacity where p.slots[i].key != Self.empty {
-                    let s = p.slots[i]
-                    let at = place.map { Int($0[Int(s.order)]) } ?? Int(s.order)
-                    guard at >= 0 else { continue }
-                    let ids = decode(s.key &- 1)
-                    var c = DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period)
-                    c.quantity = FixedDecimal(raw: s.quantity)
-                    c.cost = FixedDecimal(raw: s.cost)
-                    c.items = s.items
-                    c.rows = Int(s.rows)
-                    c.negativeRows = Int(s.negativeRows)
-                    c.blockedRows = Int(s.blockedRows)
-                    c.blockedQuantity = FixedDecimal(raw: s.blockedQuantity)
-                    c.blockedCost = FixedDecimal(raw: s.blockedCost)
-                    (tables.out + at).initialize(to: c)
-                }
-            }
-        }
-    }
-
-    /// The tables and the cells being made, shared by the threads (each writes places of its own).
-    private struct Tables: @unchecked Sendable {
-        let parts: UnsafeMutablePointer<Part>
-        let out: UnsafeMutablePointer<DispensingCell>
     }
 }

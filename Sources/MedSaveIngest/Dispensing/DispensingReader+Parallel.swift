@@ -61,19 +61,19 @@ extension DispensingReader {
         var adopted = false
         for (k, (reader, offset)) in readers.enumerated() {
             // Each part stayed in range; together they must too, or the cells merged below could pass it.
-            guard
-                magnitude.fits(
-                    quantity: FixedDecimal(raw: Int64(reader.magnitude.quantity)),
-                    cost: FixedDecimal(raw: Int64(reader.magnitude.cost)))
-            else {
+            guard magnitude.fits(reader.magnitude) else {
                 throw InputError(
                     location: SourceLocation(file: path, line: offset + 1, column: 1),
                     message: DispensingReader.Magnitude.overflow,
                     hint: "split the input (by period or unit) into runs of their own")
             }
-            magnitude.add(
-                quantity: FixedDecimal(raw: Int64(reader.magnitude.quantity)),
-                cost: FixedDecimal(raw: Int64(reader.magnitude.cost)))
+            guard reader.aggregate.rowsRead <= options.maximumRows - aggregate.rowsRead else {
+                throw InputError(
+                    location: SourceLocation(file: path, line: offset + 1, column: 1),
+                    message: Self.tooManyRows(options.maximumRows),
+                    hint: "split the input (by period or unit) into runs of their own")
+            }
+            magnitude.add(reader.magnitude)
             if k == 0 && cellTable.count == 0 && aggregate.rowsRead == 0 && aggregate.problems.isEmpty {
                 adopt(reader, lineOffset: offset)
                 adopted = true
@@ -229,17 +229,17 @@ extension DispensingReader {
         let place: [Int32]
         let freshCount: Int
 
-        /// The slot of the cell with the reader's ids in `key`, and its index, if this part made that cell.
-        func slot(readerKey key: UInt64) -> (UnsafeMutablePointer<CellTable.Slot>, Int32)? {
+        /// The cell with the reader's ids in `key`, and its index, if this part made that cell.
+        func cell(readerKey key: UInt64) -> (UnsafeMutablePointer<DispensingCell>, Int32)? {
             let ids = DispensingReader.ids(key)
             func mine(_ id: Int32, _ table: [Int32]) -> Int32 { Int(id) < table.count ? table[Int(id)] : -1 }
             let o = mine(ids.organisation, organisationOf), p = mine(ids.product, productOf)
             let t = mine(ids.period, periodOf)
             guard o >= 0, p >= 0, t >= 0 else { return nil }
             let own = DispensingReader.key(organisation: o, product: p, period: t)
-            guard let slot = table.existingSlot(own, hash: CellTable.hash(own)) else { return nil }
-            let at = place[Int(slot.pointee.order)]
-            return at >= 0 ? (slot, at) : nil
+            guard let number = table.existingNumber(own, hash: CellTable.hash(own)) else { return nil }
+            let at = place[Int(number)]
+            return at >= 0 ? (table.cell(number), at) : nil
         }
     }
 
@@ -250,22 +250,16 @@ extension DispensingReader {
     mutating func consolidate() {
         guard !deferred.isEmpty else { return }
         for part in deferred {
-            var fresh: [(place: Int32, key: UInt64, slot: CellTable.Slot)] = []
-            fresh.reserveCapacity(part.freshCount)
-            part.table.forEachSlot { c in
-                let at = part.place[Int(c.order)]
+            // A part's cells are in its order, and so are their places.
+            part.table.forEachCell { number, c in
+                let at = part.place[Int(number)]
                 guard at >= 0 else { return }
-                let ids = Self.ids(c.key)
                 let key = Self.key(
-                    organisation: part.organisations[Int(ids.organisation)], product: part.products[Int(ids.product)],
-                    period: part.periods[Int(ids.period)])
-                fresh.append((at, key, c))
-            }
-            fresh.sort { $0.place < $1.place }
-            for (at, key, c) in fresh {
-                let cell = cellTable.slot(key)
-                precondition(cell.pointee.order == at, "a deferred cell's place is the order it is made in")
-                CellTable.add(c, to: cell)
+                    organisation: part.organisations[Int(c.organisation)], product: part.products[Int(c.product)],
+                    period: part.periods[Int(c.period)])
+                let made = cellTable.number(key, hash: CellTable.hash(key))
+                precondition(made == at, "a deferred cell's place is the order it is made in")
+                CellTable.add(c, to: cellTable.cell(made))
             }
         }
         deferred = []
@@ -289,39 +283,38 @@ extension DispensingReader {
         }
 
         let o = other.aggregate
-        // Cells this reader has are summed here in `other`'s slot order, in batches whose cells are touched first
+        // Cells this reader has are summed here in `other`'s order, in batches whose cells are touched first
         // (as rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made
         // them, or left where they are and placed in that order (`deferring`).
         var cellMap = [Int32](repeating: -1, count: other.cellTable.count)
-        var fresh: [(key: UInt64, slot: CellTable.Slot)] = []
-        var pending: [(key: UInt64, slot: CellTable.Slot)] = []
+        var fresh: [(key: UInt64, number: Int32, cell: DispensingCell)] = []
+        var pending: [(key: UInt64, number: Int32, cell: DispensingCell)] = []
         var hashes: [UInt64] = []
         var newCount = 0
         func addPending() {
             hashes = pending.map { CellTable.hash($0.key) }
             hashes.withUnsafeBufferPointer { cellTable.touch($0) }
-            for ((key, c), hash) in zip(pending, hashes) {
-                if let cell = cellTable.existingSlot(key, hash: hash) {
+            for ((key, number, c), hash) in zip(pending, hashes) {
+                if let mine = cellTable.existingNumber(key, hash: hash) {
+                    CellTable.add(c, to: cellTable.cell(mine))
+                    cellMap[Int(number)] = mine
+                } else if let (cell, at) = deferred.lazy.compactMap({ $0.cell(readerKey: key) }).first {
                     CellTable.add(c, to: cell)
-                    cellMap[Int(c.order)] = cell.pointee.order
-                } else if let (cell, at) = deferred.lazy.compactMap({ $0.slot(readerKey: key) }).first {
-                    CellTable.add(c, to: cell)
-                    cellMap[Int(c.order)] = at
+                    cellMap[Int(number)] = at
                 } else {
                     newCount += 1
-                    if !deferring { fresh.append((key, c)) }
+                    if !deferring { fresh.append((key, number, c)) }
                 }
             }
             pending.removeAll(keepingCapacity: true)
         }
-        func readerKey(_ c: CellTable.Slot) -> UInt64 {
-            let ids = Self.ids(c.key)
-            return Self.key(
-                organisation: organisationMap[Int(ids.organisation)], product: productMap[Int(ids.product)],
-                period: periodMap[Int(ids.period)])
+        func readerKey(_ c: DispensingCell) -> UInt64 {
+            Self.key(
+                organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
+                period: periodMap[Int(c.period)])
         }
-        other.cellTable.forEachSlot { c in
-            pending.append((readerKey(c), c))
+        other.cellTable.forEachCell { number, c in
+            pending.append((readerKey(c), number, c))
             if pending.count == Self.batchSize { addPending() }
         }
         addPending()
@@ -329,8 +322,8 @@ extension DispensingReader {
         // new cells are made here and its table goes (possible only while no part is kept, for their places).
         let keep = deferring && (!deferred.isEmpty || newCount * 4 > other.cellTable.count)
         if deferring && !keep {
-            other.cellTable.forEachSlot { c in
-                if cellMap[Int(c.order)] < 0 { fresh.append((readerKey(c), c)) }
+            other.cellTable.forEachCell { number, c in
+                if cellMap[Int(number)] < 0 { fresh.append((readerKey(c), number, c)) }
             }
         }
         if keep {
@@ -353,11 +346,11 @@ extension DispensingReader {
                     periodOf: inverse(periodMap, aggregate.periods.count),
                     place: place, freshCount: Int(next) - cellCount))
         } else {
-            fresh.sort { $0.slot.order < $1.slot.order }
-            for (key, c) in fresh {
-                let cell = cellTable.slot(key)
-                CellTable.add(c, to: cell)
-                cellMap[Int(c.order)] = cell.pointee.order
+            // `fresh` is in `other`'s order, the order one pass would have made these cells in.
+            for (key, number, c) in fresh {
+                let mine = cellTable.number(key, hash: CellTable.hash(key))
+                CellTable.add(c, to: cellTable.cell(mine))
+                cellMap[Int(number)] = mine
             }
         }
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }

@@ -25,6 +25,9 @@ public struct DispensingReadOptions: Sendable {
     /// Keep the patient codes (`DispensingAggregate.patients`), in memory only, so that the patients of
     /// several months read apart can be told apart (month shards); otherwise patients are only counted.
     public var patientCodes = false
+    /// The most rows one run reads: a cell counts its rows, and the reader numbers its cells, in 32 bits, so
+    /// the row past this stops the run rather than wrap a count. Only tests lower it.
+    public var maximumRows = Int(Int32.max)
 
     public init(
         dialect: CSVDialect = CSVDialect(), mapping: ColumnMapping = ColumnMapping(),
@@ -78,31 +81,51 @@ public struct DispensingReader {
     var batchPairs = PairBatch()
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
-    /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
+    /// Σ|quantity|, Σ|cost| and Σ|items| of every row read (see `Magnitude`).
     var magnitude = Magnitude()
 
-    /// The sums of absolute values read so far, in millionths. While both stay within `Int64`'s range, every
-    /// sum medsave forms of these rows — cells, rows of the ranking, totals, in any order — fits as well, so
-    /// exact sums can neither wrap nor trap; the row that would pass the range stops the run instead.
+    /// The sums of absolute values read so far (amounts in millionths). While each stays within `Int64`'s
+    /// range, every sum medsave forms of these rows — cells, rows of the ranking, totals, in any order — fits
+    /// as well, so exact sums can neither wrap nor trap; the row that would pass the range stops the run instead.
     struct Magnitude {
         var quantity: UInt64 = 0
         var cost: UInt64 = 0
+        var items: UInt64 = 0
 
-        /// Whether adding a row with these amounts keeps both sums in range (each term is below 2⁶³, so the
+        /// Whether adding a row with these amounts keeps every sum in range (each term is below 2⁶³, so the
         /// unsigned sums themselves cannot wrap).
-        func fits(quantity q: FixedDecimal, cost c: FixedDecimal) -> Bool {
+        func fits(quantity q: FixedDecimal, cost c: FixedDecimal, items i: Int64 = 0) -> Bool {
             quantity + q.raw.magnitude <= UInt64(Int64.max) && cost + c.raw.magnitude <= UInt64(Int64.max)
+                && items + i.magnitude <= UInt64(Int64.max)
         }
 
-        mutating func add(quantity q: FixedDecimal, cost c: FixedDecimal) {
+        /// Whether another reader's sums added to these stay in range.
+        func fits(_ other: Magnitude) -> Bool {
+            other.quantity <= UInt64(Int64.max) - quantity && other.cost <= UInt64(Int64.max) - cost
+                && other.items <= UInt64(Int64.max) - items
+        }
+
+        mutating func add(quantity q: FixedDecimal, cost c: FixedDecimal, items i: Int64 = 0) {
             quantity += q.raw.magnitude
             cost += c.raw.magnitude
+            items += i.magnitude
+        }
+
+        mutating func add(_ other: Magnitude) {
+            quantity += other.quantity
+            cost += other.cost
+            items += other.items
         }
 
         /// The message for a row (or file part) that would pass the range.
         static let overflow =
-            "the quantities or costs read add up past ±9.2 × 10¹² (counting corrections by their size), more than "
-            + "medsave sums exactly"
+            "the quantities, costs or items read add up past ±9.2 × 10¹² (counting corrections by their size), more "
+            + "than medsave sums exactly"
+    }
+
+    /// The message for the row past `DispensingReadOptions.maximumRows`.
+    static func tooManyRows(_ limit: Int) -> String {
+        "more than \(limit) rows in one run, more than medsave counts per cell"
     }
 
     /// The largest amount one row may carry: 10¹² units, far beyond any real dispensing row.
@@ -251,13 +274,19 @@ public struct DispensingReader {
         var result = aggregate
         let total = cellCount
         result.cells = [DispensingCell](unsafeUninitializedCapacity: total) { buffer, initialized in
-            cellTable.write(into: buffer.baseAddress!, threads: options.resolvedThreads, decode: Self.ids)
+            let out = buffer.baseAddress!
+            for part in deferred { part.table.releaseIndex() }
+            cellTable.drain(into: out) { number, _ in Int(number) }
             cellTable = CellTable(capacity: 0)
             for part in deferred {
                 let (o, p, t) = (part.organisations, part.products, part.periods)
-                part.table.write(into: buffer.baseAddress!, threads: options.resolvedThreads, place: part.place) {
-                    let ids = Self.ids($0)
-                    return (o[Int(ids.organisation)], p[Int(ids.product)], t[Int(ids.period)])
+                part.table.drain(into: out) { number, cell in
+                    let at = part.place[Int(number)]
+                    guard at >= 0 else { return nil }
+                    cell.organisation = o[Int(cell.organisation)]
+                    cell.product = p[Int(cell.product)]
+                    cell.period = t[Int(cell.period)]
+                    return Int(at)
                 }
             }
             deferred = []

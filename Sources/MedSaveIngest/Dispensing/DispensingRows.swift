@@ -317,8 +317,10 @@ extension DispensingReader {
             case .invalidText: return nil
             }
         }
-        guard Self.fitsKey(row), magnitude.fits(quantity: row.quantity, cost: row.cost) else { return nil }
-        magnitude.add(quantity: row.quantity, cost: row.cost)
+        guard Self.fitsKey(row), magnitude.fits(quantity: row.quantity, cost: row.cost, items: row.items),
+            aggregate.rowsRead < options.maximumRows
+        else { return nil }
+        magnitude.add(quantity: row.quantity, cost: row.cost, items: row.items)
         aggregate.rowsRead += 1
         aggregate.costRead += row.cost
         batch.append(row)
@@ -366,15 +368,21 @@ extension DispensingReader {
         if record.count == 1 && record.fields[0].start == record.fields[0].end && !record.fields[0].quoted {
             return  // blank line
         }
+        guard aggregate.rowsRead < options.maximumRows else {
+            throw InputError(
+                location: SourceLocation(file: state.path, line: record.line, column: 1),
+                message: Self.tooManyRows(options.maximumRows),
+                hint: "split the input (by period or unit) into runs of their own")
+        }
         aggregate.rowsRead += 1
         switch parseRow(record, state) {
         case .success(let row):
-            guard magnitude.fits(quantity: row.quantity, cost: row.cost) else {
+            guard magnitude.fits(quantity: row.quantity, cost: row.cost, items: row.items) else {
                 throw InputError(
                     location: SourceLocation(file: state.path, line: record.line, column: 1),
                     message: Magnitude.overflow, hint: "split the input (by period or unit) into runs of their own")
             }
-            magnitude.add(quantity: row.quantity, cost: row.cost)
+            magnitude.add(quantity: row.quantity, cost: row.cost, items: row.items)
             aggregate.costRead += row.cost
             try add(row, record: record, path: state.path)
         case .failure(let failure):
@@ -695,17 +703,19 @@ extension DispensingReader {
     @inline(__always)
     mutating func accumulate(_ row: Row, hash: UInt64? = nil, pairs: inout PairBatch) {
         let key = Self.key(row)
-        let cell = cellTable.slot(key, hash: hash ?? CellTable.hash(key))
-        cell.pointee.quantity &+= row.quantity.raw
-        cell.pointee.cost &+= row.cost.raw
-        cell.pointee.rows &+= 1
+        let number = cellTable.number(key, hash: hash ?? CellTable.hash(key))
+        let cell = cellTable.cell(number)
+        // Sums that cannot pass their range (`Magnitude`, `DispensingReadOptions.maximumRows`), so unchecked.
+        cell.pointee.quantity.raw &+= row.quantity.raw
+        cell.pointee.cost.raw &+= row.cost.raw
+        cell.pointee.rowCount &+= 1
         cell.pointee.items &+= row.items
-        if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.negativeRows &+= 1 }
-        let index = UInt64(UInt32(bitPattern: cell.pointee.order)) << 32
+        if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.negativeRowCount &+= 1 }
+        let index = UInt64(UInt32(bitPattern: number)) << 32
         if row.blocked {
-            cell.pointee.blockedRows &+= 1
-            cell.pointee.blockedQuantity &+= row.quantity.raw
-            cell.pointee.blockedCost &+= row.cost.raw
+            cell.pointee.blockedRowCount &+= 1
+            cell.pointee.blockedQuantity.raw &+= row.quantity.raw
+            cell.pointee.blockedCost.raw &+= row.cost.raw
             // Rows without a prescriber are summed in the cell alone; `finish` files the rest of the cell's
             // blocked sums under prescriber −1.
             let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
