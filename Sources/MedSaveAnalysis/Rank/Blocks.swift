@@ -176,7 +176,10 @@ extension Ranking {
         let dense = data.products.count * periods <= 1 << 24
         var denseVerdicts = [Int32](repeating: -3, count: dense ? data.products.count * periods : 0)
         var verdicts = IntMap()
-        var blockOf = IntMap()  // (class id, period id) → block
+        // (class id, period id) → block: with the dense table, an array by class id · periods + period id (class
+        // ids are numbered as they are met, fewer than the products), −1 none yet; else a hash map.
+        var blockOf: [Int32] = []
+        var blockOfMap = IntMap()
         var blockOfCell = [Int32](repeating: -1, count: data.cells.count)
         var cellsInBlock: [Int] = []
         // With several threads, every (product, period) in the window is looked up in the classifier first, in
@@ -216,16 +219,18 @@ extension Ranking {
                 books.setAside(reason, rows: cell.rows, cost: cell.cost)
                 continue
             }
-            let blockKey = UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))
-            let b: Int32
-            if let known = blockOf[blockKey] {
-                b = known
-            } else {
+            let blockKey = Int(verdict) * periods + Int(cell.period)
+            if dense && blockKey >= blockOf.count {
+                blockOf += repeatElement(-1, count: max(blockKey + 1, 2 * blockOf.count) - blockOf.count)
+            }
+            let mapKey = UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))
+            var b = dense ? blockOf[blockKey] : blockOfMap[mapKey] ?? -1
+            if b < 0 {
                 b = Int32(blocks.count)
                 blocks.append(
                     Block(equivalenceClass: classes.classes[Int(verdict)], classIndex: verdict, period: period))
                 cellsInBlock.append(0)
-                _ = blockOf.value(blockKey) { b }
+                if dense { blockOf[blockKey] = b } else { _ = blockOfMap.value(mapKey) { b } }
             }
             blockOfCell[i] = b
             cellsInBlock[Int(b)] += 1
