@@ -51,4 +51,40 @@ struct WindowTablesTests {
     @Test func aRowIsEightyEightBytes() {
         #expect(MemoryLayout<Ranking.RowTable.Row>.stride == 88)
     }
+
+    /// A row table finds a row only among its current class's (and period's) rows, so blocks must come by
+    /// class and then period: in that order every row is made once; out of it the run stops rather than make
+    /// a row twice.
+    static func add(_ table: inout Ranking.RowTable, classIndex: Int32, month: Int) -> Int32 {
+        var block = Ranking.Block(
+            equivalenceClass: EquivalenceClass(group: "G\(classIndex)"), classIndex: classIndex,
+            period: Period(year: 2025, month: month))
+        block.organisations = [3]
+        block.quantity = [FixedDecimal(10)]
+        block.cost = [FixedDecimal(20)]
+        return table.add(
+            organisation: 3, block: block, position: 0, saving: 1,
+            target: Target(price: 1, product: nil, flags: []), flags: [])
+    }
+
+    @Test func blocksInClassThenPeriodOrderMakeEachRowOnce() {
+        var table = Ranking.RowTable(byPeriod: false, level: .unit, groupOf: nil, cellCount: 0)
+        let a = Self.add(&table, classIndex: 0, month: 1), b = Self.add(&table, classIndex: 0, month: 2)
+        let c = Self.add(&table, classIndex: 1, month: 1)
+        #expect(a == b && a != c && table.rows.count == 2)
+        #expect(table.rows[Int(a)].quantity == FixedDecimal(20))
+    }
+
+    @Test func aBlockOfAClassAlreadyLeftStopsTheRun() async {
+        await #expect(processExitsWith: .failure) {
+            var table = Ranking.RowTable(byPeriod: false, level: .unit, groupOf: nil, cellCount: 0)
+            _ = Self.add(&table, classIndex: 1, month: 1)
+            _ = Self.add(&table, classIndex: 0, month: 1)
+        }
+        await #expect(processExitsWith: .failure) {
+            var table = Ranking.RowTable(byPeriod: true, level: .unit, groupOf: nil, cellCount: 0)
+            _ = Self.add(&table, classIndex: 0, month: 2)
+            _ = Self.add(&table, classIndex: 0, month: 1)
+        }
+    }
 }

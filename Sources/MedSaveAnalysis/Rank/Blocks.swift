@@ -25,55 +25,23 @@ extension Ranking {
         var totalCost: FixedDecimal = .zero
     }
 
-    /// What the ranking needs of one aggregate cell, copied once into a list grouped by block so that each
-    /// block's cells are read in order rather than scattered across the aggregate. 32 bytes: a cell's blocked
-    /// sums are read from the aggregate, for the few cells that have any (`hasBlockedRows`), and the two flags
-    /// share a word with the organisation (whose id the reader keeps below 2²⁸).
-    struct BlockCell {
-        /// The cell's index in the aggregate, and its organisation's position in the block.
-        var index: Int32
-        var position: Int32
-        private var organisationAndFlags: UInt32
-        var rows: Int32
-        var quantity: FixedDecimal
-        var cost: FixedDecimal
-
-        private static let corrections: UInt32 = 1 << 31, blocked: UInt32 = 1 << 30
-
-        init(index: Int, cell: DispensingCell) {
-            precondition(cell.organisation >= 0 && cell.organisation < 1 << 30, "organisation ids fit in 30 bits")
-            self.index = Int32(index)
-            position = 0
-            organisationAndFlags =
-                UInt32(cell.organisation) | (cell.negativeRows > 0 ? Self.corrections : 0)
-                | (cell.blockedRows > 0 ? Self.blocked : 0)
-            rows = Int32(cell.rows)
-            quantity = cell.quantity
-            cost = cell.cost
-        }
-
-        var organisation: Int32 { Int32(organisationAndFlags & (Self.blocked - 1)) }
-        /// Whether the cell has correction rows (negative quantity or cost).
-        var hasCorrections: Bool { organisationAndFlags & Self.corrections != 0 }
-        /// Whether the cell has rows marked "do not substitute": its blocked sums are then the aggregate cell's.
-        var hasBlockedRows: Bool { organisationAndFlags & Self.blocked != 0 }
-    }
-
-    /// Sums a block's cells per organisation (numbered by first appearance), and notes each cell's position.
-    /// `positionOf` is all −1 on entry and on return.
+    /// Sums a block's cells (`cells[block.cells]`, indices into `aggregate`) per organisation, numbered by first
+    /// appearance. `positionOf` is all −1 on entry and on return.
+    ///
+    /// The cells are read where the aggregate has them, not copied into a list of their own: on national data
+    /// that list would be hundreds of megabytes of fresh memory, dearer to touch than the reads it saves.
     static func sumBlock(
-        _ block: inout Block, cells: UnsafeMutableBufferPointer<BlockCell>,
-        aggregate: UnsafeBufferPointer<DispensingCell>,
+        _ block: inout Block, cells: UnsafeBufferPointer<Int32>, aggregate: UnsafeBufferPointer<DispensingCell>,
         positionOf: inout [Int32]
     ) {
         // Room for exactly the block's organisations (a national month's cells are several per organisation, and
         // memory reserved for each cell would be most of the month's transient peak).
         var distinct = 0
-        for k in block.cells where positionOf[Int(cells[k].organisation)] < 0 {
-            positionOf[Int(cells[k].organisation)] = 0
+        for k in block.cells where positionOf[Int(aggregate[Int(cells[k])].organisation)] < 0 {
+            positionOf[Int(aggregate[Int(cells[k])].organisation)] = 0
             distinct += 1
         }
-        for k in block.cells { positionOf[Int(cells[k].organisation)] = -1 }
+        for k in block.cells { positionOf[Int(aggregate[Int(cells[k])].organisation)] = -1 }
         block.organisations.reserveCapacity(distinct)
         block.quantity.reserveCapacity(distinct)
         block.cost.reserveCapacity(distinct)
@@ -81,7 +49,7 @@ extension Ranking {
         block.blockedCost.reserveCapacity(distinct)
         block.cellFlags.reserveCapacity(distinct)
         for k in block.cells {
-            let c = cells[k]
+            let c = aggregate[Int(cells[k])]
             var p = Int(positionOf[Int(c.organisation)])
             if p < 0 {
                 p = block.organisations.count
@@ -93,17 +61,14 @@ extension Ranking {
                 block.blockedCost.append(.zero)
                 block.cellFlags.append([])
             }
-            if c.hasCorrections { block.cellFlags[p].insert(.correctionRows) }
-            if c.hasBlockedRows {
-                block.cellFlags[p].insert(.doNotSubstitute)
-                block.blockedQuantity[p] += aggregate[Int(c.index)].blockedQuantity
-                block.blockedCost[p] += aggregate[Int(c.index)].blockedCost
-            }
-            block.rows += Int(c.rows)
+            if c.negativeRows > 0 { block.cellFlags[p].insert(.correctionRows) }
+            if c.blockedRows > 0 { block.cellFlags[p].insert(.doNotSubstitute) }
+            block.rows += c.rows
             block.totalCost += c.cost
             block.quantity[p] += c.quantity
             block.cost[p] += c.cost
-            cells[k].position = Int32(p)
+            block.blockedQuantity[p] += c.blockedQuantity
+            block.blockedCost[p] += c.blockedCost
         }
         for o in block.organisations { positionOf[Int(o)] = -1 }
     }
@@ -111,7 +76,7 @@ extension Ranking {
     /// Buffers that threads write at indices of their own.
     struct SharedBuffers: @unchecked Sendable {
         let blocks: UnsafeMutableBufferPointer<Block>
-        let cells: UnsafeMutableBufferPointer<BlockCell>
+        let cells: UnsafeBufferPointer<Int32>
         let aggregate: UnsafeBufferPointer<DispensingCell>
     }
 
@@ -168,7 +133,7 @@ extension Ranking {
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32]
-    ) -> (blocks: [Block], cells: [BlockCell]) {
+    ) -> (blocks: [Block], cells: [Int32]) {
         var blocks: [Block] = []
         // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
         // small enough, else a hash map.
@@ -239,19 +204,17 @@ extension Ranking {
         var start = [Int](repeating: 0, count: blocks.count + 1)
         for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
         var next = start
-        var grouped = [BlockCell](unsafeUninitializedCapacity: start[blocks.count]) { buffer, initialized in
-            for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
-                let b = Int(blockOfCell[i])
-                (buffer.baseAddress! + next[b]).initialize(to: BlockCell(index: i, cell: cell))
-                next[b] += 1
-            }
-            initialized = start[blocks.count]
+        var grouped = [Int32](repeating: 0, count: start[blocks.count])
+        for i in data.cells.indices where blockOfCell[i] >= 0 {
+            let b = Int(blockOfCell[i])
+            grouped[next[b]] = Int32(i)
+            next[b] += 1
         }
         // Each block's organisations and sums; blocks are independent, so threads take every n-th one.
         let parts = threads > 1 && blocks.count >= 256 ? threads : 1, organisations = data.organisations.count
         let bounds = start
         blocks.withUnsafeMutableBufferPointer { blockBuffer in
-            grouped.withUnsafeMutableBufferPointer { cellBuffer in
+            grouped.withUnsafeBufferPointer { cellBuffer in
                 data.cells.withUnsafeBufferPointer { aggregate in
                     let shared = SharedBuffers(blocks: blockBuffer, cells: cellBuffer, aggregate: aggregate)
                     DispatchQueue.concurrentPerform(iterations: parts) { k in

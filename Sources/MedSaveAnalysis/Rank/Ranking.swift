@@ -208,7 +208,7 @@ public enum Ranking {
     /// Sets each block's target, computes its organisations' savings (and those blocked by "do not
     /// substitute" flags) through the numeric core, and adds them to their rows, block by block in order.
     static func sum(
-        blocks: [Block], into empty: RowTable, cells: [BlockCell], blockedOfCell: BlockedRows?,
+        blocks: [Block], into empty: RowTable, cells: [Int32], blockedOfCell: BlockedRows?,
         data: DispensingAggregate, order: CodeOrder,
         classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
     ) throws -> BlockSums {
@@ -243,16 +243,16 @@ public enum Ranking {
             var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
             result.rowsUsed += block.rows
             result.costUsed += block.totalCost
-            for c in cells[block.cells] {
-                result.rows.rowOfCell[Int(c.index)] = rowOf[Int(c.position)]
-                guard c.hasBlockedRows else { continue }
-                let organisation = UInt64(UInt32(bitPattern: c.organisation)) << 32
+            for i in cells[block.cells] {
+                let cell = data.cells[Int(i)]
+                result.rows.rowOfCell[Int(i)] = rowOf[Int(positionOf[Int(cell.organisation)])]
+                guard cell.blockedRows > 0 else { continue }
+                let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
                 guard let blockedOfCell else {
-                    let cell = data.cells[Int(c.index)]
                     blockedHere.append((organisation | 0xFFFF_FFFF, cell.blockedQuantity, cell.blockedCost))
                     continue
                 }
-                for e in blockedOfCell.range(Int(c.index)) {
+                for e in blockedOfCell.range(Int(i)) {
                     let (prescriber, q, cost) = blockedOfCell.entries[e]
                     blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
                 }
