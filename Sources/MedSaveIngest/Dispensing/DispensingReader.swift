@@ -119,13 +119,13 @@ public struct DispensingReader {
 
         /// The message for a row (or file part) that would pass the range.
         static let overflow =
-            "the quantities, costs or items read add up past ±9.2 × 10¹² (counting corrections by their size), more "
-            + "than medsave sums exactly"
+            "the quantities or costs read add up past ±9.2 × 10¹² (counting corrections by their size), or the items "
+            + "past 9.2 × 10¹⁸, more than medsave sums exactly"
     }
 
     /// The message for the row past `DispensingReadOptions.maximumRows`.
     static func tooManyRows(_ limit: Int) -> String {
-        "more than \(limit) rows in one run, more than medsave counts per cell"
+        "more than \(limit) rows in one run: medsave counts each cell's rows in 32 bits"
     }
 
     /// The largest amount one row may carry: 10¹² units, far beyond any real dispensing row.
