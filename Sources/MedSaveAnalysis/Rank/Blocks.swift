@@ -128,12 +128,13 @@ extension Ranking {
     /// Each (product, period) is classified once; classes, and the organisations in each block, are numbered in
     /// the order the cells first meet them, a block's cells keep their order, and the blocks are returned by
     /// class and then month (the order rows sum them in). Returns the blocks and their
-    /// cells, grouped by block, and in `unknown` each product the catalogue does not know with a period it was
-    /// dispensed in. O(cells), reading the aggregate's cells in order.
+    /// cells, grouped by block, the class id of each (product id · periods + period id) dispensed in the window
+    /// (negative: in none; empty when that table would be too large), and in `unknown` each product the catalogue
+    /// does not know with a period it was dispensed in. O(cells), reading the aggregate's cells in order.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32]
-    ) -> (blocks: [Block], cells: [Int32]) {
+    ) -> (blocks: [Block], cells: [Int32], classOfPair: [Int32]) {
         var blocks: [Block] = []
         // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
         // small enough, else a hash map.
@@ -231,6 +232,6 @@ extension Ranking {
         }
         // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
         blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }
-        return (blocks, grouped)
+        return (blocks, grouped, denseVerdicts)
     }
 }

@@ -14,12 +14,15 @@ extension Ranking {
         let level: RankLevel
         let rowKeys: RowKeys
         let decisions: [String: ReviewRecord]
-        let source: RowSource
+        private(set) var source: RowSource
         private let rules: SafetyRules
         private var cache: SafetyCache
+        /// Which rows a rule excludes, with every dispensed (product, period) decided up front where the classes
+        /// of the aggregate's pairs are known; each thread takes a copy.
+        private let exclusion: ExclusionCheck
         let threads: Int
         private var findings: [Int32: [SafetyFinding]] = [:]
-        /// Distinct patients and prescribers of the rows to be built (`prepareCounts`), by row.
+        /// Distinct patients and prescribers of the rows to be built (`prepare`), by row.
         private var patients: [Int32: Int] = [:]
         private var prescribers: [Int32: Int] = [:]
         private var counted = Set<Int32>()
@@ -30,8 +33,8 @@ extension Ranking {
 
         init(
             data: DispensingAggregate, cells: CellKeys, classifier: any ProductClassifier, rows: RowTable,
-            keys: RowKeys, classes: [EquivalenceClass], window: (from: Period, to: Period)?, advice: CurrentAdvice,
-            configuration: RankConfiguration
+            keys: RowKeys, classes: [EquivalenceClass], window: (from: Period, to: Period)?, classOfPair: [Int32] = [],
+            advice: CurrentAdvice, configuration: RankConfiguration
         ) {
             self.data = data
             self.classifier = classifier
@@ -44,32 +47,26 @@ extension Ranking {
             rules = configuration.rules
             cache = SafetyCache(configuration.rules)
             threads = configuration.threads
-            var counts = [Int](repeating: 0, count: rows.rows.count + 1)
-            for r in rows.rowOfCell where r >= 0 { counts[Int(r) + 1] += 1 }
-            for r in 0..<rows.rows.count { counts[r + 1] += counts[r] }
-            var next = counts
-            var cellsByRow = [Int32](repeating: 0, count: counts[rows.rows.count])
-            for (cell, r) in rows.rowOfCell.enumerated() where r >= 0 {
-                cellsByRow[next[Int(r)]] = Int32(cell)
-                next[Int(r)] += 1
-            }
             source = RowSource(
-                data: data, cells: cells, classifier: classifier, table: rows, advice: advice, rowStart: counts,
-                cellsByRow: cellsByRow)
+                data: data, cells: cells, classifier: classifier, table: rows, advice: advice, rowCells: RowCells())
+            exclusion = ExclusionCheck.learned(
+                configuration.rules, source, classOfPair: classOfPair, threads: configuration.threads)
         }
 
         /// The rows with a positive saving, split into those that rank and those a rule excludes, each in row
         /// order (`RankOrder` orders them). Only whether a rule excludes a row is decided here, from facts looked
         /// up once per (product, period) (`ExclusionCheck`); the findings themselves are built for the rows shown.
-        func candidates() -> (positive: [Int32], excluded: [Int32]) {
+        /// Only the rows whose exclusion depends on their products have their cells listed.
+        mutating func candidates() -> (positive: [Int32], excluded: [Int32]) {
             var candidates: [Int32] = []
             for (r, row) in table.rows.enumerated() where row.saving > 0 { candidates.append(Int32(r)) }
+            prepareCells(for: candidates.lazy.filter(exclusion.readsCells))
             // Split between threads, each with lookups of its own.
             let parts = threads > 1 && candidates.count >= 4096 ? threads : 1
             let results = ConcurrentResults<[Bool], Never>(count: parts)
-            let source = self.source, rules = self.rules, all = candidates
+            let source = self.source, rules = self.rules, decided = exclusion.decided, all = candidates
             DispatchQueue.concurrentPerform(iterations: parts) { k in
-                var check = ExclusionCheck(rules, source)
+                var check = ExclusionCheck(rules, source, decided: decided)
                 let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
                 results.store(k, .success(mine.map { check.excludes($0) }))
             }
@@ -87,13 +84,19 @@ extension Ranking {
 
         /// Rows that save nothing themselves but carry blocked saving, which a rule excludes: left out of the
         /// blocked figure as the excluded opportunities are.
-        func excludedWithoutSaving() -> [Int32] {
-            var check = ExclusionCheck(rules, source)
-            return table.rows.indices.compactMap { r -> Int32? in
-                let row = table.rows[r]
-                guard row.saving <= 0, row.blockedSaving > 0 else { return nil }
-                return check.excludes(Int32(r)) ? Int32(r) : nil
+        mutating func excludedWithoutSaving() -> [Int32] {
+            var rows: [Int32] = []
+            for (r, row) in table.rows.enumerated() where row.saving <= 0 && row.blockedSaving > 0 {
+                rows.append(Int32(r))
             }
+            prepareCells(for: rows.lazy.filter(exclusion.readsCells))
+            var check = ExclusionCheck(rules, source, decided: exclusion.decided)
+            return rows.filter { check.excludes($0) }
+        }
+
+        /// Lists the cells of `rows` (`RowCells`), which are about to be read.
+        mutating func prepareCells(for rows: some Sequence<Int32>) {
+            source.rowCells.prepare(rows, rowOfCell: table.rowOfCell, rowCount: table.rows.count)
         }
 
         /// Whether a safety rule excludes a row, as its findings would say (`SafetyRules.findings`: an `exclude`
@@ -103,24 +106,34 @@ extension Ranking {
         struct ExclusionCheck {
             let source: RowSource
             let evaluator: SafetyEvaluator
-            /// Per product × period of the aggregate: 0 not yet known, 1 keeps, 2 excludes.
-            private var state: [UInt8]
-            /// Per class: 0 not yet known, 1 keeps, 2 the suggestion itself is excluded, 3 no rule and no
-            /// suggestion (nothing can exclude).
-            private var classState: [UInt8]
-            private var suggestion: [SafetyRules.EntryFacts?]
+            /// What is decided so far, which a check for another thread can start from.
+            struct Decided: Sendable {
+                /// Per product × period of the aggregate: 0 not yet known, 1 keeps, 2 excludes.
+                fileprivate var state: [UInt8]
+                /// Per class: 0 not yet known, 1 keeps, 2 the suggestion itself is excluded, 3 no rule and no
+                /// suggestion (nothing can exclude).
+                fileprivate var classState: [UInt8]
+                fileprivate var suggestion: [SafetyRules.EntryFacts?]
+                /// Per class, once every (product, period) dispensed is known (`learn`): whether any of the
+                /// class's could exclude. A row of a class none of whose can is kept without reading its cells.
+                fileprivate var mayExclude: [Bool] = []
+            }
+            private(set) var decided: Decided
             /// The latest period of each product met in the current row (-1: not met), and those met.
             private var latest: [Int32]
             private var touched: [Int32] = []
 
-            init(_ rules: SafetyRules, _ source: RowSource) {
+            init(_ rules: SafetyRules, _ source: RowSource, decided: Decided? = nil) {
                 self.source = source
                 evaluator = SafetyEvaluator(rules)
                 let products = source.data.products.count, periods = source.data.periods.count
-                state = [UInt8](repeating: 0, count: products * periods)
                 let classes = source.advice.classCount
-                classState = [UInt8](repeating: 0, count: classes)
-                suggestion = [SafetyRules.EntryFacts?](repeating: nil, count: classes)
+                self.decided =
+                    decided
+                    ?? Decided(
+                        state: [UInt8](repeating: 0, count: products * periods),
+                        classState: [UInt8](repeating: 0, count: classes),
+                        suggestion: [SafetyRules.EntryFacts?](repeating: nil, count: classes))
                 latest = [Int32](repeating: -1, count: products)
             }
 
@@ -128,25 +141,103 @@ extension Ranking {
                 facts.rules.contains { evaluator.rules.rules[$0].action == .exclude }
             }
 
+            /// A check with every (product, period) of `classOfPair` (the class id of each product id · periods +
+            /// period id, negative: in none; `Ranking.classify`) decided up front, and so which classes may exclude
+            /// at all: O(products × periods) lookups, split between threads, instead of reading every row's cells.
+            static func learned(
+                _ rules: SafetyRules, _ source: RowSource, classOfPair: [Int32], threads: Int
+            ) -> ExclusionCheck {
+                let periods = source.data.periods.count
+                guard !classOfPair.isEmpty, classOfPair.count == source.data.products.count * periods else {
+                    return ExclusionCheck(rules, source)
+                }
+                let parts = threads > 1 && classOfPair.count >= 4096 ? threads : 1
+                let results = ConcurrentResults<Decided, Never>(count: parts)
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    var check = ExclusionCheck(rules, source)
+                    check.learn(classOfPair, (classOfPair.count * k / parts)..<(classOfPair.count * (k + 1) / parts))
+                    results.store(k, .success(check.decided))
+                }
+                // Each part decided its own pairs; a class's state is the same whoever decided it.
+                var decided = results.get(0)
+                for k in 1..<parts {
+                    let other = results.get(k)
+                    for i in decided.state.indices where decided.state[i] == 0 { decided.state[i] = other.state[i] }
+                    for c in decided.classState.indices where decided.classState[c] == 0 {
+                        decided.classState[c] = other.classState[c]
+                        decided.suggestion[c] = other.suggestion[c]
+                    }
+                    for c in decided.mayExclude.indices {
+                        decided.mayExclude[c] = decided.mayExclude[c] || other.mayExclude[c]
+                    }
+                }
+                return ExclusionCheck(rules, source, decided: decided)
+            }
+
+            /// Decides the pairs of `classOfPair` in `slots`, and which of their classes may exclude.
+            private mutating func learn(_ classOfPair: [Int32], _ slots: Range<Int>) {
+                let periods = source.data.periods.count
+                var may = [Bool](repeating: false, count: decided.classState.count)
+                for slot in slots where classOfPair[slot] >= 0 {
+                    let classIndex = classOfPair[slot]
+                    switch status(of: classIndex) {
+                    case 3: continue
+                    case 2: may[Int(classIndex)] = true
+                    default:
+                        if decide(product: Int32(slot / periods), period: Int32(slot % periods), classIndex) {
+                            may[Int(classIndex)] = true
+                        }
+                    }
+                }
+                decided.mayExclude = may
+            }
+
+            /// The class's state (`classState`), looked up the first time.
+            private mutating func status(of classIndex: Int32) -> UInt8 {
+                if decided.classState[Int(classIndex)] == 0 {
+                    let suggested = source.advice.product(ofClass: classIndex)
+                    if evaluator.isEmpty && suggested == nil {
+                        decided.classState[Int(classIndex)] = 3
+                    } else {
+                        let facts = suggested.map { evaluator.facts($0) }
+                        decided.suggestion[Int(classIndex)] = facts
+                        decided.classState[Int(classIndex)] = facts.map(excluding) == true ? 2 : 1
+                    }
+                }
+                return decided.classState[Int(classIndex)]
+            }
+
+            /// Whether the product dispensed in the period excludes the switch to its class's suggestion, looked
+            /// up the first time.
+            private mutating func decide(product: Int32, period: Int32, _ classIndex: Int32) -> Bool {
+                let data = source.data
+                let at = Int(product) * data.periods.count + Int(period)
+                if decided.state[at] == 0 {
+                    let entry = source.classifier.entry(
+                        product: data.products[Int(product)], period: data.periods[Int(period)])
+                    decided.state[at] = entry.map { excludes(evaluator.facts($0), classIndex) } == true ? 2 : 1
+                }
+                return decided.state[at] == 2
+            }
+
+            /// Whether deciding row `r` may read its cells: not when its class alone decides it.
+            func readsCells(_ r: Int32) -> Bool {
+                let classIndex = Int(source.table.rows[Int(r)].classIndex)
+                switch decided.classState[classIndex] {
+                case 2, 3: return false
+                default: return decided.mayExclude.isEmpty || decided.mayExclude[classIndex]
+                }
+            }
+
             mutating func excludes(_ r: Int32) -> Bool {
                 let data = source.data
                 let classIndex = source.table.rows[Int(r)].classIndex
-                if classState[Int(classIndex)] == 0 {
-                    let suggested = source.advice.product(ofClass: classIndex)
-                    if evaluator.isEmpty && suggested == nil {
-                        classState[Int(classIndex)] = 3
-                    } else {
-                        let facts = suggested.map { evaluator.facts($0) }
-                        suggestion[Int(classIndex)] = facts
-                        classState[Int(classIndex)] = facts.map(excluding) == true ? 2 : 1
-                    }
-                }
-                switch classState[Int(classIndex)] {
+                switch status(of: classIndex) {
                 case 3: return false
                 case 2: return true
-                default: break
+                default: if !decided.mayExclude.isEmpty && !decided.mayExclude[Int(classIndex)] { return false }
                 }
-                for c in source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]] {
+                for c in source.cells(of: r) {
                     let cell = source.cells[Int(c)]
                     let seen = latest[Int(cell.product)]
                     if seen < 0 {
@@ -157,18 +248,10 @@ extension Ranking {
                     }
                 }
                 var excluded = false
-                let periods = data.periods.count
                 for product in touched {
                     let period = latest[Int(product)]
                     latest[Int(product)] = -1
-                    guard !excluded else { continue }
-                    let at = Int(product) * periods + Int(period)
-                    if state[at] == 0 {
-                        let entry = source.classifier.entry(
-                            product: data.products[Int(product)], period: data.periods[Int(period)])
-                        state[at] = entry.map { excludes(evaluator.facts($0), classIndex) } == true ? 2 : 1
-                    }
-                    excluded = state[at] == 2
+                    if !excluded { excluded = decide(product: product, period: period, classIndex) }
                 }
                 touched.removeAll(keepingCapacity: true)
                 return excluded
@@ -177,7 +260,7 @@ extension Ranking {
             /// Whether a dispensed entry's facts exclude the switch to its class's suggestion.
             private func excludes(_ facts: SafetyRules.EntryFacts, _ classIndex: Int32) -> Bool {
                 if excluding(facts) { return true }
-                guard let s = suggestion[Int(classIndex)] else { return false }
+                guard let s = decided.suggestion[Int(classIndex)] else { return false }
                 return facts.modifiedRelease != s.modifiedRelease || (s.narcotic && facts.packSize != s.packSize)
             }
         }
@@ -277,42 +360,51 @@ extension Ranking {
                     products: products(of: r).map(\.code), period: row.period)]
         }
 
-        /// Distinct ids per row of `wanted`, from (cell << 32 | id) pairs: one pass over the pairs, keeping only
-        /// those of the rows wanted.
-        static func distinctCounts(_ pairs: some Sequence<UInt64>, _ rowOfCell: [Int32], wanted: [Bool]) -> [Int32: Int]
-        {
+        /// Distinct ids per row of the cells wanted (a bit per cell), from (cell << 32 | id) pairs: one pass
+        /// over the pairs, looking up the row only of the pairs of cells wanted.
+        static func distinctCounts(
+            _ pairs: some Sequence<UInt64>, _ rowOfCell: [Int32], wanted: [UInt64]
+        ) -> [Int32: Int] {
             var seen = Set<UInt64>()
             var counts: [Int32: Int] = [:]
             for pair in pairs {
-                let row = rowOfCell[Int(pair >> 32)]
-                guard row >= 0, wanted[Int(row)] else { continue }
+                let cell = Int(pair >> 32)
+                guard wanted[cell >> 6] & (1 << UInt64(cell & 63)) != 0 else { continue }
+                let row = rowOfCell[cell]
                 if seen.insert(UInt64(row) << 32 | (pair & 0xFFFF_FFFF)).inserted { counts[row, default: 0] += 1 }
             }
             return counts
         }
 
-        /// Counts the distinct patients and prescribers of `rows`, the rows about to be built.
-        mutating func prepareCounts(for rows: [Int32]) {
+        /// Lists the cells of `rows`, the rows about to be built, and counts their distinct patients and
+        /// prescribers.
+        mutating func prepare(_ rows: [Int32]) {
+            prepareCells(for: rows)
             let rows = rows.filter { !counted.contains($0) }
             guard !rows.isEmpty else { return }
             counted.formUnion(rows)
             guard data.hasPatients || data.hasPrescribers else { return }
-            var wanted = [Bool](repeating: false, count: table.rows.count)
-            for r in rows { wanted[Int(r)] = true }
+            var wanted = [UInt64](repeating: 0, count: (table.rowOfCell.count + 63) / 64)
+            for r in rows {
+                for c in source.cells(of: r) { wanted[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+            }
             if data.hasPatients {
-                let pairs = source.cells.patientPairs.map { AnySequence($0) } ?? AnySequence(data.patientsByCell)
-                patients.merge(Self.distinctCounts(pairs, table.rowOfCell, wanted: wanted)) { $1 }
+                let counts =
+                    source.cells.patientPairs.map { Self.distinctCounts($0, table.rowOfCell, wanted: wanted) }
+                    ?? Self.distinctCounts(data.patientsByCell, table.rowOfCell, wanted: wanted)
+                patients.merge(counts) { $1 }
             }
             if data.hasPrescribers && data.organisationColumn != .prescriber {
-                let pairs =
-                    source.cells.prescriberPairs.map { AnySequence($0) } ?? AnySequence(data.prescribersByCell)
-                prescribers.merge(Self.distinctCounts(pairs, table.rowOfCell, wanted: wanted)) { $1 }
+                let counts =
+                    source.cells.prescriberPairs.map { Self.distinctCounts($0, table.rowOfCell, wanted: wanted) }
+                    ?? Self.distinctCounts(data.prescribersByCell, table.rowOfCell, wanted: wanted)
+                prescribers.merge(counts) { $1 }
             }
         }
 
         /// The whole opportunity of row `r` (rank 0; the caller numbers the ones it lists).
         mutating func opportunity(_ r: Int32) -> Opportunity {
-            prepareCounts(for: [r])  // rows not prepared beforehand are counted on their own
+            prepare([r])  // rows not prepared beforehand are listed and counted on their own
             let row = table.rows[Int(r)]
             let dispensed = products(of: r)
             let products = dispensed.map {
@@ -331,7 +423,7 @@ extension Ranking {
             let equivalenceClass = classes[Int(row.classIndex)]
             let prescriberCount: Int?
             if data.organisationColumn == .prescriber {
-                let cells = source.cellsByRow[source.rowStart[Int(r)]..<source.rowStart[Int(r) + 1]]
+                let cells = source.cells(of: r)
                 prescriberCount = Set(cells.map { source.cells[Int($0)].organisation }).count
             } else {
                 prescriberCount = data.hasPrescribers ? prescribers[r] ?? 0 : nil

@@ -41,6 +41,9 @@ public enum Ranking {
         var keys: RowKeys
         /// The keys of the cells `rows.rowOfCell` numbers; nil: the aggregate's cells.
         var cells: CellKeys? = nil
+        /// The class id of each (product id · periods + period id) of the aggregate's cells (negative: in no
+        /// class), when the rows were summed from them and the table is small enough; else empty.
+        var classOfPair: [Int32] = []
     }
 
     /// Classifies `data`'s cells into blocks (classes numbered in `classes`), sets each block's target and sums
@@ -62,7 +65,7 @@ public enum Ranking {
         var unknown: [Int32: Int32] = [:]
         let keys = try RowKeys(data, configuration)
         // The blocks and their cells (tens of bytes a cell) are let go before the parts' rows are joined.
-        var parts = try sumBlocks(
+        var (parts, classOfPair) = try sumBlocks(
             data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
             books: &books, unknown: &unknown)
         MemoryTrace.mark("\(parts.count) parts' blocks summed")
@@ -81,16 +84,17 @@ public enum Ranking {
             books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
         }
         MemoryTrace.mark("rows joined")
-        return Summed(rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys)
+        return Summed(
+            rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, classOfPair: classOfPair)
     }
 
     /// Classifies `data`'s cells into blocks and sums them into rows, the classes split between threads: one
-    /// `BlockSums` per thread, in order.
+    /// `BlockSums` per thread, in order, and the class of each (product, period) (`classify`).
     private static func sumBlocks(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
         classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
-    ) throws -> [BlockSums] {
-        let (blocks, cells) = classify(
+    ) throws -> (parts: [BlockSums], classOfPair: [Int32]) {
+        let (blocks, cells, classOfPair) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
             threads: configuration.threads, books: &books, unknown: &unknown)
         MemoryTrace.mark("\(cells.count) cells classified into \(blocks.count) blocks")
@@ -115,7 +119,7 @@ public enum Ranking {
                         peers: peers)
                 })
         }
-        return try (0..<parts).map { try results.take($0) }
+        return (try (0..<parts).map { try results.take($0) }, classOfPair)
     }
 
     /// Turns summed rows into the result: which rows rank and which rules exclude, the rows shown, the
@@ -132,7 +136,7 @@ public enum Ranking {
             classes: classes.classes, configuration: configuration, classifier: classifier, dataEnd: window?.to)
         var opportunities = OpportunityBuilder(
             data: data, cells: summed.cells ?? CellKeys(data.cells), classifier: classifier, rows: rows, keys: keys,
-            classes: classes.classes, window: window,
+            classes: classes.classes, window: window, classOfPair: summed.classOfPair,
             advice: advice, configuration: configuration)
         MemoryTrace.mark("opportunities ready")
         let found = opportunities.candidates()
@@ -152,11 +156,12 @@ public enum Ranking {
         listed = listed.filter { rows.rows[Int($0)].saving >= configuration.minSaving }
         let beforeHiding = listed.count
         if configuration.hideDecided {
+            if !configuration.decisions.isEmpty { opportunities.prepareCells(for: listed) }  // legacy ids name products
             listed.removeAll { opportunities.decision(of: $0)?.decision.isFinal == true }
         }
         let hidden = beforeHiding - listed.count
         listed = order.first(configuration.top, of: listed)
-        opportunities.prepareCounts(for: listed + found.excluded)
+        opportunities.prepare(listed + found.excluded)
         MemoryTrace.mark("distinct patients and prescribers counted")
         var shown = listed.map { opportunities.opportunity($0) }
         for i in shown.indices { shown[i].rank = i + 1 }

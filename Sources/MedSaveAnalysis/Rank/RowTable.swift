@@ -254,14 +254,16 @@ extension Ranking {
         let classifier: any ProductClassifier
         let table: RowTable
         let advice: CurrentAdvice
-        /// Cells by row: the cells of row r are `cellsByRow[rowStart[r]..<rowStart[r + 1]]`, in cell order.
-        let rowStart: [Int]
-        let cellsByRow: [Int32]
+        /// The cells of the rows prepared so far (`RowCells`).
+        var rowCells: RowCells
+
+        /// The cells of row `r`, in cell order; the row must have been prepared (`RowCells.prepare`).
+        func cells(of r: Int32) -> ArraySlice<Int32> { rowCells[r] }
 
         /// Each product of row `r` (by id) with the latest period (by id) it was dispensed in, unordered.
         func productIDs(of r: Int32) -> [(product: Int32, period: Int32)] {
             var latest: [(product: Int32, period: Int32)] = []
-            for c in cellsByRow[rowStart[Int(r)]..<rowStart[Int(r) + 1]] {
+            for c in cells(of: r) {
                 let cell = cells[Int(c)]
                 if let i = latest.firstIndex(where: { $0.product == cell.product }) {
                     if data.periods[Int(latest[i].period)] < data.periods[Int(cell.period)] {
@@ -273,6 +275,45 @@ extension Ranking {
             }
             return latest
         }
+    }
 
+    /// The cells of some rows, by row: only the rows that need them (those whose exclusion has to read their
+    /// products, and those shown) are listed, each time in one pass over `rowOfCell`, instead of sorting every
+    /// cell by row.
+    struct RowCells: Sendable {
+        /// Whether each row is listed (empty: none is).
+        private var prepared: [Bool] = []
+        /// The cells of row r are `cells[start[r]..<start[r + 1]]`, in cell order (empty: none listed).
+        private var start: [Int32] = []
+        private var cells: [Int32] = []
+
+        /// Lists the cells of `rows` as well as those listed before: one pass over `rowOfCell` when any is new.
+        mutating func prepare(_ rows: some Sequence<Int32>, rowOfCell: [Int32], rowCount: Int) {
+            if prepared.isEmpty { prepared = [Bool](repeating: false, count: rowCount) }
+            var new = false
+            for r in rows where !prepared[Int(r)] {
+                prepared[Int(r)] = true
+                new = true
+            }
+            guard new else { return }
+            var start = [Int32](repeating: 0, count: rowCount + 1)
+            for r in rowOfCell where r >= 0 && prepared[Int(r)] { start[Int(r) + 1] += 1 }
+            for r in 0..<rowCount { start[r + 1] += start[r] }
+            var next = start
+            var cells = [Int32](repeating: 0, count: Int(start[rowCount]))
+            for (cell, r) in rowOfCell.enumerated() where r >= 0 && prepared[Int(r)] {
+                cells[Int(next[Int(r)])] = Int32(cell)
+                next[Int(r)] += 1
+            }
+            (self.start, self.cells) = (start, cells)
+        }
+
+        /// Whether row `r` is listed.
+        func isPrepared(_ r: Int32) -> Bool { !prepared.isEmpty && prepared[Int(r)] }
+
+        subscript(_ r: Int32) -> ArraySlice<Int32> {
+            precondition(isPrepared(r), "the cells of row \(r) were not listed")
+            return cells[Int(start[Int(r)])..<Int(start[Int(r) + 1])]
+        }
     }
 }
