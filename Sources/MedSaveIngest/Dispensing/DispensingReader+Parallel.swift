@@ -56,10 +56,17 @@ extension DispensingReader {
                 lineOffset += part.lines
             }
         }
+        // The readers are held here alone, and each is let go once taken in: a part's pair sets and maps, adopted
+        // and then added to, would otherwise be copied whole (copy on write) while the part still held them.
+        for k in parts.indices { _ = try? results.outcomes.take(k) }
+        var remaining: [(DispensingReader, Int)?] = readers
+        readers = []
         // The first part read into an empty reader becomes its table, and the other parts' new cells stay in
         // theirs (`deferred`); into a reader that has read before, every part is merged into its table.
         var adopted = false
-        for (k, (reader, offset)) in readers.enumerated() {
+        for k in remaining.indices {
+            let (reader, offset) = remaining[k]!
+            remaining[k] = nil
             // Each part stayed in range; together they must too, or the cells merged below could pass it.
             guard magnitude.fits(reader.magnitude) else {
                 throw InputError(
@@ -364,10 +371,15 @@ extension DispensingReader {
         for (key, quantity) in o.clusterQuantities {
             aggregate.clusterQuantities[cell(key) | mapped(key & 0xFFFF_FFFF, clusterMap), default: .zero] += quantity
         }
-        aggregate.patientsByCell.formUnion(
-            o.patientsByCell.lazy.map { cell($0) | mapped($0 & 0xFFFF_FFFF, patientMap) })
-        aggregate.prescribersByCell.formUnion(
-            o.prescribersByCell.lazy.map { cell($0) | mapped($0 & 0xFFFF_FFFF, prescriberMap) })
+        // The pairs in the reader's ids, mapped here (in a loop the compiler specialises) and then added at once.
+        func pairs(_ set: PairSet, _ codes: [Int32]) -> [UInt64] {
+            var out: [UInt64] = []
+            out.reserveCapacity(set.count)
+            for key in set { out.append(cell(key) | mapped(key & 0xFFFF_FFFF, codes)) }
+            return out
+        }
+        aggregate.patientsByCell.formUnion(pairs(o.patientsByCell, patientMap))
+        aggregate.prescribersByCell.formUnion(pairs(o.prescribersByCell, prescriberMap))
         aggregate.rowsRead += o.rowsRead
         aggregate.costRead += o.costRead
         aggregate.badRows += o.badRows
