@@ -8,30 +8,33 @@ import MedSaveSupport
 
 /// Maps byte strings (codes) to dense ids 0, 1, 2, … in order of first appearance, without allocating per lookup.
 ///
-/// Keys live end to end in one arena. An open-addressing table (linear probing, load ≤ 1/2) holds, per slot,
-/// the id, the key's length, its hash and its first 16 bytes as two words, so that a lookup of a code up to 16
-/// bytes long (varunummer, NPL ids, workplace and BNF codes) compares two words and never reads the arena.
-/// Lookup is O(key length) on average.
+/// Keys live end to end in one arena. An open-addressing table (linear probing, load ≤ 3/4) holds, per 8-byte
+/// slot, 32 bits of the key's hash and its id; beside it, by id, each key's first 16 bytes as two words and its
+/// length. A lookup of a code up to 16 bytes long (varunummer, NPL ids, workplace and BNF codes) reads one slot
+/// and one id's words, and never the arena. A national file looks up a product and a prescriber among tens of
+/// thousands for every row, at random: with these tables (about 35 bytes a code, a quarter of 32-byte slots at
+/// load ≤ 1/2) the lookups stay in the processor's caches more often. Lookup is O(key length) on average.
 struct ByteInterner {
-    private struct Slot {
-        var hash: UInt64 = 0
-        var w0: UInt64 = 0
-        var w1: UInt64 = 0
-        var id: Int32 = -1
-        var length: Int32 = 0
+    /// A key's first 16 bytes and its length, by id.
+    private struct Words {
+        var w0: UInt64
+        var w1: UInt64
+        var length: Int
     }
 
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
-    private var slots: [Slot]
+    private var words: [Words] = []
+    /// 0: empty; else the hash's top 32 bits << 32 | id + 1.
+    private var slots: [UInt64]
     private var mask: Int
     /// Per id: the key's text is not valid in the file's encoding (set by the reader).
     private(set) var invalid: [Bool] = []
 
     init(capacity: Int = 1024) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: Slot(), count: size)
+        while size * 3 < capacity * 4 { size <<= 1 }
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -43,13 +46,17 @@ struct ByteInterner {
         let (w0, w1) = Self.words(key)
         let n = key.count
         let h = n <= 16 ? Hash64.mix(Hash64.mix(w0 ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) ^ w1) : Self.hash(key)
+        let bits = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
-            if s.id < 0 { break }
-            if s.hash == h && s.w0 == w0 && s.w1 == w1 && Int(s.length) == n && (n <= 16 || equalsTail(Int(s.id), key))
-            {
-                return (s.id, false)
+            if s == 0 { break }
+            if s & 0xFFFF_FFFF_0000_0000 == bits {
+                let id = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
+                let k = words[id]
+                if k.w0 == w0 && k.w1 == w1 && k.length == n && (n <= 16 || equalsTail(id, key)) {
+                    return (Int32(id), false)
+                }
             }
             i = (i + 1) & mask
         }
@@ -57,8 +64,9 @@ struct ByteInterner {
         arena.append(contentsOf: key)
         starts.append(arena.count)
         invalid.append(false)
-        slots[i] = Slot(hash: h, w0: w0, w1: w1, id: id, length: Int32(n))
-        if count * 2 > slots.count { grow() }
+        words.append(Words(w0: w0, w1: w1, length: n))
+        slots[i] = bits | UInt64(UInt32(bitPattern: id) &+ 1)
+        if count * 4 > slots.count * 3 { grow() }
         return (id, true)
     }
 
@@ -82,17 +90,28 @@ struct ByteInterner {
         }
     }
 
+    /// Doubles the table; each key's slot is found again from its id's hash bits and words.
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [Slot](repeating: Slot(), count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
-        for s in slots where s.id >= 0 {
-            var i = Int(truncatingIfNeeded: s.hash) & newMask
-            while newSlots[i].id >= 0 { i = (i + 1) & newMask }
+        for s in slots where s != 0 {
+            let id = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
+            var i = Int(truncatingIfNeeded: hash(of: id)) & newMask
+            while newSlots[i] != 0 { i = (i + 1) & newMask }
             newSlots[i] = s
         }
         slots = newSlots
         mask = newMask
+    }
+
+    /// The hash of key `id`, as `intern` computed it.
+    private func hash(of id: Int) -> UInt64 {
+        let k = words[id]
+        if k.length <= 16 { return Hash64.mix(Hash64.mix(k.w0 ^ UInt64(k.length) &* 0x9E37_79B9_7F4A_7C15) ^ k.w1) }
+        return arena.withUnsafeBufferPointer { a in
+            Self.hash(UnsafeBufferPointer(rebasing: a[starts[id]..<starts[id + 1]]))
+        }
     }
 
     /// The first 16 bytes of `key` as two little-endian words, zero-padded.
