@@ -21,12 +21,15 @@ extension Ranking {
         var cellFlags: [RowFlags] = []
         /// The block's cells in `classify`'s list of cells, grouped by block, and their rows and cost.
         var cells: Range<Int> = 0..<0
+        /// How many organisations the cells are of (`organisations` is filled by `sumBlock`).
+        var organisationCount = 0
         var rows = 0
         var totalCost: FixedDecimal = .zero
     }
 
     /// Sums a block's cells (`cells[block.cells]`, indices into `aggregate`) per organisation, numbered by first
-    /// appearance. `positionOf` is all −1 on entry and on return.
+    /// appearance, just before the block is used (`Ranking.sum(blocks:)`, which then finds its cells in cache).
+    /// `positionOf` is all −1 on entry and on return.
     ///
     /// The cells are read where the aggregate has them, not copied into a list of their own: on national data
     /// that list would be hundreds of megabytes of fresh memory, dearer to touch than the reads it saves.
@@ -34,14 +37,8 @@ extension Ranking {
         _ block: inout Block, cells: UnsafeBufferPointer<Int32>, aggregate: UnsafeBufferPointer<DispensingCell>,
         positionOf: inout [Int32]
     ) {
-        // Room for exactly the block's organisations (a national month's cells are several per organisation, and
-        // memory reserved for each cell would be most of the month's transient peak).
-        var distinct = 0
-        for k in block.cells where positionOf[Int(aggregate[Int(cells[k])].organisation)] < 0 {
-            positionOf[Int(aggregate[Int(cells[k])].organisation)] = 0
-            distinct += 1
-        }
-        for k in block.cells { positionOf[Int(aggregate[Int(cells[k])].organisation)] = -1 }
+        // Room for exactly the block's organisations (`classify` counted them).
+        let distinct = block.organisationCount
         block.organisations.reserveCapacity(distinct)
         block.quantity.reserveCapacity(distinct)
         block.cost.reserveCapacity(distinct)
@@ -71,13 +68,6 @@ extension Ranking {
             block.blockedCost[p] += c.blockedCost
         }
         for o in block.organisations { positionOf[Int(o)] = -1 }
-    }
-
-    /// Buffers that threads write at indices of their own.
-    struct SharedBuffers: @unchecked Sendable {
-        let blocks: UnsafeMutableBufferPointer<Block>
-        let cells: UnsafeBufferPointer<Int32>
-        let aggregate: UnsafeBufferPointer<DispensingCell>
     }
 
     /// The classes met while classifying, numbered in order of first appearance.
@@ -201,34 +191,31 @@ extension Ranking {
             blockOfCell[i] = b
             cellsInBlock[Int(b)] += 1
         }
-        // Each block's cells, in cell order; then each block's organisations by first appearance.
+        // Each block's cells, in cell order, and how many organisations it has (from the cells' organisations,
+        // copied in block order as the cells are read in order): the sums are made as each block is used
+        // (`sumBlock`), with its cells read once there.
         var start = [Int](repeating: 0, count: blocks.count + 1)
         for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
         var next = start
         var grouped = [Int32](repeating: 0, count: start[blocks.count])
-        for i in data.cells.indices where blockOfCell[i] >= 0 {
+        var organisationOfGrouped = [Int32](repeating: 0, count: start[blocks.count])
+        for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
             let b = Int(blockOfCell[i])
             grouped[next[b]] = Int32(i)
+            organisationOfGrouped[next[b]] = cell.organisation
             next[b] += 1
         }
-        // Each block's organisations and sums; blocks are independent, so threads take every n-th one.
-        let parts = threads > 1 && blocks.count >= 256 ? threads : 1, organisations = data.organisations.count
-        let bounds = start
-        blocks.withUnsafeMutableBufferPointer { blockBuffer in
-            grouped.withUnsafeBufferPointer { cellBuffer in
-                data.cells.withUnsafeBufferPointer { aggregate in
-                    let shared = SharedBuffers(blocks: blockBuffer, cells: cellBuffer, aggregate: aggregate)
-                    DispatchQueue.concurrentPerform(iterations: parts) { k in
-                        var positionOf = [Int32](repeating: -1, count: organisations)
-                        for b in stride(from: k, to: shared.blocks.count, by: parts) {
-                            shared.blocks[b].cells = bounds[b]..<bounds[b + 1]
-                            sumBlock(
-                                &shared.blocks[b], cells: shared.cells, aggregate: shared.aggregate,
-                                positionOf: &positionOf)
-                        }
-                    }
-                }
+        var seen = [Bool](repeating: false, count: data.organisations.count)
+        for b in blocks.indices {
+            let range = start[b]..<start[b + 1]
+            var distinct = 0
+            for o in organisationOfGrouped[range] where !seen[Int(o)] {
+                seen[Int(o)] = true
+                distinct += 1
             }
+            for o in organisationOfGrouped[range] { seen[Int(o)] = false }
+            blocks[b].cells = range
+            blocks[b].organisationCount = distinct
         }
         // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
         blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }

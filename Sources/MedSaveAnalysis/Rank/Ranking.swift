@@ -220,9 +220,16 @@ public enum Ranking {
         var result = BlockSums(rows: empty.empty(cellCount: data.cells.count))
         // At most one row per organisation of each block: reserved once, so that the table is not copied as it
         // grows (the bound is close: cells can be several times more).
-        result.rows.reserve(blocks.reduce(0) { $0 + $1.organisations.count })
+        result.rows.reserve(blocks.reduce(0) { $0 + $1.organisationCount })
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
-        for block in blocks {
+        let aggregate = data.cells
+        for var block in blocks {
+            // Summed here, each block's sums let go once it is used; its cells are then in cache for the rows.
+            cells.withUnsafeBufferPointer { cellBuffer in
+                aggregate.withUnsafeBufferPointer {
+                    sumBlock(&block, cells: cellBuffer, aggregate: $0, positionOf: &positionOf)
+                }
+            }
             guard
                 let target = Targets.target(
                     for: block, rule: configuration.target, classifier: classifier, peers: peers)
