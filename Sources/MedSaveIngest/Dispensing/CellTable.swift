@@ -239,18 +239,45 @@ final class CellTable {
         for number in 0..<Int32(count) { body(number, cell(number).pointee) }
     }
 
-    /// Moves every cell, in order, to `out[place(number, &cell)]` after `place` has changed it as it must (nil:
-    /// the cell goes nowhere), letting each chunk go once it is moved; the table is then empty and unindexed.
-    func drain(into out: UnsafeMutablePointer<DispensingCell>, place: (Int32, inout DispensingCell) -> Int?) {
+    /// Moves every cell to `out[place(number, &cell)]` after `place` has changed it as it must (nil: the cell
+    /// goes nowhere), letting each chunk go once it is moved; the table is then empty and unindexed. With
+    /// several threads, each moves a run of chunks of its own (`place` is called from all of them, so it must
+    /// only read what it shares): copying the cells touches as much fresh memory as the cells themselves.
+    func drain(
+        into out: UnsafeMutablePointer<DispensingCell>, threads: Int = 1,
+        place: (Int32, inout DispensingCell) -> Int?
+    ) {
         releaseIndex()
-        for k in 0..<chunkCount {
-            guard let chunk = chunks[k] else { continue }
-            for i in 0..<min(Self.chunkSize, count - k << Self.chunkBits) {
-                var c = chunk[i]
-                if let at = place(Int32(k << Self.chunkBits + i), &c) { (out + at).initialize(to: c) }
+        let parts = Swift.max(1, Swift.min(threads, chunkCount))
+        let shared = Drained(out: out, chunks: chunks)
+        let count = self.count, chunkCount = self.chunkCount
+        withoutActuallyEscaping(place) { place in
+            let work = UncheckedSendable(place)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                for c in (chunkCount * k / parts)..<(chunkCount * (k + 1) / parts) {
+                    guard let chunk = shared.chunks[c] else { continue }
+                    for i in 0..<Swift.min(Self.chunkSize, count - c << Self.chunkBits) {
+                        var cell = chunk[i]
+                        if let at = work.value(Int32(c << Self.chunkBits + i), &cell) {
+                            (shared.out + at).initialize(to: cell)
+                        }
+                    }
+                    Self.free(chunk, Self.chunkSize)
+                    shared.chunks[c] = nil
+                }
             }
-            Self.free(chunk, Self.chunkSize)
-            chunks[k] = nil
         }
+    }
+
+    /// The pointers `drain`'s threads write through, each at places of its own.
+    private struct Drained: @unchecked Sendable {
+        let out: UnsafeMutablePointer<DispensingCell>
+        let chunks: UnsafeMutablePointer<UnsafeMutablePointer<DispensingCell>?>
+    }
+
+    /// A value shared with `drain`'s threads that only read it.
+    private struct UncheckedSendable<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
     }
 }

@@ -276,11 +276,12 @@ public struct DispensingReader {
         result.cells = [DispensingCell](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = buffer.baseAddress!
             for part in deferred { part.table.releaseIndex() }
-            cellTable.drain(into: out) { number, _ in Int(number) }
+            let threads = options.resolvedThreads
+            cellTable.drain(into: out, threads: threads) { number, _ in Int(number) }
             cellTable = CellTable(capacity: 0)
             for part in deferred {
                 let (o, p, t) = (part.organisations, part.products, part.periods)
-                part.table.drain(into: out) { number, cell in
+                part.table.drain(into: out, threads: threads) { number, cell in
                     let at = part.place[Int(number)]
                     guard at >= 0 else { return nil }
                     cell.organisation = o[Int(cell.organisation)]
