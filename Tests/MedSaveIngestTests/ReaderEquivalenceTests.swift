@@ -1,5 +1,6 @@
 import Foundation
 import MedSaveCore
+import MedSaveSupport
 import MedSaveTestSupport
 import Testing
 
@@ -175,6 +176,30 @@ struct ReaderEquivalenceTests {
             $0.cluster = .patient
         }
         #expect(parallel == reference)
+    }
+
+    /// National-shaped: nearly every row its own cell, so that the cell table has several chunks of cells (2¹⁶
+    /// each) and several parts keep cells of their own; each cell's first prescriber is kept by cell and some
+    /// cells get a second. The cells are copied into the aggregate by as many threads as read it, each a run
+    /// of chunks: the aggregate must still be the one-pass one.
+    @Test func manyCellsCopiedByThreadsReadTheSame() throws {
+        var random = SplitMix64(seed: 51)
+        var text = "period,unit,prescriber,product,quantity,cost\n"
+        for i in 0..<150_000 {
+            let month = 1 + i % 12
+            text += "2025-\(month < 10 ? "0" : "")\(month),U\(random.next(below: 900)),D\(random.next(below: 3_000)),"
+            text += "P\(random.next(below: 5_000)),\(1 + random.next(below: 90)),\(random.next(below: 9_000)).25\n"
+        }
+        let path = Fixtures.write(text, named: "national-shaped.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        #expect(reference.filter { $0.hasPrefix("DispensingCell(") }.count > 2 * 65_536)
+        for threads in [2, 3] {
+            let parallel = try Self.read([path]) {
+                $0.threads = threads
+                $0.parallelMinimumBytes = 0
+            }
+            #expect(parallel == reference, "\(threads) threads")
+        }
     }
 
     @Test(arguments: [UInt64(41), 42, 43])
