@@ -169,18 +169,11 @@ struct PairTable: Sequence, Sendable {
     /// 64 − log₂ of the table's size: a key's first slot is the top bits of `key · golden`.
     private var shift: UInt64 = 60
 
-    init() { self.init(minimumCapacity: 0) }
-
     /// An empty set with room for `capacity` keys before it grows.
     init(minimumCapacity capacity: Int) {
         let size = Self.size(for: capacity)
         slots = Array(repeating: Self.empty, count: size)
         shift = UInt64(64 - size.trailingZeroBitCount)
-    }
-
-    init<S: Sequence>(_ keys: S) where S.Element == UInt64 {
-        self.init(minimumCapacity: keys.underestimatedCount)
-        formUnion(keys)
     }
 
     var isEmpty: Bool { count == 0 }

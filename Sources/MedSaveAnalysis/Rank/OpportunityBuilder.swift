@@ -17,9 +17,9 @@ extension Ranking {
         private(set) var source: RowSource
         private let rules: SafetyRules
         private var cache: SafetyCache
-        /// Which rows a rule excludes, with every dispensed (product, period) decided up front where the classes
-        /// of the aggregate's pairs are known; each thread takes a copy.
-        private let exclusion: ExclusionCheck
+        /// What decides which rows a rule excludes, every dispensed (product, period) decided up front where the
+        /// classes of the aggregate's pairs are known; each thread's `ExclusionCheck` starts from a copy.
+        private let decided: ExclusionCheck.Decided
         let threads: Int
         private var findings: [Int32: [SafetyFinding]] = [:]
         /// Distinct patients and prescribers of the rows to be built (`prepare`), by row.
@@ -49,8 +49,10 @@ extension Ranking {
             threads = configuration.threads
             source = RowSource(
                 data: data, cells: cells, classifier: classifier, table: rows, advice: advice, rowCells: RowCells())
-            exclusion = ExclusionCheck.learned(
-                configuration.rules, source, classOfPair: classOfPair, threads: configuration.threads)
+            decided =
+                ExclusionCheck.learned(
+                    configuration.rules, source, classOfPair: classOfPair, threads: configuration.threads
+                ).decided
         }
 
         /// The rows with a positive saving, split into those that rank and those a rule excludes, each in row
@@ -60,11 +62,11 @@ extension Ranking {
         mutating func candidates() -> (positive: [Int32], excluded: [Int32]) {
             var candidates: [Int32] = []
             for (r, row) in table.rows.enumerated() where row.saving > 0 { candidates.append(Int32(r)) }
-            prepareCells(for: candidates.lazy.filter(exclusion.readsCells))
+            prepareCells(for: candidates.lazy.filter(readsCells))
             // Split between threads, each with lookups of its own.
             let parts = threads > 1 && candidates.count >= 4096 ? threads : 1
             let results = ConcurrentResults<[Bool], Never>(count: parts)
-            let source = self.source, rules = self.rules, decided = exclusion.decided, all = candidates
+            let source = self.source, rules = self.rules, decided = self.decided, all = candidates
             DispatchQueue.concurrentPerform(iterations: parts) { k in
                 var check = ExclusionCheck(rules, source, decided: decided)
                 let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
@@ -89,9 +91,15 @@ extension Ranking {
             for (r, row) in table.rows.enumerated() where row.saving <= 0 && row.blockedSaving > 0 {
                 rows.append(Int32(r))
             }
-            prepareCells(for: rows.lazy.filter(exclusion.readsCells))
-            var check = ExclusionCheck(rules, source, decided: exclusion.decided)
+            prepareCells(for: rows.lazy.filter(readsCells))
+            var check = ExclusionCheck(rules, source, decided: decided)
             return rows.filter { check.excludes($0) }
+        }
+
+        /// Whether deciding row `r`'s exclusion may read its cells (`ExclusionCheck.Decided.readsCells`).
+        private var readsCells: (Int32) -> Bool {
+            let decided = self.decided, rows = table.rows
+            return { decided.readsCells(ofClass: rows[Int($0)].classIndex) }
         }
 
         /// Lists the cells of `rows` (`RowCells`), which are about to be read.
@@ -117,6 +125,14 @@ extension Ranking {
                 /// Per class, once every (product, period) dispensed is known (`learn`): whether any of the
                 /// class's could exclude. A row of a class none of whose can is kept without reading its cells.
                 fileprivate var mayExclude: [Bool] = []
+
+                /// Whether deciding a row of the class may read its cells: not when the class alone decides it.
+                func readsCells(ofClass classIndex: Int32) -> Bool {
+                    switch classState[Int(classIndex)] {
+                    case 2, 3: return false
+                    default: return mayExclude.isEmpty || mayExclude[Int(classIndex)]
+                    }
+                }
             }
             private(set) var decided: Decided
             /// The latest period of each product met in the current row (-1: not met), and those met.
@@ -220,22 +236,13 @@ extension Ranking {
                 return decided.state[at] == 2
             }
 
-            /// Whether deciding row `r` may read its cells: not when its class alone decides it.
-            func readsCells(_ r: Int32) -> Bool {
-                let classIndex = Int(source.table.rows[Int(r)].classIndex)
-                switch decided.classState[classIndex] {
-                case 2, 3: return false
-                default: return decided.mayExclude.isEmpty || decided.mayExclude[classIndex]
-                }
-            }
-
             mutating func excludes(_ r: Int32) -> Bool {
                 let data = source.data
                 let classIndex = source.table.rows[Int(r)].classIndex
                 switch status(of: classIndex) {
                 case 3: return false
                 case 2: return true
-                default: if !decided.mayExclude.isEmpty && !decided.mayExclude[Int(classIndex)] { return false }
+                default: if !decided.readsCells(ofClass: classIndex) { return false }
                 }
                 for c in source.cells(of: r) {
                     let cell = source.cells[Int(c)]

@@ -45,7 +45,7 @@ struct ByteInterner {
     mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
         let (w0, w1) = Self.words(key)
         let n = key.count
-        let h = n <= 16 ? Hash64.mix(Hash64.mix(w0 ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) ^ w1) : Self.hash(key)
+        let h = n <= 16 ? Self.hash(w0, w1, length: n) : Self.hash(key)
         let bits = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -108,10 +108,16 @@ struct ByteInterner {
     /// The hash of key `id`, as `intern` computed it.
     private func hash(of id: Int) -> UInt64 {
         let k = words[id]
-        if k.length <= 16 { return Hash64.mix(Hash64.mix(k.w0 ^ UInt64(k.length) &* 0x9E37_79B9_7F4A_7C15) ^ k.w1) }
+        if k.length <= 16 { return Self.hash(k.w0, k.w1, length: k.length) }
         return arena.withUnsafeBufferPointer { a in
             Self.hash(UnsafeBufferPointer(rebasing: a[starts[id]..<starts[id + 1]]))
         }
+    }
+
+    /// The hash of a key of at most 16 bytes, from its words and length.
+    @inline(__always)
+    static func hash(_ w0: UInt64, _ w1: UInt64, length n: Int) -> UInt64 {
+        Hash64.mix(Hash64.mix(w0 ^ UInt64(n) &* 0x9E37_79B9_7F4A_7C15) ^ w1)
     }
 
     /// The first 16 bytes of `key` as two little-endian words, zero-padded.
