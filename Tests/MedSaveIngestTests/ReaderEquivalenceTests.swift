@@ -202,6 +202,33 @@ struct ReaderEquivalenceTests {
         }
     }
 
+    /// In month order, as national extracts come: parts then share at most a boundary month, and a part's cells
+    /// of months no earlier part met are made without a lookup. Every month's keys repeat across the month (so a
+    /// boundary month's cells are in two parts), and the second half of the file goes back over months the first
+    /// half had (so a later part meets months of cells kept in an earlier part): a shortcut that took a month met
+    /// before for a new one would make two cells of one key.
+    @Test func monthOrderedPartsReadTheSame() throws {
+        var random = SplitMix64(seed: 52)
+        var text = "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
+        for month in Array(1...8) + Array(3...6) {
+            for _ in 0..<9_000 {
+                text +=
+                    "2025-0\(month),U\(random.next(below: 60)),D\(random.next(below: 400)),P\(random.next(below: 90)),"
+                text +=
+                    "\(1 + random.next(below: 90)),\(random.next(below: 9_000)).5,\(random.next(below: 20) == 0 ? "false" : "true")\n"
+            }
+        }
+        let path = Fixtures.write(text, named: "month-ordered.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        for threads in [2, 3, 5] {
+            let parallel = try Self.read([path]) {
+                $0.threads = threads
+                $0.parallelMinimumBytes = 0
+            }
+            #expect(parallel == reference, "\(threads) threads")
+        }
+    }
+
     @Test(arguments: [UInt64(41), 42, 43])
     func ownUTF8CheckAgreesWithTheStandardLibrary(seed: UInt64) throws {
         var g = SeededGenerator(seed: seed)

@@ -284,6 +284,9 @@ extension DispensingReader {
         let organisationMap = map(other.organisations, kind: .organisation),
             productMap = map(other.products, kind: .product)
         let patientMap = map(other.patients, kind: .patient), prescriberMap = map(other.prescribers, kind: .prescriber)
+        // A cell of a period this reader had not met (neither in its own cells nor a kept part's) is new here
+        // without a lookup: a file in month order, split in parts, shares at most a month between two of them.
+        let knownPeriods = Int32(aggregate.periods.count)
         let periodMap = other.aggregate.periods.map { periodID($0) }
         func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
             id == 0xFFFF_FFFF ? id : UInt64(UInt32(bitPattern: table[Int(id)]))
@@ -298,10 +301,20 @@ extension DispensingReader {
         var pending: [(key: UInt64, number: Int32, cell: DispensingCell)] = []
         var hashes: [UInt64] = []
         var newCount = 0
+        func isNew(_ key: UInt64) -> Bool { Self.ids(key).period >= knownPeriods }
         func addPending() {
-            hashes = pending.map { CellTable.hash($0.key) }
+            hashes.removeAll(keepingCapacity: true)
+            for (key, _, _) in pending where !isNew(key) { hashes.append(CellTable.hash(key)) }
             hashes.withUnsafeBufferPointer { cellTable.touch($0) }
-            for ((key, number, c), hash) in zip(pending, hashes) {
+            var next = 0
+            for (key, number, c) in pending {
+                if isNew(key) {
+                    newCount += 1
+                    if !deferring { fresh.append((key, number, c)) }
+                    continue
+                }
+                let hash = hashes[next]
+                next += 1
                 if let mine = cellTable.existingNumber(key, hash: hash) {
                     CellTable.add(c, to: cellTable.cell(mine))
                     cellMap[Int(number)] = mine
