@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
+        // Prefetch hints for the loops that read cells at random (header only).
+        .systemLibrary(name: "CMemory"),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "MedSaveIngest", dependencies: ["MedSaveModel", "MedSaveSupport", "CZlib"], exclude: ["README.md"]),
         .target(
-            name: "MedSaveAnalysis", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric"],
+            name: "MedSaveAnalysis", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric", "CMemory"],
             exclude: ["README.md"]),
         .target(
             name: "MedSaveReview",

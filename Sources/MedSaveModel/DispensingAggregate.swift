@@ -23,43 +23,65 @@ public enum ClusterColumn: String, Sendable, Codable {
 
 /// Quantity and cost summed over the rows of one (organisation, product, period).
 ///
-/// 64 bytes, one cache line: the row counters are stored in 32 bits (a run reads at most `Int32.max` rows,
-/// `DispensingReadOptions.maximumRows`, so no cell's count can pass it) and the fields are ordered so that
-/// none is padded. National files have a cell for about every row, so each byte here is ten megabytes there.
+/// 48 bytes: the period index in 16 bits (a read numbers at most 2¹² periods, `DispensingReader.fitsKey`), the
+/// row count in 32 (a run reads at most `Int32.max` rows, `DispensingReadOptions.maximumRows`), whether any row
+/// was a correction or marked "do not substitute" as flags beside the period, and the fields ordered so that
+/// none is padded. National files have a cell for about every row, so each byte here is ten megabytes there, and
+/// summing reads the cells of a (class, month) from all over the list, a cache line or two each.
 public struct DispensingCell: Sendable, Equatable {
     public var organisation: Int32
     public var product: Int32
-    /// Index into `DispensingAggregate.periods`.
-    public var period: Int32
+    private var periodIndex: UInt16
+    private var flags: UInt16 = 0
     package var rowCount: Int32 = 0
     public var quantity: FixedDecimal = .zero
     public var cost: FixedDecimal = .zero
-    public var items: Int64 = 0
     public var blockedQuantity: FixedDecimal = .zero
     public var blockedCost: FixedDecimal = .zero
-    package var negativeRowCount: Int32 = 0
-    package var blockedRowCount: Int32 = 0
+
+    /// Index into `DispensingAggregate.periods`.
+    public var period: Int32 {
+        get { Int32(periodIndex) }
+        set { periodIndex = UInt16(newValue) }
+    }
 
     public var rows: Int {
         get { Int(rowCount) }
         set { rowCount = Int32(newValue) }
     }
-    /// Correction rows (negative quantity or cost), summed into the totals like any other row.
-    public var negativeRows: Int {
-        get { Int(negativeRowCount) }
-        set { negativeRowCount = Int32(newValue) }
+
+    private static let correctionFlag: UInt16 = 1
+    private static let blockedFlag: UInt16 = 2
+
+    /// Whether any of the cell's rows is a correction (negative quantity or cost), summed into the totals like
+    /// any other row.
+    public var hasCorrectionRows: Bool {
+        get { flags & Self.correctionFlag != 0 }
+        set { flags = newValue ? flags | Self.correctionFlag : flags & ~Self.correctionFlag }
     }
-    /// Rows the prescriber marked "do not substitute" (`substitution_allowed` false); their totals are
-    /// `blockedQuantity` and `blockedCost`.
-    public var blockedRows: Int {
-        get { Int(blockedRowCount) }
-        set { blockedRowCount = Int32(newValue) }
+
+    /// Whether any of the cell's rows was marked "do not substitute" (`substitution_allowed` false); those rows'
+    /// totals are `blockedQuantity` and `blockedCost`.
+    public var hasBlockedRows: Bool {
+        get { flags & Self.blockedFlag != 0 }
+        set { flags = newValue ? flags | Self.blockedFlag : flags & ~Self.blockedFlag }
+    }
+
+    /// Adds another cell's sums and flags (a cell with the same key read elsewhere).
+    @inline(__always)
+    public mutating func add(_ other: DispensingCell) {
+        quantity.raw += other.quantity.raw
+        cost.raw += other.cost.raw
+        rowCount += other.rowCount
+        flags |= other.flags
+        blockedQuantity.raw += other.blockedQuantity.raw
+        blockedCost.raw += other.blockedCost.raw
     }
 
     public init(organisation: Int32, product: Int32, period: Int32) {
         self.organisation = organisation
         self.product = product
-        self.period = period
+        periodIndex = UInt16(period)
     }
 }
 

@@ -73,9 +73,10 @@ struct BundledDataTests {
         let groups = Set(c.entries.compactMap { $0.equivalenceClass?.group })
         #expect(products.count >= 300 && groups.count >= 60)
         #expect(Set(c.entries.map(\.status)) == [.pv, .r1, .r2, .none])
-        #expect(d.cells.contains { $0.negativeRows > 0 })
-        let blocked = d.cells.reduce(0) { $0 + $1.blockedRows }
-        #expect((0.03...0.07).contains(Double(blocked) / Double(d.rowsRead)), "about 5% do-not-substitute rows")
+        #expect(d.cells.contains { $0.hasCorrectionRows })
+        let blocked = d.cells.reduce(0.0) { $0 + $1.blockedQuantity.doubleValue }
+        let quantity = d.cells.reduce(0.0) { $0 + $1.quantity.doubleValue }
+        #expect((0.03...0.07).contains(blocked / quantity), "about 5% do-not-substitute rows (by quantity)")
         // Prices change month to month.
         let first = c.periods.first!, last = c.periods.last!
         let changed = c.entries.filter { $0.period == first }.filter { e in

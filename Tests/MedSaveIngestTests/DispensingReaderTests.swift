@@ -16,7 +16,8 @@ struct DispensingReaderTests {
         for c in a.cells {
             let key =
                 "\(a.organisations[Int(c.organisation)])|\(a.products[Int(c.product)])|\(a.periods[Int(c.period)])"
-            out[key] = "\(c.quantity) \(c.cost) \(c.rows) \(c.negativeRows) \(c.blockedRows)"
+            out[key] =
+                "\(c.quantity) \(c.cost) \(c.rows) \(c.hasCorrectionRows ? 1 : 0) \(c.hasBlockedRows ? 1 : 0)"
         }
         return out
     }
@@ -29,7 +30,7 @@ struct DispensingReaderTests {
         #expect(a.problems.isEmpty)
         let t = totals(a)
         #expect(t["U1|100003|2025-02"] == "50 100 2 1 0", "the correction row is summed, not dropped")
-        #expect(t["U1|100003|2025-01"] == "100 200 1 0 1", "substitution_allowed=false is counted as blocked")
+        #expect(t["U1|100003|2025-01"] == "100 200 1 0 1", "substitution_allowed=false marks the cell blocked")
         #expect(a.hasPatients && a.hasPrescribers)
     }
 

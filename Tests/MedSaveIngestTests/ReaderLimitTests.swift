@@ -74,21 +74,21 @@ struct ReaderLimitTests {
         #expect(try DispensingReader.read(paths: [first, second], options: options).rowsRead == 600)
     }
 
-    @Test func itemsCountTowardsTheExactRangeLikeAmounts() {
-        var m = DispensingReader.Magnitude()
-        m.add(quantity: .zero, cost: .zero, items: Int64.max - 5)
-        #expect(m.fits(quantity: .zero, cost: .zero, items: 5))
-        #expect(!m.fits(quantity: .zero, cost: .zero, items: 6))
-        #expect(!m.fits(quantity: .zero, cost: .zero, items: -6), "a negative count counts by its size")
-        var other = DispensingReader.Magnitude()
-        other.add(quantity: .zero, cost: .zero, items: 6)
-        #expect(!m.fits(other), "two parts that fit alone but not together")
-        other = DispensingReader.Magnitude()
-        other.add(quantity: .zero, cost: .zero, items: 5)
-        #expect(m.fits(other))
-    }
-
-    @Test func aCellIsOneCacheLine() {
-        #expect(MemoryLayout<DispensingCell>.size == 64 && MemoryLayout<DispensingCell>.stride == 64)
+    @Test func aCellIsFortyEightBytesAndKeepsWhatItIsGiven() {
+        #expect(MemoryLayout<DispensingCell>.size == 48 && MemoryLayout<DispensingCell>.stride == 48)
+        // The period index and both flags share 32 bits: each set and cleared without touching the others.
+        var cell = DispensingCell(organisation: .max, product: .max, period: 4095)
+        cell.hasBlockedRows = true
+        #expect(cell.period == 4095 && cell.hasBlockedRows && !cell.hasCorrectionRows)
+        cell.hasCorrectionRows = true
+        cell.period = 65_535
+        cell.hasBlockedRows = false
+        #expect(cell.period == 65_535 && !cell.hasBlockedRows && cell.hasCorrectionRows)
+        #expect(cell.organisation == .max && cell.product == .max)
+        var other = DispensingCell(organisation: 0, product: 0, period: 0)
+        other.hasBlockedRows = true
+        other.rows = 3
+        cell.add(other)
+        #expect(cell.hasBlockedRows && cell.hasCorrectionRows && cell.rows == 3 && cell.period == 65_535)
     }
 }

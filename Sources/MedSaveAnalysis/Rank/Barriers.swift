@@ -17,7 +17,7 @@ extension Ranking {
         private(set) var entries: [(Int32, FixedDecimal, FixedDecimal)]
 
         init(_ data: DispensingAggregate) {
-            for (i, cell) in data.cells.enumerated() where cell.blockedRows > 0 { cells.append(Int32(i)) }
+            for (i, cell) in data.cells.enumerated() where cell.hasBlockedRows { cells.append(Int32(i)) }
             let n = cells.count
             var knownCount = [Int32](repeating: 0, count: n)
             var known = [(quantity: FixedDecimal, cost: FixedDecimal)](repeating: (.zero, .zero), count: n)

@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import MedSaveModel
 import MedSaveNumeric
@@ -45,7 +46,16 @@ extension Ranking {
         block.blockedQuantity.reserveCapacity(distinct)
         block.blockedCost.reserveCapacity(distinct)
         block.cellFlags.reserveCapacity(distinct)
+        // The cells are far apart in the aggregate (a block is one class in one month): each read is a miss, so
+        // the reads of cells a few ahead are started early, and several misses wait at once.
+        let ahead = 12
+        let base = UnsafeRawPointer(aggregate.baseAddress!)
         for k in block.cells {
+            if k + ahead < block.cells.upperBound {
+                let next = base + Int(cells[k + ahead]) * MemoryLayout<DispensingCell>.stride
+                medsave_prefetch(next)
+                medsave_prefetch(next + MemoryLayout<DispensingCell>.stride - 1)
+            }
             let c = aggregate[Int(cells[k])]
             var p = Int(positionOf[Int(c.organisation)])
             if p < 0 {
@@ -58,8 +68,8 @@ extension Ranking {
                 block.blockedCost.append(.zero)
                 block.cellFlags.append([])
             }
-            if c.negativeRows > 0 { block.cellFlags[p].insert(.correctionRows) }
-            if c.blockedRows > 0 { block.cellFlags[p].insert(.doNotSubstitute) }
+            if c.hasCorrectionRows { block.cellFlags[p].insert(.correctionRows) }
+            if c.hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
             block.rows += c.rows
             block.totalCost += c.cost
             block.quantity[p] += c.quantity

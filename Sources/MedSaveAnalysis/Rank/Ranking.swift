@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import MedSaveModel
 import MedSaveNumeric
@@ -255,10 +256,17 @@ public enum Ranking {
             var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
             result.rowsUsed += block.rows
             result.costUsed += block.totalCost
-            for i in cells[block.cells] {
+            for k in block.cells {
+                let i = cells[k]
+                // Each cell's row is written far from the last (see `sumBlock`): started a few cells ahead.
+                if k + 16 < block.cells.upperBound {
+                    result.rows.rowOfCell.withUnsafeBufferPointer {
+                        medsave_prefetch_write($0.baseAddress! + Int(cells[k + 16]))
+                    }
+                }
                 let cell = data.cells[Int(i)]
                 result.rows.rowOfCell[Int(i)] = rowOf[Int(positionOf[Int(cell.organisation)])]
-                guard cell.blockedRows > 0 else { continue }
+                guard cell.hasBlockedRows else { continue }
                 let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
                 guard let blockedOfCell else {
                     blockedHere.append((organisation | 0xFFFF_FFFF, cell.blockedQuantity, cell.blockedCost))

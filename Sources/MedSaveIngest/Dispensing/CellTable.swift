@@ -18,7 +18,7 @@ import MedSaveSupport
 /// The index is open addressing (linear probing, load ≤ 3/4) with 8-byte slots: 32 bits of the key's hash and
 /// the cell's number. A slot whose hash bits match is confirmed against the cell's own ids, which the row is
 /// about to add to anyway. National files have a cell for about every row, so the index (about 14 bytes a
-/// cell) and the cells (64) are most of what a read holds. The index is 64 tables, chosen by a key's top hash
+/// cell) and the cells (48) are most of what a read holds. The index is 64 tables, chosen by a key's top hash
 /// bits, each growing on its own: growing then holds the old and new slots of one 64th of the index at a time.
 final class CellTable {
     /// One of the index's tables: its slots and how many are used.
@@ -224,14 +224,7 @@ final class CellTable {
     /// Adds the sums of `other` (a cell with the same key elsewhere) to `cell`'s.
     @inline(__always)
     static func add(_ other: DispensingCell, to cell: UnsafeMutablePointer<DispensingCell>) {
-        cell.pointee.quantity.raw += other.quantity.raw
-        cell.pointee.cost.raw += other.cost.raw
-        cell.pointee.rowCount += other.rowCount
-        cell.pointee.items += other.items
-        cell.pointee.negativeRowCount += other.negativeRowCount
-        cell.pointee.blockedRowCount += other.blockedRowCount
-        cell.pointee.blockedQuantity.raw += other.blockedQuantity.raw
-        cell.pointee.blockedCost.raw += other.blockedCost.raw
+        cell.pointee.add(other)
     }
 
     /// Calls `body` with every cell and its number, in order.

@@ -81,7 +81,7 @@ public struct DispensingReader {
     var batchPairs = PairBatch()
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
-    /// Σ|quantity|, Σ|cost| and Σ|items| of every row read (see `Magnitude`).
+    /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
     var magnitude = Magnitude()
 
     /// The sums of absolute values read so far (amounts in millionths). While each stays within `Int64`'s
@@ -90,37 +90,32 @@ public struct DispensingReader {
     struct Magnitude {
         var quantity: UInt64 = 0
         var cost: UInt64 = 0
-        var items: UInt64 = 0
 
         /// Whether adding a row with these amounts keeps every sum in range (each term is below 2⁶³, so the
         /// unsigned sums themselves cannot wrap).
-        func fits(quantity q: FixedDecimal, cost c: FixedDecimal, items i: Int64 = 0) -> Bool {
+        func fits(quantity q: FixedDecimal, cost c: FixedDecimal) -> Bool {
             quantity + q.raw.magnitude <= UInt64(Int64.max) && cost + c.raw.magnitude <= UInt64(Int64.max)
-                && items + i.magnitude <= UInt64(Int64.max)
         }
 
         /// Whether another reader's sums added to these stay in range.
         func fits(_ other: Magnitude) -> Bool {
             other.quantity <= UInt64(Int64.max) - quantity && other.cost <= UInt64(Int64.max) - cost
-                && other.items <= UInt64(Int64.max) - items
         }
 
-        mutating func add(quantity q: FixedDecimal, cost c: FixedDecimal, items i: Int64 = 0) {
+        mutating func add(quantity q: FixedDecimal, cost c: FixedDecimal) {
             quantity += q.raw.magnitude
             cost += c.raw.magnitude
-            items += i.magnitude
         }
 
         mutating func add(_ other: Magnitude) {
             quantity += other.quantity
             cost += other.cost
-            items += other.items
         }
 
         /// The message for a row (or file part) that would pass the range.
         static let overflow =
-            "the quantities or costs read add up past ±9.2 × 10¹² (counting corrections by their size), or the items "
-            + "past 9.2 × 10¹⁸, more than medsave sums exactly"
+            "the quantities or costs read add up past ±9.2 × 10¹² (counting corrections by their size), more than "
+            + "medsave sums exactly"
     }
 
     /// The message for the row past `DispensingReadOptions.maximumRows`.
@@ -308,7 +303,7 @@ public struct DispensingReader {
             let old = known[Int(key >> 32)] ?? (.zero, .zero)
             known[Int(key >> 32)] = (old.quantity + value.quantity, old.cost + value.cost)
         }
-        for (i, cell) in result.cells.enumerated() where cell.blockedRows > 0 {
+        for (i, cell) in result.cells.enumerated() where cell.hasBlockedRows {
             let k = known[i] ?? (.zero, .zero)
             let rest = (quantity: cell.blockedQuantity - k.quantity, cost: cell.blockedCost - k.cost)
             if rest.quantity != .zero || rest.cost != .zero {

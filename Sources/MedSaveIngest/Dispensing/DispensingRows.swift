@@ -72,7 +72,6 @@ extension DispensingReader {
         var period: Int32, organisation: Int32, product: Int32
         var prescriber: Int32 = -1, patient: Int32 = -1
         var quantity: FixedDecimal, cost: FixedDecimal
-        var items: Int64 = 0
         var blocked = false
     }
 
@@ -174,7 +173,7 @@ extension DispensingReader {
         let delimiterWord = UInt64(delimiter) &* Self.ones
         var i = start, field = 0
         var quantity: FixedDecimal?, cost: FixedDecimal?, period: Period?
-        var items: Int64 = 0, blocked = false
+        var blocked = false
         var organisation = 0..<0, product = 0..<0, patient = 0..<0, prescriber = 0..<0
         var hasOrganisation = false
         var b: UInt8 = 0
@@ -217,9 +216,8 @@ extension DispensingReader {
                 switch role {
                 case .quantity: quantity = value
                 case .cost: cost = value
-                default:
+                default:  // items: checked to be a whole number, not summed (nothing uses them)
                     guard value.raw % FixedDecimal.scale == 0 else { return nil }
-                    items = value.raw / FixedDecimal.scale
                 }
                 i = j
             default:
@@ -289,8 +287,7 @@ extension DispensingReader {
         // periods and interners as it would.
         let periodID = plan.constantPeriod ?? self.periodID(period!)
         var row = Row(
-            period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost, items: items,
-            blocked: blocked)
+            period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost, blocked: blocked)
         if let constant = plan.constantUnit {
             row.organisation = constant
         } else {
@@ -317,10 +314,10 @@ extension DispensingReader {
             case .invalidText: return nil
             }
         }
-        guard Self.fitsKey(row), magnitude.fits(quantity: row.quantity, cost: row.cost, items: row.items),
+        guard Self.fitsKey(row), magnitude.fits(quantity: row.quantity, cost: row.cost),
             aggregate.rowsRead < options.maximumRows
         else { return nil }
-        magnitude.add(quantity: row.quantity, cost: row.cost, items: row.items)
+        magnitude.add(quantity: row.quantity, cost: row.cost)
         aggregate.rowsRead += 1
         aggregate.costRead += row.cost
         batch.append(row)
@@ -377,12 +374,12 @@ extension DispensingReader {
         aggregate.rowsRead += 1
         switch parseRow(record, state) {
         case .success(let row):
-            guard magnitude.fits(quantity: row.quantity, cost: row.cost, items: row.items) else {
+            guard magnitude.fits(quantity: row.quantity, cost: row.cost) else {
                 throw InputError(
                     location: SourceLocation(file: state.path, line: record.line, column: 1),
                     message: Magnitude.overflow, hint: "split the input (by period or unit) into runs of their own")
             }
-            magnitude.add(quantity: row.quantity, cost: row.cost, items: row.items)
+            magnitude.add(quantity: row.quantity, cost: row.cost)
             aggregate.costRead += row.cost
             try add(row, record: record, path: state.path)
         case .failure(let failure):
@@ -529,8 +526,7 @@ extension DispensingReader {
         }
         if state.items >= 0 {
             switch NumberParsing.integer(record.bytes(state.items)) {
-            case .success(let v): row.items = v
-            case .failure(.empty): break
+            case .success, .failure(.empty): break  // checked, not summed (nothing uses the items)
             case .failure(.invalid(let expected, _)):
                 return problem(state.items, "not a whole number", expected: expected, cost: cost)
             }
@@ -709,11 +705,10 @@ extension DispensingReader {
         cell.pointee.quantity.raw &+= row.quantity.raw
         cell.pointee.cost.raw &+= row.cost.raw
         cell.pointee.rowCount &+= 1
-        cell.pointee.items &+= row.items
-        if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.negativeRowCount &+= 1 }
+        if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.hasCorrectionRows = true }
         let index = UInt64(UInt32(bitPattern: number)) << 32
         if row.blocked {
-            cell.pointee.blockedRowCount &+= 1
+            cell.pointee.hasBlockedRows = true
             cell.pointee.blockedQuantity.raw &+= row.quantity.raw
             cell.pointee.blockedCost.raw &+= row.cost.raw
             // Rows without a prescriber are summed in the cell alone; `finish` files the rest of the cell's
