@@ -8,25 +8,24 @@ import MedSaveSupport
 
 /// Maps byte strings (codes) to dense ids 0, 1, 2, … in order of first appearance, without allocating per lookup.
 ///
-/// Keys live end to end in one arena. An open-addressing table (linear probing, load ≤ 3/4) holds, per 8-byte
-/// slot, 32 bits of the key's hash and its id; beside it, by id, each key's first 16 bytes as two words and its
-/// length. A lookup of a code up to 16 bytes long (varunummer, NPL ids, workplace and BNF codes) reads one slot
-/// and one id's words, and never the arena. A national file looks up a product and a prescriber among tens of
-/// thousands for every row, at random: with these tables (about 35 bytes a code, a quarter of 32-byte slots at
-/// load ≤ 1/2) the lookups stay in the processor's caches more often. Lookup is O(key length) on average.
+/// Keys live end to end in one arena. An open-addressing table (linear probing, load ≤ 3/4) holds, per 32-byte
+/// slot, the key's first 16 bytes as two words, its length, 32 bits of its hash and its id: a lookup of a code
+/// up to 16 bytes long (varunummer, NPL ids, workplace, practice and BNF codes) reads one slot, and never the
+/// arena. A national file looks up a product and a prescriber among tens of thousands for every row, at random,
+/// so each lookup is a cache miss: one here, where a table of ids beside the keys by id took two (profile of the
+/// national 10M run: the two loads were nine tenths of the interner's time). Lookup is O(key length) on average.
 struct ByteInterner {
-    /// A key's first 16 bytes and its length, by id.
-    private struct Words {
-        var w0: UInt64
-        var w1: UInt64
-        var length: Int
+    /// One key: its first 16 bytes, zero-padded, its hash's top 32 bits and length, and its id + 1 (0: empty).
+    private struct Slot {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var tag: UInt64 = 0
+        var idPlusOne: UInt64 = 0
     }
 
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
-    private var words: [Words] = []
-    /// 0: empty; else the hash's top 32 bits << 32 | id + 1.
-    private var slots: [UInt64]
+    private var slots: [Slot]
     private var mask: Int
     /// Per id: the key's text is not valid in the file's encoding (set by the reader).
     private(set) var invalid: [Bool] = []
@@ -34,11 +33,17 @@ struct ByteInterner {
     init(capacity: Int = 1024) {
         var size = 16
         while size * 3 < capacity * 4 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
+        slots = Array(repeating: Slot(), count: size)
         mask = size - 1
     }
 
     var count: Int { starts.count - 1 }
+
+    /// A slot's `tag`: the hash's top 32 bits over the length.
+    @inline(__always)
+    private static func tag(_ hash: UInt64, length: Int) -> UInt64 {
+        hash & 0xFFFF_FFFF_0000_0000 | UInt64(truncatingIfNeeded: UInt32(truncatingIfNeeded: length))
+    }
 
     /// The id of `key`, adding it when new.
     @inline(__always)
@@ -46,17 +51,14 @@ struct ByteInterner {
         let (w0, w1) = Self.words(key)
         let n = key.count
         let h = n <= 16 ? Self.hash(w0, w1, length: n) : Self.hash(key)
-        let bits = h & 0xFFFF_FFFF_0000_0000
+        let tag = Self.tag(h, length: n)
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let s = slots[i]
-            if s == 0 { break }
-            if s & 0xFFFF_FFFF_0000_0000 == bits {
-                let id = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
-                let k = words[id]
-                if k.w0 == w0 && k.w1 == w1 && k.length == n && (n <= 16 || equalsTail(id, key)) {
-                    return (Int32(id), false)
-                }
+            if s.idPlusOne == 0 { break }
+            if s.tag == tag && s.w0 == w0 && s.w1 == w1 {
+                let id = Int(truncatingIfNeeded: s.idPlusOne) - 1
+                if n <= 16 || equalsTail(id, key) { return (Int32(id), false) }
             }
             i = (i + 1) & mask
         }
@@ -64,8 +66,7 @@ struct ByteInterner {
         arena.append(contentsOf: key)
         starts.append(arena.count)
         invalid.append(false)
-        words.append(Words(w0: w0, w1: w1, length: n))
-        slots[i] = bits | UInt64(UInt32(bitPattern: id) &+ 1)
+        slots[i] = Slot(w0: w0, w1: w1, tag: tag, idPlusOne: UInt64(id) + 1)
         if count * 4 > slots.count * 3 { grow() }
         return (id, true)
     }
@@ -90,28 +91,27 @@ struct ByteInterner {
         }
     }
 
-    /// Doubles the table; each key's slot is found again from its id's hash bits and words.
+    /// Doubles the table; each key's slot is found again from its hash (from the slot's words, or the arena
+    /// for keys longer than 16 bytes).
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = [UInt64](repeating: 0, count: size)
+        var newSlots = [Slot](repeating: Slot(), count: size)
         let newMask = size - 1
-        for s in slots where s != 0 {
-            let id = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
-            var i = Int(truncatingIfNeeded: hash(of: id)) & newMask
-            while newSlots[i] != 0 { i = (i + 1) & newMask }
+        for s in slots where s.idPlusOne != 0 {
+            let id = Int(truncatingIfNeeded: s.idPlusOne) - 1
+            let n = starts[id + 1] - starts[id]
+            let h =
+                n <= 16
+                ? Self.hash(s.w0, s.w1, length: n)
+                : arena.withUnsafeBufferPointer {
+                    Self.hash(UnsafeBufferPointer(rebasing: $0[starts[id]..<starts[id + 1]]))
+                }
+            var i = Int(truncatingIfNeeded: h) & newMask
+            while newSlots[i].idPlusOne != 0 { i = (i + 1) & newMask }
             newSlots[i] = s
         }
         slots = newSlots
         mask = newMask
-    }
-
-    /// The hash of key `id`, as `intern` computed it.
-    private func hash(of id: Int) -> UInt64 {
-        let k = words[id]
-        if k.length <= 16 { return Self.hash(k.w0, k.w1, length: k.length) }
-        return arena.withUnsafeBufferPointer { a in
-            Self.hash(UnsafeBufferPointer(rebasing: a[starts[id]..<starts[id + 1]]))
-        }
     }
 
     /// The hash of a key of at most 16 bytes, from its words and length.
