@@ -93,66 +93,209 @@ extension Ranking {
         }
     }
 
-    /// The classification of every (product, period) slot (product · periods + period) that a cell in `window`
-    /// has, looked up on `threads` threads: `values[index[slot]]`, `index` −1 for the slots no cell has.
-    static func preclassify(
-        _ data: DispensingAggregate, classifier: any ProductClassifier, window: PeriodRange, threads: Int
-    ) -> (index: [Int32], values: [ProductClassification]) {
-        let periods = data.periods.count
-        var index = [Int32](repeating: -1, count: data.products.count * periods)
-        let inWindow = data.periods.map(window.contains)
-        var slots: [Int] = []
-        for cell in data.cells where inWindow[Int(cell.period)] {
-            let slot = Int(cell.product) * periods + Int(cell.period)
-            if index[slot] < 0 {
-                index[slot] = Int32(slots.count)
-                slots.append(slot)
-            }
-        }
-        let parts = slots.count >= 1024 ? threads : 1
-        let results = ConcurrentResults<[ProductClassification], Never>(count: parts)
-        let all = slots
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
-            let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
-            results.store(
-                k,
-                .success(
-                    mine.map {
-                        classifier.classify(product: data.products[$0 / periods], period: data.periods[$0 % periods])
-                    }))
-        }
-        return (index, (0..<parts).flatMap { results.get($0) })
-    }
-
     /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
     /// Each (product, period) is classified once; classes, and the organisations in each block, are numbered in
     /// the order the cells first meet them, a block's cells keep their order, and the blocks are returned by
     /// class and then month (the order rows sum them in). Returns the blocks and their
     /// cells, grouped by block, the class id of each (product id · periods + period id) dispensed in the window
     /// (negative: in none; empty when that table would be too large), and in `unknown` each product the catalogue
-    /// does not know with a period it was dispensed in. O(cells), reading the aggregate's cells in order.
+    /// does not know with a period it was dispensed in. O(cells), reading the aggregate's cells in order, on
+    /// `threads` threads when the (product, period) table is small enough to be dense; the result does not
+    /// depend on the number of threads.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
-        threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32]
+        threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32],
+        tuning: ClassifyTuning = ClassifyTuning()
     ) -> (blocks: [Block], cells: [Int32], classOfPair: [Int32]) {
+        let dense = data.products.count * data.periods.count <= tuning.denseSlots
+        var (blocks, blockOfCell, classOfPair) =
+            dense
+            ? classifyDense(
+                data, classifier: classifier, classes: &classes, window: window, threads: threads, books: &books,
+                unknown: &unknown, cellsPerPart: tuning.cellsPerPart)
+            : classifyByMaps(
+                data, classifier: classifier, classes: &classes, window: window, books: &books, unknown: &unknown)
+        let grouped = group(
+            data, blocks: &blocks, blockOfCell: blockOfCell, threads: dense ? threads : 1,
+            cellsPerPart: tuning.cellsPerPart)
+        // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
+        blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }
+        return (blocks, grouped, classOfPair)
+    }
+
+    /// When `classify` takes its dense path and splits the cells between threads (tests make both small).
+    struct ClassifyTuning {
+        /// The largest (product, period) table kept dense.
+        var denseSlots = 1 << 24
+        /// The fewest cells a thread is given.
+        var cellsPerPart = 1 << 16
+    }
+
+    /// What a cell's (product, period) decides: a class id (≥ 0), or why the cell is set aside.
+    private static let unknownProduct: Int32 = -1, noClass: Int32 = -2, notYetKnown: Int32 = -3,
+        noCatalogueMonth: Int32 = -4
+
+    /// The verdict of a classification in `period`, a class id given in `classes` when it is new; an unknown
+    /// product is noted in `unknown` with the earliest period it was dispensed in.
+    private static func verdict(
+        _ classification: ProductClassification, product: Int32, period: Int32, data: DispensingAggregate,
+        listed: Set<Period>, classes: inout ClassIndex, unknown: inout [Int32: Int32]
+    ) -> Int32 {
+        switch classification {
+        case .unknown:
+            // A product unknown in a month that has no list at all is a missing list, not an unknown product.
+            let month = data.periods[Int(period)]
+            guard listed.isEmpty || listed.contains(month) else { return noCatalogueMonth }
+            // Each unknown product with the earliest period it was dispensed in, whatever the rows' order.
+            if unknown[product].map({ data.periods[Int($0)] > month }) ?? true { unknown[product] = period }
+            return unknownProduct
+        case .unclassified: return noClass
+        case .member(let c): return classes.id(c)
+        }
+    }
+
+    private static func setAsideReason(_ verdict: Int32) -> SetAsideReason {
+        verdict == unknownProduct ? .unknownProduct : verdict == noCatalogueMonth ? .noCatalogueMonth : .noClass
+    }
+
+    /// The `k`th of `parts` runs of `0..<count`.
+    private static func part(_ k: Int, of parts: Int, count: Int) -> Range<Int> {
+        (count * k / parts)..<(count * (k + 1) / parts)
+    }
+
+    /// A buffer the threads of one step write at places of their own.
+    private struct Shared<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T>
+    }
+
+    /// `classify` with a dense (product, period) table: each part of the cells finds its (product, period)
+    /// slots in order of first appearance, in parallel; the slots, in the order the whole list first meets
+    /// them, are classified (in parallel) and then given class ids and blocks in that order — the order the
+    /// cells first meet each class and block, so the numbering is the one-pass one — and each cell takes its
+    /// slot's block, in parallel again. Returns the blocks, each cell's block (−1: set aside) and the verdict of
+    /// each slot (`notYetKnown` for slots no cell in the window has).
+    private static func classifyDense(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
+        threads: Int, books: inout Reconciliation, unknown: inout [Int32: Int32], cellsPerPart: Int
+    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32]) {
+        let periods = data.periods.count, slotCount = data.products.count * periods
+        let cellCount = data.cells.count
+        let parts = max(1, min(threads, cellCount / max(1, cellsPerPart)))
+        let inWindow = data.periods.map(window.contains)
+        // The slots each part meets, in its order.
+        let met = ConcurrentResults<[Int32], Never>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            var seen = [Bool](repeating: false, count: slotCount)
+            var mine: [Int32] = []
+            for i in part(k, of: parts, count: cellCount) {
+                let cell = data.cells[i]
+                guard inWindow[Int(cell.period)] else { continue }
+                let slot = Int(cell.product) * periods + Int(cell.period)
+                if !seen[slot] {
+                    seen[slot] = true
+                    mine.append(Int32(slot))
+                }
+            }
+            met.store(k, .success(mine))
+        }
+        var indexOfSlot = [Int32](repeating: -1, count: slotCount)
+        var slots: [Int32] = []
+        for k in 0..<parts {
+            for slot in met.get(k) where indexOfSlot[Int(slot)] < 0 {
+                indexOfSlot[Int(slot)] = Int32(slots.count)
+                slots.append(slot)
+            }
+        }
+        // Their classifications (the lookups hash product codes), then verdicts and blocks in slot order.
+        let lookups = slots.count >= 1024 ? max(1, threads) : 1
+        let classified = ConcurrentResults<[ProductClassification], Never>(count: lookups)
+        let all = slots
+        DispatchQueue.concurrentPerform(iterations: lookups) { k in
+            let mine = all[part(k, of: lookups, count: all.count)]
+            classified.store(
+                k,
+                .success(
+                    mine.map {
+                        classifier.classify(
+                            product: data.products[Int($0) / periods], period: data.periods[Int($0) % periods])
+                    }))
+        }
+        let classifications = (0..<lookups).flatMap { classified.get($0) }
+        let listed = Set(classifier.listedMonths)
+        var classOfPair = [Int32](repeating: notYetKnown, count: slotCount)
         var blocks: [Block] = []
-        // (product, period) → class id, −1 unknown, −2 in no class, −3 not yet known: a dense table when it is
-        // small enough, else a hash map.
-        let periods = data.periods.count
-        let dense = data.products.count * periods <= 1 << 24
-        var denseVerdicts = [Int32](repeating: -3, count: dense ? data.products.count * periods : 0)
-        var verdicts = IntMap()
-        // (class id, period id) → block: with the dense table, an array by class id · periods + period id (class
-        // ids are numbered as they are met, fewer than the products), −1 none yet; else a hash map.
+        // (class id, period id) → block, by class id · periods + period id; −1 none yet.
         var blockOf: [Int32] = []
+        // Per slot index: its block, or its (negative) verdict.
+        var blockOfIndex = [Int32](repeating: 0, count: slots.count)
+        for (k, slot) in slots.enumerated() {
+            let product = slot / Int32(periods), period = slot % Int32(periods)
+            let v = verdict(
+                classifications[k], product: product, period: period, data: data, listed: listed, classes: &classes,
+                unknown: &unknown)
+            classOfPair[Int(slot)] = v
+            guard v >= 0 else {
+                blockOfIndex[k] = v
+                continue
+            }
+            let key = Int(v) * periods + Int(period)
+            if key >= blockOf.count {
+                blockOf += repeatElement(-1, count: max(key + 1, 2 * blockOf.count) - blockOf.count)
+            }
+            if blockOf[key] < 0 {
+                blockOf[key] = Int32(blocks.count)
+                blocks.append(
+                    Block(
+                        equivalenceClass: classes.classes[Int(v)], classIndex: v, period: data.periods[Int(period)]))
+            }
+            blockOfIndex[k] = blockOf[key]
+        }
+        // Each cell's block, and what each part sets aside (summed by reason, then booked in one order).
+        let reasons: [SetAsideReason] = [.outsidePeriod, .unknownProduct, .noCatalogueMonth, .noClass]
+        var blockOfCell = [Int32](repeating: -1, count: cellCount)
+        let (blockOfSlotIndex, slotIndex) = (blockOfIndex, indexOfSlot)
+        let setAside = ConcurrentResults<[(rows: Int, cost: FixedDecimal)], Never>(count: parts)
+        blockOfCell.withUnsafeMutableBufferPointer { out in
+            let out = Shared(base: out.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                var sums = [(rows: Int, cost: FixedDecimal)](repeating: (0, .zero), count: reasons.count)
+                for i in part(k, of: parts, count: cellCount) {
+                    let cell = data.cells[i]
+                    let b: Int32
+                    if inWindow[Int(cell.period)] {
+                        b = blockOfSlotIndex[Int(slotIndex[Int(cell.product) * periods + Int(cell.period)])]
+                    } else {
+                        b = -5
+                    }
+                    if b >= 0 {
+                        out.base[i] = b
+                    } else if cell.rows > 0 {  // as `Reconciliation.setAside` counts
+                        let r = b == -5 ? 0 : b == unknownProduct ? 1 : b == noCatalogueMonth ? 2 : 3
+                        sums[r].rows += cell.rows
+                        sums[r].cost += cell.cost
+                    }
+                }
+                setAside.store(k, .success(sums))
+            }
+        }
+        for k in 0..<parts {
+            for (reason, sum) in zip(reasons, setAside.get(k)) {
+                books.setAside(reason, rows: sum.rows, cost: sum.cost)
+            }
+        }
+        return (blocks, blockOfCell, classOfPair)
+    }
+
+    /// `classify` with hash maps, for aggregates whose (product, period) table would be too large to be dense:
+    /// one pass over the cells in order. Returns the blocks and each cell's block (−1: set aside).
+    private static func classifyByMaps(
+        _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
+        books: inout Reconciliation, unknown: inout [Int32: Int32]
+    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32]) {
+        var blocks: [Block] = []
+        var verdicts = IntMap()
         var blockOfMap = IntMap()
         var blockOfCell = [Int32](repeating: -1, count: data.cells.count)
-        var cellsInBlock: [Int] = []
-        // With several threads, every (product, period) in the window is looked up in the classifier first, in
-        // parallel (the lookups hash product codes); class ids are still given below in the cells' order.
-        let known =
-            dense && threads > 1 ? preclassify(data, classifier: classifier, window: window, threads: threads) : nil
-        // A product unknown in a month that has no list at all is a missing list (verdict −4), not an unknown product.
         let listed = Set(classifier.listedMonths)
         for (i, cell) in data.cells.enumerated() {
             let period = data.periods[Int(cell.period)]
@@ -161,74 +304,99 @@ extension Ranking {
                 continue
             }
             let pair = UInt64(UInt32(bitPattern: cell.product)) << 32 | UInt64(UInt32(bitPattern: cell.period))
-            let slot = dense ? Int(cell.product) * periods + Int(cell.period) : 0
-            var verdict = dense ? denseVerdicts[slot] : verdicts[pair] ?? -3
-            if verdict == -3 {
-                let classification =
-                    known.map { $0.values[Int($0.index[slot])] }
-                    ?? classifier.classify(product: data.products[Int(cell.product)], period: period)
-                switch classification {
-                case .unknown:
-                    verdict = listed.isEmpty || listed.contains(period) ? -1 : -4
-                    // Each unknown product with the earliest period it was dispensed in, whatever the rows' order.
-                    if verdict == -1, unknown[cell.product].map({ data.periods[Int($0)] > period }) ?? true {
-                        unknown[cell.product] = cell.period
-                    }
-                case .unclassified: verdict = -2
-                case .member(let c): verdict = classes.id(c)
-                }
-                if dense { denseVerdicts[slot] = verdict } else { _ = verdicts.value(pair) { verdict } }
+            var v = verdicts[pair] ?? notYetKnown
+            if v == notYetKnown {
+                v = verdict(
+                    classifier.classify(product: data.products[Int(cell.product)], period: period),
+                    product: cell.product, period: cell.period, data: data, listed: listed, classes: &classes,
+                    unknown: &unknown)
+                _ = verdicts.value(pair) { v }
             }
-            guard verdict >= 0 else {
-                let reason: SetAsideReason =
-                    verdict == -1 ? .unknownProduct : verdict == -4 ? .noCatalogueMonth : .noClass
-                books.setAside(reason, rows: cell.rows, cost: cell.cost)
+            guard v >= 0 else {
+                books.setAside(setAsideReason(v), rows: cell.rows, cost: cell.cost)
                 continue
             }
-            let blockKey = Int(verdict) * periods + Int(cell.period)
-            if dense && blockKey >= blockOf.count {
-                blockOf += repeatElement(-1, count: max(blockKey + 1, 2 * blockOf.count) - blockOf.count)
-            }
-            let mapKey = UInt64(UInt32(bitPattern: verdict)) << 32 | UInt64(UInt32(bitPattern: cell.period))
-            var b = dense ? blockOf[blockKey] : blockOfMap[mapKey] ?? -1
+            let mapKey = UInt64(UInt32(bitPattern: v)) << 32 | UInt64(UInt32(bitPattern: cell.period))
+            var b = blockOfMap[mapKey] ?? -1
             if b < 0 {
                 b = Int32(blocks.count)
-                blocks.append(
-                    Block(equivalenceClass: classes.classes[Int(verdict)], classIndex: verdict, period: period))
-                cellsInBlock.append(0)
-                if dense { blockOf[blockKey] = b } else { _ = blockOfMap.value(mapKey) { b } }
+                blocks.append(Block(equivalenceClass: classes.classes[Int(v)], classIndex: v, period: period))
+                _ = blockOfMap.value(mapKey) { b }
             }
             blockOfCell[i] = b
-            cellsInBlock[Int(b)] += 1
         }
-        // Each block's cells, in cell order, and how many organisations it has (from the cells' organisations,
-        // copied in block order as the cells are read in order): the sums are made as each block is used
-        // (`sumBlock`), with its cells read once there.
-        var start = [Int](repeating: 0, count: blocks.count + 1)
-        for b in blocks.indices { start[b + 1] = start[b] + cellsInBlock[b] }
-        var next = start
-        var grouped = [Int32](repeating: 0, count: start[blocks.count])
-        var organisationOfGrouped = [Int32](repeating: 0, count: start[blocks.count])
-        for (i, cell) in data.cells.enumerated() where blockOfCell[i] >= 0 {
-            let b = Int(blockOfCell[i])
-            grouped[next[b]] = Int32(i)
-            organisationOfGrouped[next[b]] = cell.organisation
-            next[b] += 1
-        }
-        var seen = [Bool](repeating: false, count: data.organisations.count)
-        for b in blocks.indices {
-            let range = start[b]..<start[b + 1]
-            var distinct = 0
-            for o in organisationOfGrouped[range] where !seen[Int(o)] {
-                seen[Int(o)] = true
-                distinct += 1
+        return (blocks, blockOfCell, [])
+    }
+
+    /// The cells of each block (`blockOfCell`, −1 for none), grouped by block in cell order, each block's range
+    /// of them and its number of organisations set: from the cells' organisations, copied in block order as
+    /// the cells are read in order. The sums are made as each block is used (`sumBlock`), with its cells read
+    /// once there. In parallel over parts of the cells, each writing its own places of each block.
+    private static func group(
+        _ data: DispensingAggregate, blocks: inout [Block], blockOfCell: [Int32], threads: Int, cellsPerPart: Int
+    ) -> [Int32] {
+        let cellCount = data.cells.count, blockCount = blocks.count
+        let parts = max(1, min(threads, cellCount / max(1, cellsPerPart)))
+        let counted = ConcurrentResults<[Int32], Never>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            var counts = [Int32](repeating: 0, count: blockCount)
+            for i in part(k, of: parts, count: cellCount) where blockOfCell[i] >= 0 {
+                counts[Int(blockOfCell[i])] += 1
             }
-            for o in organisationOfGrouped[range] { seen[Int(o)] = false }
-            blocks[b].cells = range
-            blocks[b].organisationCount = distinct
+            counted.store(k, .success(counts))
         }
-        // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
-        blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }
-        return (blocks, grouped, denseVerdicts)
+        // Part k's cells of block b go after those of the parts before it.
+        var start = [Int](repeating: 0, count: blockCount + 1)
+        var next = [[Int]](repeating: [], count: parts)
+        for k in 0..<parts { next[k] = [Int](repeating: 0, count: blockCount) }
+        for b in 0..<blockCount {
+            var at = start[b]
+            for k in 0..<parts {
+                next[k][b] = at
+                at += Int(counted.get(k)[b])
+            }
+            start[b + 1] = at
+        }
+        var grouped = [Int32](repeating: 0, count: start[blockCount])
+        var organisationOfGrouped = [Int32](repeating: 0, count: start[blockCount])
+        let places = next
+        grouped.withUnsafeMutableBufferPointer { g in
+            organisationOfGrouped.withUnsafeMutableBufferPointer { o in
+                let (g, o) = (Shared(base: g.baseAddress!), Shared(base: o.baseAddress!))
+                DispatchQueue.concurrentPerform(iterations: parts) { k in
+                    var next = places[k]
+                    for i in part(k, of: parts, count: cellCount) where blockOfCell[i] >= 0 {
+                        let b = Int(blockOfCell[i])
+                        g.base[next[b]] = Int32(i)
+                        o.base[next[b]] = data.cells[i].organisation
+                        next[b] += 1
+                    }
+                }
+            }
+        }
+        // Each block's organisations, counted in parallel over runs of blocks.
+        let distinct = ConcurrentResults<[Int], Never>(count: parts)
+        let organisations = organisationOfGrouped, starts = start
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            var seen = [Bool](repeating: false, count: data.organisations.count)
+            var counts: [Int] = []
+            for b in part(k, of: parts, count: blockCount) {
+                let range = starts[b]..<starts[b + 1]
+                var n = 0
+                for o in organisations[range] where !seen[Int(o)] {
+                    seen[Int(o)] = true
+                    n += 1
+                }
+                for o in organisations[range] { seen[Int(o)] = false }
+                counts.append(n)
+            }
+            distinct.store(k, .success(counts))
+        }
+        let counts = (0..<parts).flatMap { distinct.get($0) }
+        for b in 0..<blockCount {
+            blocks[b].cells = start[b]..<start[b + 1]
+            blocks[b].organisationCount = counts[b]
+        }
+        return grouped
     }
 }
