@@ -31,9 +31,22 @@ public enum MemoryTrace {
             return String(kB / 1024)
         }
         let seconds = String(format: "%.2f", ProcessInfo.processInfo.systemUptime - started)
+        // The processor time so far, user and system, from fields 14 and 15 of /proc/self/stat (Linux only).
+        var cpu = ""
+        #if os(Linux)
+            if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+                let end = stat.lastIndex(of: ")")
+            {
+                let fields = stat[stat.index(after: end)...].split(separator: " ")
+                if fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) {
+                    let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
+                    cpu = String(format: ", %.2f s user, %.2f s system", user / tick, system / tick)
+                }
+            }
+        #endif
         FileHandle.standardError.write(
             Data(
                 ("medsave: memory: \(step()): \(seconds) s, \(megabytes("VmRSS")) MB resident, "
-                    + "\(megabytes("VmHWM")) MB peak\n").utf8))
+                    + "\(megabytes("VmHWM")) MB peak\(cpu)\n").utf8))
     }
 }

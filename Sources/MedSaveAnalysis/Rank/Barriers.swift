@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import MedSaveModel
 import MedSaveNumeric
@@ -85,11 +86,28 @@ extension Ranking {
             }
         }
 
-        /// Where `cell`'s entries are in `entries`: (prescriber id or −1, quantity, cost) of each prescriber's
-        /// blocked rows; empty for a cell without blocked rows.
-        func range(_ cell: Int) -> Range<Int> {
-            guard let k = position(of: Int32(cell)) else { return 0..<0 }
-            return start[k]..<start[k + 1]
+        /// Calls `body` with each of `cells` (in order) and each of its entries (in order): (prescriber id or −1,
+        /// quantity, cost) of each prescriber's blocked rows; none for a cell without blocked rows. The cells of a block are far apart, so each step is a miss: the slots of all of
+        /// them are asked for first, then their entries, so that the misses overlap.
+        func forEachEntry(
+            of cells: [Int32], _ body: (_ cell: Int32, _ entry: (Int32, FixedDecimal, FixedDecimal)) -> Void
+        ) {
+            slots.withUnsafeBufferPointer { s in
+                for cell in cells { medsave_prefetch(s.baseAddress! + (Self.slot(cell) & mask)) }
+            }
+            var found: [(cell: Int32, entries: Range<Int>)] = []
+            found.reserveCapacity(cells.count)
+            entries.withUnsafeBufferPointer { e in
+                for cell in cells {
+                    guard let k = position(of: cell) else { continue }
+                    let range = start[k]..<start[k + 1]
+                    if !range.isEmpty { medsave_prefetch(e.baseAddress! + range.lowerBound) }
+                    found.append((cell, range))
+                }
+            }
+            for (cell, range) in found {
+                for e in range { body(cell, entries[e]) }
+            }
         }
     }
 

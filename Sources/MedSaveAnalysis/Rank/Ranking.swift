@@ -223,6 +223,7 @@ public enum Ranking {
         // grows (the bound is close: cells can be several times more).
         result.rows.reserve(blocks.reduce(0) { $0 + $1.organisationCount })
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
+        var blockedCells: [Int32] = []
         let aggregate = data.cells
         for var block in blocks {
             // Summed here, each block's sums let go once it is used; its cells are then in cache for the rows.
@@ -267,16 +268,20 @@ public enum Ranking {
                 let cell = data.cells[Int(i)]
                 result.rows.rowOfCell[Int(i)] = rowOf[Int(positionOf[Int(cell.organisation)])]
                 guard cell.hasBlockedRows else { continue }
-                let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
-                guard let blockedOfCell else {
+                guard blockedOfCell != nil else {
+                    let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
                     blockedHere.append((organisation | 0xFFFF_FFFF, cell.blockedQuantity, cell.blockedCost))
                     continue
                 }
-                for e in blockedOfCell.range(Int(i)) {
-                    let (prescriber, q, cost) = blockedOfCell.entries[e]
-                    blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
-                }
+                blockedCells.append(i)
             }
+            // Each blocked cell's rows by prescriber, looked up for all the block's blocked cells at once.
+            blockedOfCell?.forEachEntry(of: blockedCells) { i, entry in
+                let (prescriber, q, cost) = entry
+                let organisation = UInt64(UInt32(bitPattern: data.cells[Int(i)].organisation)) << 32
+                blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
+            }
+            blockedCells.removeAll(keepingCapacity: true)
             // By organisation and prescriber code (no prescriber last), so that the sums keep one order.
             blockedHere.sort { order.blockedKey($0.key) < order.blockedKey($1.key) }
             var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []

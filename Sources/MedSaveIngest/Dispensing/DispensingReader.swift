@@ -298,13 +298,17 @@ public struct DispensingReader {
         // row names a prescriber there is nothing to split, and the cells' own blocked sums say it all (the
         // ranking then needs no per-cell table of them).
         guard !aggregate.blockedByPrescriber.isEmpty else { return result }
-        var known: [Int: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+        // What the prescribers account for, by cell: a place in `known` for each cell with any.
+        var placeOf = IntMap(capacity: aggregate.blockedByPrescriber.count)
+        var known: [(quantity: FixedDecimal, cost: FixedDecimal)] = []
         for (key, value) in aggregate.blockedByPrescriber {
-            let old = known[Int(key >> 32)] ?? (.zero, .zero)
-            known[Int(key >> 32)] = (old.quantity + value.quantity, old.cost + value.cost)
+            let k = Int(placeOf.value(key >> 32) { Int32(known.count) })
+            if k == known.count { known.append((.zero, .zero)) }
+            known[k].quantity += value.quantity
+            known[k].cost += value.cost
         }
         for (i, cell) in result.cells.enumerated() where cell.hasBlockedRows {
-            let k = known[i] ?? (.zero, .zero)
+            let k = placeOf[UInt64(i)].map { known[Int($0)] } ?? (.zero, .zero)
             let rest = (quantity: cell.blockedQuantity - k.quantity, cost: cell.blockedCost - k.cost)
             if rest.quantity != .zero || rest.cost != .zero {
                 result.blockedByPrescriber[UInt64(i) << 32 | 0xFFFF_FFFF] = rest

@@ -715,9 +715,11 @@ extension DispensingReader {
             // blocked sums under prescriber −1.
             let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
             if prescriber >= 0 {
-                let key = index | UInt64(UInt32(bitPattern: prescriber))
-                let old = aggregate.blockedByPrescriber[key] ?? (.zero, .zero)
-                aggregate.blockedByPrescriber[key] = (old.quantity + row.quantity, old.cost + row.cost)
+                // One lookup: the entry is changed in place.
+                Self.add(
+                    row,
+                    to: &aggregate.blockedByPrescriber[
+                        index | UInt64(UInt32(bitPattern: prescriber)), default: (.zero, .zero)])
             }
         }
         if let cluster = options.cluster, !row.blocked {
@@ -726,6 +728,14 @@ extension DispensingReader {
         }
         if row.patient >= 0 { pairs.patients.append(index | UInt64(row.patient)) }
         if row.prescriber >= 0 { pairs.prescribers.append(index | UInt64(row.prescriber)) }
+    }
+}
+
+extension DispensingReader {
+    @inline(__always)
+    static func add(_ row: Row, to sums: inout (quantity: FixedDecimal, cost: FixedDecimal)) {
+        sums.quantity += row.quantity
+        sums.cost += row.cost
     }
 }
 
