@@ -206,10 +206,19 @@ final class CellTable {
         count += 1
     }
 
-    /// Doubles an index table: each slot moves to where its hash bits now point.
-    private static func grow(_ part: UnsafeMutablePointer<Part>) {
+    /// Room in the index for `count` cells in all, made now in one step per table where it would otherwise
+    /// grow by doubling several times as cells come (each doubling a new table to touch and fill again).
+    func reserve(_ count: Int) {
+        guard indexed else { return }
+        var size = 16
+        while size * 3 * Self.partCount < count * 4 { size <<= 1 }
+        for k in 0..<Self.partCount where parts[k].capacity < size { Self.grow(parts + k, to: size) }
+    }
+
+    /// Doubles an index table (or makes it `capacity` slots): each slot moves to where its hash bits now point.
+    private static func grow(_ part: UnsafeMutablePointer<Part>, to newCapacity: Int? = nil) {
         let old = part.pointee.slots, oldCapacity = part.pointee.capacity
-        let capacity = oldCapacity * 2
+        let capacity = newCapacity ?? oldCapacity * 2
         let slots = allocate(UInt64.self, capacity)
         for i in 0..<oldCapacity where old[i] != empty {
             var j = Int(truncatingIfNeeded: old[i] >> 32) & (capacity - 1)

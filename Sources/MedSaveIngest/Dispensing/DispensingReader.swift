@@ -81,6 +81,12 @@ public struct DispensingReader {
     var batchPairs = PairBatch()
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
+    /// The bytes this reader is given (a part of a file), to size the cell index from the first of them
+    /// (`sizeCellIndex`); 0: not known.
+    var expectedBytes = 0
+    /// Bytes the fast path has read, and the cells there were at the first checkpoint (`sizeCellIndex`).
+    private var bytesSeen = 0
+    private var cellsAtCheckpoint: (bytes: Int, cells: Int)?
     /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
     var magnitude = Magnitude()
 
@@ -243,7 +249,12 @@ public struct DispensingReader {
         do {
             result = try stream.forEachRecord(
                 detectDelimiter: detectDelimiter, atFileStart: atFileStart, stopAt: stopAt, progress: progress,
-                fast: { buf, start, limit in fastRows(buf, from: start, before: limit) }
+                fast: { buf, start, limit in
+                    let read = fastRows(buf, from: start, before: limit)
+                    bytesSeen += read.next - start
+                    if expectedBytes > 0 { sizeCellIndex() }
+                    return read
+                }
             ) { record in
                 if state.columns == nil {
                     try readHeader(record, &state)
@@ -262,6 +273,27 @@ public struct DispensingReader {
             throw InputError(location: nil, message: "\(state.path): \(error)")
         }
         return result
+    }
+
+    /// Sizes the cell index once for the cells the whole part will have, so that it is not doubled several
+    /// times (a national file has a cell for about every row): from the new cells per byte between a 32nd and a
+    /// 16th of the part. Where cells repeat (a region's data) that early rate overstates the cells to come, so
+    /// the index is sized only for a million cells or more, where a doubling is tens of megabytes to touch
+    /// again: the regional benchmark's parts keep growing by doubling, as they did.
+    private mutating func sizeCellIndex() {
+        guard expectedBytes >= 8 << 20 else {
+            expectedBytes = 0
+            return
+        }
+        guard let first = cellsAtCheckpoint else {
+            if bytesSeen >= expectedBytes / 32 { cellsAtCheckpoint = (bytesSeen, cellTable.count) }
+            return
+        }
+        guard bytesSeen >= expectedBytes / 16 else { return }
+        let rate = Double(cellTable.count - first.cells) / Double(max(1, bytesSeen - first.bytes))
+        let expected = Double(cellTable.count) + rate * Double(max(0, expectedBytes - bytesSeen))
+        if expected >= 1e6 { cellTable.reserve(Int(expected * 1.05)) }
+        expectedBytes = 0
     }
 
     /// The aggregate of everything read so far. The cells' tables are let go as they are listed.
