@@ -173,7 +173,7 @@ extension DispensingReader {
             var reader = DispensingReader(options: options)
             // Room for a cell per eight rows of about 64 bytes, so that a large part's table rarely grows.
             reader.cellTable = CellTable(capacity: min(range.count / 512, 1 << 22))
-            reader.expectedBytes = range.count
+            reader.expect(bytes: range.count)
             var state = state
             reader.internConstants(&state)
             let file = try FileByteSource(path: path)

@@ -81,12 +81,18 @@ public struct DispensingReader {
     var batchPairs = PairBatch()
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
-    /// The bytes this reader is given (a part of a file), to size the cell index from the first of them
-    /// (`sizeCellIndex`); 0: not known.
-    var expectedBytes = 0
-    /// Bytes the fast path has read, and the cells there were at the first checkpoint (`sizeCellIndex`).
+    /// The bytes of the file (or part of one) being read, to size the cell index from the first of them
+    /// (`sizeCellIndex`); 0: not known, or sized already.
+    private var expectedBytes = 0
+    /// Bytes of it the fast path has read, and the cells there were at the first checkpoint (`sizeCellIndex`).
     private var bytesSeen = 0
     private var cellsAtCheckpoint: (bytes: Int, cells: Int)?
+
+    /// The next `bytes` of plain text read are a file or a part of one: the cell index is sized from its first
+    /// 16th (`sizeCellIndex`).
+    mutating func expect(bytes: Int) {
+        (expectedBytes, bytesSeen, cellsAtCheckpoint) = (bytes, 0, nil)
+    }
     /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
     var magnitude = Magnitude()
 
@@ -218,6 +224,7 @@ public struct DispensingReader {
             scanner: CSVScanner(delimiter: options.dialect.delimiter ?? UInt8(ascii: ","), limits: options.limits),
             chunkSize: options.chunkSize)
         var state = FileState(path: path)
+        if source is FileByteSource, let size { expect(bytes: size) }  // not a gzip file's compressed size
         try records(
             of: &stream, state: &state, detectDelimiter: options.dialect.delimiter == nil,
             progress: progress.map { p in { p($0, size) } })
@@ -291,6 +298,7 @@ public struct DispensingReader {
         }
         guard bytesSeen >= expectedBytes / 16 else { return }
         let rate = Double(cellTable.count - first.cells) / Double(max(1, bytesSeen - first.bytes))
+        // Cells already in the table from earlier files are counted as well: the index holds them all.
         let expected = Double(cellTable.count) + rate * Double(max(0, expectedBytes - bytesSeen))
         if expected >= 1e6 { cellTable.reserve(Int(expected * 1.05)) }
         expectedBytes = 0
