@@ -189,28 +189,40 @@ extension Ranking {
         func list(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = [])
             -> [BlockedSaving]
         {
-            keys.indices.compactMap { b -> BlockedSaving? in
-                guard sums[b].saving > 0 else { return nil }
+            func unit(_ b: Int) -> String {
+                data.organisationColumn == .prescriber ? "" : data.organisations[Int(keys[b].organisation)]
+            }
+            func prescriber(_ b: Int) -> String? {
+                let key = keys[b]
+                return data.organisationColumn == .prescriber
+                    ? data.organisations[Int(key.organisation)]
+                    : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil)
+            }
+            // (saving, barrier) of each listed, sorted as numbers in one contiguous array (hundreds of thousands on
+            // national data); the codes are read only for equal savings.
+            var chosen: [(saving: Double, barrier: Int32)] = []
+            for b in keys.indices where sums[b].saving > 0 {
                 let key = keys[b]
                 let classBits = UInt64(UInt32(bitPattern: key.classIndex))
                 if excluded.contains(UInt64(UInt32(bitPattern: key.organisation)) << 32 | classBits)
                     || excluded.contains(UInt64(UInt32.max) << 32 | classBits)
                 {
-                    return nil
+                    continue
                 }
-                let unitOrPrescriber = data.organisations[Int(key.organisation)]
+                chosen.append((sums[b].saving, Int32(b)))
+            }
+            chosen.sort { x, y in
+                if x.saving != y.saving { return x.saving > y.saving }
+                let (a, b) = (Int(x.barrier), Int(y.barrier))
+                return (unit(a), prescriber(a) ?? "", classes[Int(keys[a].classIndex)].description) < (
+                    unit(b), prescriber(b) ?? "", classes[Int(keys[b].classIndex)].description
+                )
+            }
+            return chosen.map { x in
+                let b = Int(x.barrier)
                 return BlockedSaving(
-                    unit: data.organisationColumn == .prescriber ? "" : unitOrPrescriber,
-                    prescriber: data.organisationColumn == .prescriber
-                        ? unitOrPrescriber : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil),
-                    equivalenceClass: classes[Int(key.classIndex)], quantity: sums[b].quantity, cost: sums[b].cost,
-                    saving: sums[b].saving)
-            }.sorted { a, b in
-                a.saving != b.saving
-                    ? a.saving > b.saving
-                    : (a.unit, a.prescriber ?? "", a.equivalenceClass.description) < (
-                        b.unit, b.prescriber ?? "", b.equivalenceClass.description
-                    )
+                    unit: unit(b), prescriber: prescriber(b), equivalenceClass: classes[Int(keys[b].classIndex)],
+                    quantity: sums[b].quantity, cost: sums[b].cost, saving: sums[b].saving)
             }
         }
     }
