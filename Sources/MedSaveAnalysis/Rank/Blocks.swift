@@ -164,7 +164,7 @@ extension Ranking {
     }
 
     /// A buffer the threads of one step write at places of their own.
-    private struct Shared<T>: @unchecked Sendable {
+    struct Shared<T>: @unchecked Sendable {
         let base: UnsafeMutablePointer<T>
     }
 

@@ -66,35 +66,46 @@ public enum Ranking {
         var unknown: [Int32: Int32] = [:]
         let keys = try RowKeys(data, configuration)
         // The blocks and their cells (tens of bytes a cell) are let go before the parts' rows are joined.
-        var (parts, classOfPair) = try sumBlocks(
+        var (parts, classOfPair, rowOfCell) = try sumBlocks(
             data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
             books: &books, unknown: &unknown)
         MemoryTrace.mark("\(parts.count) parts' blocks summed")
-        // The first part's table takes the others' rows after its own (its list of each cell's row reused).
+        // The first part's table takes the others' rows after its own, in the room it was given for them.
         var rows = parts[0].rows
         parts[0].rows = rows.empty(cellCount: 0)
-        if parts.count > 1 { rows.rows.reserveCapacity(rows.rows.count + parts.reduce(0) { $0 + $1.rows.rows.count }) }
         var barriers = Barriers()
+        var firstRow: [Int32] = []
         for k in parts.indices {
             let part = parts[k]
             parts[k].rows = part.rows.empty(cellCount: 0)  // let go once joined
+            firstRow.append(Int32(k == 0 ? 0 : rows.rows.count))
             if k > 0 { rows.append(part.rows) }
             barriers.append(part.barriers)
             books.rowsUsed += part.rowsUsed
             books.costUsed += part.costUsed
             books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
         }
+        // Each cell's row, written by its part as row · parts + part, numbered in the joined table.
+        if parts.count > 1 {
+            let p = Int32(parts.count)
+            for i in rowOfCell.indices where rowOfCell[i] >= 0 {
+                rowOfCell[i] = firstRow[Int(rowOfCell[i] % p)] + rowOfCell[i] / p
+            }
+        }
+        rows.rowOfCell = rowOfCell
         MemoryTrace.mark("rows joined")
         return Summed(
             rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, classOfPair: classOfPair)
     }
 
     /// Classifies `data`'s cells into blocks and sums them into rows, the classes split between threads: one
-    /// `BlockSums` per thread, in order, and the class of each (product, period) (`classify`).
+    /// `BlockSums` per thread, in order (the first with room for all their rows), the class of each (product,
+    /// period) (`classify`) and each cell's row in its part (row · parts + part; −1: set aside), written by the
+    /// parts into one list (a cell is in one block, so in one part).
     private static func sumBlocks(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
         classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
-    ) throws -> (parts: [BlockSums], classOfPair: [Int32]) {
+    ) throws -> (parts: [BlockSums], classOfPair: [Int32], rowOfCell: [Int32]) {
         let (blocks, cells, classOfPair) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
             threads: configuration.threads, books: &books, unknown: &unknown)
@@ -108,19 +119,29 @@ public enum Ranking {
         let empty = RowTable(
             byPeriod: configuration.byPeriod, level: configuration.level, groupOf: keys.groupOf, cellCount: 0)
         let parts = configuration.threads > 1 && blocks.count >= 256 ? configuration.threads : 1
+        // At most one row per organisation of each block: the bound of each part's rows.
+        var rowBound = [Int](repeating: 0, count: parts)
+        for block in blocks { rowBound[Int(block.classIndex) % parts] += block.organisationCount }
+        let room = rowBound.enumerated().map { k, bound in k == 0 ? rowBound.reduce(0, +) : bound }
+        precondition(room[0] * parts < Int(Int32.max), "more rows than medsave numbers")
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
-            let mine = blocks.indices.filter { Int(blocks[$0].classIndex) % parts == k }
-            results.store(
-                k,
-                Result {
-                    try sum(
-                        blocks: mine.map { blocks[$0] }, into: empty, cells: cells, blockedOfCell: blockedOfCell,
-                        data: data, order: codeOrder, classifier: classifier, configuration: configuration,
-                        peers: peers)
-                })
+        var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
+        rowOfCell.withUnsafeMutableBufferPointer { buffer in
+            let rowOfCell = Shared(base: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                let mine = blocks.indices.filter { Int(blocks[$0].classIndex) % parts == k }
+                results.store(
+                    k,
+                    Result {
+                        try sum(
+                            blocks: mine.map { blocks[$0] }, into: empty, cells: cells, blockedOfCell: blockedOfCell,
+                            data: data, order: codeOrder, classifier: classifier, configuration: configuration,
+                            peers: peers, rowOfCell: rowOfCell, part: (k, of: parts),
+                            rowRoom: room[k])
+                    })
+            }
         }
-        return (try (0..<parts).map { try results.take($0) }, classOfPair)
+        return (try (0..<parts).map { try results.take($0) }, classOfPair, rowOfCell)
     }
 
     /// Turns summed rows into the result: which rows rank and which rules exclude, the rows shown, the
@@ -216,12 +237,14 @@ public enum Ranking {
     static func sum(
         blocks: [Block], into empty: RowTable, cells: [Int32], blockedOfCell: BlockedRows?,
         data: DispensingAggregate, order: CodeOrder,
-        classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?
+        classifier: any ProductClassifier, configuration: RankConfiguration, peers: [Bool]?,
+        rowOfCell: Shared<Int32>, part: (index: Int, of: Int), rowRoom: Int
     ) throws -> BlockSums {
-        var result = BlockSums(rows: empty.empty(cellCount: data.cells.count))
-        // At most one row per organisation of each block: reserved once, so that the table is not copied as it
-        // grows (the bound is close: cells can be several times more).
-        result.rows.reserve(blocks.reduce(0) { $0 + $1.organisationCount })
+        var result = BlockSums(rows: empty.empty(cellCount: 0))
+        // Room for `rowRoom` rows (a bound: at most one per organisation of each block), reserved once, so that
+        // the table is not copied as it grows, nor when the other parts' rows are joined to the first's.
+        result.rows.reserve(rowRoom)
+        let parts = Int32(part.of), partIndex = Int32(part.index)
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         var blockedCells: [Int32] = []
         let aggregate = data.cells
@@ -260,13 +283,9 @@ public enum Ranking {
             for k in block.cells {
                 let i = cells[k]
                 // Each cell's row is written far from the last (see `sumBlock`): started a few cells ahead.
-                if k + 16 < block.cells.upperBound {
-                    result.rows.rowOfCell.withUnsafeBufferPointer {
-                        medsave_prefetch_write($0.baseAddress! + Int(cells[k + 16]))
-                    }
-                }
+                if k + 16 < block.cells.upperBound { medsave_prefetch_write(rowOfCell.base + Int(cells[k + 16])) }
                 let cell = data.cells[Int(i)]
-                result.rows.rowOfCell[Int(i)] = rowOf[Int(positionOf[Int(cell.organisation)])]
+                rowOfCell.base[Int(i)] = rowOf[Int(positionOf[Int(cell.organisation)])] * parts + partIndex
                 guard cell.hasBlockedRows else { continue }
                 guard blockedOfCell != nil else {
                     let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
