@@ -215,7 +215,7 @@ final class CellTable {
         for k in 0..<Self.partCount where parts[k].capacity < size { Self.grow(parts + k, to: size) }
     }
 
-    /// Doubles an index table (or makes it `capacity` slots): each slot moves to where its hash bits now point.
+    /// Doubles an index table (or makes it `newCapacity` slots): each slot moves to where its hash bits now point.
     private static func grow(_ part: UnsafeMutablePointer<Part>, to newCapacity: Int? = nil) {
         let old = part.pointee.slots, oldCapacity = part.pointee.capacity
         let capacity = newCapacity ?? oldCapacity * 2

@@ -93,6 +93,7 @@ public struct DispensingReader {
     mutating func expect(bytes: Int) {
         (expectedBytes, bytesSeen, cellsAtCheckpoint) = (bytes, 0, nil)
     }
+
     /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
     var magnitude = Magnitude()
 
