@@ -133,7 +133,7 @@ extension Ranking {
 
     /// What a cell's (product, period) decides: a class id (≥ 0), or why the cell is set aside.
     private static let unknownProduct: Int32 = -1, noClass: Int32 = -2, notYetKnown: Int32 = -3,
-        noCatalogueMonth: Int32 = -4
+        noCatalogueMonth: Int32 = -4, outsideWindow: Int32 = -5
 
     /// The verdict of a classification in `period`, a class id given in `classes` when it is new; an unknown
     /// product is noted in `unknown` with the earliest period it was dispensed in.
@@ -155,7 +155,12 @@ extension Ranking {
     }
 
     private static func setAsideReason(_ verdict: Int32) -> SetAsideReason {
-        verdict == unknownProduct ? .unknownProduct : verdict == noCatalogueMonth ? .noCatalogueMonth : .noClass
+        switch verdict {
+        case unknownProduct: .unknownProduct
+        case noCatalogueMonth: .noCatalogueMonth
+        case outsideWindow: .outsidePeriod
+        default: .noClass
+        }
     }
 
     /// The `k`th of `parts` runs of `0..<count`.
@@ -250,37 +255,35 @@ extension Ranking {
             }
             blockOfIndex[k] = blockOf[key]
         }
-        // Each cell's block, and what each part sets aside (summed by reason, then booked in one order).
-        let reasons: [SetAsideReason] = [.outsidePeriod, .unknownProduct, .noCatalogueMonth, .noClass]
+        // Each cell's block, and what each part sets aside: summed by verdict (−1 … −5 at 0 … 4), then booked.
         var blockOfCell = [Int32](repeating: -1, count: cellCount)
         let (blockOfSlotIndex, slotIndex) = (blockOfIndex, indexOfSlot)
         let setAside = ConcurrentResults<[(rows: Int, cost: FixedDecimal)], Never>(count: parts)
         blockOfCell.withUnsafeMutableBufferPointer { out in
             let out = Shared(base: out.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
-                var sums = [(rows: Int, cost: FixedDecimal)](repeating: (0, .zero), count: reasons.count)
+                var sums = [(rows: Int, cost: FixedDecimal)](repeating: (0, .zero), count: Int(-outsideWindow))
                 for i in part(k, of: parts, count: cellCount) {
                     let cell = data.cells[i]
                     let b: Int32
                     if inWindow[Int(cell.period)] {
                         b = blockOfSlotIndex[Int(slotIndex[Int(cell.product) * periods + Int(cell.period)])]
                     } else {
-                        b = -5
+                        b = outsideWindow
                     }
                     if b >= 0 {
                         out.base[i] = b
                     } else if cell.rows > 0 {  // as `Reconciliation.setAside` counts
-                        let r = b == -5 ? 0 : b == unknownProduct ? 1 : b == noCatalogueMonth ? 2 : 3
-                        sums[r].rows += cell.rows
-                        sums[r].cost += cell.cost
+                        sums[Int(-b - 1)].rows += cell.rows
+                        sums[Int(-b - 1)].cost += cell.cost
                     }
                 }
                 setAside.store(k, .success(sums))
             }
         }
         for k in 0..<parts {
-            for (reason, sum) in zip(reasons, setAside.get(k)) {
-                books.setAside(reason, rows: sum.rows, cost: sum.cost)
+            for (index, sum) in setAside.get(k).enumerated() where Int32(-index - 1) != notYetKnown {
+                books.setAside(setAsideReason(Int32(-index - 1)), rows: sum.rows, cost: sum.cost)
             }
         }
         return (blocks, blockOfCell, classOfPair)
