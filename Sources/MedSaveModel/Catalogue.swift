@@ -89,15 +89,26 @@ public struct CatalogueEntry: Sendable, Equatable, Codable {
 
 /// Products and prices by period. A record is classified and priced by the catalogue of its own period;
 /// an entry without a period applies to every period that has no entry of its own for that product.
+///
+/// Entries are found through numbers: each product code and class is numbered once (one string hash), and an
+/// entry by (product number, period) in a table keyed by integers, so that adding the hundreds of thousands of
+/// rows of a national list, or looking up every dispensed product in every month, hashes a code once.
 public struct Catalogue: Sendable {
     public private(set) var entries: [CatalogueEntry] = []
     /// Rows that repeated a product already listed for the same period, by period (nil: timeless): exact
     /// repeats are merged (TLV lists a varunummer once per NPL pack id), others are reported as problems.
     public package(set) var repeatedRows: [Period?: Int] = [:]
-    private var byPeriod: [Period: [String: Int]] = [:]
-    private var timeless: [String: Int] = [:]
-    /// Entry indices by (class, period); timeless entries are listed under every period by `members`.
-    private var classMembers: [EquivalenceClass: [Period?: [Int]]] = [:]
+    /// Each product code's number, in order of first appearance.
+    private var productNumbers: [String: Int32] = [:]
+    /// Entry index by `key(product number, period)`.
+    private var entryOf: [UInt64: Int32] = [:]
+    /// Each class's number, in order of first appearance, and the indices of its entries in order.
+    private var classNumbers: [EquivalenceClass: Int32] = [:]
+    private var classEntries: [[Int32]] = []
+    /// The product number of each entry.
+    private var productOfEntry: [Int32] = []
+    /// The periods that have entries of their own.
+    private var listed = Set<Period>()
 
     public init() {}
 
@@ -105,20 +116,33 @@ public struct Catalogue: Sendable {
         for e in entries { add(e) }
     }
 
+    /// An entry's key: product number and period (0 for an entry of every period).
+    @inline(__always)
+    private static func key(_ product: Int32, _ period: Period?) -> UInt64 {
+        UInt64(UInt32(bitPattern: product)) << 32 | (period.map { UInt64(UInt32(bitPattern: $0.index)) + 1 } ?? 0)
+    }
+
     /// Adds an entry. Returns false (and keeps the earlier entry) when the product already has one for that period.
     @discardableResult
     public mutating func add(_ entry: CatalogueEntry) -> Bool {
-        let index = entries.count
-        if let p = entry.period {
-            if byPeriod[p]?[entry.product] != nil { return false }
-            byPeriod[p, default: [:]][entry.product] = index
-        } else {
-            if timeless[entry.product] != nil { return false }
-            timeless[entry.product] = index
+        let index = Int32(entries.count)
+        let product = productNumbers[entry.product] ?? Int32(productNumbers.count)
+        if product == productNumbers.count { productNumbers[entry.product] = product }
+        let key = Self.key(product, entry.period)
+        if let earlier = entryOf.updateValue(index, forKey: key) {
+            entryOf[key] = earlier
+            return false
         }
         entries.append(entry)
+        productOfEntry.append(product)
+        if let p = entry.period { listed.insert(p) }
         if let c = entry.equivalenceClass {
-            classMembers[c, default: [:]][entry.period, default: []].append(index)
+            let number = classNumbers[c] ?? Int32(classEntries.count)
+            if number == classEntries.count {
+                classNumbers[c] = number
+                classEntries.append([])
+            }
+            classEntries[Int(number)].append(index)
         }
         return true
     }
@@ -126,10 +150,14 @@ public struct Catalogue: Sendable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Room for `n` entries in all.
-    public mutating func reserveCapacity(_ n: Int) { entries.reserveCapacity(n) }
+    public mutating func reserveCapacity(_ n: Int) {
+        entries.reserveCapacity(n)
+        productOfEntry.reserveCapacity(n)
+        entryOf.reserveCapacity(n)
+    }
 
     /// The periods that have entries of their own, in order.
-    public var periods: [Period] { byPeriod.keys.sorted() }
+    public var periods: [Period] { listed.sorted() }
 
     /// The entry that prices `product` in `period`, if any.
     public func entry(product: String, period: Period) -> CatalogueEntry? {
@@ -138,12 +166,13 @@ public struct Catalogue: Sendable {
 
     /// The entry for `product` filed under exactly `period` (nil: the timeless entry), without fallback.
     public func entry(product: String, exactPeriod period: Period?) -> CatalogueEntry? {
-        let i = period.map { byPeriod[$0]?[product] } ?? timeless[product]
-        return i.map { entries[$0] }
+        guard let number = productNumbers[product], let i = entryOf[Self.key(number, period)] else { return nil }
+        return entries[Int(i)]
     }
 
     public func index(product: String, period: Period) -> Int? {
-        byPeriod[period]?[product] ?? timeless[product]
+        guard let number = productNumbers[product] else { return nil }
+        return (entryOf[Self.key(number, period)] ?? entryOf[Self.key(number, nil)]).map { Int($0) }
     }
 
     /// The entries of `equivalenceClass` that apply in `period`: its own entries, plus timeless entries of
@@ -152,11 +181,19 @@ public struct Catalogue: Sendable {
         memberIndices(of: equivalenceClass, in: period).map { entries[$0] }
     }
 
-    /// The same members as indices into `entries`.
+    /// The same members as indices into `entries`: the class's entries of the period in the order they were
+    /// added, then its timeless ones (of products without an entry of their own in the period).
     public func memberIndices(of equivalenceClass: EquivalenceClass, in period: Period) -> [Int] {
-        guard let byP = classMembers[equivalenceClass] else { return [] }
-        var result = byP[period] ?? []
-        for i in byP[nil] ?? [] where byPeriod[period]?[entries[i].product] == nil { result.append(i) }
+        guard let number = classNumbers[equivalenceClass] else { return [] }
+        var result: [Int] = [], timeless: [Int] = []
+        for i in classEntries[Int(number)] {
+            switch entries[Int(i)].period {
+            case period: result.append(Int(i))
+            case nil: timeless.append(Int(i))
+            default: break
+            }
+        }
+        for i in timeless where entryOf[Self.key(productOfEntry[i], period)] == nil { result.append(i) }
         return result
     }
 }

@@ -195,9 +195,10 @@ struct CSVStreamReader {
     /// Calls `body` with each record. The first bytes of a file (`atFileStart`) may hold a UTF-8 byte-order
     /// mark, skipped, and the header line the delimiter is detected from (`detectDelimiter`).
     ///
-    /// `fast` is offered the records first: called with the buffer, the offset of the next record and the
-    /// offset no record may start at or after, it takes as many records of one line each as it can and returns
-    /// the offset after the last and how many it took (none: the scanner and `body` take the next record).
+    /// `fast` is offered the records first: called with the buffer, the offset of the next record, the
+    /// offset no record may start at or after and the next record's line, it takes as many records of one line
+    /// each as it can and returns the offset after the last and how many it took (none: the scanner and `body`
+    /// take the next record).
     /// With `stopAt`, no record starting at or after that offset of the source is read.
     /// Returns the offset just after the last record read and the number of lines read.
     @discardableResult
@@ -206,7 +207,8 @@ struct CSVStreamReader {
         atFileStart: Bool = true,
         stopAt: Int? = nil,
         progress: ((Int) -> Void)? = nil,
-        fast: (UnsafeBufferPointer<UInt8>, Int, Int) throws -> (next: Int, records: Int) = { _, start, _ in (start, 0)
+        fast: (UnsafeBufferPointer<UInt8>, Int, Int, Int) throws -> (next: Int, records: Int) = { _, start, _, _ in
+            (start, 0)
         },
         _ body: (CSVRecord) throws -> Void
     ) throws -> (end: Int, lines: Int) {
@@ -248,7 +250,7 @@ struct CSVStreamReader {
                         stopped = true
                         return
                     }
-                    let (next, records) = try fast(buf, consumed, limit)
+                    let (next, records) = try fast(buf, consumed, limit, line)
                     if records > 0 {
                         line += records
                         consumed = next

@@ -52,6 +52,37 @@ enum PriceText {
         return value
     }
 
+    /// The value of a plain decimal's bytes — an optional sign, digits and at most one decimal point (none with
+    /// `decimalComma`), at most 15 digits in all — or nil for anything else, which `parse(_:decimalComma:)`
+    /// then reads from text. The digits as an integer and the power of ten are both exact doubles, so their
+    /// quotient is the correctly rounded value, the same double `Double(text)` gives (Clinger's fast path).
+    static func parseExactly(_ b: UnsafeBufferPointer<UInt8>, decimalComma: Bool) -> Double? {
+        var i = 0, negative = false
+        if let first = b.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            i = 1
+        }
+        var mantissa: UInt64 = 0, digits = 0, decimals = 0, seenPoint = false
+        while i < b.count {
+            let d = b[i] &- 48
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits += 1
+                if seenPoint { decimals += 1 }
+            } else if b[i] == UInt8(ascii: ".") && !decimalComma && !seenPoint {
+                seenPoint = true
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 && digits <= 15 else { return nil }
+        let value = Double(mantissa) / powersOfTen[decimals]
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
     /// A price read from either a point or a comma decimal (TLV's workbooks have both): the separator is the
     /// one the text has.
     static func parse(_ text: String) -> Double? {

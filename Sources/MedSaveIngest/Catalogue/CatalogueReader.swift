@@ -63,7 +63,52 @@ public enum CatalogueReader {
         var names: [String] = []
         let single = encoding == .windows1252
         var decimalComma = false
-        try stream.forEachRecord(detectDelimiter: true) { record in
+        // The fast path: records of one line of plain fields, as many as the header has, read from their bytes
+        // (`entry(_:_:fieldOf:…)`); anything else, or a row it would refuse, goes to the scanner and `body`.
+        var fieldCount = 0, delimiter: UInt8 = 0
+        func fast(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ limit: Int, _ line: Int) throws -> (Int, Int) {
+            // Locals only in the loop: captured variables are checked for exclusive access at every use.
+            guard let fieldOf, fieldCount > 0, delimiter < 64 else { return (start, 0) }
+            let (fieldCount, delimiter, decimalComma) = (fieldCount, delimiter, decimalComma)
+            let special = FieldScan.specialBytes(delimiter: delimiter), delimiterWord = FieldScan.word(delimiter)
+            var spans = [(Int, Int)](repeating: (0, 0), count: fieldCount)
+            var read: [CatalogueEntry] = []
+            defer {
+                entries += read
+                lines += (0..<read.count).map { line + $0 }
+            }
+            var i = start, taken = 0
+            while i < limit {
+                var j = i, field = 0, next = -1
+                while field < fieldCount {
+                    let end = FieldScan.end(buf, from: j, special: special, delimiterWord: delimiterWord)
+                    guard end < buf.count else { break }
+                    spans[field] = (j, end)
+                    field += 1
+                    if buf[end] == delimiter {
+                        j = end + 1
+                    } else if buf[end] == 0x0A {
+                        next = end + 1
+                        break
+                    } else if buf[end] == 0x0D && end + 1 < buf.count && buf[end + 1] == 0x0A {
+                        next = end + 2
+                        break
+                    } else {
+                        break
+                    }
+                }
+                guard next > 0, field == fieldCount else { break }
+                let result = try spans.withUnsafeBufferPointer {
+                    try entry(buf, $0, fieldOf: fieldOf, encoding: encoding, decimalComma: decimalComma)
+                }
+                guard case .success(let e) = result else { break }
+                read.append(e)
+                taken += 1
+                i = next
+            }
+            return (i, taken)
+        }
+        try stream.forEachRecord(detectDelimiter: true, fast: fast) { record in
             if record.count == 1 && record.fields[0].start == record.fields[0].end { return }
             /// Field `i` as text, trimmed; "" when the record is shorter. Not valid UTF-8: read the file again.
             func text(_ i: Int) throws -> String {
@@ -91,14 +136,25 @@ public enum CatalogueReader {
                 fieldOf = found
                 names = header
                 decimalComma = record.delimiter == UInt8(ascii: ";")
+                (fieldCount, delimiter) = (record.count, record.delimiter)
                 return
             }
-            let fields = try fieldOf.map(text)
-            switch entry(fields, decimalComma: decimalComma) {
+            // A record without escaped quotes is read from its bytes (`entry(record:)`); the others as text.
+            let read: Result<CatalogueEntry, Failure>
+            if fieldOf.allSatisfy({ $0 < 0 || $0 >= record.count || !record.fields[$0].escaped }) {
+                let fields = record.fields.map { ($0.start, $0.end) }
+                read = try fields.withUnsafeBufferPointer {
+                    try entry(record.buffer, $0, fieldOf: fieldOf, encoding: encoding, decimalComma: decimalComma)
+                }
+            } else {
+                read = entry(try fieldOf.map(text), decimalComma: decimalComma)
+            }
+            switch read {
             case .success(let entry):
                 entries.append(entry)
                 lines.append(record.line)
             case .failure(let failure):
+                let fields = try fieldOf.map(text)
                 let i = fieldOf[columns.firstIndex(of: failure.column)!]
                 let pos = record.position(ofField: i, singleByteEncoding: single)
                 let problem = InputProblem(
@@ -117,6 +173,102 @@ public enum CatalogueReader {
         }
     }
 
+    /// `entry(_:decimalComma:)` of a record whose fields are plain bytes (none escaped), `fields` their
+    /// (start, end) in `buffer`, without making a string of every field first: the same entry, or the same
+    /// failure. Every field present is checked to be text in `encoding` first (throwing `NotUTF8.found` as
+    /// `text` does); text fields become strings, the others are parsed from their bytes.
+    private static func entry(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ fields: UnsafeBufferPointer<(Int, Int)>, fieldOf: [Int],
+        encoding: TextEncoding, decimalComma: Bool
+    ) throws -> Result<CatalogueEntry, Failure> {
+        func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8> {
+            let i = fieldOf[column]
+            guard i >= 0 && i < fields.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return trimmed(UnsafeBufferPointer(rebasing: buffer[fields[i].0..<fields[i].1]))
+        }
+        if encoding == .utf8 {
+            for column in fieldOf.indices where !isASCII(bytes(column)) {
+                guard TextEncoding.isValidUTF8(bytes(column)) else { throw NotUTF8.found }
+            }
+        }
+        func text(_ column: Int) -> String {
+            let b = bytes(column)
+            if b.isEmpty { return "" }
+            return isASCII(b) ? String(decoding: b, as: UTF8.self) : encoding.decode(b)!
+        }
+        /// A number in column `column`: from its bytes when it is a plain decimal they hold exactly, else as
+        /// `entry(_:decimalComma:)` reads its text.
+        func number(_ column: Int) -> Result<Double?, Failure> {
+            let b = bytes(column)
+            if b.isEmpty { return .success(nil) }
+            if let exact = PriceText.parseExactly(b, decimalComma: decimalComma) { return .success(exact) }
+            return numberText(text(column), columns[column], decimalComma: decimalComma)
+        }
+        var period: Period?
+        let periodBytes = bytes(0)
+        if !periodBytes.isEmpty {
+            guard let p = Period.parse(periodBytes) else {
+                return .failure(
+                    Failure(column: "period", message: "not a period", expected: "YYYY-MM or empty for every period"))
+            }
+            period = p
+        }
+        if bytes(1).isEmpty {
+            return .failure(Failure(column: "product", message: "missing value", expected: "a product code"))
+        }
+        let price: Double
+        switch number(8) {
+        case .success(let v?) where v >= 0: price = v
+        case .success(nil):
+            return .failure(Failure(column: "unit_price", message: "missing value", expected: "a unit price"))
+        case .success:
+            return .failure(
+                Failure(column: "unit_price", message: "negative price", expected: "a unit price of 0 or more"))
+        case .failure(let failure): return .failure(failure)
+        }
+        let packSize: Double?
+        switch number(7) {
+        case .success(let v): packSize = v
+        case .failure(let failure): return .failure(failure)
+        }
+        guard let status = status(bytes(11)) else {
+            return .failure(Failure(column: "status", message: "unknown status", expected: "PV, R1, R2 or empty"))
+        }
+        let group = text(9)
+        return .success(
+            CatalogueEntry(
+                period: period, product: text(1), name: text(2), substance: text(3), atc: text(4),
+                strength: text(5), form: text(6), packSize: packSize, unitPrice: price,
+                equivalenceClass: group.isEmpty ? nil : EquivalenceClass(group: group, sizeGroup: text(10)),
+                status: status, origin: text(12), company: text(13)))
+    }
+
+    /// The status a field's bytes name, ignoring case: PV, R1, R2, or none (empty, `Nej`, `-`); nil for
+    /// anything else.
+    private static func status(_ b: UnsafeBufferPointer<UInt8>) -> ProductStatus? {
+        func upper(_ i: Int) -> UInt8 { b[i] >= 0x61 && b[i] <= 0x7A ? b[i] - 0x20 : b[i] }
+        switch b.count {
+        case 0: return ProductStatus.none
+        case 1: return b[0] == UInt8(ascii: "-") ? ProductStatus.none : nil
+        case 2:
+            let (a, c) = (upper(0), upper(1))
+            if a == UInt8(ascii: "P") && c == UInt8(ascii: "V") { return .pv }
+            if a == UInt8(ascii: "R") && c == UInt8(ascii: "1") { return .r1 }
+            if a == UInt8(ascii: "R") && c == UInt8(ascii: "2") { return .r2 }
+            return nil
+        case 3:
+            return upper(0) == UInt8(ascii: "N") && upper(1) == UInt8(ascii: "E") && upper(2) == UInt8(ascii: "J")
+                ? ProductStatus.none : nil
+        default: return nil
+        }
+    }
+
+    private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bits: UInt8 = 0
+        for byte in b { bits |= byte }
+        return bits < 0x80
+    }
+
     struct Failure: Error {
         var column: String
         var message: String
@@ -124,24 +276,28 @@ public enum CatalogueReader {
         var hint: String?
     }
 
+    /// The number a field's text holds (nil: empty), or why it is not one.
+    private static func numberText(_ raw: String, _ name: String, decimalComma: Bool) -> Result<Double?, Failure> {
+        if raw.isEmpty { return .success(nil) }
+        // Every digit given is kept (a unit price may have ten decimals); only plain decimals are numbers.
+        if let exact = PriceText.parse(raw, decimalComma: decimalComma) { return .success(exact) }
+        var raw = raw
+        let parsed = raw.withUTF8 { NumberParsing.fixedDecimal($0, decimalComma: decimalComma) }
+        switch parsed {
+        case .success:
+            return .failure(Failure(column: name, message: "not a plain decimal", expected: "a number such as 12.50"))
+        case .failure(.empty): return .success(nil)
+        case .failure(.invalid(let expected, let hint)):
+            return .failure(Failure(column: name, message: "not a number", expected: expected, hint: hint))
+        }
+    }
+
     /// An entry from the texts of `columns`, in that order ("" for an absent column).
     static func entry(_ f: [String], decimalComma: Bool) -> Result<CatalogueEntry, Failure> {
         // f: period, product, name, substance, atc, strength, form, pack_size, unit_price, group, size_group,
         // status, origin, company.
         func number(_ raw: String, _ name: String) -> Result<Double?, Failure> {
-            if raw.isEmpty { return .success(nil) }
-            // Every digit given is kept (a unit price may have ten decimals); only plain decimals are numbers.
-            if let exact = PriceText.parse(raw, decimalComma: decimalComma) { return .success(exact) }
-            var raw = raw
-            let parsed = raw.withUTF8 { NumberParsing.fixedDecimal($0, decimalComma: decimalComma) }
-            switch parsed {
-            case .success:
-                return .failure(
-                    Failure(column: name, message: "not a plain decimal", expected: "a number such as 12.50"))
-            case .failure(.empty): return .success(nil)
-            case .failure(.invalid(let expected, let hint)):
-                return .failure(Failure(column: name, message: "not a number", expected: expected, hint: hint))
-            }
+            numberText(raw, name, decimalComma: decimalComma)
         }
         var period: Period?
         if !f[0].isEmpty {

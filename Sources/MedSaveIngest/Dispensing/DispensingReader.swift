@@ -257,7 +257,7 @@ public struct DispensingReader {
         do {
             result = try stream.forEachRecord(
                 detectDelimiter: detectDelimiter, atFileStart: atFileStart, stopAt: stopAt, progress: progress,
-                fast: { buf, start, limit in
+                fast: { buf, start, limit, _ in
                     let read = fastRows(buf, from: start, before: limit)
                     bytesSeen += read.next - start
                     if expectedBytes > 0 { sizeCellIndex() }

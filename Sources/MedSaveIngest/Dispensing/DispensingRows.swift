@@ -62,9 +62,7 @@ extension DispensingReader {
             hasPrescriber = state.prescriber >= 0 && organisation != .prescriber
             constantPeriod = state.constantPeriod
             constantUnit = state.constantUnit
-            for byte in [delimiter, 0x0A, 0x0D, UInt8(ascii: "\""), 0] where byte < 64 {
-                specialBytes |= 1 << UInt64(byte)
-            }
+            specialBytes = FieldScan.specialBytes(delimiter: delimiter)
         }
     }
 
@@ -170,7 +168,7 @@ extension DispensingReader {
         let maxField = options.limits.maxFieldBytes
         let decimalMark = options.dialect.decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
         let special = plan.specialBytes, mark = UInt64(decimalMark)
-        let delimiterWord = UInt64(delimiter) &* Self.ones
+        let delimiterWord = FieldScan.word(delimiter)
         var i = start, field = 0
         var quantity: FixedDecimal?, cost: FixedDecimal?, period: Period?
         var blocked = false
@@ -221,7 +219,7 @@ extension DispensingReader {
                 }
                 i = j
             default:
-                let j = Self.fieldEnd(buf, from: i, special: special, delimiterWord: delimiterWord)
+                let j = FieldScan.end(buf, from: i, special: special, delimiterWord: delimiterWord)
                 guard j < n, j - i <= maxField else { return nil }
                 b = buf[j]
                 switch role {
@@ -324,40 +322,6 @@ extension DispensingReader {
         if batch.count == Self.batchSize { flush() }
         return next
     }
-
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let lfWord = 0x0A &* ones, crWord = 0x0D &* ones, quoteWord = 0x22 &* ones
-
-    /// The offset of the first byte from `start` on that ends or spoils a field (the delimiter, LF, CR, a quote
-    /// or NUL; `special`'s bits), or `buf.count`. Eight bytes at a time: a byte equal to c is a zero byte of
-    /// w ^ (c·0x0101…), and (v − 0x0101…) & ~v & 0x8080… marks zero bytes, exactly from the lowest one up.
-    @inline(__always)
-    static func fieldEnd(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, special: UInt64, delimiterWord: UInt64)
-        -> Int
-    {
-        let n = buf.count
-        var j = start
-        if let base = buf.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while j + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
-                let m =
-                    zeroBytes(w ^ delimiterWord) | zeroBytes(w ^ lfWord) | zeroBytes(w ^ crWord)
-                    | zeroBytes(w ^ quoteWord) | zeroBytes(w)
-                if m != 0 { return j + m.trailingZeroBitCount >> 3 }
-                j += 8
-            }
-        }
-        while j < n {
-            let c = buf[j]
-            if c < 64 && (special >> UInt64(c)) & 1 != 0 { break }
-            j += 1
-        }
-        return j
-    }
-
-    @inline(__always)
-    private static func zeroBytes(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & 0x8080_8080_8080_8080 }
 
     // MARK: - General path
 
