@@ -48,4 +48,37 @@ struct ByteInternerTests {
             #expect(key.withUnsafeBufferPointer { interner.intern($0) } == (Int32(id), false))
         }
     }
+
+    /// Codes of 1 to 16 digits are kept as one word: their value, and their length above bit 57, so that codes
+    /// differing only in leading zeros stay apart; anything else (empty, longer, any other byte) is not such a
+    /// code. Checked against the digits read one by one, at every length and with the word loads' edges (7, 8,
+    /// 9, 15, 16 and 17 digits), and with one byte spoiled at every place.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func numericKeysAreTheDigitsValueAndLength(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        for length in 0...20 {
+            for _ in 0..<200 {
+                var key = (0..<length).map { _ in UInt8(48 + random.next(below: 10)) }
+                var expected: UInt64? = nil
+                if (1...16).contains(length) {
+                    expected = key.reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 48) } | UInt64(length) << 57
+                }
+                #expect(key.withUnsafeBufferPointer { ByteInterner.numericKey($0) } == expected, "\(key)")
+                if length > 0 {
+                    // A byte that is not a digit anywhere: not a numeric key.
+                    let at = Int(random.next(below: UInt64(length)))
+                    key[at] =
+                        [UInt8(ascii: "/"), UInt8(ascii: ":"), UInt8(ascii: " "), 0, 0xC3, UInt8(ascii: "A")][
+                            Int(random.next(below: 6))]
+                    #expect(key.withUnsafeBufferPointer { ByteInterner.numericKey($0) } == nil, "\(key)")
+                }
+            }
+        }
+        // Leading zeros make another code; the largest sixteen digits fit.
+        let seven = Array("7".utf8), zeroSeven = Array("007".utf8), nines = Array(repeating: UInt8(57), count: 16)
+        #expect(
+            seven.withUnsafeBufferPointer { ByteInterner.numericKey($0) }
+                != zeroSeven.withUnsafeBufferPointer { ByteInterner.numericKey($0) })
+        #expect(nines.withUnsafeBufferPointer { ByteInterner.numericKey($0) } == 9_999_999_999_999_999 | 16 << 57)
+    }
 }

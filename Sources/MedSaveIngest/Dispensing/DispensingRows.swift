@@ -530,10 +530,10 @@ extension DispensingReader {
         let id = internID(key, kind: kind)
         let invalid: Bool
         switch kind {
-        case .organisation: invalid = organisations.invalid[Int(id)]
-        case .product: invalid = products.invalid[Int(id)]
-        case .patient: invalid = patients.invalid[Int(id)]
-        case .prescriber: invalid = prescribers.invalid[Int(id)]
+        case .organisation: invalid = organisations.isInvalid(id)
+        case .product: invalid = products.isInvalid(id)
+        case .patient: invalid = patients.isInvalid(id)
+        case .prescriber: invalid = prescribers.isInvalid(id)
         }
         return invalid ? .invalidText : .ok(id)
     }
