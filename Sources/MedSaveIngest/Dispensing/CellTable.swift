@@ -26,6 +26,8 @@ final class CellTable {
         var slots: UnsafeMutablePointer<UInt64>
         var capacity: Int
         var count = 0
+        /// Whether `slots` is a slice of `arena`, let go with it rather than on its own.
+        var inArena = false
     }
 
     /// An empty slot; a used one is (hash bits << 32 | cell number + 1), so that zeroed memory is all empty.
@@ -34,6 +36,11 @@ final class CellTable {
     private static let partCount = 1 << partBits
     private let parts: UnsafeMutablePointer<Part>
     private var indexed = true
+    /// One mapping the tables are slices of once they are sized together (`reserve`), so that the index is
+    /// one region of 2 MiB pages: it is searched at random, and on a virtual machine a miss of the address
+    /// cache walks two sets of page tables. 64 tables of their own, each a megabyte or two, are never given
+    /// large pages, as they are not aligned to them.
+    private var arena: (slots: UnsafeMutablePointer<UInt64>, count: Int)?
 
     private static let chunkBits = 16
     private static let chunkSize = 1 << chunkBits
@@ -48,9 +55,10 @@ final class CellTable {
         while size * 3 * Self.partCount < capacity * 4 { size <<= 1 }
         parts = .allocate(capacity: Self.partCount)
         for k in 0..<Self.partCount {
-            (parts + k).initialize(to: Part(slots: Self.allocate(UInt64.self, size), capacity: size))
+            (parts + k).initialize(to: Part(slots: UnsafeMutablePointer(bitPattern: 8)!, capacity: 0))
         }
         chunks = .allocate(capacity: chunkCapacity)
+        place(size: size)
     }
 
     deinit {
@@ -63,8 +71,25 @@ final class CellTable {
     /// Lets the index go: cells can still be read by number and drained, no longer found by key.
     func releaseIndex() {
         guard indexed else { return }
-        for k in 0..<Self.partCount { Self.free(parts[k].slots, parts[k].capacity) }
+        for k in 0..<Self.partCount where !parts[k].inArena { Self.free(parts[k].slots, parts[k].capacity) }
+        if let arena { Self.free(arena.slots, arena.count) }
+        arena = nil
         indexed = false
+    }
+
+    /// Gives every table `size` slots (those with fewer), in one arena when they come to 2 MiB or more: each
+    /// table's slots move to where their hash bits point in the new one.
+    private func place(size: Int) {
+        let old = arena
+        let shared = size * Self.partCount * MemoryLayout<UInt64>.stride >= Self.mappedBytes
+        if shared { arena = (Self.allocate(UInt64.self, size * Self.partCount), size * Self.partCount) }
+        // Tables in the old arena move too, so that it can go.
+        for k in 0..<Self.partCount where parts[k].capacity < size || parts[k].inArena {
+            let slots = shared ? arena!.slots + k * size : Self.allocate(UInt64.self, size)
+            Self.move(parts + k, to: slots, capacity: size)
+            parts[k].inArena = shared
+        }
+        if let old { Self.free(old.slots, old.count) }
     }
 
     /// Zeroed memory for `size` values: from the kernel, untouched until used, for large blocks; from the
@@ -212,20 +237,29 @@ final class CellTable {
         guard indexed else { return }
         var size = 16
         while size * 3 * Self.partCount < count * 4 { size <<= 1 }
-        for k in 0..<Self.partCount where parts[k].capacity < size { Self.grow(parts + k, to: size) }
+        if (0..<Self.partCount).contains(where: { parts[$0].capacity < size }) {
+            place(size: (0..<Self.partCount).reduce(size) { Swift.max($0, parts[$1].capacity) })
+        }
     }
 
     /// Doubles an index table (or makes it `newCapacity` slots): each slot moves to where its hash bits now point.
-    private static func grow(_ part: UnsafeMutablePointer<Part>, to newCapacity: Int? = nil) {
+    private static func grow(_ part: UnsafeMutablePointer<Part>) {
+        let capacity = part.pointee.capacity * 2
+        move(part, to: allocate(UInt64.self, capacity), capacity: capacity)
+        part.pointee.inArena = false
+    }
+
+    /// Moves a table's slots to `slots` (zeroed, `capacity` of them), letting the old ones go unless they are
+    /// a slice of the arena.
+    private static func move(_ part: UnsafeMutablePointer<Part>, to slots: UnsafeMutablePointer<UInt64>, capacity: Int)
+    {
         let old = part.pointee.slots, oldCapacity = part.pointee.capacity
-        let capacity = newCapacity ?? oldCapacity * 2
-        let slots = allocate(UInt64.self, capacity)
         for i in 0..<oldCapacity where old[i] != empty {
             var j = Int(truncatingIfNeeded: old[i] >> 32) & (capacity - 1)
             while slots[j] != empty { j = (j + 1) & (capacity - 1) }
             slots[j] = old[i]
         }
-        free(old, oldCapacity)
+        if oldCapacity > 0 && !part.pointee.inArena { free(old, oldCapacity) }
         part.pointee.slots = slots
         part.pointee.capacity = capacity
     }
