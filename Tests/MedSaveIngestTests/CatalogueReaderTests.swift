@@ -1,6 +1,9 @@
+import Foundation
 import MedSaveCore
 import MedSaveTestSupport
 import Testing
+
+@testable import MedSaveIngest
 
 @Suite("Catalogue reader")
 struct CatalogueReaderTests {
@@ -93,5 +96,71 @@ struct CatalogueReaderTests {
     @Test func missingRequiredColumnIsAnError() throws {
         let path = Fixtures.write("period,product,price\n2025-01,A,1\n", named: "cat.csv")
         #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path]) }
+    }
+}
+
+/// The catalogue reader's byte path (`entry(_:_:fieldOf:encoding:decimalComma:)`, taken by every record
+/// without escaped quotes) against its text path (`entry(_:decimalComma:)`, which reads the fields as strings
+/// first): the same entry or the same failure for any fields, good or bad, in either decimal convention.
+@Suite("Catalogue reader: bytes and text agree")
+struct CatalogueBytePathTests {
+    static let periods = ["", "2025-01", " 2025-12 ", "202503", "2025-13", "25-01", "x"]
+    static let numbers = [
+        "", "0", "0.1312", "12.50", "-1", "+4", "007", "1.", ".5", "1e2", "12,5", "1 000", "nan", "0x1p1",
+        "123456789012345", "1234567890123456", "0.000000000001", " 3.25 ", "9999999999.99999", "-0", "1.2.3",
+    ]
+    static let statuses = ["", "PV", "pv", "Pv", "R1", "r2", "R3", "NEJ", "nej", "-", "--", "P", "PVX", "ja"]
+    static let texts = ["", "Product 1", " padded ", "Levaxin®", "Ångström", "10 mg", "T23", "100818", "\t tab"]
+
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func bytesGiveWhatTextGives(seed: UInt64) throws {
+        var g = SeededGenerator(seed: seed)
+        func pick(_ xs: [String]) -> String { xs[Int.random(in: 0..<xs.count, using: &g)] }
+        for _ in 0..<2_000 {
+            // period, product, name, substance, atc, strength, form, pack_size, unit_price, group, size_group,
+            // status, origin, company: in the order of `CatalogueReader.columns`.
+            let fields = [
+                pick(Self.periods), pick(["", "100001", " 000123 ", "P-1", "Ö1"]), pick(Self.texts), pick(Self.texts),
+                pick(Self.texts), pick(Self.texts), pick(Self.texts), pick(Self.numbers), pick(Self.numbers),
+                pick(["", "100818", "G1"]), pick(["", "T23", "T8"]), pick(Self.statuses), pick(Self.texts),
+                pick(Self.texts),
+            ]
+            let decimalComma = Bool.random(using: &g)
+            // Columns shuffled in the file, some absent (−1), as a header may have them.
+            var fieldOf = Array(0..<fields.count)
+            fieldOf.shuffle(using: &g)
+            for c in [2, 3, 4, 5, 6, 12, 13] where Int.random(in: 0..<4, using: &g) == 0 { fieldOf[c] = -1 }
+            var line: [UInt8] = []
+            var spans = [(Int, Int)](repeating: (0, 0), count: fields.count)
+            for i in 0..<fields.count {
+                let column = fieldOf.firstIndex(of: i)
+                let text = column.map { fields[$0] } ?? "unused"
+                if i > 0 { line.append(UInt8(ascii: decimalComma ? ";" : ",")) }
+                spans[i].0 = line.count
+                line += Array(text.utf8)
+                spans[i].1 = line.count
+            }
+            // The text path reads trimmed strings of the mapped fields.
+            let asText = CatalogueReader.columns.indices.map { c -> String in
+                guard fieldOf[c] >= 0 else { return "" }
+                return fields[c].trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            }
+            let byText = CatalogueReader.entry(asText, decimalComma: decimalComma)
+            let byBytes = try line.withUnsafeBufferPointer { buffer in
+                try spans.withUnsafeBufferPointer { spans in
+                    try CatalogueReader.entry(
+                        buffer, spans, fieldOf: fieldOf, encoding: .utf8,
+                        decimalComma: decimalComma)
+                }
+            }
+            switch (byText, byBytes) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b, "seed \(g.seed): \(fields)")
+            case (.failure(let a), .failure(let b)):
+                #expect(a.column == b.column && a.message == b.message, "seed \(g.seed): \(fields)")
+            default:
+                Issue.record("seed \(g.seed): \(fields): text \(byText), bytes \(byBytes)")
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import MedSaveCore
+import MedSaveSupport
 import Testing
 
 @testable import MedSaveIngest
@@ -64,5 +65,35 @@ struct NumberParsingTests {
         #expect(NumberFormat.fixed(0.005, decimals: 2) == "0.01")
         #expect(NumberFormat.fixed(-0.0001, decimals: 2) == "0.00")
         #expect(NumberFormat.fixed(1234.5, decimals: 2, decimalMark: ",") == "1234,50")
+    }
+
+    /// A price's value read from its digits (`PriceText.parseExactly`, Clinger's fast path) is the double that
+    /// `Double(text)` gives, for every plain decimal of up to 15 digits — signs, leading zeros, a point at
+    /// either end — and it leaves everything else (16 digits and more, a second point, a comma where a point
+    /// is expected) to the text path.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func exactPricesAreTheCorrectlyRoundedDouble(seed: UInt64) {
+        var g = MedSaveSupport.SplitMix64(seed: seed)
+        for _ in 0..<20_000 {
+            let digits = Int(g.next(below: 18))
+            var text = String((0..<digits).map { _ in Character(String(g.next(below: 10))) })
+            if digits > 0 && g.next(below: 2) == 0 {
+                let at = text.index(text.startIndex, offsetBy: Int(g.next(below: UInt64(digits + 1))))
+                text.insert(".", at: at)
+            }
+            if g.next(below: 4) == 0 { text = (g.next(below: 2) == 0 ? "-" : "+") + text }
+            if g.next(below: 50) == 0 { text += "." }
+            let exact = Array(text.utf8).withUnsafeBufferPointer { PriceText.parseExactly($0, decimalComma: false) }
+            let count = text.filter(\.isNumber).count
+            if count >= 1 && count <= 15 && text.filter({ $0 == "." }).count <= 1 {
+                #expect(exact != nil, "\(text)")
+            }
+            if let exact {
+                #expect(exact.bitPattern == Double(text)!.bitPattern, "seed \(seed): \(text)")
+            }
+            // With decimal commas a point is no decimal mark: only whole numbers are read here.
+            let comma = Array(text.utf8).withUnsafeBufferPointer { PriceText.parseExactly($0, decimalComma: true) }
+            if text.contains(".") { #expect(comma == nil, "\(text)") }
+        }
     }
 }

@@ -177,7 +177,7 @@ public enum CatalogueReader {
     /// (start, end) in `buffer`, without making a string of every field first: the same entry, or the same
     /// failure. Every field present is checked to be text in `encoding` first (throwing `NotUTF8.found` as
     /// `text` does); text fields become strings, the others are parsed from their bytes.
-    private static func entry(
+    static func entry(
         _ buffer: UnsafeBufferPointer<UInt8>, _ fields: UnsafeBufferPointer<(Int, Int)>, fieldOf: [Int],
         encoding: TextEncoding, decimalComma: Bool
     ) throws -> Result<CatalogueEntry, Failure> {
