@@ -175,6 +175,23 @@ public struct Catalogue: Sendable {
         return (entryOf[Self.key(number, period)] ?? entryOf[Self.key(number, nil)]).map { Int($0) }
     }
 
+    /// A product code's number in this catalogue (the same for all its entries), nil when it has none.
+    public func productNumber(_ product: String) -> Int32? { productNumbers[product] }
+
+    /// How many product codes the catalogue numbers (`productNumber`).
+    public var productCount: Int { productNumbers.count }
+
+    /// The number of the product of entry `index`.
+    public func productNumber(ofEntry index: Int) -> Int32 { productOfEntry[index] }
+
+    /// The number of each entry's product, by entry index.
+    public var productNumberOfEntries: [Int32] { productOfEntry }
+
+    /// `index(product:period:)` of a product known by its number: no string hashed.
+    public func index(productNumber number: Int32, period: Period) -> Int? {
+        (entryOf[Self.key(number, period)] ?? entryOf[Self.key(number, nil)]).map { Int($0) }
+    }
+
     /// The entries of `equivalenceClass` that apply in `period`: its own entries, plus timeless entries of
     /// products without an entry for that period.
     public func members(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry] {

@@ -12,16 +12,23 @@ public enum SavingsKernel {
     /// rounding, not a saving: an organisation paying exactly the target (T = C/Q computed from its own
     /// figures) saves 0, not 3.5e-15.
     public static func savings(quantity: [Double], cost: [Double], target: Double) throws(NumericError) -> [Double] {
+        var savings: [Double] = []
+        try Self.savings(quantity: quantity, cost: cost, target: target, into: &savings)
+        return savings
+    }
+
+    /// The same savings written into `savings` (its room kept from call to call).
+    public static func savings(quantity: [Double], cost: [Double], target: Double, into savings: inout [Double])
+        throws(NumericError)
+    {
         guard quantity.count == cost.count else {
             throw NumericError.shapeMismatch(
                 operation: "savings", detail: "\(quantity.count) quantities, \(cost.count) costs")
         }
-        return [Double](unsafeUninitializedCapacity: cost.count) { excess, initialized in
-            for i in cost.indices {
-                let e = cost[i].addingProduct(-target, quantity[i])
-                excess[i] = e > relativeNoise * max(abs(cost[i]), abs(quantity[i] * target)) ? e : 0
-            }
-            initialized = cost.count
+        savings.removeAll(keepingCapacity: true)
+        for i in cost.indices {
+            let e = cost[i].addingProduct(-target, quantity[i])
+            savings.append(e > relativeNoise * max(abs(cost[i]), abs(quantity[i] * target)) ? e : 0)
         }
     }
 

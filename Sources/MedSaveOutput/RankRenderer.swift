@@ -163,8 +163,7 @@ public struct RankRenderer {
     /// The blocked total as the listed rows add up: each rounded to the öre/penny as shown, then summed in
     /// whole öre, so that the summary and the rows agree exactly.
     public var blockedShown: Double {
-        let cents = result.blocked.reduce(Int64(0)) { $0 + Int64(($1.saving * 100).rounded(.toNearestOrAwayFromZero)) }
-        return Double(cents) / 100
+        Double(result.blockedList.shownCents) / 100
     }
 
     public static let blockedHeader = ["unit", "prescriber", "class", "quantity", "cost", "blocked_saving"]

@@ -1,31 +1,39 @@
 /// The correctly rounded sum of many doubles, whatever their order (Shewchuk's partials, as Python's
 /// `math.fsum`): a total that does not depend on how rows were split between threads or sorted.
 package struct ExactSum {
-    /// Non-overlapping partial sums, increasing in magnitude; their exact sum is the sum so far.
-    private var partials: [Double] = []
+    /// Non-overlapping partial sums, increasing in magnitude: the first `count` of `storage` (which keeps its
+    /// room, so that adding a value allocates nothing); their exact sum is the sum so far.
+    private var storage: [Double] = []
+    private var count = 0
 
     package init() {}
 
     package mutating func add(_ value: Double) {
         var x = value
         var kept = 0
-        for i in partials.indices {
-            var y = partials[i]
-            if abs(x) < abs(y) { swap(&x, &y) }
-            let high = x + y
-            let low = y - (high - x)
-            if low != 0 {
-                partials[kept] = low
-                kept += 1
+        let count = self.count
+        storage.withUnsafeMutableBufferPointer { partials in
+            for i in 0..<count {
+                var y = partials[i]
+                if abs(x) < abs(y) { swap(&x, &y) }
+                let high = x + y
+                let low = y - (high - x)
+                if low != 0 {
+                    partials[kept] = low
+                    kept += 1
+                }
+                x = high
             }
-            x = high
         }
-        partials.removeSubrange(kept...)
-        partials.append(x)
+        if kept == storage.count { storage.append(x) } else { storage[kept] = x }
+        self.count = kept + 1
     }
+
+    private var partials: ArraySlice<Double> { storage[0..<count] }
 
     /// The sum, rounded once.
     package var value: Double {
+        let partials = self.partials
         guard var i = partials.indices.last else { return 0 }
         var high = partials[i]
         var low = 0.0

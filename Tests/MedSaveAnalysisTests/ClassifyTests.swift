@@ -48,9 +48,9 @@ struct ClassifyTests {
 
     static func classify(
         _ inputs: LoadedInputs, window: PeriodRange, threads: Int, tuning: Ranking.ClassifyTuning
-    ) -> (Outcome, classOfPair: [Int32]) {
+    ) -> (Outcome, classOfPair: [Int32], entryOfPair: [Int32]) {
         var classes = Ranking.ClassIndex(), books = Reconciliation(), unknown: [Int32: Int32] = [:]
-        let (blocks, cells, classOfPair) = Ranking.classify(
+        let (blocks, cells, classOfPair, entryOfPair) = Ranking.classify(
             inputs.dispensing, classifier: inputs.catalogue, classes: &classes, window: window, threads: threads,
             books: &books, unknown: &unknown, tuning: tuning)
         let described = blocks.map {
@@ -58,7 +58,7 @@ struct ClassifyTests {
         }
         return (
             Outcome(blocks: described, cells: cells, classes: classes.classes, books: books, unknown: unknown),
-            classOfPair
+            classOfPair, entryOfPair
         )
     }
 
@@ -114,20 +114,29 @@ struct ClassifyTests {
         let expected = Self.reference(inputs, window: window)
         #expect(expected.books.rowsSetAside.count == 4, "every reason to set a cell aside is met")
         #expect(expected.blocks.count > 40)
-        var tables: [[Int32]] = []
+        var tables: [[Int32]] = [], entryTables: [[Int32]] = []
         for threads in [1, 2, 3, 7] {
             for cellsPerPart in [1 << 16, 1, 500] {
-                let (outcome, classOfPair) = Self.classify(
+                let (outcome, classOfPair, entryOfPair) = Self.classify(
                     inputs, window: window, threads: threads,
                     tuning: Ranking.ClassifyTuning(cellsPerPart: cellsPerPart))
                 #expect(outcome == expected, "dense, \(threads) threads, \(cellsPerPart) cells a part")
                 tables.append(classOfPair)
+                entryTables.append(entryOfPair)
             }
         }
         #expect(Set(tables).count == 1, "the class of each (product, period) is the same however it is split")
-        let (maps, none) = Self.classify(
+        #expect(Set(entryTables).count == 1)
+        // Each pair's catalogue entry, found by product number when it was classified, is the one its code finds.
+        let data = inputs.dispensing, periods = data.periods.count
+        for (slot, entry) in entryTables[0].enumerated() where tables[0][slot] != -3 {
+            let product = data.products[slot / periods], period = data.periods[slot % periods]
+            #expect(
+                Int(entry) == (inputs.catalogue.index(product: product, period: period) ?? -1), "\(product) \(period)")
+        }
+        let (maps, none, noEntries) = Self.classify(
             inputs, window: window, threads: 2, tuning: Ranking.ClassifyTuning(denseSlots: 0))
         #expect(maps == expected, "hash maps")
-        #expect(none.isEmpty)
+        #expect(none.isEmpty && noEntries.isEmpty)
     }
 }

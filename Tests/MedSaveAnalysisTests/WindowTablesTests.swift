@@ -60,11 +60,9 @@ struct WindowTablesTests {
             equivalenceClass: EquivalenceClass(group: "G\(classIndex)"), classIndex: classIndex,
             period: Period(year: 2025, month: month))
         block.organisations = [3]
-        block.quantity = [FixedDecimal(10)]
-        block.cost = [FixedDecimal(20)]
+        table.begin(block)
         return table.add(
-            organisation: 3, block: block, position: 0, saving: 1,
-            target: Target(price: 1, product: nil, flags: []), flags: [])
+            organisation: 3, quantity: FixedDecimal(10), cost: FixedDecimal(20), saving: 1, targetPrice: 1, flags: [])
     }
 
     @Test func blocksInClassThenPeriodOrderMakeEachRowOnce() {

@@ -185,32 +185,59 @@ extension Ranking {
         }
 
         /// The barriers with a positive saving, largest first, ties by unit, prescriber and class; none of the
-        /// (organisation << 32 | class) pairs in `excluded` (organisation 0xFFFFFFFF: every organisation).
-        func list(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = [])
-            -> [BlockedSaving]
+        /// (organisation << 32 | class) pairs in `excluded` (organisation 0xFFFFFFFF: every organisation): listed
+        /// when first asked for, their total as shown known now.
+        func blockedList(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = [])
+            -> BlockedList
         {
-            func unit(_ b: Int) -> String {
-                data.organisationColumn == .prescriber ? "" : data.organisations[Int(keys[b].organisation)]
-            }
-            func prescriber(_ b: Int) -> String? {
-                let key = keys[b]
-                return data.organisationColumn == .prescriber
-                    ? data.organisations[Int(key.organisation)]
-                    : (key.prescriber >= 0 ? data.prescribers[Int(key.prescriber)] : nil)
-            }
-            // (saving, barrier) of each listed, sorted as numbers in one contiguous array (hundreds of thousands on
-            // national data); the codes are read only for equal savings.
             var chosen: [(saving: Double, barrier: Int32)] = []
+            var cents: Int64 = 0
             for b in keys.indices where sums[b].saving > 0 {
                 let key = keys[b]
                 let classBits = UInt64(UInt32(bitPattern: key.classIndex))
-                if excluded.contains(UInt64(UInt32(bitPattern: key.organisation)) << 32 | classBits)
-                    || excluded.contains(UInt64(UInt32.max) << 32 | classBits)
+                if !excluded.isEmpty
+                    && (excluded.contains(UInt64(UInt32(bitPattern: key.organisation)) << 32 | classBits)
+                        || excluded.contains(UInt64(UInt32.max) << 32 | classBits))
                 {
                     continue
                 }
                 chosen.append((sums[b].saving, Int32(b)))
+                cents += BlockedList.cents(sums[b].saving)
             }
+            let barriers = (keys: keys, sums: sums), organisations = data.organisations,
+                prescribers = data.prescribers, byPrescriber = data.organisationColumn == .prescriber
+            return BlockedList(shownCents: cents) {
+                Self.list(
+                    chosen, barriers.keys, barriers.sums, organisations: organisations, prescribers: prescribers,
+                    byPrescriber: byPrescriber, classes: classes)
+            }
+        }
+
+        /// The barriers with a positive saving, largest first, ties by unit, prescriber and class; none of the
+        /// (organisation << 32 | class) pairs in `excluded` (organisation 0xFFFFFFFF: every organisation).
+        func list(_ data: DispensingAggregate, classes: [EquivalenceClass], excluded: Set<UInt64> = [])
+            -> [BlockedSaving]
+        {
+            blockedList(data, classes: classes, excluded: excluded).rows
+        }
+
+        /// The barriers `chosen` ((saving, barrier) pairs) listed, largest first, ties by unit, prescriber and
+        /// class.
+        private static func list(
+            _ chosen: [(saving: Double, barrier: Int32)], _ keys: [Key],
+            _ sums: [(quantity: FixedDecimal, cost: FixedDecimal, saving: Double)], organisations: [String],
+            prescribers: [String], byPrescriber: Bool, classes: [EquivalenceClass]
+        ) -> [BlockedSaving] {
+            var chosen = chosen
+            func unit(_ b: Int) -> String { byPrescriber ? "" : organisations[Int(keys[b].organisation)] }
+            func prescriber(_ b: Int) -> String? {
+                let key = keys[b]
+                return byPrescriber
+                    ? organisations[Int(key.organisation)]
+                    : (key.prescriber >= 0 ? prescribers[Int(key.prescriber)] : nil)
+            }
+            // (saving, barrier) of each listed, sorted as numbers in one contiguous array (hundreds of thousands on
+            // national data); the codes are read only for equal savings.
             chosen.sort { x, y in
                 if x.saving != y.saving { return x.saving > y.saving }
                 let (a, b) = (Int(x.barrier), Int(y.barrier))

@@ -26,6 +26,24 @@ extension Ranking {
         var organisationCount = 0
         var rows = 0
         var totalCost: FixedDecimal = .zero
+
+        /// Becomes `header` (a block as `classify` leaves it: its cells, none summed yet), keeping the room its
+        /// arrays have, to be summed (`sumBlock`).
+        mutating func reset(to header: Block) {
+            equivalenceClass = header.equivalenceClass
+            classIndex = header.classIndex
+            period = header.period
+            cells = header.cells
+            organisationCount = header.organisationCount
+            rows = header.rows
+            totalCost = header.totalCost
+            organisations.removeAll(keepingCapacity: true)
+            quantity.removeAll(keepingCapacity: true)
+            cost.removeAll(keepingCapacity: true)
+            blockedQuantity.removeAll(keepingCapacity: true)
+            blockedCost.removeAll(keepingCapacity: true)
+            cellFlags.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Sums a block's cells (`cells[block.cells]`, indices into `aggregate`) per organisation, numbered by first
@@ -106,9 +124,9 @@ extension Ranking {
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32],
         tuning: ClassifyTuning = ClassifyTuning()
-    ) -> (blocks: [Block], cells: [Int32], classOfPair: [Int32]) {
+    ) -> (blocks: [Block], cells: [Int32], classOfPair: [Int32], entryOfPair: [Int32]) {
         let dense = data.products.count * data.periods.count <= tuning.denseSlots
-        var (blocks, blockOfCell, classOfPair) =
+        var (blocks, blockOfCell, classOfPair, entryOfPair) =
             dense
             ? classifyDense(
                 data, classifier: classifier, classes: &classes, window: window, threads: threads, books: &books,
@@ -120,7 +138,7 @@ extension Ranking {
             cellsPerPart: tuning.cellsPerPart)
         // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
         blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }
-        return (blocks, grouped, classOfPair)
+        return (blocks, grouped, classOfPair, entryOfPair)
     }
 
     /// When `classify` takes its dense path and splits the cells between threads (tests make both small).
@@ -182,7 +200,7 @@ extension Ranking {
     private static func classifyDense(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int, books: inout Reconciliation, unknown: inout [Int32: Int32], cellsPerPart: Int
-    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32]) {
+    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32], entryOfPair: [Int32]) {
         let periods = data.periods.count, slotCount = data.products.count * periods
         let cellCount = data.cells.count
         let parts = max(1, min(threads, cellCount / max(1, cellsPerPart)))
@@ -211,21 +229,37 @@ extension Ranking {
                 slots.append(slot)
             }
         }
-        // Their classifications (the lookups hash product codes), then verdicts and blocks in slot order.
+        // Their classifications, then verdicts and blocks in slot order. From a catalogue, each product code is
+        // numbered once (a string hash) and each slot's entry found by number, and kept (`entryOfPair`).
+        let catalogue = classifier as? Catalogue
+        let numberOf = catalogue.map { c in data.products.map { c.productNumber($0) ?? -1 } } ?? []
         let lookups = slots.count >= 1024 ? max(1, threads) : 1
-        let classified = ConcurrentResults<[ProductClassification], Never>(count: lookups)
+        let classified = ConcurrentResults<[(ProductClassification, Int32)], Never>(count: lookups)
         let all = slots
         DispatchQueue.concurrentPerform(iterations: lookups) { k in
             let mine = all[part(k, of: lookups, count: all.count)]
             classified.store(
                 k,
                 .success(
-                    mine.map {
-                        classifier.classify(
-                            product: data.products[Int($0) / periods], period: data.periods[Int($0) % periods])
+                    mine.map { slot -> (ProductClassification, Int32) in
+                        let product = Int(slot) / periods, period = data.periods[Int(slot) % periods]
+                        guard let catalogue else {
+                            return (classifier.classify(product: data.products[product], period: period), -1)
+                        }
+                        guard numberOf[product] >= 0,
+                            let entry = catalogue.index(productNumber: numberOf[product], period: period)
+                        else { return (.unknown, -1) }
+                        return (
+                            catalogue.entries[entry].equivalenceClass.map { .member($0) } ?? .unclassified,
+                            Int32(entry)
+                        )
                     }))
         }
         let classifications = (0..<lookups).flatMap { classified.get($0) }
+        var entryOfPair = [Int32](repeating: -1, count: catalogue == nil ? 0 : slotCount)
+        if catalogue != nil {
+            for (k, slot) in slots.enumerated() { entryOfPair[Int(slot)] = classifications[k].1 }
+        }
         let listed = Set(classifier.listedMonths)
         var classOfPair = [Int32](repeating: notYetKnown, count: slotCount)
         var blocks: [Block] = []
@@ -236,8 +270,8 @@ extension Ranking {
         for (k, slot) in slots.enumerated() {
             let product = slot / Int32(periods), period = slot % Int32(periods)
             let v = verdict(
-                classifications[k], product: product, period: period, data: data, listed: listed, classes: &classes,
-                unknown: &unknown)
+                classifications[k].0, product: product, period: period, data: data, listed: listed,
+                classes: &classes, unknown: &unknown)
             classOfPair[Int(slot)] = v
             guard v >= 0 else {
                 blockOfIndex[k] = v
@@ -286,7 +320,7 @@ extension Ranking {
                 books.setAside(setAsideReason(Int32(-index - 1)), rows: sum.rows, cost: sum.cost)
             }
         }
-        return (blocks, blockOfCell, classOfPair)
+        return (blocks, blockOfCell, classOfPair, entryOfPair)
     }
 
     /// `classify` with hash maps, for aggregates whose (product, period) table would be too large to be dense:
@@ -294,7 +328,7 @@ extension Ranking {
     private static func classifyByMaps(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         books: inout Reconciliation, unknown: inout [Int32: Int32]
-    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32]) {
+    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32], entryOfPair: [Int32]) {
         var blocks: [Block] = []
         var verdicts = IntMap()
         var blockOfMap = IntMap()
@@ -328,7 +362,7 @@ extension Ranking {
             }
             blockOfCell[i] = b
         }
-        return (blocks, blockOfCell, [])
+        return (blocks, blockOfCell, [], [])
     }
 
     /// The cells of each block (`blockOfCell`, −1 for none), grouped by block in cell order, each block's range

@@ -37,6 +37,17 @@ extension Ranking {
             }
         }
 
+        /// Calls `body` with each position of `positions(block)`, in that order, without listing them where
+        /// they are in place.
+        @inline(__always)
+        func forEachPosition(_ block: Block, _ body: (Int) throws -> Void) rethrows {
+            if sumsUnits {
+                for position in positions(block) { try body(position) }
+            } else {
+                for position in block.organisations.indices { try body(position) }
+            }
+        }
+
         /// The (organisation << 32 | prescriber id, 0xFFFFFFFF for none) key of a blocked entry, with the ids
         /// replaced by their codes' ranks; entries without a prescriber come after the others.
         func blockedKey(_ key: UInt64) -> UInt64 {

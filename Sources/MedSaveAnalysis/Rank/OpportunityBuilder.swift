@@ -34,7 +34,7 @@ extension Ranking {
         init(
             data: DispensingAggregate, cells: CellKeys, classifier: any ProductClassifier, rows: RowTable,
             keys: RowKeys, classes: [EquivalenceClass], window: (from: Period, to: Period)?, classOfPair: [Int32] = [],
-            advice: CurrentAdvice, configuration: RankConfiguration
+            entryOfPair: [Int32] = [], advice: CurrentAdvice, configuration: RankConfiguration
         ) {
             self.data = data
             self.classifier = classifier
@@ -51,7 +51,8 @@ extension Ranking {
                 data: data, cells: cells, classifier: classifier, table: rows, advice: advice, rowCells: RowCells())
             decided =
                 ExclusionCheck.learned(
-                    configuration.rules, source, classOfPair: classOfPair, threads: configuration.threads
+                    configuration.rules, source, classOfPair: classOfPair, entryOfPair: entryOfPair,
+                    threads: configuration.threads
                 ).decided
         }
 
@@ -114,6 +115,12 @@ extension Ranking {
         struct ExclusionCheck {
             let source: RowSource
             let evaluator: SafetyEvaluator
+            /// The classifier's entries and their products' numbers, when it is a catalogue: entries found at
+            /// classification are read by index. (Arrays of their own: a check reads them for every pair, and a
+            /// struct of many references copied out at each read costs more than the read.)
+            let entries: [CatalogueEntry], productOfEntry: [Int32]
+            /// The aggregate's periods.
+            let periods: [Period]
             /// What is decided so far, which a check for another thread can start from.
             struct Decided: Sendable {
                 /// Per product × period of the aggregate: 0 not yet known, 1 keeps, 2 excludes.
@@ -142,6 +149,10 @@ extension Ranking {
             init(_ rules: SafetyRules, _ source: RowSource, decided: Decided? = nil) {
                 self.source = source
                 evaluator = SafetyEvaluator(rules)
+                let catalogue = source.classifier as? Catalogue
+                entries = catalogue?.entries ?? []
+                productOfEntry = catalogue?.productNumberOfEntries ?? []
+                periods = source.data.periods
                 let products = source.data.products.count, periods = source.data.periods.count
                 let classes = source.advice.classCount
                 self.decided =
@@ -161,7 +172,8 @@ extension Ranking {
             /// period id, negative: in none; `Ranking.classify`) decided up front, and so which classes may exclude
             /// at all: O(products × periods) lookups, split between threads, instead of reading every row's cells.
             static func learned(
-                _ rules: SafetyRules, _ source: RowSource, classOfPair: [Int32], threads: Int
+                _ rules: SafetyRules, _ source: RowSource, classOfPair: [Int32], entryOfPair: [Int32] = [],
+                threads: Int
             ) -> ExclusionCheck {
                 let periods = source.data.periods.count
                 guard !classOfPair.isEmpty, classOfPair.count == source.data.products.count * periods else {
@@ -171,7 +183,9 @@ extension Ranking {
                 let results = ConcurrentResults<Decided, Never>(count: parts)
                 DispatchQueue.concurrentPerform(iterations: parts) { k in
                     var check = ExclusionCheck(rules, source)
-                    check.learn(classOfPair, (classOfPair.count * k / parts)..<(classOfPair.count * (k + 1) / parts))
+                    check.learn(
+                        classOfPair, entryOfPair,
+                        (classOfPair.count * k / parts)..<(classOfPair.count * (k + 1) / parts))
                     results.store(k, .success(check.decided))
                 }
                 // Each part decided its own pairs; a class's state is the same whoever decided it.
@@ -191,7 +205,7 @@ extension Ranking {
             }
 
             /// Decides the pairs of `classOfPair` in `slots`, and which of their classes may exclude.
-            private mutating func learn(_ classOfPair: [Int32], _ slots: Range<Int>) {
+            private mutating func learn(_ classOfPair: [Int32], _ entryOfPair: [Int32], _ slots: Range<Int>) {
                 let periods = source.data.periods.count
                 var may = [Bool](repeating: false, count: decided.classState.count)
                 for slot in slots where classOfPair[slot] >= 0 {
@@ -200,7 +214,10 @@ extension Ranking {
                     case 3: continue
                     case 2: may[Int(classIndex)] = true
                     default:
-                        if decide(product: Int32(slot / periods), period: Int32(slot % periods), classIndex) {
+                        let entry = entryOfPair.isEmpty ? nil : entryOfPair[slot]
+                        if decide(
+                            product: Int32(slot / periods), period: Int32(slot % periods), classIndex, entry: entry)
+                        {
                             may[Int(classIndex)] = true
                         }
                     }
@@ -225,19 +242,31 @@ extension Ranking {
 
             /// Whether the product dispensed in the period excludes the switch to its class's suggestion, looked
             /// up the first time.
-            private mutating func decide(product: Int32, period: Int32, _ classIndex: Int32) -> Bool {
-                let data = source.data
-                let at = Int(product) * data.periods.count + Int(period)
+            /// `entry`, when known, is the pair's index in the classifier (a catalogue; −1: none), found when the
+            /// pairs were classified: no code is looked up again.
+            private mutating func decide(product: Int32, period: Int32, _ classIndex: Int32, entry: Int32? = nil)
+                -> Bool
+            {
+                let at = Int(product) * periods.count + Int(period)
                 if decided.state[at] == 0 {
-                    let entry = source.classifier.entry(
-                        product: data.products[Int(product)], period: data.periods[Int(period)])
-                    decided.state[at] = entry.map { excludes(evaluator.facts($0), classIndex) } == true ? 2 : 1
+                    let facts: SafetyRules.EntryFacts?
+                    if let entry, !entries.isEmpty {
+                        facts =
+                            entry < 0
+                            ? nil
+                            : evaluator.facts(
+                                entries[Int(entry)], productNumber: Int(productOfEntry[Int(entry)]))
+                    } else {
+                        facts = source.classifier.entry(
+                            product: source.data.products[Int(product)], period: periods[Int(period)]
+                        ).map { evaluator.facts($0) }
+                    }
+                    decided.state[at] = facts.map { excludes($0, classIndex) } == true ? 2 : 1
                 }
                 return decided.state[at] == 2
             }
 
             mutating func excludes(_ r: Int32) -> Bool {
-                let data = source.data
                 let classIndex = source.table.rows[Int(r)].classIndex
                 switch status(of: classIndex) {
                 case 3: return false
@@ -250,7 +279,7 @@ extension Ranking {
                     if seen < 0 {
                         touched.append(cell.product)
                         latest[Int(cell.product)] = cell.period
-                    } else if data.periods[Int(seen)] < data.periods[Int(cell.period)] {
+                    } else if periods[Int(seen)] < periods[Int(cell.period)] {
                         latest[Int(cell.product)] = cell.period
                     }
                 }
@@ -367,18 +396,33 @@ extension Ranking {
                     products: products(of: r).map(\.code), period: row.period)]
         }
 
-        /// Distinct ids per row of the cells wanted (a bit per cell), from (cell << 32 | id) pairs: one pass
-        /// over the pairs, looking up the row only of the pairs of cells wanted.
+        /// Distinct codes per row among the (cell << 32 | code) pairs of `cells` (each cell once; `wanted` has
+        /// their bits), the rows being `rowOfCell`'s: from a pair set (its keys of those cells) or from the
+        /// window's sorted pairs (each cell's run found by bisection).
         static func distinctCounts(
-            _ pairs: some Sequence<UInt64>, _ rowOfCell: [Int32], wanted: [UInt64]
+            _ set: PairSet?, sorted: [UInt64]?, cells: [Int32], wanted: [UInt64], _ rowOfCell: [Int32]
         ) -> [Int32: Int] {
             var seen = Set<UInt64>()
             var counts: [Int32: Int] = [:]
-            for pair in pairs {
-                let cell = Int(pair >> 32)
-                guard wanted[cell >> 6] & (1 << UInt64(cell & 63)) != 0 else { continue }
-                let row = rowOfCell[cell]
+            func count(_ pair: UInt64) {
+                let row = rowOfCell[Int(pair >> 32)]
                 if seen.insert(UInt64(row) << 32 | (pair & 0xFFFF_FFFF)).inserted { counts[row, default: 0] += 1 }
+            }
+            if let sorted {
+                for c in cells {
+                    let low = UInt64(UInt32(bitPattern: c)) << 32
+                    var (lo, hi) = (0, sorted.count)
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if sorted[mid] < low { lo = mid + 1 } else { hi = mid }
+                    }
+                    while lo < sorted.count && sorted[lo] >> 32 == low >> 32 {
+                        count(sorted[lo])
+                        lo += 1
+                    }
+                }
+            } else if let set {
+                set.forEachKey(ofCells: cells, isListed: { wanted[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }, count)
             }
             return counts
         }
@@ -392,19 +436,23 @@ extension Ranking {
             counted.formUnion(rows)
             guard data.hasPatients || data.hasPrescribers else { return }
             var wanted = [UInt64](repeating: 0, count: (table.rowOfCell.count + 63) / 64)
+            var cells: [Int32] = []
             for r in rows {
-                for c in source.cells(of: r) { wanted[Int(c) >> 6] |= 1 << UInt64(c & 63) }
+                for c in source.cells(of: r) where wanted[Int(c) >> 6] & (1 << UInt64(c & 63)) == 0 {
+                    wanted[Int(c) >> 6] |= 1 << UInt64(c & 63)
+                    cells.append(c)
+                }
             }
             if data.hasPatients {
-                let counts =
-                    source.cells.patientPairs.map { Self.distinctCounts($0, table.rowOfCell, wanted: wanted) }
-                    ?? Self.distinctCounts(data.patientsByCell, table.rowOfCell, wanted: wanted)
+                let counts = Self.distinctCounts(
+                    data.patientsByCell, sorted: source.cells.patientPairs, cells: cells, wanted: wanted,
+                    table.rowOfCell)
                 patients.merge(counts) { $1 }
             }
             if data.hasPrescribers && data.organisationColumn != .prescriber {
-                let counts =
-                    source.cells.prescriberPairs.map { Self.distinctCounts($0, table.rowOfCell, wanted: wanted) }
-                    ?? Self.distinctCounts(data.prescribersByCell, table.rowOfCell, wanted: wanted)
+                let counts = Self.distinctCounts(
+                    data.prescribersByCell, sorted: source.cells.prescriberPairs, cells: cells, wanted: wanted,
+                    table.rowOfCell)
                 prescribers.merge(counts) { $1 }
             }
         }

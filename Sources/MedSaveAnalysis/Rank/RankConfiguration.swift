@@ -1,3 +1,4 @@
+import Foundation
 import MedSaveModel
 
 /// What `rank` computes, validated once from the command line (or built directly by library users).
@@ -74,9 +75,51 @@ public struct RankResult: Sendable {
     /// Opportunities a safety rule excluded, by saving; not ranked, not in `totalSaving`.
     public var excluded: [Opportunity] = []
     public var excludedSaving: Double { excluded.reduce(0) { $0 + $1.saving } }
-    /// Saving blocked by prescribers' flags, per unit, prescriber and class, largest first.
-    public var blocked: [BlockedSaving] = []
+    /// Saving blocked by prescribers' flags, per unit, prescriber and class, largest first; listed when first
+    /// asked for (`BlockedList`).
+    public var blocked: [BlockedSaving] {
+        get { blockedList.rows }
+        set { blockedList = BlockedList(newValue) }
+    }
+    public var blockedList = BlockedList([])
     public var blockedSaving: Double { blocked.reduce(0) { $0 + $1.saving } }
     /// Σ saving of the rows listed.
     public var listedSaving: Double { opportunities.reduce(0) { $0 + $1.saving } }
+}
+
+/// The saving blocked by prescribers' flags, listed when first asked for: on national data hundreds of
+/// thousands of (unit, prescriber, class) barriers, which a ranking that prints only their total (CSV and
+/// table output without `--show-blocked`) need not sort and name. The total as the list shows it is known
+/// without the list.
+public final class BlockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var listed: [BlockedSaving]?
+    private var make: (() -> [BlockedSaving])?
+    /// Σ of the listed savings each rounded to öre/pence (half away from zero), in hundredths.
+    public let shownCents: Int64
+
+    /// A list made now.
+    public init(_ rows: [BlockedSaving]) {
+        listed = rows
+        shownCents = rows.reduce(0) { $0 + Self.cents($1.saving) }
+    }
+
+    /// A list made by `make` when first asked for, whose savings round to `shownCents` in all.
+    init(shownCents: Int64, make: @escaping () -> [BlockedSaving]) {
+        self.shownCents = shownCents
+        self.make = make
+    }
+
+    /// A saving in hundredths, as shown.
+    static func cents(_ saving: Double) -> Int64 { Int64((saving * 100).rounded(.toNearestOrAwayFromZero)) }
+
+    public var rows: [BlockedSaving] {
+        lock.lock()
+        defer { lock.unlock() }
+        if listed == nil {
+            listed = make!()
+            make = nil
+        }
+        return listed!
+    }
 }

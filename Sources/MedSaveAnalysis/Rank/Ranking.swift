@@ -45,6 +45,8 @@ public enum Ranking {
         /// The class id of each (product id · periods + period id) of the aggregate's cells (negative: in no
         /// class), when the rows were summed from them and the table is small enough; else empty.
         var classOfPair: [Int32] = []
+        /// The catalogue entry of each of those pairs (−1: none), when the classifier is a catalogue; else empty.
+        var entryOfPair: [Int32] = []
     }
 
     /// Classifies `data`'s cells into blocks (classes numbered in `classes`), sets each block's target and sums
@@ -66,7 +68,7 @@ public enum Ranking {
         var unknown: [Int32: Int32] = [:]
         let keys = try RowKeys(data, configuration)
         // The blocks and their cells (tens of bytes a cell) are let go before the parts' rows are joined.
-        var (parts, classOfPair, rowOfCell) = try sumBlocks(
+        var (parts, classOfPair, entryOfPair, rowOfCell) = try sumBlocks(
             data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
             books: &books, unknown: &unknown)
         MemoryTrace.mark("\(parts.count) parts' blocks summed")
@@ -95,7 +97,8 @@ public enum Ranking {
         rows.rowOfCell = rowOfCell
         MemoryTrace.mark("rows joined")
         return Summed(
-            rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, classOfPair: classOfPair)
+            rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, classOfPair: classOfPair,
+            entryOfPair: entryOfPair)
     }
 
     /// Classifies `data`'s cells into blocks and sums them into rows, the classes split between threads: one
@@ -105,8 +108,8 @@ public enum Ranking {
     private static func sumBlocks(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
         classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
-    ) throws -> (parts: [BlockSums], classOfPair: [Int32], rowOfCell: [Int32]) {
-        let (blocks, cells, classOfPair) = classify(
+    ) throws -> (parts: [BlockSums], classOfPair: [Int32], entryOfPair: [Int32], rowOfCell: [Int32]) {
+        let (blocks, cells, classOfPair, entryOfPair) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
             threads: configuration.threads, books: &books, unknown: &unknown)
         MemoryTrace.mark("\(cells.count) cells classified into \(blocks.count) blocks")
@@ -141,7 +144,7 @@ public enum Ranking {
                     })
             }
         }
-        return (try (0..<parts).map { try results.take($0) }, classOfPair, rowOfCell)
+        return (try (0..<parts).map { try results.take($0) }, classOfPair, entryOfPair, rowOfCell)
     }
 
     /// Turns summed rows into the result: which rows rank and which rules exclude, the rows shown, the
@@ -158,7 +161,7 @@ public enum Ranking {
             classes: classes.classes, configuration: configuration, classifier: classifier, dataEnd: window?.to)
         var opportunities = OpportunityBuilder(
             data: data, cells: summed.cells ?? CellKeys(data.cells), classifier: classifier, rows: rows, keys: keys,
-            classes: classes.classes, window: window, classOfPair: summed.classOfPair,
+            classes: classes.classes, window: window, classOfPair: summed.classOfPair, entryOfPair: summed.entryOfPair,
             advice: advice, configuration: configuration)
         MemoryTrace.mark("opportunities ready")
         let found = opportunities.candidates()
@@ -207,7 +210,7 @@ public enum Ranking {
             }
         }
         MemoryTrace.mark("rows shown built")
-        let blocked = barriers.list(data, classes: classes.classes, excluded: excludedPairs)
+        let blocked = barriers.blockedList(data, classes: classes.classes, excluded: excludedPairs)
         MemoryTrace.mark("blocked saving listed")
         return RankResult(
             configuration: configuration, window: window,
@@ -219,7 +222,7 @@ public enum Ranking {
             totalSaving: total.value,
             opportunityCount: found.positive.count, matchingFilters: matching, hiddenDecided: hidden,
             opportunities: shown, excluded: excluded,
-            blocked: blocked)
+            blockedList: blocked)
     }
 
     /// What a set of blocks adds up to: rows, barriers, and the rows and cost used or without a target.
@@ -234,6 +237,8 @@ public enum Ranking {
 
     /// Sets each block's target, computes its organisations' savings (and those blocked by "do not
     /// substitute" flags) through the numeric core, and adds them to their rows, block by block in order.
+    /// One block's sums, savings and blocked entries are worked in buffers kept from block to block: tens of
+    /// thousands of blocks would otherwise each allocate a dozen arrays.
     static func sum(
         blocks: [Block], into empty: RowTable, cells: [Int32], blockedOfCell: BlockedRows?,
         data: DispensingAggregate, order: CodeOrder,
@@ -248,8 +253,14 @@ public enum Ranking {
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
         var blockedCells: [Int32] = []
         let aggregate = data.cells
-        for var block in blocks {
+        var block = Block(equivalenceClass: EquivalenceClass(group: ""), classIndex: 0, period: Period(index: 0))
+        var q: [Double] = [], c: [Double] = [], savings: [Double] = [], rowOf: [Int32] = []
+        var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+        var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+        var blockedQ: [Double] = [], blockedC: [Double] = [], blockedSavings: [Double] = []
+        for header in blocks {
             // Summed here, each block's sums let go once it is used; its cells are then in cache for the rows.
+            block.reset(to: header)
             cells.withUnsafeBufferPointer { cellBuffer in
                 aggregate.withUnsafeBufferPointer {
                     sumBlock(&block, cells: cellBuffer, aggregate: $0, positionOf: &positionOf)
@@ -264,20 +275,28 @@ public enum Ranking {
                 continue
             }
             // The target uses every row (what each organisation paid); the saving only rows that may be substituted.
-            let q = zip(block.quantity, block.blockedQuantity).map { ($0 - $1).doubleValue }
-            let c = zip(block.cost, block.blockedCost).map { ($0 - $1).doubleValue }
-            let savings = try SavingsKernel.savings(quantity: q, cost: c, target: target.price)
+            let n = block.organisations.count
+            q.removeAll(keepingCapacity: true)
+            c.removeAll(keepingCapacity: true)
+            for p in 0..<n {
+                q.append((block.quantity[p] - block.blockedQuantity[p]).doubleValue)
+                c.append((block.cost[p] - block.blockedCost[p]).doubleValue)
+            }
+            try SavingsKernel.savings(quantity: q, cost: c, target: target.price, into: &savings)
             let targetFlags = RowFlags(target.flags)
-            var rowOf = [Int32](repeating: 0, count: block.organisations.count)
-            for position in order.positions(block) {
+            rowOf.removeAll(keepingCapacity: true)
+            rowOf.append(contentsOf: repeatElement(0, count: n))
+            result.rows.begin(block)
+            order.forEachPosition(block) { position in
                 let organisation = block.organisations[position]
                 rowOf[position] = result.rows.add(
-                    organisation: organisation, block: block, position: position, saving: savings[position],
-                    target: target, flags: targetFlags.union(block.cellFlags[position]))
+                    organisation: organisation, quantity: block.quantity[position], cost: block.cost[position],
+                    saving: savings[position], targetPrice: target.price,
+                    flags: targetFlags.union(block.cellFlags[position]))
                 positionOf[Int(organisation)] = Int32(position)
             }
             // Blocked rows per (organisation, prescriber) in this block, in key order.
-            var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
+            blockedHere.removeAll(keepingCapacity: true)
             result.rowsUsed += block.rows
             result.costUsed += block.totalCost
             for k in block.cells {
@@ -301,28 +320,35 @@ public enum Ranking {
                 blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
             }
             blockedCells.removeAll(keepingCapacity: true)
-            // By organisation and prescriber code (no prescriber last), so that the sums keep one order.
-            blockedHere.sort { order.blockedKey($0.key) < order.blockedKey($1.key) }
-            var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
-            for entry in blockedHere {
-                if merged.last?.key == entry.key {
-                    merged[merged.count - 1].quantity += entry.quantity
-                    merged[merged.count - 1].cost += entry.cost
-                } else {
-                    merged.append(entry)
+            if !blockedHere.isEmpty {
+                // By organisation and prescriber code (no prescriber last), so that the sums keep one order.
+                blockedHere.sort { order.blockedKey($0.key) < order.blockedKey($1.key) }
+                merged.removeAll(keepingCapacity: true)
+                for entry in blockedHere {
+                    if merged.last?.key == entry.key {
+                        merged[merged.count - 1].quantity += entry.quantity
+                        merged[merged.count - 1].cost += entry.cost
+                    } else {
+                        merged.append(entry)
+                    }
                 }
-            }
-            let blockedSavings = try SavingsKernel.savings(
-                quantity: merged.map(\.quantity.doubleValue), cost: merged.map(\.cost.doubleValue), target: target.price
-            )
-            for (entry, saving) in zip(merged, blockedSavings) {
-                let organisation = Int32(bitPattern: UInt32(entry.key >> 32)),
-                    prescriber = Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))
-                result.rows.addBlocked(row: rowOf[Int(positionOf[Int(organisation)])], saving: saving)
-                result.barriers.add(
-                    organisation: organisation,
-                    prescriber: data.organisationColumn == .prescriber ? organisation : prescriber,
-                    classIndex: block.classIndex, quantity: entry.quantity, cost: entry.cost, saving: saving)
+                blockedQ.removeAll(keepingCapacity: true)
+                blockedC.removeAll(keepingCapacity: true)
+                for entry in merged {
+                    blockedQ.append(entry.quantity.doubleValue)
+                    blockedC.append(entry.cost.doubleValue)
+                }
+                try SavingsKernel.savings(
+                    quantity: blockedQ, cost: blockedC, target: target.price, into: &blockedSavings)
+                for (entry, saving) in zip(merged, blockedSavings) {
+                    let organisation = Int32(bitPattern: UInt32(entry.key >> 32)),
+                        prescriber = Int32(bitPattern: UInt32(entry.key & 0xFFFF_FFFF))
+                    result.rows.addBlocked(row: rowOf[Int(positionOf[Int(organisation)])], saving: saving)
+                    result.barriers.add(
+                        organisation: organisation,
+                        prescriber: data.organisationColumn == .prescriber ? organisation : prescriber,
+                        classIndex: block.classIndex, quantity: entry.quantity, cost: entry.cost, saving: saving)
+                }
             }
             result.rows.endBlock()
             for organisation in block.organisations { positionOf[Int(organisation)] = -1 }

@@ -71,8 +71,12 @@ extension Ranking {
         private var rowOfKey: [Int32] = []
         private var stampOfKey: [Int32] = []
         private var stamp: Int32 = 0
-        /// The (class, period) whose rows `rowOfKey` holds.
+        /// The (class, period) whose rows `rowOfKey` holds, and the block being summed (`begin`).
         private var current: (classIndex: Int32, period: Period?)?
+        private var blockPeriod = Period(index: 0)
+        /// The first row of the current class: a class's rows are made while its blocks are summed, one after
+        /// another, so they are the rows from here on.
+        private var classFirstRow = 0
         /// The row each aggregate cell was summed into (for its products, patients and prescribers); -1 for
         /// cells set aside.
         var rowOfCell: [Int32]
@@ -82,9 +86,15 @@ extension Ranking {
         /// What the current block adds to rows that take several additions from it (several units at levels
         /// that sum them; several prescribers' blocked rows at any level), added when the block ends
         /// (`endBlock`). A row's sums are then Σ over months of (Σ within the month), as summing month-by-month
-        /// runs gives (`WindowFold`), and within a month the additions come in the order of the codes.
-        private var pending: [Int32: (saving: Double, targetCost: Double, targetQuantity: Double)] = [:]
-        private var pendingBlocked: [Int32: Double] = [:]
+        /// runs gives (`WindowFold`), and within a month the additions come in the order of the codes. By row
+        /// of the current class (row − `classFirstRow`), with the rows added to listed once.
+        private var pending: [(saving: Double, targetCost: Double, targetQuantity: Double)] = []
+        private var pendingBlocked: [Double] = []
+        private var pendingRows: [Int32] = []
+        private var pendingBlockedRows: [Int32] = []
+        /// The block (`blockStamp`, counted by `begin`) in which each pending place was last added to.
+        private var pendingStamp: [Int32] = [], pendingBlockedStamp: [Int32] = []
+        private var blockStamp: Int32 = 0
 
         init(byPeriod: Bool, level: RankLevel, groupOf: [Int32]?, cellCount: Int) {
             self.byPeriod = byPeriod
@@ -103,8 +113,9 @@ extension Ranking {
             return UInt64(UInt32(bitPattern: key)) << 32 | UInt64(classIndex) << 14 | month
         }
 
-        private mutating func row(organisation: Int32, block: Block) -> Int32 {
-            let key = groupOf.map { $0[Int(organisation)] } ?? (level == .all ? -1 : organisation)
+        /// Starts adding the results of `block`: its rows are looked up by key from here on (a new class or
+        /// period empties the lookup), and the window takes in its period.
+        mutating func begin(_ block: Block) {
             let period = byPeriod ? block.period : nil
             if current.map({ $0.classIndex != block.classIndex || $0.period != period }) ?? true {
                 // A class (or period) left is never met again, or its rows would be made twice.
@@ -112,59 +123,89 @@ extension Ranking {
                     current.map { ($0.classIndex, $0.period ?? block.period) < (block.classIndex, block.period) }
                         ?? true,
                     "blocks must come by class and then period")
+                if current?.classIndex != block.classIndex { classFirstRow = rows.count }
                 current = (block.classIndex, period)
                 stamp += 1
             }
+            blockPeriod = block.period
+            blockStamp += 1
+            window =
+                window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
+        }
+
+        /// The row of `organisation` in the current block, made when new.
+        @inline(__always)
+        private mutating func row(organisation: Int32) -> Int32 {
+            let key = groupOf.map { $0[Int(organisation)] } ?? (level == .all ? -1 : organisation)
             let slot = Int(key) + 1
             if slot >= rowOfKey.count {
                 rowOfKey += repeatElement(-1, count: slot + 1 - rowOfKey.count)
                 stampOfKey += repeatElement(0, count: slot + 1 - stampOfKey.count)
             }
             if stampOfKey[slot] == stamp { return rowOfKey[slot] }
-            rows.append(Row(key: key, classIndex: block.classIndex, period: period))
+            rows.append(Row(key: key, classIndex: current!.classIndex, period: current!.period))
             let r = Int32(rows.count - 1)
             rowOfKey[slot] = r
             stampOfKey[slot] = stamp
             return r
         }
 
-        /// Adds one organisation's result in one block; returns its row.
+        /// Adds one organisation's result in the current block (`begin`): its quantity and cost, its saving
+        /// against the block's target price, and its flags; returns its row.
+        @inline(__always)
         mutating func add(
-            organisation: Int32, block: Block, position: Int, saving: Double, target: Target, flags: RowFlags
+            organisation: Int32, quantity q: FixedDecimal, cost c: FixedDecimal, saving: Double, targetPrice: Double,
+            flags: RowFlags
         ) -> Int32 {
-            let r = row(organisation: organisation, block: block)
-            let q = block.quantity[position], c = block.cost[position]
-            var row = rows[Int(r)]
-            row.quantity += q
-            row.cost += c
-            if level.sumsUnits {
-                var sums = pending[r] ?? (0, 0, 0)
-                sums.saving += saving
-                sums.targetCost += q.doubleValue * target.price
-                sums.targetQuantity += q.doubleValue
-                pending[r] = sums
-            } else {  // one addition per row and block
-                row.saving += saving
-                row.targetCost += q.doubleValue * target.price
-                row.targetQuantity += q.doubleValue
+            let r = row(organisation: organisation)
+            let period = blockPeriod, sumsUnits = level.sumsUnits
+            rows.withUnsafeMutableBufferPointer { rows in
+                let row = rows.baseAddress! + Int(r)
+                row.pointee.quantity += q
+                row.pointee.cost += c
+                if !sumsUnits {  // one addition per row and block
+                    row.pointee.saving += saving
+                    row.pointee.targetCost += q.doubleValue * targetPrice
+                    row.pointee.targetQuantity += q.doubleValue
+                }
+                if row.pointee.lastTargetPeriod.map({ $0 < period }) ?? true {
+                    row.pointee.lastTargetPeriod = period
+                    row.pointee.lastTargetPrice = targetPrice
+                    row.pointee.lastSaving = 0
+                }
+                if row.pointee.lastTargetPeriod == period { row.pointee.lastSaving += saving }
+                var rowFlags = row.pointee.flags.union(flags)
+                if q.raw == 0 && c.raw > 0 { rowFlags.insert(.zeroQuantity) }
+                if q.raw < 0 { rowFlags.insert(.negativeQuantity) }
+                row.pointee.flags = rowFlags
             }
-            if row.lastTargetPeriod.map({ $0 < block.period }) ?? true {
-                row.lastTargetPeriod = block.period
-                row.lastTargetPrice = target.price
-                row.lastSaving = 0
-            }
-            if row.lastTargetPeriod == block.period { row.lastSaving += saving }
-            row.flags.formUnion(flags)
-            if q.raw == 0 && c.raw > 0 { row.flags.insert(.zeroQuantity) }
-            if q.raw < 0 { row.flags.insert(.negativeQuantity) }
-            rows[Int(r)] = row
-            if level.sumsUnits {
+            if sumsUnits {
+                let k = pendingSlot(r)
+                if pendingStamp[k] != blockStamp {
+                    pendingStamp[k] = blockStamp
+                    pendingRows.append(r)
+                }
+                pending[k].saving += saving
+                pending[k].targetCost += q.doubleValue * targetPrice
+                pending[k].targetQuantity += q.doubleValue
                 members[UInt64(UInt32(bitPattern: r)) << 32 | UInt64(UInt32(bitPattern: organisation)), default: 0] +=
                     saving
             }
-            window =
-                window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
             return r
+        }
+
+        /// The place of row `r` (of the current class) in the pending sums, room made for it.
+        @inline(__always)
+        private mutating func pendingSlot(_ r: Int32) -> Int {
+            let k = Int(r) - classFirstRow
+            if k >= pending.count {
+                let more = max(k + 1, 2 * pending.count) - pending.count
+                pending += repeatElement((saving: 0.0, targetCost: 0.0, targetQuantity: 0.0), count: more)
+                pendingBlocked += repeatElement(0, count: more)
+                pendingStamp += repeatElement(0, count: more)
+                pendingBlockedStamp += repeatElement(0, count: more)
+            }
+            return k
         }
 
         /// A table summed the same way, with no rows yet, for `cellCount` cells.
@@ -194,19 +235,30 @@ extension Ranking {
 
         /// Adds the saving blocked by "do not substitute" flags for one organisation and prescriber in one block.
         mutating func addBlocked(row: Int32, saving: Double) {
-            pendingBlocked[row, default: 0] += saving
+            let k = pendingSlot(row)
+            if pendingBlockedStamp[k] != blockStamp {
+                pendingBlockedStamp[k] = blockStamp
+                pendingBlockedRows.append(row)
+            }
+            pendingBlocked[k] += saving
         }
 
         /// Adds what the block just summed added to its rows (see `pending`).
         mutating func endBlock() {
-            for (r, sums) in pending {
-                rows[Int(r)].saving += sums.saving
-                rows[Int(r)].targetCost += sums.targetCost
-                rows[Int(r)].targetQuantity += sums.targetQuantity
+            for r in pendingRows {
+                let k = Int(r) - classFirstRow
+                rows[Int(r)].saving += pending[k].saving
+                rows[Int(r)].targetCost += pending[k].targetCost
+                rows[Int(r)].targetQuantity += pending[k].targetQuantity
+                pending[k] = (saving: 0.0, targetCost: 0.0, targetQuantity: 0.0)
             }
-            for (r, saving) in pendingBlocked { rows[Int(r)].blockedSaving += saving }
-            pending.removeAll(keepingCapacity: true)
-            pendingBlocked.removeAll(keepingCapacity: true)
+            for r in pendingBlockedRows {
+                let k = Int(r) - classFirstRow
+                rows[Int(r)].blockedSaving += pendingBlocked[k]
+                pendingBlocked[k] = 0
+            }
+            pendingRows.removeAll(keepingCapacity: true)
+            pendingBlockedRows.removeAll(keepingCapacity: true)
         }
 
     }

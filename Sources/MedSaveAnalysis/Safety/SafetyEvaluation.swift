@@ -147,6 +147,8 @@ final class SafetyEvaluator {
     }
 
     private var cache: [String: (fields: Fields, facts: SafetyRules.EntryFacts)] = [:]
+    /// The same by a catalogue's product number (`facts(ofEntry:in:)`), for one catalogue.
+    private var cacheByNumber: [(fields: Fields, facts: SafetyRules.EntryFacts)?] = []
 
     init(_ rules: SafetyRules) { self.rules = rules }
 
@@ -156,6 +158,19 @@ final class SafetyEvaluator {
         if let hit = cache[entry.product], hit.fields == fields { return hit.facts }
         let found = rules.facts(entry)
         cache[entry.product] = (fields, found)
+        return found
+    }
+
+    /// `facts` of a catalogue's entry, cached by its product's number in the catalogue rather than its code:
+    /// no string hashed. One evaluator serves one catalogue's numbers this way.
+    func facts(_ entry: CatalogueEntry, productNumber number: Int) -> SafetyRules.EntryFacts {
+        if number >= cacheByNumber.count {
+            cacheByNumber += repeatElement(nil, count: max(number + 1, 2 * cacheByNumber.count) - cacheByNumber.count)
+        }
+        let fields = Fields(entry)
+        if let hit = cacheByNumber[number], hit.fields == fields { return hit.facts }
+        let found = rules.facts(entry)
+        cacheByNumber[number] = (fields, found)
         return found
     }
 
