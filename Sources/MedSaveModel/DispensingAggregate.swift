@@ -98,6 +98,9 @@ public struct DispensingAggregate: Sendable {
     /// Patient codes by id, only when asked for (`DispensingReadOptions.patientCodes`): never written anywhere.
     public package(set) var patients: [String] = []
     public package(set) var cells: [DispensingCell] = []
+    /// The (product id << 32 | period id) pairs of the cells, each once, in the order the cells first meet
+    /// them (as a pass over `cells` would list them), when the reader kept them; empty otherwise.
+    public package(set) var pairs: [UInt64] = []
     /// (cell index << 32 | patient id) for every distinct patient seen in a cell.
     public package(set) var patientsByCell = PairSet()
     /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.

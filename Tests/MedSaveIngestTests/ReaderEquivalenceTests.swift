@@ -19,6 +19,13 @@ struct ReaderEquivalenceTests {
             "files \(a.files.map { "\($0.path) \($0.dialect.delimiter ?? 0)" })",
         ]
         out += a.cells.map { "\($0)" }
+        // The (product, period) pairs the reader listed are those a pass over its cells meets, in that order.
+        var met: [UInt64] = [], seen = Set<UInt64>()
+        for cell in a.cells {
+            let pair = UInt64(UInt32(bitPattern: cell.product)) << 32 | UInt64(UInt32(bitPattern: cell.period))
+            if seen.insert(pair).inserted { met.append(pair) }
+        }
+        out.append(a.pairs == met ? "pairs as met" : "pairs \(a.pairs), met \(met)")
         out += a.patientsByCell.sorted().map { "patient \($0)" }
         out += a.prescribersByCell.sorted().map { "prescriber \($0)" }
         out += a.blockedByPrescriber.keys.sorted().map { "blocked \($0) \(a.blockedByPrescriber[$0]!)" }
@@ -86,6 +93,7 @@ struct ReaderEquivalenceTests {
         let path = Fixtures.write(bytes: Self.messyFile(seed: seed, rows: 300), named: "messy.csv")
         let reference = try Self.read([path]) { $0.fastPath = false }
         #expect(reference.count > 20)
+        #expect(reference.contains("pairs as met"), "seed \(seed)")
         #expect(try Self.read([path]) { _ in } == reference, "fast path, seed \(seed)")
         for threads in [2, 3, 5] {
             for chunk in [1 << 20, 97] {

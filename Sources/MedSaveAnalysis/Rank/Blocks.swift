@@ -205,6 +205,29 @@ extension Ranking {
         let cellCount = data.cells.count
         let parts = max(1, min(threads, cellCount / max(1, cellsPerPart)))
         let inWindow = data.periods.map(window.contains)
+        var indexOfSlot = [Int32](repeating: -1, count: slotCount)
+        var slots: [Int32] = []
+        if !data.pairs.isEmpty {
+            // The reader listed them as the cells first met them: no pass over the cells.
+            for pair in data.pairs where inWindow[Int(pair & 0xFFFF_FFFF)] {
+                let slot = Int(pair >> 32) * periods + Int(pair & 0xFFFF_FFFF)
+                indexOfSlot[slot] = Int32(slots.count)
+                slots.append(Int32(slot))
+            }
+        } else {
+            (slots, indexOfSlot) = metSlots(data, inWindow: inWindow, parts: parts)
+        }
+        return classify(
+            data, slots: slots, indexOfSlot: indexOfSlot, classifier: classifier, classes: &classes,
+            inWindow: inWindow, threads: threads, parts: parts, books: &books, unknown: &unknown)
+    }
+
+    /// The (product, period) slots of the cells in the window, in the order the cells first meet them, found
+    /// by `parts` threads each in its run of cells; and each slot's place in that list (−1: none).
+    private static func metSlots(_ data: DispensingAggregate, inWindow: [Bool], parts: Int) -> (
+        slots: [Int32], indexOfSlot: [Int32]
+    ) {
+        let periods = data.periods.count, slotCount = data.products.count * periods, cellCount = data.cells.count
         // The slots each part meets, in its order.
         let met = ConcurrentResults<[Int32], Never>(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { k in
@@ -229,6 +252,17 @@ extension Ranking {
                 slots.append(slot)
             }
         }
+        return (slots, indexOfSlot)
+    }
+
+    /// `classifyDense` once its slots are listed: the slots classified (in parallel) and then given class ids
+    /// and blocks in their order, and each cell its slot's block, in parallel again.
+    private static func classify(
+        _ data: DispensingAggregate, slots: [Int32], indexOfSlot: [Int32], classifier: any ProductClassifier,
+        classes: inout ClassIndex, inWindow: [Bool], threads: Int, parts: Int, books: inout Reconciliation,
+        unknown: inout [Int32: Int32]
+    ) -> (blocks: [Block], blockOfCell: [Int32], classOfPair: [Int32], entryOfPair: [Int32]) {
+        let periods = data.periods.count, slotCount = data.products.count * periods, cellCount = data.cells.count
         // Their classifications, then verdicts and blocks in slot order. From a catalogue, each product code is
         // numbered once (a string hash) and each slot's entry found by number, and kept (`entryOfPair`).
         let catalogue = classifier as? Catalogue

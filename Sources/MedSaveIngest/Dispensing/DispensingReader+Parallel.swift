@@ -199,6 +199,7 @@ extension DispensingReader {
         prescribers = first.prescribers
         periodIDs = first.periodIDs
         cellTable = first.cellTable
+        pairSeen = first.pairSeen
         let o = first.aggregate
         aggregate.organisations = o.organisations
         aggregate.products = o.products
@@ -208,6 +209,7 @@ extension DispensingReader {
         aggregate.clusterQuantities = o.clusterQuantities
         aggregate.patientsByCell = o.patientsByCell
         aggregate.prescribersByCell = o.prescribersByCell
+        aggregate.pairs = o.pairs
         aggregate.rowsRead = o.rowsRead
         aggregate.costRead = o.costRead
         aggregate.badRows = o.badRows
@@ -373,6 +375,11 @@ extension DispensingReader {
                 CellTable.add(c, to: cellTable.cell(mine))
                 cellMap[Int(number)] = mine
             }
+        }
+        // Its (product, period) pairs that no cell here had, in its order: its cells with them come after all of
+        // this reader's.
+        for pair in o.pairs {
+            notePair(product: productMap[Int(pair >> 32)], period: periodMap[Int(pair & 0xFFFF_FFFF)])
         }
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
         let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap

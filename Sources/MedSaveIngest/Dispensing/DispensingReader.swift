@@ -72,6 +72,8 @@ public struct DispensingReader {
     /// Period id by month index since 1900 (−1: not seen yet).
     var periodIDs = [Int32](repeating: -1, count: 1100 * 12)
     var cellTable = CellTable()
+    /// Per period id, a bit per product id: whether a cell has that (product, period) (`notePair`).
+    var pairSeen: [[UInt64]] = []
     /// Later parts of a file read in parts, whose new cells stay in their parts' tables until `finish` lists
     /// them (after `cellTable`'s, in file order): merging them into one table would hold every cell twice.
     var deferred: [DeferredPart] = []

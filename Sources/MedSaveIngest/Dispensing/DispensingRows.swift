@@ -644,6 +644,21 @@ extension DispensingReader {
         }
     }
 
+    /// Lists a new cell's (product, period) the first time a cell has it (`DispensingAggregate.pairs`).
+    @inline(__always)
+    mutating func notePair(product: Int32, period: Int32) {
+        if Int(period) >= pairSeen.count { pairSeen += repeatElement([], count: Int(period) + 1 - pairSeen.count) }
+        let word = Int(product) >> 6, bit = UInt64(1) << UInt64(product & 63)
+        if word >= pairSeen[Int(period)].count {
+            pairSeen[Int(period)] += repeatElement(
+                0, count: max(word + 1, 2 * pairSeen[Int(period)].count) - pairSeen[Int(period)].count)
+        }
+        if pairSeen[Int(period)][word] & bit == 0 {
+            pairSeen[Int(period)][word] |= bit
+            aggregate.pairs.append(UInt64(UInt32(bitPattern: product)) << 32 | UInt64(UInt32(bitPattern: period)))
+        }
+    }
+
     /// Adds the batched rows to their cells, in order, after touching all their cells at once.
     mutating func flush() {
         if batch.isEmpty { return }
@@ -663,7 +678,9 @@ extension DispensingReader {
     @inline(__always)
     mutating func accumulate(_ row: Row, hash: UInt64? = nil, pairs: inout PairBatch) {
         let key = Self.key(row)
+        let made = cellTable.count
         let number = cellTable.number(key, hash: hash ?? CellTable.hash(key))
+        if number == made { notePair(product: row.product, period: row.period) }
         let cell = cellTable.cell(number)
         // Sums that cannot pass their range (`Magnitude`, `DispensingReadOptions.maximumRows`), so unchecked.
         cell.pointee.quantity.raw &+= row.quantity.raw
