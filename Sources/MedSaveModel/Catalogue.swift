@@ -192,16 +192,11 @@ public struct Catalogue: Sendable {
         (entryOf[Self.key(number, period)] ?? entryOf[Self.key(number, nil)]).map { Int($0) }
     }
 
-    /// The entries of `equivalenceClass` that apply in `period`: its own entries, plus timeless entries of
-    /// products without an entry for that period.
-    public func members(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry] {
-        memberIndices(of: equivalenceClass, in: period).map { entries[$0] }
-    }
+    /// A class's number in this catalogue, nil when it has no entry.
+    public func classNumber(_ equivalenceClass: EquivalenceClass) -> Int32? { classNumbers[equivalenceClass] }
 
-    /// The same members as indices into `entries`: the class's entries of the period in the order they were
-    /// added, then its timeless ones (of products without an entry of their own in the period).
-    public func memberIndices(of equivalenceClass: EquivalenceClass, in period: Period) -> [Int] {
-        guard let number = classNumbers[equivalenceClass] else { return [] }
+    /// `memberIndices(of:in:)` of a class known by its number: no class hashed.
+    public func memberIndices(ofClassNumber number: Int32, in period: Period) -> [Int] {
         var result: [Int] = [], timeless: [Int] = []
         for i in classEntries[Int(number)] {
             switch entries[Int(i)].period {
@@ -212,5 +207,18 @@ public struct Catalogue: Sendable {
         }
         for i in timeless where entryOf[Self.key(productOfEntry[i], period)] == nil { result.append(i) }
         return result
+    }
+
+    /// The entries of `equivalenceClass` that apply in `period`: its own entries, plus timeless entries of
+    /// products without an entry for that period.
+    public func members(of equivalenceClass: EquivalenceClass, in period: Period) -> [CatalogueEntry] {
+        memberIndices(of: equivalenceClass, in: period).map { entries[$0] }
+    }
+
+    /// The same members as indices into `entries`: the class's entries of the period in the order they were
+    /// added, then its timeless ones (of products without an entry of their own in the period).
+    public func memberIndices(of equivalenceClass: EquivalenceClass, in period: Period) -> [Int] {
+        guard let number = classNumbers[equivalenceClass] else { return [] }
+        return memberIndices(ofClassNumber: number, in: period)
     }
 }

@@ -52,10 +52,15 @@ extension Ranking {
     ///
     /// The cells are read where the aggregate has them, not copied into a list of their own: on national data
     /// that list would be hundreds of megabytes of fresh memory, dearer to touch than the reads it saves.
+    ///
+    /// Each cell's organisation's position in the block goes to `positions` (in the block's cell order), and the
+    /// cells with blocked rows to `blocked`, so that the cells need not be read again once their rows are known.
     static func sumBlock(
         _ block: inout Block, cells: UnsafeBufferPointer<Int32>, aggregate: UnsafeBufferPointer<DispensingCell>,
-        positionOf: inout [Int32]
+        positionOf: inout [Int32], positions: inout [Int32], blocked: inout [Int32]
     ) {
+        positions.removeAll(keepingCapacity: true)
+        blocked.removeAll(keepingCapacity: true)
         // Room for exactly the block's organisations (`classify` counted them).
         let distinct = block.organisationCount
         block.organisations.reserveCapacity(distinct)
@@ -86,8 +91,12 @@ extension Ranking {
                 block.blockedCost.append(.zero)
                 block.cellFlags.append([])
             }
+            positions.append(Int32(p))
             if c.hasCorrectionRows { block.cellFlags[p].insert(.correctionRows) }
-            if c.hasBlockedRows { block.cellFlags[p].insert(.doNotSubstitute) }
+            if c.hasBlockedRows {
+                block.cellFlags[p].insert(.doNotSubstitute)
+                blocked.append(cells[k])
+            }
             block.rows += c.rows
             block.totalCost += c.cost
             block.quantity[p] += c.quantity

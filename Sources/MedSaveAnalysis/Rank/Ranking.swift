@@ -251,24 +251,27 @@ public enum Ranking {
         result.rows.reserve(rowRoom)
         let parts = Int32(part.of), partIndex = Int32(part.index)
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)
-        var blockedCells: [Int32] = []
+        var blockedCells: [Int32] = [], positions: [Int32] = []
         let aggregate = data.cells
         var block = Block(equivalenceClass: EquivalenceClass(group: ""), classIndex: 0, period: Period(index: 0))
         var q: [Double] = [], c: [Double] = [], savings: [Double] = [], rowOf: [Int32] = []
         var blockedHere: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
         var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
         var blockedQ: [Double] = [], blockedC: [Double] = [], blockedSavings: [Double] = []
+        let lists = configuration.target.needsCataloguePrices ? ListTargets(classifier) : nil
         for header in blocks {
             // Summed here, each block's sums let go once it is used; its cells are then in cache for the rows.
             block.reset(to: header)
             cells.withUnsafeBufferPointer { cellBuffer in
                 aggregate.withUnsafeBufferPointer {
-                    sumBlock(&block, cells: cellBuffer, aggregate: $0, positionOf: &positionOf)
+                    sumBlock(
+                        &block, cells: cellBuffer, aggregate: $0, positionOf: &positionOf, positions: &positions,
+                        blocked: &blockedCells)
                 }
             }
             guard
                 let target = Targets.target(
-                    for: block, rule: configuration.target, classifier: classifier, peers: peers)
+                    for: block, rule: configuration.target, classifier: classifier, peers: peers, lists: lists)
             else {
                 result.noTargetRows += block.rows
                 result.noTargetCost += block.totalCost
@@ -299,27 +302,26 @@ public enum Ranking {
             blockedHere.removeAll(keepingCapacity: true)
             result.rowsUsed += block.rows
             result.costUsed += block.totalCost
+            let start = block.cells.lowerBound
             for k in block.cells {
-                let i = cells[k]
                 // Each cell's row is written far from the last (see `sumBlock`): started a few cells ahead.
                 if k + 16 < block.cells.upperBound { medsave_prefetch_write(rowOfCell.base + Int(cells[k + 16])) }
-                let cell = data.cells[Int(i)]
-                rowOfCell.base[Int(i)] = rowOf[Int(positionOf[Int(cell.organisation)])] * parts + partIndex
-                guard cell.hasBlockedRows else { continue }
-                guard blockedOfCell != nil else {
+                rowOfCell.base[Int(cells[k])] = rowOf[Int(positions[k - start])] * parts + partIndex
+            }
+            if let blockedOfCell {
+                // Each blocked cell's rows by prescriber, looked up for all the block's blocked cells at once.
+                blockedOfCell.forEachEntry(of: blockedCells) { i, entry in
+                    let (prescriber, q, cost) = entry
+                    let organisation = UInt64(UInt32(bitPattern: data.cells[Int(i)].organisation)) << 32
+                    blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
+                }
+            } else {
+                for i in blockedCells {
+                    let cell = data.cells[Int(i)]
                     let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
                     blockedHere.append((organisation | 0xFFFF_FFFF, cell.blockedQuantity, cell.blockedCost))
-                    continue
                 }
-                blockedCells.append(i)
             }
-            // Each blocked cell's rows by prescriber, looked up for all the block's blocked cells at once.
-            blockedOfCell?.forEachEntry(of: blockedCells) { i, entry in
-                let (prescriber, q, cost) = entry
-                let organisation = UInt64(UInt32(bitPattern: data.cells[Int(i)].organisation)) << 32
-                blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
-            }
-            blockedCells.removeAll(keepingCapacity: true)
             if !blockedHere.isEmpty {
                 // By organisation and prescriber code (no prescriber last), so that the sums keep one order.
                 blockedHere.sort { order.blockedKey($0.key) < order.blockedKey($1.key) }

@@ -43,8 +43,12 @@ public enum Targets {
     /// T(g, m) for one block under `rule`, or nil when the class has no target that period. `peers`, when
     /// given, says (by organisation id) which organisations may set a percentile target.
     static func target(
-        for block: Ranking.Block, rule: TargetRule, classifier: any ProductClassifier, peers: [Bool]? = nil
+        for block: Ranking.Block, rule: TargetRule, classifier: any ProductClassifier, peers: [Bool]? = nil,
+        lists: ListTargets? = nil
     ) -> Target? {
+        if let lists, rule.needsCataloguePrices {
+            return lists.target(block.equivalenceClass, in: block.period, rule: rule)
+        }
         switch rule {
         case .pv, .cheapest, .list:
             return listTarget(of: block.equivalenceClass, in: block.period, rule: rule, classifier: classifier)
@@ -91,12 +95,17 @@ public enum Targets {
 
     /// `listTarget` over the catalogue entries at `members`, read in place; ties go to the smallest product code.
     static func listTarget(_ catalogue: Catalogue, _ members: [Int], rule: TargetRule) -> Target? {
+        let entries = catalogue.entries
         func cheapest(_ keep: (ProductStatus) -> Bool) -> Int? {
             var best: Int?
-            for i in members where keep(catalogue.entries[i].status) {
+            for i in members where keep(entries[i].status) {
                 if let b = best {
-                    let x = catalogue.entries[i], y = catalogue.entries[b]
-                    if (x.unitPrice, x.product) < (y.unitPrice, y.product) { best = i }
+                    // The prices first, the codes only for equal prices: no entry copied.
+                    if entries[i].unitPrice < entries[b].unitPrice
+                        || (entries[i].unitPrice == entries[b].unitPrice && entries[i].product < entries[b].product)
+                    {
+                        best = i
+                    }
                 } else {
                     best = i
                 }
@@ -123,5 +132,24 @@ public enum Targets {
         case .percentile, .list:
             return nil
         }
+    }
+}
+
+/// The `pv` and `cheapest` targets of a ranking's blocks from one catalogue, taken out of the classifier once
+/// (each block's a pass over its class's entries, nothing copied but the target's own entry).
+struct ListTargets {
+    let catalogue: Catalogue
+
+    init?(_ classifier: any ProductClassifier) {
+        guard let catalogue = classifier as? Catalogue else { return nil }
+        self.catalogue = catalogue
+    }
+
+    /// T of the class in `period` under `rule` (`pv` or `cheapest`).
+    func target(_ equivalenceClass: EquivalenceClass, in period: Period, rule: TargetRule) -> Target? {
+        guard let number = catalogue.classNumber(equivalenceClass) else {
+            return Targets.listTarget(catalogue, [], rule: rule)
+        }
+        return Targets.listTarget(catalogue, catalogue.memberIndices(ofClassNumber: number, in: period), rule: rule)
     }
 }
