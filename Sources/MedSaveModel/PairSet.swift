@@ -141,6 +141,33 @@ public struct PairSet: Sequence, Sendable, Equatable, ExpressibleByArrayLiteral 
         for key in table where isListed(Int(key >> 32)) { body(key) }
     }
 
+    /// Adds every pair of `other` with its cell c renumbered `cells[c]` and its code k `codes[k]` (0xFFFFFFFF,
+    /// no code, kept): `other`'s first codes read in place, `first` grown once to the last cell, so that a part's
+    /// millions of pairs, most of them its new cells' only ones, are added without a key list or a hash each.
+    public mutating func formUnion(_ other: PairSet, cells: [Int32], codes: [Int32]) {
+        func mapped(_ code: UInt32) -> UInt64 {
+            code == UInt32.max ? UInt64(code) : UInt64(UInt32(bitPattern: codes[Int(code)]))
+        }
+        if let last = cells.max(), last >= 0, Int(last) >= first.count { cover(Int(last)) }
+        var forTable: [UInt64] = []
+        other.first.withUnsafeBufferPointer { theirs in
+            for c in theirs.indices {
+                let v = theirs[c]
+                guard v != 0 && v != Self.inTable else { continue }
+                let key = UInt64(UInt32(bitPattern: cells[c])) << 32 | mapped(v &- 1)
+                if settle(key) == .table { forTable.append(key) }
+            }
+        }
+        for key in other.table {
+            let mapped = UInt64(UInt32(bitPattern: cells[Int(key >> 32)])) << 32 | mapped(UInt32(key & 0xFFFF_FFFF))
+            if settle(mapped) == .table { forTable.append(mapped) }
+        }
+        guard !forTable.isEmpty else { return }
+        let before = table.count
+        table.formUnion(forTable)
+        count += table.count - before
+    }
+
     /// Room for `capacity` cells' first codes in all (the table grows as it needs).
     public mutating func reserveCapacity(_ capacity: Int) { first.reserveCapacity(capacity) }
 

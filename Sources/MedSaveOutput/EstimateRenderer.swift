@@ -61,7 +61,7 @@ public struct EstimateRenderer {
             for s in result.scenarios.indices { t.rows.append(values(row, scenario: s)) }
         }
         for (step, value) in bridgeSteps {
-            for (s, scenario) in result.scenarios.enumerated() {
+            for scenario in result.scenarios {
                 guard let b = bridge(of: scenario) else { continue }
                 t.rows.append([
                     .text("bridge"), .text(step), .text(scenario.target.description),

@@ -75,6 +75,52 @@ struct PairSetTests {
         }
     }
 
+    /// Another set's pairs added with their cells and codes renumbered (`formUnion(_:cells:codes:)`, how a
+    /// read part's pairs join the reader's): into an empty set and one with pairs of its own, the part's cells
+    /// mapped to cells already there, to new ones past them in order, and out of order; codes of several a cell,
+    /// 0xFFFFFFFF kept as it is; against the renumbered keys added one at a time.
+    @Test func renumberedPairsOfAnotherSetAreAdded() {
+        var random = SplitMix64(seed: 11)
+        for round in 0..<12 {
+            let theirCells = 1_000 + Int(random.next(below: 5_000)), ourCells = Int(random.next(below: 3_000))
+            var theirs: [UInt64] = []
+            for cell in 0..<theirCells {
+                theirs.append(UInt64(cell) << 32 | random.next(below: 40))
+                if random.next(below: 4) == 0 { theirs.append(UInt64(cell) << 32 | random.next(below: 40)) }
+                if random.next(below: 50) == 0 { theirs.append(UInt64(cell) << 32 | 0xFFFF_FFFF) }
+            }
+            let other = PairSet(theirs)
+            // Some of their cells are ours already; the others are new, numbered after ours in their order (or,
+            // every other round, in any order).
+            var cells = [Int32](repeating: 0, count: theirCells)
+            var next = Int32(ourCells)
+            for cell in 0..<theirCells {
+                if ourCells > 0 && random.next(below: 3) == 0 {
+                    cells[cell] = Int32(random.next(below: UInt64(ourCells)))
+                } else {
+                    cells[cell] = next
+                    next += 1
+                }
+            }
+            if round % 2 == 1 { cells.shuffle(using: &random) }
+            let codes = (0..<40).map { _ in Int32(random.next(below: 1_000)) }
+            let ours: [UInt64] = (0..<ourCells).flatMap { cell in
+                (0..<Int(random.next(below: 3))).map { _ in UInt64(cell) << 32 | random.next(below: 1_000) }
+            }
+            var expected = PairSet(ours)
+            for key in theirs {
+                let code = key & 0xFFFF_FFFF
+                expected.insert(
+                    UInt64(UInt32(bitPattern: cells[Int(key >> 32)])) << 32
+                        | (code == 0xFFFF_FFFF ? code : UInt64(UInt32(bitPattern: codes[Int(code)]))))
+            }
+            var merged = PairSet(ours)
+            merged.formUnion(other, cells: cells, codes: codes)
+            #expect(merged.count == expected.count && Set(merged) == Set(expected), "round \(round)")
+            #expect(Set(expected).allSatisfy { merged.contains($0) }, "round \(round)")
+        }
+    }
+
     @Test func equalityIgnoresInsertionOrderAndRoom() {
         var a = PairSet(minimumCapacity: 1_000)
         a.formUnion([3, 1, 2])

@@ -298,26 +298,51 @@ extension DispensingReader {
         let o = other.aggregate
         // Cells this reader has are summed here in `other`'s order, in batches whose cells are touched first
         // (as rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made
-        // them, or left where they are and placed in that order (`deferring`).
-        var cellMap = [Int32](repeating: -1, count: other.cellTable.count)
-        var fresh: [(key: UInt64, number: Int32, cell: DispensingCell)] = []
-        var pending: [(key: UInt64, number: Int32, cell: DispensingCell)] = []
-        var hashes: [UInt64] = []
+        // them, or left where they are and placed in that order (`deferring`). A cell of a period new here is
+        // new without a lookup. (Plain loops over locals: closures over these variables would have every use
+        // checked for exclusive access.)
+        let otherCount = other.cellTable.count
+        var cellMap = [Int32](repeating: -1, count: otherCount)
         var newCount = 0
-        func isNew(_ key: UInt64) -> Bool { Self.ids(key).period >= knownPeriods }
-        func addPending() {
-            hashes.removeAll(keepingCapacity: true)
-            for (key, _, _) in pending where !isNew(key) { hashes.append(CellTable.hash(key)) }
-            hashes.withUnsafeBufferPointer { cellTable.touch($0) }
-            var next = 0
-            for (key, number, c) in pending {
-                if isNew(key) {
-                    newCount += 1
-                    if !deferring { fresh.append((key, number, c)) }
-                    continue
+        var batch: [(key: UInt64, number: Int32)] = [], hashes: [UInt64] = []
+        batch.reserveCapacity(Self.batchSize)
+        hashes.reserveCapacity(Self.batchSize)
+        for number in 0..<Int32(otherCount) {
+            let c = other.cellTable.cell(number)
+            let period = periodMap[Int(c.pointee.period)]
+            guard period < knownPeriods else {
+                newCount += 1
+                continue
+            }
+            let key = Self.key(
+                organisation: organisationMap[Int(c.pointee.organisation)], product: productMap[Int(c.pointee.product)],
+                period: period)
+            batch.append((key, number))
+            if batch.count == Self.batchSize || number == Int32(otherCount) - 1 {
+                hashes.removeAll(keepingCapacity: true)
+                for (key, _) in batch { hashes.append(CellTable.hash(key)) }
+                hashes.withUnsafeBufferPointer { cellTable.touch($0) }
+                for ((key, number), hash) in zip(batch, hashes) {
+                    let c = other.cellTable.cell(number).pointee
+                    if let mine = cellTable.existingNumber(key, hash: hash) {
+                        CellTable.add(c, to: cellTable.cell(mine))
+                        cellMap[Int(number)] = mine
+                    } else if let (cell, at) = deferred.lazy.compactMap({ $0.cell(readerKey: key) }).first {
+                        CellTable.add(c, to: cell)
+                        cellMap[Int(number)] = at
+                    } else {
+                        newCount += 1
+                    }
                 }
-                let hash = hashes[next]
-                next += 1
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty {
+            // The last cells, when the last of all was new without a lookup.
+            hashes.removeAll(keepingCapacity: true)
+            for (key, _) in batch { hashes.append(CellTable.hash(key)) }
+            for ((key, number), hash) in zip(batch, hashes) {
+                let c = other.cellTable.cell(number).pointee
                 if let mine = cellTable.existingNumber(key, hash: hash) {
                     CellTable.add(c, to: cellTable.cell(mine))
                     cellMap[Int(number)] = mine
@@ -326,29 +351,12 @@ extension DispensingReader {
                     cellMap[Int(number)] = at
                 } else {
                     newCount += 1
-                    if !deferring { fresh.append((key, number, c)) }
                 }
             }
-            pending.removeAll(keepingCapacity: true)
         }
-        func readerKey(_ c: DispensingCell) -> UInt64 {
-            Self.key(
-                organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
-                period: periodMap[Int(c.period)])
-        }
-        other.cellTable.forEachCell { number, c in
-            pending.append((readerKey(c), number, c))
-            if pending.count == Self.batchSize { addPending() }
-        }
-        addPending()
         // A part whose cells the reader mostly has (a regional file's parts) is cheaper merged than kept: its few
         // new cells are made here and its table goes (possible only while no part is kept, for their places).
-        let keep = deferring && (!deferred.isEmpty || newCount * 4 > other.cellTable.count)
-        if deferring && !keep {
-            other.cellTable.forEachCell { number, c in
-                if cellMap[Int(number)] < 0 { fresh.append((readerKey(c), number, c)) }
-            }
-        }
+        let keep = deferring && (!deferred.isEmpty || newCount * 4 > otherCount)
         if keep {
             var place = [Int32](repeating: -1, count: cellMap.count)
             var next = Int32(cellCount)
@@ -369,8 +377,12 @@ extension DispensingReader {
                     periodOf: inverse(periodMap, aggregate.periods.count),
                     place: place, freshCount: Int(next) - cellCount))
         } else {
-            // `fresh` is in `other`'s order, the order one pass would have made these cells in.
-            for (key, number, c) in fresh {
+            // The cells new here, made in `other`'s order, the order one pass would have made them in.
+            for number in 0..<Int32(otherCount) where cellMap[Int(number)] < 0 {
+                let c = other.cellTable.cell(number).pointee
+                let key = Self.key(
+                    organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
+                    period: periodMap[Int(c.period)])
                 let mine = cellTable.number(key, hash: CellTable.hash(key))
                 CellTable.add(c, to: cellTable.cell(mine))
                 cellMap[Int(number)] = mine
@@ -383,6 +395,7 @@ extension DispensingReader {
         }
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
         let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap
+        aggregate.blockedByPrescriber.reserveCapacity(aggregate.blockedByPrescriber.count + o.blockedByPrescriber.count)
         for (key, value) in o.blockedByPrescriber {
             let k = cell(key) | mapped(key & 0xFFFF_FFFF, blockedOwner)
             let old = aggregate.blockedByPrescriber[k] ?? (.zero, .zero)
@@ -392,15 +405,9 @@ extension DispensingReader {
         for (key, quantity) in o.clusterQuantities {
             aggregate.clusterQuantities[cell(key) | mapped(key & 0xFFFF_FFFF, clusterMap), default: .zero] += quantity
         }
-        // The pairs in the reader's ids, mapped here (in a loop the compiler specialises) and then added at once.
-        func pairs(_ set: PairSet, _ codes: [Int32]) -> [UInt64] {
-            var out: [UInt64] = []
-            out.reserveCapacity(set.count)
-            for key in set { out.append(cell(key) | mapped(key & 0xFFFF_FFFF, codes)) }
-            return out
-        }
-        aggregate.patientsByCell.formUnion(pairs(o.patientsByCell, patientMap))
-        aggregate.prescribersByCell.formUnion(pairs(o.prescribersByCell, prescriberMap))
+        // The pairs in the reader's ids, added a cell's first code at a time where they are kept by cell.
+        aggregate.patientsByCell.formUnion(o.patientsByCell, cells: cellMap, codes: patientMap)
+        aggregate.prescribersByCell.formUnion(o.prescribersByCell, cells: cellMap, codes: prescriberMap)
         aggregate.rowsRead += o.rowsRead
         aggregate.costRead += o.costRead
         aggregate.badRows += o.badRows
