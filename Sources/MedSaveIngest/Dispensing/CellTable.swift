@@ -103,7 +103,11 @@ final class CellTable {
         let raw: UnsafeMutableRawPointer
         if bytes >= Self.mappedBytes {
             #if os(Linux)
-                guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                // The cells' chunks are filled from start to end: their pages made at once, not page by page as
+                // they are first written (a fault each, taken under the address space's lock by every thread).
+                let populate = hugePages ? 0 : MAP_POPULATE
+                guard
+                    let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0),
                     p != MAP_FAILED
                 else {
                     fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
