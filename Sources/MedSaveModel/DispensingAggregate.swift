@@ -23,11 +23,12 @@ public enum ClusterColumn: String, Sendable, Codable {
 
 /// Quantity and cost summed over the rows of one (organisation, product, period).
 ///
-/// 48 bytes: the period index in 16 bits (a read numbers at most 2¹² periods, `DispensingReader.fitsKey`), the
+/// 32 bytes: the period index in 16 bits (a read numbers at most 2¹² periods, `DispensingReader.fitsKey`), the
 /// row count in 32 (a run reads at most `Int32.max` rows, `DispensingReadOptions.maximumRows`), whether any row
 /// was a correction or marked "do not substitute" as flags beside the period, and the fields ordered so that
-/// none is padded. National files have a cell for about every row, so each byte here is ten megabytes there, and
-/// summing reads the cells of a (class, month) from all over the list, a cache line or two each.
+/// none is padded. The sums of the rows marked "do not substitute" (a few in a hundred) are not kept here but in
+/// `DispensingAggregate.blockedByPrescriber`. National files have a cell for about every row, so each byte here
+/// is ten megabytes there, and summing reads the cells of a (class, month) from all over the list.
 public struct DispensingCell: Sendable, Equatable {
     public var organisation: Int32
     public var product: Int32
@@ -36,8 +37,6 @@ public struct DispensingCell: Sendable, Equatable {
     package var rowCount: Int32 = 0
     public var quantity: FixedDecimal = .zero
     public var cost: FixedDecimal = .zero
-    public var blockedQuantity: FixedDecimal = .zero
-    public var blockedCost: FixedDecimal = .zero
 
     /// Index into `DispensingAggregate.periods`.
     public var period: Int32 {
@@ -61,7 +60,7 @@ public struct DispensingCell: Sendable, Equatable {
     }
 
     /// Whether any of the cell's rows was marked "do not substitute" (`substitution_allowed` false); those rows'
-    /// totals are `blockedQuantity` and `blockedCost`.
+    /// totals are in `DispensingAggregate.blockedByPrescriber` (`blockedByCell`).
     public var hasBlockedRows: Bool {
         get { flags & Self.blockedFlag != 0 }
         set { flags = newValue ? flags | Self.blockedFlag : flags & ~Self.blockedFlag }
@@ -74,8 +73,6 @@ public struct DispensingCell: Sendable, Equatable {
         cost.raw += other.cost.raw
         rowCount += other.rowCount
         flags |= other.flags
-        blockedQuantity.raw += other.blockedQuantity.raw
-        blockedCost.raw += other.blockedCost.raw
     }
 
     public init(organisation: Int32, product: Int32, period: Int32) {
@@ -105,20 +102,25 @@ public struct DispensingAggregate: Sendable {
     public package(set) var patientsByCell = PairSet()
     /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.
     public package(set) var prescribersByCell = PairSet()
-    /// Rows marked "do not substitute" that name a prescriber, summed per (cell index << 32 | prescriber id),
-    /// so that blocked savings can be reported per prescriber. What of a cell's `blockedQuantity` and
-    /// `blockedCost` these do not account for is in rows without a prescriber (`blockedWithoutPrescriber`),
-    /// filed under prescriber id 0xFFFFFFFF once reading is done. Empty when no blocked row names a
-    /// prescriber: then every cell's blocked sums are its rows without one.
+    /// Rows marked "do not substitute", summed per (cell index << 32 | prescriber id, 0xFFFFFFFF for rows that
+    /// name none), so that blocked savings can be reported per prescriber: every blocked row is here, so a
+    /// cell's blocked sums are those of its entries (`blockedByCell`). A cell's entry without a prescriber is
+    /// left out when it sums to zero and the cell has others.
     public package(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
     /// With `DispensingReadOptions.cluster`: substitutable quantity (rows not marked "do not substitute") per
     /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
     public package(set) var clusterQuantities: [UInt64: FixedDecimal] = [:]
-    /// The blocked quantity and cost of cell `index` in rows that name no prescriber.
-    public func blockedWithoutPrescriber(_ index: Int, known: (quantity: FixedDecimal, cost: FixedDecimal)) -> (
-        quantity: FixedDecimal, cost: FixedDecimal
-    ) {
-        (cells[index].blockedQuantity - known.quantity, cells[index].blockedCost - known.cost)
+    /// The quantity and cost of the rows marked "do not substitute" of each cell that has any, by cell index.
+    /// O(entries of `blockedByPrescriber`).
+    public func blockedByCell() -> [Int32: (quantity: FixedDecimal, cost: FixedDecimal)] {
+        var sums: [Int32: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+        sums.reserveCapacity(blockedByPrescriber.count)
+        for (key, value) in blockedByPrescriber {
+            let cell = Int32(truncatingIfNeeded: key >> 32)
+            let old = sums[cell] ?? (.zero, .zero)
+            sums[cell] = (old.quantity + value.quantity, old.cost + value.cost)
+        }
+        return sums
     }
 
     public package(set) var hasPatients = false

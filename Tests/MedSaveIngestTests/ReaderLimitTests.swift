@@ -74,8 +74,8 @@ struct ReaderLimitTests {
         #expect(try DispensingReader.read(paths: [first, second], options: options).rowsRead == 600)
     }
 
-    @Test func aCellIsFortyEightBytesAndKeepsWhatItIsGiven() {
-        #expect(MemoryLayout<DispensingCell>.size == 48 && MemoryLayout<DispensingCell>.stride == 48)
+    @Test func aCellIsThirtyTwoBytesAndKeepsWhatItIsGiven() {
+        #expect(MemoryLayout<DispensingCell>.size == 32 && MemoryLayout<DispensingCell>.stride == 32)
         // The period index and both flags share 32 bits: each set and cleared without touching the others.
         var cell = DispensingCell(organisation: .max, product: .max, period: 4095)
         cell.hasBlockedRows = true

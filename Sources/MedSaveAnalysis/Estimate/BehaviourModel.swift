@@ -80,9 +80,10 @@ struct BehaviourModel {
             let key = (Int(cell.organisation) * classes + g) * monthCount + m
             var s = sums[key] ?? MonthSums()
             s.quantity += history.allowed[u]
-            s.cost += (cell.cost - cell.blockedCost).doubleValue
-            s.blockedQuantity += cell.blockedQuantity.doubleValue
-            s.blockedCost += cell.blockedCost.doubleValue
+            let blocked = history.blocked[u]
+            s.cost += (cell.cost - blocked.cost).doubleValue
+            s.blockedQuantity += blocked.quantity.doubleValue
+            s.blockedCost += blocked.cost.doubleValue
             sums[key] = s
         }
         let keys = sums.keys.sorted()

@@ -98,7 +98,7 @@ public enum BudgetEstimate {
         for (u, i) in history.cells.enumerated() {
             let cell = data.cells[i], p = history.productOfCell[u]
             q[Int(cell.organisation), p] += history.allowed[u]
-            blocked[p] += cell.blockedQuantity.doubleValue * growth[seriesOf[p]]
+            blocked[p] += history.blocked[u].quantity.doubleValue * growth[seriesOf[p]]
         }
         for o in 0..<organisations {
             for p in 0..<products { q[o, p] = max(0, q[o, p]) * growth[seriesOf[p]] }
@@ -282,10 +282,12 @@ struct PricedHistory {
     var classOfProduct: [Int] = []
     /// Per class, per target rule: the target when the rule names a product (`pv`, `cheapest`).
     var listTargets: [[Target?]] = []
-    /// Used aggregate cells, each one's dense product and substitutable quantity.
+    /// Used aggregate cells, each one's dense product and substitutable quantity, and the quantity and cost of
+    /// its rows marked "do not substitute".
     var cells: [Int] = []
     var productOfCell: [Int] = []
     var allowed: [Double] = []
+    var blocked: [(quantity: FixedDecimal, cost: FixedDecimal)] = []
     /// Months with used cells, ascending.
     var months: [Period] = []
 
@@ -306,6 +308,7 @@ struct PricedHistory {
         var classIndex: [EquivalenceClass: Int] = [:]
         let anyPercentile = c.targets.contains { !$0.namesProduct }
         var monthSet = Set<Period>()
+        let blockedOf = data.blockedByCell()
         for (i, cell) in data.cells.enumerated() {
             let period = data.periods[Int(cell.period)]
             guard c.periods.contains(period) else {
@@ -361,7 +364,9 @@ struct PricedHistory {
                 books.costUsed += cell.cost
                 cells.append(i)
                 productOfCell.append(p)
-                allowed.append((cell.quantity - cell.blockedQuantity).doubleValue)
+                let b = cell.hasBlockedRows ? blockedOf[Int32(i)] ?? (.zero, .zero) : (.zero, .zero)
+                allowed.append((cell.quantity - b.quantity).doubleValue)
+                blocked.append(b)
                 monthSet.insert(period)
             }
         }

@@ -89,6 +89,10 @@ public struct Explanation: Sendable {
         // The cells of the class in the window, every organisation's (a percentile needs them all).
         var cellsByMonth: [Int32: [Int]] = [:]
         var memberOf: [Int64: Bool] = [:]
+        let blockedOf = data.blockedByCell()
+        func blocked(_ i: Int) -> (quantity: FixedDecimal, cost: FixedDecimal) {
+            data.cells[i].hasBlockedRows ? blockedOf[Int32(i)] ?? (.zero, .zero) : (.zero, .zero)
+        }
         for (i, cell) in data.cells.enumerated() {
             let period = data.periods[Int(cell.period)]
             guard period >= opportunity.periodFrom, period <= opportunity.periodTo else { continue }
@@ -113,8 +117,8 @@ public struct Explanation: Sendable {
                 var s = byOrganisation[cell.organisation] ?? (.zero, .zero, .zero, .zero)
                 s.q += cell.quantity
                 s.c += cell.cost
-                s.sq += cell.quantity - cell.blockedQuantity
-                s.sc += cell.cost - cell.blockedCost
+                s.sq += cell.quantity - blocked(i).quantity
+                s.sc += cell.cost - blocked(i).cost
                 byOrganisation[cell.organisation] = s
             }
             var target: Double?
@@ -158,8 +162,8 @@ public struct Explanation: Sendable {
                     }()
                 line.quantity += cell.quantity
                 line.cost += cell.cost
-                line.blockedQuantity += cell.blockedQuantity
-                line.blockedCost += cell.blockedCost
+                line.blockedQuantity += blocked(i).quantity
+                line.blockedCost += blocked(i).cost
                 lines[cell.product] = line
             }
             var products = lines.values.sorted { $0.code < $1.code }

@@ -6,8 +6,8 @@ import MedSaveSupport
 
 /// What prescribers' "do not substitute" flags block: the blocked rows of each cell, and their saving.
 extension Ranking {
-    /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`, and the rest
-    /// of each cell's blocked rows under prescriber −1), by cell.
+    /// The rows marked "do not substitute", summed per cell and prescriber (`blockedByPrescriber`; rows without
+    /// one under prescriber −1), by cell.
     ///
     /// Only the cells with blocked rows have entries (a few in a hundred on national data), so the table is
     /// sized by them, not by all the aggregate's cells.
@@ -34,36 +34,24 @@ extension Ranking {
                 while slots[i] != 0 { i = (i + 1) & mask }
                 slots[i] = UInt64(UInt32(bitPattern: cell) + 1) << 32 | UInt64(k)
             }
-            var knownCount = [Int32](repeating: 0, count: n)
-            var known = [(quantity: FixedDecimal, cost: FixedDecimal)](repeating: (.zero, .zero), count: n)
+            var count = [Int32](repeating: 0, count: n)
             var positions: [Int] = []
             positions.reserveCapacity(data.blockedByPrescriber.count)
-            for (key, value) in data.blockedByPrescriber {
+            for key in data.blockedByPrescriber.keys {
                 // A prescriber's blocked rows are rows of the cell, so the cell is listed.
                 guard let k = position(of: Int32(key >> 32)) else {
                     preconditionFailure("a prescriber's blocked rows are rows of a cell with blocked rows")
                 }
                 positions.append(k)
-                knownCount[k] += 1
-                known[k].quantity += value.quantity
-                known[k].cost += value.cost
+                count[k] += 1
             }
-            // A cell's blocked rows without a prescriber: its blocked sums less what the prescribers account for.
-            var rests = [(quantity: FixedDecimal, cost: FixedDecimal)?](repeating: nil, count: n)
             start = Array(repeating: 0, count: n + 1)
-            for k in 0..<n {
-                let r = data.blockedWithoutPrescriber(Int(cells[k]), known: known[k])
-                if r.quantity != .zero || r.cost != .zero || knownCount[k] == 0 { rests[k] = r }
-                start[k + 1] = start[k] + Int(knownCount[k]) + (rests[k] == nil ? 0 : 1)
-            }
+            for k in 0..<n { start[k + 1] = start[k] + Int(count[k]) }
             var next = start
             entries = Array(repeating: (0, .zero, .zero), count: start[n])
             for ((key, value), k) in zip(data.blockedByPrescriber, positions) {
                 entries[next[k]] = (Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost)
                 next[k] += 1
-            }
-            for k in 0..<n {
-                if let r = rests[k] { entries[next[k]] = (-1, r.quantity, r.cost) }
             }
         }
 

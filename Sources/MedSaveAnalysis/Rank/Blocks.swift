@@ -48,7 +48,8 @@ extension Ranking {
 
     /// Sums a block's cells (`cells[block.cells]`, indices into `aggregate`) per organisation, numbered by first
     /// appearance, just before the block is used (`Ranking.sum(blocks:)`, which then finds its cells in cache).
-    /// `positionOf` is all −1 on entry and on return.
+    /// `positionOf` is all −1 on entry; on return it gives the position of each of the block's organisations (the
+    /// caller sets them back to −1 when done with the block).
     ///
     /// The cells are read where the aggregate has them, not copied into a list of their own: on national data
     /// that list would be hundreds of megabytes of fresh memory, dearer to touch than the reads it saves.
@@ -101,10 +102,7 @@ extension Ranking {
             block.totalCost += c.cost
             block.quantity[p] += c.quantity
             block.cost[p] += c.cost
-            block.blockedQuantity[p] += c.blockedQuantity
-            block.blockedCost[p] += c.blockedCost
         }
-        for o in block.organisations { positionOf[Int(o)] = -1 }
     }
 
     /// The classes met while classifying, numbered in order of first appearance.

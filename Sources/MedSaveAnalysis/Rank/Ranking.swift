@@ -269,12 +269,30 @@ public enum Ranking {
                         blocked: &blockedCells)
                 }
             }
+            // The rows marked "do not substitute" of the block's cells, by prescriber, looked up for all its
+            // blocked cells at once: what each organisation's saving leaves out, and the entries of its barriers.
+            blockedHere.removeAll(keepingCapacity: true)
+            if let blockedOfCell, !blockedCells.isEmpty {
+                blockedOfCell.forEachEntry(of: blockedCells) { i, entry in
+                    let (prescriber, q, cost) = entry
+                    let organisation = data.cells[Int(i)].organisation
+                    let p = Int(positionOf[Int(organisation)])
+                    block.blockedQuantity[p] += q
+                    block.blockedCost[p] += cost
+                    blockedHere.append(
+                        (
+                            UInt64(UInt32(bitPattern: organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber)), q,
+                            cost
+                        ))
+                }
+            }
             guard
                 let target = Targets.target(
                     for: block, rule: configuration.target, classifier: classifier, peers: peers, lists: lists)
             else {
                 result.noTargetRows += block.rows
                 result.noTargetCost += block.totalCost
+                for organisation in block.organisations { positionOf[Int(organisation)] = -1 }
                 continue
             }
             // The target uses every row (what each organisation paid); the saving only rows that may be substituted.
@@ -296,10 +314,7 @@ public enum Ranking {
                     organisation: organisation, quantity: block.quantity[position], cost: block.cost[position],
                     saving: savings[position], targetPrice: target.price,
                     flags: targetFlags.union(block.cellFlags[position]))
-                positionOf[Int(organisation)] = Int32(position)
             }
-            // Blocked rows per (organisation, prescriber) in this block, in key order.
-            blockedHere.removeAll(keepingCapacity: true)
             result.rowsUsed += block.rows
             result.costUsed += block.totalCost
             let start = block.cells.lowerBound
@@ -307,20 +322,6 @@ public enum Ranking {
                 // Each cell's row is written far from the last (see `sumBlock`): started a few cells ahead.
                 if k + 16 < block.cells.upperBound { medsave_prefetch_write(rowOfCell.base + Int(cells[k + 16])) }
                 rowOfCell.base[Int(cells[k])] = rowOf[Int(positions[k - start])] * parts + partIndex
-            }
-            if let blockedOfCell {
-                // Each blocked cell's rows by prescriber, looked up for all the block's blocked cells at once.
-                blockedOfCell.forEachEntry(of: blockedCells) { i, entry in
-                    let (prescriber, q, cost) = entry
-                    let organisation = UInt64(UInt32(bitPattern: data.cells[Int(i)].organisation)) << 32
-                    blockedHere.append((organisation | UInt64(UInt32(bitPattern: prescriber)), q, cost))
-                }
-            } else {
-                for i in blockedCells {
-                    let cell = data.cells[Int(i)]
-                    let organisation = UInt64(UInt32(bitPattern: cell.organisation)) << 32
-                    blockedHere.append((organisation | 0xFFFF_FFFF, cell.blockedQuantity, cell.blockedCost))
-                }
             }
             if !blockedHere.isEmpty {
                 // By organisation and prescriber code (no prescriber last), so that the sums keep one order.

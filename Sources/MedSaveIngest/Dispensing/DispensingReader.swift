@@ -337,25 +337,18 @@ public struct DispensingReader {
             result.patients = (0..<Int32(patients.count)).map { id in patients.withKey(id) { encoding.decode($0) ?? "" }
             }
         }
-        // Blocked rows without a prescriber: what of each cell's blocked sums no prescriber accounts for. When no
-        // row names a prescriber there is nothing to split, and the cells' own blocked sums say it all (the
-        // ranking then needs no per-cell table of them).
-        guard !aggregate.blockedByPrescriber.isEmpty else { return result }
-        // What the prescribers account for, by cell: a place in `known` for each cell with any.
-        var placeOf = IntMap(capacity: aggregate.blockedByPrescriber.count)
-        var known: [(quantity: FixedDecimal, cost: FixedDecimal)] = []
-        for (key, value) in aggregate.blockedByPrescriber {
-            let k = Int(placeOf.value(key >> 32) { Int32(known.count) })
-            if k == known.count { known.append((.zero, .zero)) }
-            known[k].quantity += value.quantity
-            known[k].cost += value.cost
+        // A cell's blocked rows without a prescriber that sum to nothing, beside rows that name one, say nothing
+        // the others do not: left out, so that a cell's entries are its prescribers' and the rest when any.
+        let noPrescriber: UInt64 = 0xFFFF_FFFF
+        let zeros = aggregate.blockedByPrescriber.filter { key, value in
+            key & noPrescriber == noPrescriber && value.quantity == .zero && value.cost == .zero
         }
-        for (i, cell) in result.cells.enumerated() where cell.hasBlockedRows {
-            let k = placeOf[UInt64(i)].map { known[Int($0)] } ?? (.zero, .zero)
-            let rest = (quantity: cell.blockedQuantity - k.quantity, cost: cell.blockedCost - k.cost)
-            if rest.quantity != .zero || rest.cost != .zero {
-                result.blockedByPrescriber[UInt64(i) << 32 | 0xFFFF_FFFF] = rest
+        if !zeros.isEmpty {
+            var named = Set<UInt64>()
+            for key in aggregate.blockedByPrescriber.keys where key & noPrescriber != noPrescriber {
+                named.insert(key >> 32)
             }
+            for key in zeros.keys where named.contains(key >> 32) { result.blockedByPrescriber[key] = nil }
         }
         return result
     }

@@ -689,19 +689,14 @@ extension DispensingReader {
         if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.hasCorrectionRows = true }
         let index = UInt64(UInt32(bitPattern: number)) << 32
         if row.blocked {
+            // Summed per prescriber (rows without one under 0xFFFFFFFF), not in the cell: one lookup, the entry
+            // changed in place.
             cell.pointee.hasBlockedRows = true
-            cell.pointee.blockedQuantity.raw &+= row.quantity.raw
-            cell.pointee.blockedCost.raw &+= row.cost.raw
-            // Rows without a prescriber are summed in the cell alone; `finish` files the rest of the cell's
-            // blocked sums under prescriber −1.
             let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
-            if prescriber >= 0 {
-                // One lookup: the entry is changed in place.
-                Self.add(
-                    row,
-                    to: &aggregate.blockedByPrescriber[
-                        index | UInt64(UInt32(bitPattern: prescriber)), default: (.zero, .zero)])
-            }
+            Self.add(
+                row,
+                to: &aggregate.blockedByPrescriber[
+                    index | UInt64(UInt32(bitPattern: prescriber)), default: (.zero, .zero)])
         }
         if let cluster = options.cluster, !row.blocked {
             let id = cluster == .patient ? row.patient : row.prescriber
