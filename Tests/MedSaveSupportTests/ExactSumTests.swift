@@ -1,4 +1,5 @@
 import MedSaveSupport
+import MedSaveTestSupport
 import Testing
 
 @Suite("Exact sums whatever the order")
@@ -28,5 +29,47 @@ struct ExactSumTests {
             #expect(sum(values) == sum(shuffled))
             #expect(sum(values) == sum(values.reversed()))
         }
+    }
+
+    /// Against Shewchuk's partials (`ShewchukSum`, as `math.fsum`), bit for bit: values of every magnitude from
+    /// subnormals to 10³⁰⁰, both signs, cancellations to nothing and to a last bit, and sums that fall half way
+    /// between two doubles (ties go to the even one).
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func theSameAsShewchuksPartials(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        func value() -> Double {
+            let kind = random.next(below: 6)
+            let sign: Double = random.next(below: 3) == 0 ? -1 : 1
+            switch kind {
+            case 0: return sign * Double(bitPattern: random.next(below: 1 << 52))  // subnormal
+            case 1:
+                return sign
+                    * Double(
+                        sign: .plus, exponent: Int(random.next(below: 2_000)) - 1_000,
+                        significand: 1 + Double(random.next(below: 1 << 52)) / Double(1 << 52))
+            case 2: return sign * Double(random.next(below: 10_000_000)) / 100
+            case 3: return sign * Double(random.next(below: 1_000)) * 1e-12
+            default: return sign * Double(random.next(below: 1 << 53))
+            }
+        }
+        for round in 0..<400 {
+            var values = (0..<Int(random.next(below: 60))).map { _ in value() }
+            if round % 5 == 0 { values += values.map { -$0 } }  // cancels to nothing
+            if round % 7 == 0 { values += [9_007_199_254_740_992, 1, 1e-300] }  // 2⁵³ + 1: half way, then just past
+            var exact = ExactSum(), reference = ShewchukSum()
+            for v in values {
+                exact.add(v)
+                reference.add(v)
+            }
+            #expect(exact.value.bitPattern == reference.value.bitPattern, "seed \(seed) round \(round): \(values)")
+        }
+    }
+
+    @Test func tiesGoToEven() {
+        #expect(sum([9_007_199_254_740_992, 1]) == 9_007_199_254_740_992, "2⁵³ + 1 is half way: to the even 2⁵³")
+        #expect(sum([9_007_199_254_740_992, 3]) == 9_007_199_254_740_996, "2⁵³ + 3 is half way: to the even 2⁵³ + 4")
+        #expect(sum([9_007_199_254_740_992, 1, 1e-300]) == 9_007_199_254_740_994, "just past half way: up")
+        #expect(sum([-0.5, 0.5]) == 0 && sum([5e-324, -5e-324]) == 0 && sum([5e-324]) == 5e-324)
+        #expect(sum([.infinity, 1]) == .infinity && sum([.infinity, -.infinity]).isNaN)
     }
 }
