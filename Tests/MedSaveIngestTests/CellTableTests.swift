@@ -39,7 +39,10 @@ struct CellTableTests {
         #expect(table.count == order.count && order.count > 200_000)
         for (number, key) in order.enumerated() {
             #expect(table.existingNumber(key, hash: CellTable.hash(key)) == Int32(number))
-            #expect(CellTable.key(of: table.cell(Int32(number))) == key)
+            #expect(CellTable.key(of: table.cells[number]) == key)
         }
+        // The list handed over is the cells by number, the table then empty.
+        let taken = table.takeCells()
+        #expect(taken.count == order.count && taken.map { CellTable.key(of: $0) } == order && table.count == 0)
     }
 }

@@ -11,9 +11,8 @@ import MedSaveSupport
 /// The cells of an aggregate while it is read: the cells themselves, numbered and stored in the order they
 /// first appeared, and an index that finds a cell by its key.
 ///
-/// The cells are `DispensingCell`s in chunks of 2¹⁶ that never move, so that the list the aggregate keeps is
-/// these same records copied out chunk by chunk (`drain`), each chunk let go once copied: the cells are never
-/// held twice. A cell's number is its index in that list.
+/// The cells are the list the aggregate keeps, filled in place (`takeCells` hands it over, nothing copied),
+/// room made for them ahead (`reserve`) where many are expected. A cell's number is its index in that list.
 ///
 /// The index is open addressing (linear probing, load ≤ 3/4) with 8-byte slots: 32 bits of the key's hash and
 /// the cell's number. A slot whose hash bits match is confirmed against the cell's own ids, which the row is
@@ -42,13 +41,10 @@ final class CellTable {
     /// large pages, as they are not aligned to them.
     private var arena: (slots: UnsafeMutablePointer<UInt64>, count: Int)?
 
-    private static let chunkBits = 16
-    private static let chunkSize = 1 << chunkBits
-    /// The cells' chunks, `chunkCount` of room for `chunkCapacity`; a drained chunk's pointer is nil.
-    private var chunks: UnsafeMutablePointer<UnsafeMutablePointer<DispensingCell>?>
-    private var chunkCount = 0
-    private var chunkCapacity = 16
-    private(set) var count = 0
+    /// The cells, by number. Only this table's owner reads and changes them, so their accesses need no check
+    /// for exclusivity at run time (each row adds to a cell).
+    @exclusivity(unchecked) private(set) var cells: [DispensingCell] = []
+    var count: Int { cells.count }
 
     init(capacity: Int = 1 << 12) {
         var size = 16
@@ -57,15 +53,12 @@ final class CellTable {
         for k in 0..<Self.partCount {
             (parts + k).initialize(to: Part(slots: UnsafeMutablePointer(bitPattern: 8)!, capacity: 0))
         }
-        chunks = .allocate(capacity: chunkCapacity)
         place(size: size)
     }
 
     deinit {
         releaseIndex()
         parts.deallocate()
-        for k in 0..<chunkCount { chunks[k].map { Self.free($0, Self.chunkSize) } }
-        chunks.deallocate()
     }
 
     /// Lets the index go: cells can still be read by number and drained, no longer found by key.
@@ -93,26 +86,19 @@ final class CellTable {
     }
 
     /// Zeroed memory for `size` values: from the kernel, untouched until used, for large blocks; from the
-    /// allocator, cleared, for small ones. `hugePages` asks for 2 MiB pages where the system allows it: the
-    /// index is searched at random over tens of megabytes, which otherwise misses the TLB as well as the caches.
-    /// The cells' chunks are filled in order and are not: on this project's benchmark machine (a virtual
-    /// machine), 2 MiB pages made the first touch of a chunk's memory cost several times more system time
-    /// (national 10M rows, 1 thread: 7.3 s against 1.7–3.2 s).
-    private static func allocate<T>(_: T.Type, _ size: Int, hugePages: Bool = true) -> UnsafeMutablePointer<T> {
+    /// allocator, cleared, for small ones. Large blocks get 2 MiB pages where the system allows it: the index
+    /// is searched at random over tens of megabytes, which otherwise misses the TLB as well as the caches.
+    private static func allocate<T>(_: T.Type, _ size: Int) -> UnsafeMutablePointer<T> {
         let bytes = size * MemoryLayout<T>.stride
         let raw: UnsafeMutableRawPointer
         if bytes >= Self.mappedBytes {
             #if os(Linux)
-                // The cells' chunks are filled from start to end: their pages made at once, not page by page as
-                // they are first written (a fault each, taken under the address space's lock by every thread).
-                let populate = hugePages ? 0 : MAP_POPULATE
-                guard
-                    let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | populate, -1, 0),
+                guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
                     p != MAP_FAILED
                 else {
                     fatalError("out of memory: cannot map \(bytes) bytes for the cell table")
                 }
-                if hugePages { _ = madvise(p, bytes, 14) }  // MADV_HUGEPAGE
+                _ = madvise(p, bytes, 14)  // MADV_HUGEPAGE
             #else
                 guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0), p != MAP_FAILED
                 else {
@@ -142,12 +128,6 @@ final class CellTable {
     @inline(__always)
     private func part(_ hash: UInt64) -> UnsafeMutablePointer<Part> { parts + Int(hash >> (64 - Self.partBits)) }
 
-    /// The cell numbered `number`.
-    @inline(__always)
-    func cell(_ number: Int32) -> UnsafeMutablePointer<DispensingCell> {
-        chunks[Int(number) >> Self.chunkBits].unsafelyUnwrapped + (Int(number) & (Self.chunkSize - 1))
-    }
-
     /// Loads the first index slot each of `hashes` will look at, without using it: the loads are independent,
     /// so the processor fetches many of these cache lines at once, and the searches that follow find them in
     /// cache instead of waiting for memory one row at a time.
@@ -174,7 +154,7 @@ final class CellTable {
         while true {
             let s = slots[i]
             if s == Self.empty { break }
-            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cell(Int32(truncatingIfNeeded: s) &- 1)) == key {
+            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cells[Int(Int32(truncatingIfNeeded: s) &- 1)]) == key {
                 return Int32(truncatingIfNeeded: s) &- 1
             }
             i = (i + 1) & mask
@@ -200,7 +180,7 @@ final class CellTable {
         while true {
             let s = p.slots[i]
             if s == Self.empty { return nil }
-            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cell(Int32(truncatingIfNeeded: s) &- 1)) == key {
+            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cells[Int(Int32(truncatingIfNeeded: s) &- 1)]) == key {
                 return Int32(truncatingIfNeeded: s) &- 1
             }
             i = (i + 1) & mask
@@ -209,35 +189,29 @@ final class CellTable {
 
     /// A cell's key (`DispensingReader.key`).
     @inline(__always)
-    static func key(of cell: UnsafeMutablePointer<DispensingCell>) -> UInt64 {
-        DispensingReader.key(
-            organisation: cell.pointee.organisation, product: cell.pointee.product, period: cell.pointee.period)
+    static func key(of cell: DispensingCell) -> UInt64 {
+        DispensingReader.key(organisation: cell.organisation, product: cell.product, period: cell.period)
     }
 
     /// Makes the next cell, with `key`'s ids and nothing summed.
+    @inline(__always)
     private func append(_ key: UInt64) {
-        if count & (Self.chunkSize - 1) == 0 {
-            if chunkCount == chunkCapacity {
-                let more = UnsafeMutablePointer<UnsafeMutablePointer<DispensingCell>?>.allocate(
-                    capacity: chunkCapacity * 2)
-                more.moveInitialize(from: chunks, count: chunkCount)
-                chunks.deallocate()
-                chunks = more
-                chunkCapacity *= 2
-            }
-            (chunks + chunkCount).initialize(
-                to: Self.allocate(DispensingCell.self, Self.chunkSize, hugePages: false))
-            chunkCount += 1
-        }
         let ids = DispensingReader.ids(key)
-        cell(Int32(count)).initialize(
-            to: DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period))
-        count += 1
+        cells.append(DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period))
+    }
+
+    /// Changes cell `number` in place.
+    @inline(__always)
+    func update(_ number: Int32, _ body: (inout DispensingCell) -> Void) {
+        body(&cells[Int(number)])
     }
 
     /// Room in the index for `count` cells in all, made now in one step per table where it would otherwise
-    /// grow by doubling several times as cells come (each doubling a new table to touch and fill again).
-    func reserve(_ count: Int) {
+    /// grow by doubling several times as cells come (each doubling a new table to touch and fill again), and in
+    /// the list for `listed` cells (at least `count`): a read part whose list becomes the aggregate's makes room
+    /// for the other parts' cells too, so that they are added without moving its own.
+    func reserve(_ count: Int, listed: Int = 0) {
+        cells.reserveCapacity(Swift.max(count, listed))
         guard indexed else { return }
         var size = 16
         while size * 3 * Self.partCount < count * 4 { size <<= 1 }
@@ -268,56 +242,22 @@ final class CellTable {
         part.pointee.capacity = capacity
     }
 
-    /// Adds the sums of `other` (a cell with the same key elsewhere) to `cell`'s.
+    /// Adds the sums of `other` (a cell with the same key elsewhere) to cell `number`'s.
     @inline(__always)
-    static func add(_ other: DispensingCell, to cell: UnsafeMutablePointer<DispensingCell>) {
-        cell.pointee.add(other)
+    func add(_ other: DispensingCell, to number: Int32) {
+        cells[Int(number)].add(other)
     }
 
     /// Calls `body` with every cell and its number, in order.
     func forEachCell(_ body: (Int32, DispensingCell) -> Void) {
-        for number in 0..<Int32(count) { body(number, cell(number).pointee) }
+        for (number, cell) in cells.enumerated() { body(Int32(number), cell) }
     }
 
-    /// Moves every cell to `out[place(number, &cell)]` after `place` has changed it as it must (nil: the cell
-    /// goes nowhere), letting each chunk go once it is moved; the table is then empty and unindexed. With
-    /// several threads, each moves a run of chunks of its own (`place` is called from all of them, so it must
-    /// only read what it shares): copying the cells touches as much fresh memory as the cells themselves.
-    func drain(
-        into out: UnsafeMutablePointer<DispensingCell>, threads: Int = 1,
-        place: (Int32, inout DispensingCell) -> Int?
-    ) {
+    /// The cells, by number, handed over: the table is then empty and unindexed.
+    func takeCells() -> [DispensingCell] {
         releaseIndex()
-        let parts = Swift.max(1, Swift.min(threads, chunkCount))
-        let shared = Drained(out: out, chunks: chunks)
-        let count = self.count, chunkCount = self.chunkCount
-        withoutActuallyEscaping(place) { place in
-            let work = UncheckedSendable(place)
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
-                for c in (chunkCount * k / parts)..<(chunkCount * (k + 1) / parts) {
-                    guard let chunk = shared.chunks[c] else { continue }
-                    for i in 0..<Swift.min(Self.chunkSize, count - c << Self.chunkBits) {
-                        var cell = chunk[i]
-                        if let at = work.value(Int32(c << Self.chunkBits + i), &cell) {
-                            (shared.out + at).initialize(to: cell)
-                        }
-                    }
-                    Self.free(chunk, Self.chunkSize)
-                    shared.chunks[c] = nil
-                }
-            }
-        }
-    }
-
-    /// The pointers `drain`'s threads write through, each at places of its own.
-    private struct Drained: @unchecked Sendable {
-        let out: UnsafeMutablePointer<DispensingCell>
-        let chunks: UnsafeMutablePointer<UnsafeMutablePointer<DispensingCell>?>
-    }
-
-    /// A value shared with `drain`'s threads that only read it.
-    private struct UncheckedSendable<T>: @unchecked Sendable {
-        let value: T
-        init(_ value: T) { self.value = value }
+        var taken: [DispensingCell] = []
+        swap(&taken, &cells)
+        return taken
     }
 }

@@ -30,7 +30,11 @@ extension DispensingReader {
             if k == parts.count - 1 { job?.run() }
             results.store(
                 k,
-                Self.readPart(path: path, range: parts[k], state: state, options: options) { bytes in
+                Self.readPart(
+                    path: path, range: parts[k], state: state, options: options,
+                    // The first part's list becomes the aggregate's: room for every part's cells.
+                    listedBytes: k == 0 ? size - dataStart : parts[k].count
+                ) { bytes in
                     results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
                 })
         }
@@ -166,14 +170,14 @@ extension DispensingReader {
 
     /// Reads the records starting in `range` (the last one to its end) with a reader of its own.
     private static func readPart(
-        path: String, range: Range<Int>, state: FileState, options: DispensingReadOptions,
+        path: String, range: Range<Int>, state: FileState, options: DispensingReadOptions, listedBytes: Int,
         progress: @escaping (Int) -> Void
     ) -> Result<Part, InputError> {
         do throws(InputError) {
             var reader = DispensingReader(options: options)
             // Room for a cell per eight rows of about 64 bytes, so that a large part's table rarely grows.
             reader.cellTable = CellTable(capacity: min(range.count / 512, 1 << 22))
-            reader.expect(bytes: range.count)
+            reader.expect(bytes: range.count, listedBytes: listedBytes)
             var state = state
             reader.internConstants(&state)
             let file = try FileByteSource(path: path)
@@ -239,8 +243,9 @@ extension DispensingReader {
         let place: [Int32]
         let freshCount: Int
 
-        /// The cell with the reader's ids in `key`, and its index, if this part made that cell.
-        func cell(readerKey key: UInt64) -> (UnsafeMutablePointer<DispensingCell>, Int32)? {
+        /// The number in this part of the cell with the reader's ids in `key`, and its index among the reader's
+        /// cells, if this part made that cell.
+        func cell(readerKey key: UInt64) -> (Int32, Int32)? {
             let ids = DispensingReader.ids(key)
             func mine(_ id: Int32, _ table: [Int32]) -> Int32 { Int(id) < table.count ? table[Int(id)] : -1 }
             let o = mine(ids.organisation, organisationOf), p = mine(ids.product, productOf)
@@ -249,8 +254,17 @@ extension DispensingReader {
             let own = DispensingReader.key(organisation: o, product: p, period: t)
             guard let number = table.existingNumber(own, hash: CellTable.hash(own)) else { return nil }
             let at = place[Int(number)]
-            return at >= 0 ? (table.cell(number), at) : nil
+            return at >= 0 ? (number, at) : nil
         }
+    }
+
+    /// The kept part that made the cell with the reader's ids in `key`: its place in `deferred`, the cell's
+    /// number there and its index among the reader's cells.
+    func deferredCell(_ key: UInt64) -> (part: Int, number: Int32, at: Int32)? {
+        for (k, part) in deferred.enumerated() {
+            if let (number, at) = part.cell(readerKey: key) { return (k, number, at) }
+        }
+        return nil
     }
 
     /// Cells listed so far: the table's and the deferred parts' new ones.
@@ -269,7 +283,7 @@ extension DispensingReader {
                     period: part.periods[Int(c.period)])
                 let made = cellTable.number(key, hash: CellTable.hash(key))
                 precondition(made == at, "a deferred cell's place is the order it is made in")
-                CellTable.add(c, to: cellTable.cell(made))
+                cellTable.add(c, to: made)
             }
         }
         deferred = []
@@ -308,14 +322,14 @@ extension DispensingReader {
         batch.reserveCapacity(Self.batchSize)
         hashes.reserveCapacity(Self.batchSize)
         for number in 0..<Int32(otherCount) {
-            let c = other.cellTable.cell(number)
-            let period = periodMap[Int(c.pointee.period)]
+            let c = other.cellTable.cells[Int(number)]
+            let period = periodMap[Int(c.period)]
             guard period < knownPeriods else {
                 newCount += 1
                 continue
             }
             let key = Self.key(
-                organisation: organisationMap[Int(c.pointee.organisation)], product: productMap[Int(c.pointee.product)],
+                organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
                 period: period)
             batch.append((key, number))
             if batch.count == Self.batchSize || number == Int32(otherCount) - 1 {
@@ -323,12 +337,12 @@ extension DispensingReader {
                 for (key, _) in batch { hashes.append(CellTable.hash(key)) }
                 hashes.withUnsafeBufferPointer { cellTable.touch($0) }
                 for ((key, number), hash) in zip(batch, hashes) {
-                    let c = other.cellTable.cell(number).pointee
+                    let c = other.cellTable.cells[Int(number)]
                     if let mine = cellTable.existingNumber(key, hash: hash) {
-                        CellTable.add(c, to: cellTable.cell(mine))
+                        cellTable.add(c, to: mine)
                         cellMap[Int(number)] = mine
-                    } else if let (cell, at) = deferred.lazy.compactMap({ $0.cell(readerKey: key) }).first {
-                        CellTable.add(c, to: cell)
+                    } else if let (k, theirs, at) = deferredCell(key) {
+                        deferred[k].table.add(c, to: theirs)
                         cellMap[Int(number)] = at
                     } else {
                         newCount += 1
@@ -342,12 +356,12 @@ extension DispensingReader {
             hashes.removeAll(keepingCapacity: true)
             for (key, _) in batch { hashes.append(CellTable.hash(key)) }
             for ((key, number), hash) in zip(batch, hashes) {
-                let c = other.cellTable.cell(number).pointee
+                let c = other.cellTable.cells[Int(number)]
                 if let mine = cellTable.existingNumber(key, hash: hash) {
-                    CellTable.add(c, to: cellTable.cell(mine))
+                    cellTable.add(c, to: mine)
                     cellMap[Int(number)] = mine
-                } else if let (cell, at) = deferred.lazy.compactMap({ $0.cell(readerKey: key) }).first {
-                    CellTable.add(c, to: cell)
+                } else if let (k, theirs, at) = deferredCell(key) {
+                    deferred[k].table.add(c, to: theirs)
                     cellMap[Int(number)] = at
                 } else {
                     newCount += 1
@@ -379,12 +393,12 @@ extension DispensingReader {
         } else {
             // The cells new here, made in `other`'s order, the order one pass would have made them in.
             for number in 0..<Int32(otherCount) where cellMap[Int(number)] < 0 {
-                let c = other.cellTable.cell(number).pointee
+                let c = other.cellTable.cells[Int(number)]
                 let key = Self.key(
                     organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
                     period: periodMap[Int(c.period)])
                 let mine = cellTable.number(key, hash: CellTable.hash(key))
-                CellTable.add(c, to: cellTable.cell(mine))
+                cellTable.add(c, to: mine)
                 cellMap[Int(number)] = mine
             }
         }

@@ -89,11 +89,15 @@ public struct DispensingReader {
     /// Bytes of it the fast path has read, and the cells there were at the first checkpoint (`sizeCellIndex`).
     private var bytesSeen = 0
     private var cellsAtCheckpoint: (bytes: Int, cells: Int)?
+    /// The bytes the cell list is sized for (`expect`).
+    private var listedBytes = 0
 
     /// The next `bytes` of plain text read are a file or a part of one: the cell index is sized from its first
-    /// 16th (`sizeCellIndex`).
-    mutating func expect(bytes: Int) {
+    /// 16th (`sizeCellIndex`), and the cell list for `listedBytes` of them (a read part whose list becomes the
+    /// aggregate's makes room for all the parts).
+    mutating func expect(bytes: Int, listedBytes: Int? = nil) {
         (expectedBytes, bytesSeen, cellsAtCheckpoint) = (bytes, 0, nil)
+        self.listedBytes = listedBytes ?? bytes
     }
 
     /// Σ|quantity| and Σ|cost| of every row read (see `Magnitude`).
@@ -303,7 +307,8 @@ public struct DispensingReader {
         let rate = Double(cellTable.count - first.cells) / Double(max(1, bytesSeen - first.bytes))
         // Cells already in the table from earlier files are counted as well: the index holds them all.
         let expected = Double(cellTable.count) + rate * Double(max(0, expectedBytes - bytesSeen))
-        if expected >= 1e6 { cellTable.reserve(Int(expected * 1.05)) }
+        let listed = Double(cellTable.count) + rate * Double(max(0, listedBytes - bytesSeen))
+        if expected >= 1e6 { cellTable.reserve(Int(expected * 1.05), listed: Int(listed * 1.05)) }
         expectedBytes = 0
     }
 
@@ -311,26 +316,24 @@ public struct DispensingReader {
     public mutating func finish() -> DispensingAggregate {
         var result = aggregate
         let total = cellCount
-        result.cells = [DispensingCell](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let out = buffer.baseAddress!
-            for part in deferred { part.table.releaseIndex() }
-            let threads = options.resolvedThreads
-            cellTable.drain(into: out, threads: threads) { number, _ in Int(number) }
-            cellTable = CellTable(capacity: 0)
-            for part in deferred {
-                let (o, p, t) = (part.organisations, part.products, part.periods)
-                part.table.drain(into: out, threads: threads) { number, cell in
-                    let at = part.place[Int(number)]
-                    guard at >= 0 else { return nil }
-                    cell.organisation = o[Int(cell.organisation)]
-                    cell.product = p[Int(cell.product)]
-                    cell.period = t[Int(cell.period)]
-                    return Int(at)
-                }
+        // The table's own list becomes the aggregate's; the kept parts' new cells follow, in their places.
+        for part in deferred { part.table.releaseIndex() }
+        var cells = cellTable.takeCells()
+        cellTable = CellTable(capacity: 0)
+        cells.reserveCapacity(total)
+        while !deferred.isEmpty {
+            let part = deferred.removeFirst()
+            let (o, p, t) = (part.organisations, part.products, part.periods)
+            for (number, cell) in part.table.takeCells().enumerated() where part.place[number] >= 0 {
+                assert(Int(part.place[number]) == cells.count, "a kept part's cells are placed in their order")
+                var c = cell
+                c.organisation = o[Int(cell.organisation)]
+                c.product = p[Int(cell.product)]
+                c.period = t[Int(cell.period)]
+                cells.append(c)
             }
-            deferred = []
-            initialized = total
         }
+        result.cells = cells
         MemoryTrace.mark("\(result.cells.count) cells listed")
         if options.patientCodes {
             let encoding = options.dialect.encoding

@@ -681,17 +681,18 @@ extension DispensingReader {
         let made = cellTable.count
         let number = cellTable.number(key, hash: hash ?? CellTable.hash(key))
         if number == made { notePair(product: row.product, period: row.period) }
-        let cell = cellTable.cell(number)
-        // Sums that cannot pass their range (`Magnitude`, `DispensingReadOptions.maximumRows`), so unchecked.
-        cell.pointee.quantity.raw &+= row.quantity.raw
-        cell.pointee.cost.raw &+= row.cost.raw
-        cell.pointee.rowCount &+= 1
-        if row.quantity.raw < 0 || row.cost.raw < 0 { cell.pointee.hasCorrectionRows = true }
+        cellTable.update(number) { cell in
+            // Sums that cannot pass their range (`Magnitude`, `DispensingReadOptions.maximumRows`), so unchecked.
+            cell.quantity.raw &+= row.quantity.raw
+            cell.cost.raw &+= row.cost.raw
+            cell.rowCount &+= 1
+            if row.quantity.raw < 0 || row.cost.raw < 0 { cell.hasCorrectionRows = true }
+            if row.blocked { cell.hasBlockedRows = true }
+        }
         let index = UInt64(UInt32(bitPattern: number)) << 32
         if row.blocked {
             // Summed per prescriber (rows without one under 0xFFFFFFFF), not in the cell: one lookup, the entry
             // changed in place.
-            cell.pointee.hasBlockedRows = true
             let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
             Self.add(
                 row,
