@@ -111,7 +111,7 @@ public enum CatalogueLoader {
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                 attributes[.type] as? FileAttributeType == .typeRegular, let size = attributes[.size] as? Int
             else { return total }
-            return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 6)
+            return total + size * (path.lowercased().hasSuffix(".xlsx") ? 40 : 4)
         }
     }
 
