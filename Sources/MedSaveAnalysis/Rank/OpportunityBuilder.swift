@@ -255,7 +255,7 @@ extension Ranking {
                             entry < 0
                             ? nil
                             : evaluator.facts(
-                                entries[Int(entry)], productNumber: Int(productOfEntry[Int(entry)]))
+                                ofEntry: Int(entry), in: entries, productNumber: Int(productOfEntry[Int(entry)]))
                     } else {
                         facts = source.classifier.entry(
                             product: source.data.products[Int(product)], period: periods[Int(period)]

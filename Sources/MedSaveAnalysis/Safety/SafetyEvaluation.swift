@@ -147,8 +147,9 @@ final class SafetyEvaluator {
     }
 
     private var cache: [String: (fields: Fields, facts: SafetyRules.EntryFacts)] = [:]
-    /// The same by a catalogue's product number (`facts(ofEntry:in:)`), for one catalogue.
-    private var cacheByNumber: [(fields: Fields, facts: SafetyRules.EntryFacts)?] = []
+    /// The same by a catalogue's product number (`facts(ofEntry:in:productNumber:)`), for one catalogue: the
+    /// entry the facts were found for, compared field by field where it lies.
+    private var cacheByNumber: [(entry: Int, facts: SafetyRules.EntryFacts)?] = []
 
     init(_ rules: SafetyRules) { self.rules = rules }
 
@@ -163,15 +164,23 @@ final class SafetyEvaluator {
 
     /// `facts` of a catalogue's entry, cached by its product's number in the catalogue rather than its code:
     /// no string hashed. One evaluator serves one catalogue's numbers this way.
-    func facts(_ entry: CatalogueEntry, productNumber number: Int) -> SafetyRules.EntryFacts {
+    func facts(ofEntry index: Int, in entries: [CatalogueEntry], productNumber number: Int) -> SafetyRules.EntryFacts {
         if number >= cacheByNumber.count {
             cacheByNumber += repeatElement(nil, count: max(number + 1, 2 * cacheByNumber.count) - cacheByNumber.count)
         }
-        let fields = Fields(entry)
-        if let hit = cacheByNumber[number], hit.fields == fields { return hit.facts }
-        let found = rules.facts(entry)
-        cacheByNumber[number] = (fields, found)
+        if let hit = cacheByNumber[number], Self.sameFields(entries, index, hit.entry) { return hit.facts }
+        let found = rules.facts(entries[index])
+        cacheByNumber[number] = (index, found)
         return found
+    }
+
+    /// Whether entries `a` and `b` have the fields the facts depend on (`Fields`) alike, read in place.
+    private static func sameFields(_ entries: [CatalogueEntry], _ a: Int, _ b: Int) -> Bool {
+        a == b
+            || (entries[a].name == entries[b].name && entries[a].form == entries[b].form
+                && entries[a].atc == entries[b].atc && entries[a].substance == entries[b].substance
+                && entries[a].packSize == entries[b].packSize
+                && entries[a].equivalenceClass?.sizeGroup == entries[b].equivalenceClass?.sizeGroup)
     }
 
     var isEmpty: Bool { rules.rules.isEmpty }
