@@ -48,6 +48,41 @@ struct WindowTablesTests {
         #expect(added.count > 500 && added.count < 2400, "barriers recur across months")
     }
 
+    /// Barriers found by the current class's map, whether a class's barriers come together (as from a ranking)
+    /// or a class is met again later: the same as a plain dictionary of (unit, prescriber, class).
+    @Test(arguments: [false, true]) func barriersAddedEqualAPlainDictionary(classesTogether: Bool) {
+        var random = SplitMix64(seed: 29)
+        var entries: [(key: Key, quantity: Int64, cost: Int64, saving: Double)] = (0..<3000).map { _ in
+            (
+                (Int32(random.next(below: 40)), Int32(random.next(below: 6)) - 1, Int32(random.next(below: 25))),
+                Int64(random.next(below: 10_000)), Int64(random.next(below: 90_000)),
+                Double(random.next(below: 500)) / 8
+            )
+        }
+        if classesTogether { entries.sort { $0.key.classIndex < $1.key.classIndex } }
+        var table = Ranking.Barriers()
+        var order: [String] = [], sums: [String: (quantity: Int64, cost: Int64, saving: Double)] = [:]
+        for e in entries {
+            table.add(
+                organisation: e.key.organisation, prescriber: e.key.prescriber, classIndex: e.key.classIndex,
+                quantity: FixedDecimal(raw: e.quantity), cost: FixedDecimal(raw: e.cost), saving: e.saving)
+            let name = "\(e.key.organisation) \(e.key.prescriber) \(e.key.classIndex)"
+            if sums[name] == nil {
+                order.append(name)
+                sums[name] = (0, 0, 0)
+            }
+            sums[name]!.quantity += e.quantity
+            sums[name]!.cost += e.cost
+            sums[name]!.saving += e.saving
+        }
+        let expected = order.map { name in
+            let s = sums[name]!
+            return "\(name) \(FixedDecimal(raw: s.quantity)) \(FixedDecimal(raw: s.cost)) \(s.saving)"
+        }
+        #expect(Self.contents(table) == expected)
+        #expect(table.count < entries.count, "barriers recur")
+    }
+
     @Test func aRowIsEightyEightBytes() {
         #expect(MemoryLayout<Ranking.RowTable.Row>.stride == 88)
     }

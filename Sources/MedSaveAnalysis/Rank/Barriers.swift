@@ -106,8 +106,12 @@ extension Ranking {
         /// (organisation, prescriber) → pair id; (pair id, class) → barrier id. A table is either added to one
         /// barrier at a time (`add`, these) or folded into a month at a time (`fold`, `sortedPairs` and
         /// `sortedIndex`: 12 bytes a key, not an `IntMap`'s 24 to 48, for a window's millions of barriers).
-        private var pairs = IntMap()
-        private var index = IntMap()
+        /// The barrier of each (organisation, prescriber) of the class being added to (`add`): a table's barriers
+        /// are added a class at a time, so a small map for the current class, let go when the next comes, finds
+        /// them (a map of every pair and of every (pair, class) grew to millions and missed the cache).
+        private var current = IntMap(), currentClass: Int32 = -1
+        /// Classes added to before the current one.
+        private var left: [Bool] = []
         private var sortedPairs = SortedKeys(), sortedIndex = SortedKeys()
         private var keys: [Key] = []
         private var sums: [(quantity: FixedDecimal, cost: FixedDecimal, saving: Double)] = []
@@ -116,7 +120,7 @@ extension Ranking {
 
         /// Adds `month`'s barriers, their ids changed by `map`, as `add` would one by one in their order.
         mutating func fold(_ month: Barriers, map: (Key) -> Key) {
-            precondition(pairs.count == 0, "a table added to one barrier at a time is not folded into")
+            precondition(currentClass < 0, "a table added to one barrier at a time is not folded into")
             let mapped = month.keys.map(map)
             let pairOf = sortedPairs.numbering(
                 mapped.map {
@@ -141,12 +145,31 @@ extension Ranking {
             saving: Double
         ) {
             assert(sortedPairs.count == 0, "a table folded into a month at a time is not added to")
-            let pairCount = Int32(pairs.count)
-            let pair = pairs.value(
-                UInt64(UInt32(bitPattern: organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))
-            ) { pairCount }
+            if classIndex != currentClass {
+                if currentClass >= 0 {
+                    if Int(currentClass) >= left.count {
+                        left += repeatElement(false, count: Int(currentClass) + 1 - left.count)
+                    }
+                    left[Int(currentClass)] = true
+                }
+                current = IntMap()
+                currentClass = classIndex
+                if Int(classIndex) < left.count && left[Int(classIndex)] {
+                    // A class met again (not so from a ranking, which adds a class's barriers together): its
+                    // barriers found again from the list.
+                    for (b, key) in keys.enumerated() where key.classIndex == classIndex {
+                        _ = current.value(
+                            UInt64(UInt32(bitPattern: key.organisation)) << 32
+                                | UInt64(UInt32(bitPattern: key.prescriber))
+                        ) { Int32(b) }
+                    }
+                }
+            }
             let next = Int32(keys.count)
-            let b = Int(index.value(UInt64(pair) << 24 | UInt64(classIndex)) { next })
+            let b = Int(
+                current.value(UInt64(UInt32(bitPattern: organisation)) << 32 | UInt64(UInt32(bitPattern: prescriber))) {
+                    next
+                })
             if b == keys.count {
                 keys.append((organisation, prescriber, classIndex))
                 sums.append((.zero, .zero, 0))
