@@ -333,35 +333,46 @@ extension Ranking {
     /// products, and those shown) are listed, each time in one pass over `rowOfCell`, instead of sorting every
     /// cell by row.
     struct RowCells: Sendable {
-        /// Whether each row is listed (empty: none is).
-        private var prepared: [Bool] = []
+        /// Whether each row is listed, a bit a row (empty: none is): small enough to stay in cache while every
+        /// cell's row is looked up in it.
+        private var prepared: [UInt64] = []
         /// The cells of row r are `cells[start[r]..<start[r + 1]]`, in cell order (empty: none listed).
         private var start: [Int32] = []
         private var cells: [Int32] = []
 
         /// Lists the cells of `rows` as well as those listed before: one pass over `rowOfCell` when any is new.
         mutating func prepare(_ rows: some Sequence<Int32>, rowOfCell: [Int32], rowCount: Int) {
-            if prepared.isEmpty { prepared = [Bool](repeating: false, count: rowCount) }
+            if prepared.isEmpty { prepared = [UInt64](repeating: 0, count: (rowCount + 63) / 64) }
             var new = false
-            for r in rows where !prepared[Int(r)] {
-                prepared[Int(r)] = true
+            for r in rows where !isPrepared(r) {
+                prepared[Int(r) >> 6] |= 1 << UInt64(r & 63)
                 new = true
             }
             guard new else { return }
             var start = [Int32](repeating: 0, count: rowCount + 1)
-            for r in rowOfCell where r >= 0 && prepared[Int(r)] { start[Int(r) + 1] += 1 }
+            var listed: [Int32] = []
+            prepared.withUnsafeBufferPointer { prepared in
+                for (cell, r) in rowOfCell.enumerated()
+                where r >= 0 && prepared[Int(r) >> 6] & (1 << UInt64(r & 63)) != 0 {
+                    start[Int(r) + 1] += 1
+                    listed.append(Int32(cell))
+                }
+            }
             for r in 0..<rowCount { start[r + 1] += start[r] }
             var next = start
-            var cells = [Int32](repeating: 0, count: Int(start[rowCount]))
-            for (cell, r) in rowOfCell.enumerated() where r >= 0 && prepared[Int(r)] {
-                cells[Int(next[Int(r)])] = Int32(cell)
-                next[Int(r)] += 1
+            var cells = [Int32](repeating: 0, count: listed.count)
+            for cell in listed {
+                let r = Int(rowOfCell[Int(cell)])
+                cells[Int(next[r])] = cell
+                next[r] += 1
             }
             (self.start, self.cells) = (start, cells)
         }
 
         /// Whether row `r` is listed.
-        func isPrepared(_ r: Int32) -> Bool { !prepared.isEmpty && prepared[Int(r)] }
+        func isPrepared(_ r: Int32) -> Bool {
+            !prepared.isEmpty && prepared[Int(r) >> 6] & (1 << UInt64(r & 63)) != 0
+        }
 
         subscript(_ r: Int32) -> ArraySlice<Int32> {
             precondition(isPrepared(r), "the cells of row \(r) were not listed")
