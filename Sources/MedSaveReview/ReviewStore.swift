@@ -42,6 +42,13 @@ public final class ReviewStore: Sendable {
                     try Self.check(try Self.readOnlyQueue(path), path: path)
                 }
                 let pool = try DatabasePool(path: path, configuration: configuration)
+                // A new file is marked as medsave's before the migrator runs: it commits its own table first,
+                // and a reader (who takes no setup lock) would see a table without the mark, someone else's file.
+                try pool.write { db in
+                    if try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") == 0 {
+                        try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
+                    }
+                }
                 try Self.migrator.migrate(pool)
                 return pool
             }

@@ -50,4 +50,32 @@ struct ReviewStoreTests {
         #expect(throws: ReviewStoreError.self) { _ = try ReviewStore(path: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
+
+    /// A reader looking while a store is being created sees no database, an empty one or a marked one, never
+    /// tables without the mark (GRDB commits its `grdb_migrations` table before the first migration runs, and a
+    /// reader then took the file for another application's): one thread reads in a loop while another creates,
+    /// on 20 fresh files.
+    @Test func aReaderWhileTheStoreIsCreatedNeverSeesAForeignDatabase() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for k in 0..<20 {
+            let path = dir.appendingPathComponent("r\(k).sqlite").path
+            let reader = Task.detached { () -> (reads: Int, errors: [String]) in
+                var reads = 0, errors: [String] = []
+                while !FileManager.default.fileExists(atPath: path + "-ready") {
+                    do {
+                        _ = try ReviewStore.reading(path: path)?.latest()
+                    } catch {
+                        errors.append("\(error)")
+                    }
+                    reads += 1
+                }
+                return (reads, errors)
+            }
+            _ = try ReviewStore(path: path)
+            _ = FileManager.default.createFile(atPath: path + "-ready", contents: nil)
+            let seen = await reader.value
+            #expect(seen.errors.isEmpty, "file \(k), \(seen.reads) reads: \(Set(seen.errors).sorted())")
+        }
+    }
 }
