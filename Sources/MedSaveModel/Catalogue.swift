@@ -109,6 +109,8 @@ public struct Catalogue: Sendable {
     private var productOfEntry: [Int32] = []
     /// The periods that have entries of their own.
     private var listed = Set<Period>()
+    /// The period last added to `listed`: a list's entries come a period at a time, so most need no set lookup.
+    private var lastListed: Period?
 
     public init() {}
 
@@ -135,7 +137,10 @@ public struct Catalogue: Sendable {
         }
         entries.append(entry)
         productOfEntry.append(product)
-        if let p = entry.period { listed.insert(p) }
+        if let p = entry.period, p != lastListed {
+            listed.insert(p)
+            lastListed = p
+        }
         if let c = entry.equivalenceClass {
             let number = classNumbers[c] ?? Int32(classEntries.count)
             if number == classEntries.count {
