@@ -216,19 +216,9 @@ public enum CatalogueReader {
         if bytes(1).isEmpty {
             return .failure(Failure(column: "product", message: "missing value", expected: "a product code"))
         }
-        let price: Double
-        switch number(8) {
-        case .success(let v?) where v >= 0: price = v
-        case .success(nil):
-            return .failure(Failure(column: "unit_price", message: "missing value", expected: "a unit price"))
-        case .success:
-            return .failure(
-                Failure(column: "unit_price", message: "negative price", expected: "a unit price of 0 or more"))
-        case .failure(let failure): return .failure(failure)
-        }
-        let packSize: Double?
-        switch number(7) {
-        case .success(let v): packSize = v
+        let price: Double, packSize: Double?
+        switch prices(unitPrice: number(8), packSize: number(7)) {
+        case .success(let read): (price, packSize) = read
         case .failure(let failure): return .failure(failure)
         }
         guard let status = status(bytes(11)) else {
@@ -292,6 +282,21 @@ public enum CatalogueReader {
         }
     }
 
+    /// An entry's unit price and pack size from how their fields read: the price refused when it is missing or
+    /// negative, a field that is not a number refused as it read (the price's first).
+    private static func prices(
+        unitPrice: Result<Double?, Failure>, packSize: Result<Double?, Failure>
+    ) -> Result<(Double, Double?), Failure> {
+        switch unitPrice {
+        case .success(let v?) where v >= 0: packSize.map { (v, $0) }
+        case .success(nil):
+            .failure(Failure(column: "unit_price", message: "missing value", expected: "a unit price"))
+        case .success:
+            .failure(Failure(column: "unit_price", message: "negative price", expected: "a unit price of 0 or more"))
+        case .failure(let failure): .failure(failure)
+        }
+    }
+
     /// An entry from the texts of `columns`, in that order ("" for an absent column).
     static func entry(_ f: [String], decimalComma: Bool) -> Result<CatalogueEntry, Failure> {
         // f: period, product, name, substance, atc, strength, form, pack_size, unit_price, group, size_group,
@@ -311,19 +316,9 @@ public enum CatalogueReader {
         if product.isEmpty {
             return .failure(Failure(column: "product", message: "missing value", expected: "a product code"))
         }
-        let price: Double
-        switch number(f[8], "unit_price") {
-        case .success(let v?) where v >= 0: price = v
-        case .success(nil):
-            return .failure(Failure(column: "unit_price", message: "missing value", expected: "a unit price"))
-        case .success:
-            return .failure(
-                Failure(column: "unit_price", message: "negative price", expected: "a unit price of 0 or more"))
-        case .failure(let failure): return .failure(failure)
-        }
-        let packSize: Double?
-        switch number(f[7], "pack_size") {
-        case .success(let v): packSize = v
+        let price: Double, packSize: Double?
+        switch prices(unitPrice: number(f[8], "unit_price"), packSize: number(f[7], "pack_size")) {
+        case .success(let read): (price, packSize) = read
         case .failure(let failure): return .failure(failure)
         }
         let status: ProductStatus

@@ -321,40 +321,26 @@ extension DispensingReader {
         var batch: [(key: UInt64, number: Int32)] = [], hashes: [UInt64] = []
         batch.reserveCapacity(Self.batchSize)
         hashes.reserveCapacity(Self.batchSize)
-        for number in 0..<Int32(otherCount) {
-            let c = other.cellTable.cells[Int(number)]
-            let period = periodMap[Int(c.period)]
-            guard period < knownPeriods else {
-                newCount += 1
-                continue
-            }
-            let key = Self.key(
-                organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
-                period: period)
-            batch.append((key, number))
-            if batch.count == Self.batchSize || number == Int32(otherCount) - 1 {
-                hashes.removeAll(keepingCapacity: true)
-                for (key, _) in batch { hashes.append(CellTable.hash(key)) }
-                hashes.withUnsafeBufferPointer { cellTable.touch($0) }
-                for ((key, number), hash) in zip(batch, hashes) {
-                    let c = other.cellTable.cells[Int(number)]
-                    if let mine = cellTable.existingNumber(key, hash: hash) {
-                        cellTable.add(c, to: mine)
-                        cellMap[Int(number)] = mine
-                    } else if let (k, theirs, at) = deferredCell(key) {
-                        deferred[k].table.add(c, to: theirs)
-                        cellMap[Int(number)] = at
-                    } else {
-                        newCount += 1
-                    }
+        var next = 0
+        while next < otherCount {
+            batch.removeAll(keepingCapacity: true)
+            while next < otherCount && batch.count < Self.batchSize {
+                let number = Int32(next)
+                next += 1
+                let c = other.cellTable.cells[Int(number)]
+                let period = periodMap[Int(c.period)]
+                guard period < knownPeriods else {
+                    newCount += 1
+                    continue
                 }
-                batch.removeAll(keepingCapacity: true)
+                let key = Self.key(
+                    organisation: organisationMap[Int(c.organisation)], product: productMap[Int(c.product)],
+                    period: period)
+                batch.append((key, number))
             }
-        }
-        if !batch.isEmpty {
-            // The last cells, when the last of all was new without a lookup.
             hashes.removeAll(keepingCapacity: true)
             for (key, _) in batch { hashes.append(CellTable.hash(key)) }
+            hashes.withUnsafeBufferPointer { cellTable.touch($0) }
             for ((key, number), hash) in zip(batch, hashes) {
                 let c = other.cellTable.cells[Int(number)]
                 if let mine = cellTable.existingNumber(key, hash: hash) {
