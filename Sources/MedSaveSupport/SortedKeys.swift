@@ -51,37 +51,44 @@ package struct SortedKeys {
 
     /// The value of each key of `batch` (in any order; a key may repeat), as a table numbering keys by first
     /// appearance gives it: keys not here are added, valued `next`, `next` + 1, … in the order they first come in
-    /// `batch`. A caller's new entries are those valued `next` or more. O(n log n) for the batch, one pass here.
+    /// `batch`. A caller's new entries are those valued `next` or more. The batch sorted by its bits (`RadixSort`),
+    /// one pass here.
     package mutating func numbering(_ batch: [UInt64], next: Int32) -> [Int32] {
         precondition(hasValues, "a set numbers nothing")
-        var byKey = batch.enumerated().map { (key: $1, entry: Int32($0)) }
-        byKey.sort { ($0.key, $0.entry) < ($1.key, $1.entry) }
+        precondition(batch.count <= Int(Int32.max), "entries are numbered in 32 bits")
+        // The entries by key, equal keys in batch order (a stable sort of the keys carrying their entries).
+        var sortedKeys = batch, entries = (0..<Int32(batch.count)).map { $0 }
+        RadixSort.sort(&sortedKeys, carrying: &entries)
         // Each entry's key looked up in key order (galloping); the first entry of each key in batch order.
         var found = [Int32](repeating: -1, count: batch.count), first = [Int32](repeating: 0, count: batch.count)
         var at = 0
-        for (j, (key, e)) in byKey.enumerated() {
-            if j > 0 && byKey[j - 1].key == key {
-                (found[Int(e)], first[Int(e)]) = (found[Int(byKey[j - 1].entry)], first[Int(byKey[j - 1].entry)])
+        for (j, key) in sortedKeys.enumerated() {
+            let e = entries[j]
+            if j > 0 && sortedKeys[j - 1] == key {
+                let before = entries[j - 1]
+                (found[Int(e)], first[Int(e)]) = (found[Int(before)], first[Int(before)])
                 continue
             }
             at = lowerBound(key, from: at)
             if at < keys.count && keys[at] == key { found[Int(e)] = values[at] }
             first[Int(e)] = e
         }
-        byKey = []
+        (sortedKeys, entries) = ([], [])
         var value = next
-        var fresh: [Int] = []
+        // The new keys (each once, at its first entry) and their entries, to be merged in key order.
+        var freshKeys: [UInt64] = [], freshEntries: [Int32] = []
         for e in batch.indices where found[e] < 0 {
             if first[e] == e {
                 found[e] = value
                 value += 1
-                fresh.append(e)
+                freshKeys.append(batch[e])
+                freshEntries.append(Int32(e))
             } else {
                 found[e] = found[Int(first[e])]
             }
         }
-        fresh.sort { batch[$0] < batch[$1] }
-        merge(sortedBatch: fresh.map { batch[$0] }, existing: { _, _ in }, make: { found[fresh[$0]] })
+        RadixSort.sort(&freshKeys, carrying: &freshEntries)
+        merge(sortedBatch: freshKeys, existing: { _, _ in }, make: { found[Int(freshEntries[$0])] })
         return found
     }
 

@@ -133,7 +133,8 @@ extension Ranking {
                     let cell = UInt64(UInt32(bitPattern: firstCell[Int(rowOf[Int(r)])]))
                     batch.append(cell << 32 | UInt64(UInt32(bitPattern: codes[Int(pair & 0xFFFF_FFFF)])))
                 }
-                return batch.sorted()
+                RadixSort.sort(&batch)
+                return batch
             }
             patientPairs.merge(
                 sortedBatch: pairs(month.patientsByCell, patients), existing: { _, _ in }, make: { _ in 0 })
@@ -205,13 +206,17 @@ extension Ranking {
             _ month: DispensingAggregate, _ summed: Summed, rowOf: [Int32], organisations: [Int32], products: [Int32],
             periods: [Int32]
         ) {
-            var batch: [(key: UInt64, cell: Int32)] = []
+            // (window row, product) of each of the month's cells in a row, and the cell: sorted by key, equal keys
+            // in the month's order.
+            var batch: [UInt64] = [], batchCells: [Int32] = []
             batch.reserveCapacity(month.cells.count)
+            batchCells.reserveCapacity(month.cells.count)
             for (i, cell) in month.cells.enumerated() {
                 let r = summed.rows.rowOfCell[i]
                 guard r >= 0 else { continue }
                 let w = rowOf[Int(r)], product = products[Int(cell.product)]
-                batch.append((UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product)), Int32(i)))
+                batch.append(UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product)))
+                batchCells.append(Int32(i))
                 let p = month.periods[Int(cell.period)]
                 if used[Int(product)] == nil {
                     used[Int(product)] = SafetyCoverage.UsedProduct(
@@ -221,21 +226,21 @@ extension Ranking {
                     if p < used[Int(product)]!.period { used[Int(product)]!.period = p }
                 }
             }
-            batch.sort { $0.key < $1.key }
+            RadixSort.sort(&batch, carrying: &batchCells)
             var cells = self.cells, rowOfCell = rows.rowOfCell, firstCell = self.firstCell
             (self.cells, rows.rowOfCell, self.firstCell) = ([], [], [])  // one copy of each, changed in place
             let periodsOfWindow = data.periods
             cellIndex.merge(
-                sortedBatch: batch.map(\.key),
+                sortedBatch: batch,
                 existing: { c, i in
-                    let period = periods[Int(month.cells[Int(batch[i].cell)].period)]
+                    let period = periods[Int(month.cells[Int(batchCells[i])].period)]
                     if periodsOfWindow[Int(cells[Int(c)].period)] < periodsOfWindow[Int(period)] {
                         cells[Int(c)].period = period
                     }
                 },
                 make: { i in
-                    let cell = month.cells[Int(batch[i].cell)]
-                    let w = Int32(truncatingIfNeeded: batch[i].key >> 32), c = Int32(cells.count)
+                    let cell = month.cells[Int(batchCells[i])]
+                    let w = Int32(truncatingIfNeeded: batch[i] >> 32), c = Int32(cells.count)
                     cells.append(
                         CellKey(
                             organisation: organisations[Int(cell.organisation)], product: products[Int(cell.product)],
