@@ -47,8 +47,10 @@ struct MonthFoldTests {
                 Self.data.lines.filter { RandomDispensing.month($0) == m }, organisation: organisation,
                 name: "fold-\(m).csv")
         }
-        for byPeriod in [false, true] {
-            let c = try Self.configuration(level, rule, byPeriod: byPeriod)
+        // Two threads: the next month read while this one is folded.
+        for (byPeriod, threads) in [(false, 1), (true, 1), (false, 2), (true, 2)] {
+            var c = try Self.configuration(level, rule, byPeriod: byPeriod)
+            c.threads = threads
             let once = try Ranking.rank(all, catalogue: catalogue, configuration: c)
             let folded = try Ranking.rank(months: months.map { m in { m } }, classifier: catalogue, configuration: c)
             #expect(once.opportunities.count > 5 && !once.blocked.isEmpty && !once.excluded.isEmpty)
@@ -93,6 +95,64 @@ struct MonthFoldTests {
                 #expect(isClose(o.targetPPU!, s.qt / s.q.doubleValue, relative: 1e-12))
             }
         }
+    }
+
+    /// What the month reads do and which error a run meets, read ahead or not: the reads one at a time and in
+    /// order (each starting after the one before returned), and the error a month at a time meets first — a
+    /// fold's before the next month's read's, a read's before the months after it are read.
+    @Test(arguments: [1, 2])
+    func monthsAreReadInOrderAndTheFirstErrorWins(threads: Int) throws {
+        struct Unreadable: Error {}
+        final class Log: @unchecked Sendable {
+            private let lock = NSLock()
+            private var events: [String] = []
+            func note(_ event: String) {
+                lock.lock()
+                events.append(event)
+                lock.unlock()
+            }
+            var all: [String] {
+                lock.lock()
+                defer { lock.unlock() }
+                return events
+            }
+        }
+        let catalogue = try Self.catalogue()
+        let months = try Self.data.months.map { m in
+            try Self.read(
+                Self.data.lines.filter { RandomDispensing.month($0) == m }, organisation: .unit, name: "fold-\(m).csv")
+        }
+        var c = RankConfiguration(target: .cheapest)
+        c.threads = threads
+        func reads(_ order: [Int?], _ log: Log) -> [@Sendable () throws -> DispensingAggregate] {
+            order.enumerated().map { k, m in
+                { @Sendable in
+                    log.note("start \(k)")
+                    Thread.sleep(forTimeInterval: 0.01)  // time for a read started too early to overlap
+                    defer { log.note("end \(k)") }
+                    guard let m else { throw Unreadable() }
+                    return months[m]
+                }
+            }
+        }
+        let log = Log()
+        let folded = try Ranking.rank(months: reads([0, 1, 2, 3], log), classifier: catalogue, configuration: c)
+        #expect(log.all == (0..<4).flatMap { ["start \($0)", "end \($0)"] })
+        var one = c
+        one.threads = 1
+        let plain = try Ranking.rank(months: months.map { m in { m } }, classifier: catalogue, configuration: one)
+        #expect(folded.opportunities == plain.opportunities && folded.totalSaving == plain.totalSaving)
+
+        // Month 0 folded after month 1: refused, though the read after it fails too.
+        #expect(throws: MonthOrderError.self) {
+            try Ranking.rank(months: reads([1, 0, nil], Log()), classifier: catalogue, configuration: c)
+        }
+        // A month that cannot be read stops the run there: the month after it is not read.
+        let stopped = Log()
+        #expect(throws: Unreadable.self) {
+            try Ranking.rank(months: reads([0, nil, 2], stopped), classifier: catalogue, configuration: c)
+        }
+        #expect(!stopped.all.contains("start 2"))
     }
 
     @Test func monthsOutOfOrderAreRefused() throws {

@@ -11,26 +11,65 @@ import MedSaveSupport
 /// result identical to one pass, byte for byte.
 extension Ranking {
     /// Ranks the months `read` gives, one at a time, oldest first: each closure reads one month's aggregate.
+    ///
+    /// With more than one thread, the next month is read while this one is folded into the window (the fold
+    /// runs on one thread; a national month's fold takes longer than its read): the closures still run one
+    /// after another, in order, each starting once the one before has returned, so what they do (the problems
+    /// they collect) comes in month order, and the months are summed and folded in order as before. An error
+    /// is the one a run a month at a time meets first: the fold's before the next month's read's.
     public static func rank(
-        months read: [() throws -> DispensingAggregate], classifier: any ProductClassifier,
+        months read: [@Sendable () throws -> DispensingAggregate], classifier: any ProductClassifier,
         configuration: RankConfiguration
     ) throws -> RankResult {
         try Targets.check(
             configuration.target, pricesKnown: classifier.knowsPrices, peerGroup: configuration.peers != nil)
         var fold = WindowFold(configuration)
         var classes = ClassIndex()
-        for month in read {
-            let data = try month()
+        let readAhead = configuration.threads > 1
+        var next = read.first.map { MonthRead($0, inBackground: false) }
+        for k in read.indices {
+            let data = try next!.result()
             MemoryTrace.mark("month \(data.periods.first.map { "\($0)" } ?? "") read, \(data.cells.count) cells")
             precondition(
                 data.organisationColumn == configuration.level.organisationColumn,
                 "the aggregate was read with organisations from the \(data.organisationColumn) column")
             let summed = try sum(data, classifier: classifier, configuration: configuration, classes: &classes)
             MemoryTrace.mark("summed into \(summed.rows.rows.count) rows")
-            try fold.add(data, summed)
+            next = k + 1 < read.count ? MonthRead(read[k + 1], inBackground: readAhead) : nil
+            do {
+                try fold.add(data, summed)
+            } catch {
+                _ = try? next?.result()  // not left running
+                throw error
+            }
             MemoryTrace.mark("folded into the window: \(fold.sizes)")
         }
         return try fold.ranking(classes: classes, classifier: classifier)
+    }
+
+    /// One month's read: run at once, or started on a thread of its own and waited for by `result`.
+    private final class MonthRead: @unchecked Sendable {
+        private let done = DispatchGroup()
+        // Written by the reading thread before it leaves `done`; read only after waiting for `done`.
+        private var outcome: Result<DispensingAggregate, any Error>?
+
+        init(_ read: @escaping @Sendable () throws -> DispensingAggregate, inBackground: Bool) {
+            guard inBackground else {
+                outcome = Result { try read() }
+                return
+            }
+            done.enter()
+            Thread.detachNewThread { [self] in
+                outcome = Result { try read() }
+                done.leave()
+            }
+        }
+
+        /// The month's aggregate, once read, or the error its read threw.
+        func result() throws -> DispensingAggregate {
+            done.wait()
+            return try outcome!.get()
+        }
     }
 
     /// The window so far: the codes of every month, one cell per (row, product) at the product's latest month

@@ -80,10 +80,11 @@ struct Rank: ParsableCommand {
                 return (inputs, inputs.problems)
             }
         ) { inputs in
+            let readOptions = inputConfiguration.read
             let months = shards.map { shard in
-                {
-                    let month = try MonthShards.read(shard, options: inputConfiguration.read, progress: Progress.report)
-                    problems.found += month.problems
+                { @Sendable in
+                    let month = try MonthShards.read(shard, options: readOptions, progress: Progress.report)
+                    problems.add(month.problems)
                     return month
                 }
             }
@@ -106,7 +107,21 @@ struct Rank: ParsableCommand {
     }
 }
 
-/// Problems collected while months are read one at a time.
-private final class ProblemList {
-    var found: [InputProblem] = []
+/// Problems collected while months are read one at a time (each read on the thread that reads it,
+/// `Ranking.rank(months:)`).
+private final class ProblemList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [InputProblem] = []
+
+    func add(_ problems: [InputProblem]) {
+        lock.lock()
+        list += problems
+        lock.unlock()
+    }
+
+    var found: [InputProblem] {
+        lock.lock()
+        defer { lock.unlock() }
+        return list
+    }
 }
