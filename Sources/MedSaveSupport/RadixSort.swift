@@ -26,7 +26,14 @@ package enum RadixSort {
         sort(&keys, values: &values, carrying: true)
     }
 
-    private static func sort(_ keys: inout [UInt64], values: inout [Int32], carrying: Bool) {
+    /// `sort(_:carrying:)` with a value of 64 bits (two 32-bit fields, say, so that nothing is looked up again
+    /// at random once the keys are in order).
+    package static func sort(_ keys: inout [UInt64], carrying values: inout [UInt64]) {
+        precondition(values.count == keys.count, "one value a key")
+        sort(&keys, values: &values, carrying: true)
+    }
+
+    private static func sort<V: FixedWidthInteger>(_ keys: inout [UInt64], values: inout [V], carrying: Bool) {
         let n = keys.count
         if n < smallCount {
             insertionSort(&keys, &values, carrying: carrying)
@@ -45,7 +52,7 @@ package enum RadixSort {
             }
         }
         var scratchKeys = [UInt64](repeating: 0, count: n)
-        var scratchValues = [Int32](repeating: 0, count: carrying ? n : 0)
+        var scratchValues = [V](repeating: 0, count: carrying ? n : 0)
         var inScratch = false
         var offsets = [Int](repeating: 0, count: buckets)
         for d in 0..<digits {
@@ -73,8 +80,8 @@ package enum RadixSort {
     }
 
     /// One pass: each key (and value) to the next place of its digit's bucket, in order.
-    private static func scatter(
-        from keys: [UInt64], _ values: [Int32], to outKeys: inout [UInt64], _ outValues: inout [Int32],
+    private static func scatter<V>(
+        from keys: [UInt64], _ values: [V], to outKeys: inout [UInt64], _ outValues: inout [V],
         offsets: inout [Int], _ shift: UInt64, _ carrying: Bool
     ) {
         let mask = UInt64(buckets - 1)
@@ -106,7 +113,9 @@ package enum RadixSort {
         }
     }
 
-    private static func insertionSort(_ keys: inout [UInt64], _ values: inout [Int32], carrying: Bool) {
+    private static func insertionSort<V: FixedWidthInteger>(
+        _ keys: inout [UInt64], _ values: inout [V], carrying: Bool
+    ) {
         guard keys.count > 1 else { return }
         for i in 1..<keys.count {
             let key = keys[i], value = carrying ? values[i] : 0

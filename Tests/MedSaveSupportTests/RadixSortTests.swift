@@ -35,6 +35,12 @@ struct RadixSortTests {
         #expect(keys == reference.map(\.0))
         #expect(values == reference.map(\.1), "values stay with their keys, equal keys in their first order")
 
+        var wide = original
+        var wideValues = (0..<UInt64(count)).map { $0 << 32 | 0xFFFF_FFFF - $0 }
+        RadixSort.sort(&wide, carrying: &wideValues)
+        #expect(wide == reference.map(\.0))
+        #expect(wideValues == reference.map { UInt64($0.1) << 32 | 0xFFFF_FFFF - UInt64($0.1) }, "64-bit values too")
+
         var alone = original
         RadixSort.sort(&alone)
         #expect(alone == reference.map(\.0))

@@ -245,17 +245,20 @@ extension Ranking {
             _ month: DispensingAggregate, _ summed: Summed, rowOf: [Int32], organisations: [Int32], products: [Int32],
             periods: [Int32]
         ) {
-            // (window row, product) of each of the month's cells in a row, and the cell: sorted by key, equal keys
-            // in the month's order.
-            var batch: [UInt64] = [], batchCells: [Int32] = []
+            // (window row, product) of each of the month's cells in a row, with its (organisation, period) in the
+            // window's ids (all the merge needs of the cell, carried so that it is not gathered again at random):
+            // sorted by key, equal keys in the month's order.
+            var batch: [UInt64] = [], organisationPeriod: [UInt64] = []
             batch.reserveCapacity(month.cells.count)
-            batchCells.reserveCapacity(month.cells.count)
+            organisationPeriod.reserveCapacity(month.cells.count)
             for (i, cell) in month.cells.enumerated() {
                 let r = summed.rows.rowOfCell[i]
                 guard r >= 0 else { continue }
                 let w = rowOf[Int(r)], product = products[Int(cell.product)]
                 batch.append(UInt64(UInt32(bitPattern: w)) << 32 | UInt64(UInt32(bitPattern: product)))
-                batchCells.append(Int32(i))
+                organisationPeriod.append(
+                    UInt64(UInt32(bitPattern: organisations[Int(cell.organisation)])) << 32
+                        | UInt64(UInt32(bitPattern: periods[Int(cell.period)])))
                 let p = month.periods[Int(cell.period)]
                 if used[Int(product)] == nil {
                     used[Int(product)] = SafetyCoverage.UsedProduct(
@@ -265,25 +268,25 @@ extension Ranking {
                     if p < used[Int(product)]!.period { used[Int(product)]!.period = p }
                 }
             }
-            RadixSort.sort(&batch, carrying: &batchCells)
+            RadixSort.sort(&batch, carrying: &organisationPeriod)
             var cells = self.cells, rowOfCell = rows.rowOfCell, firstCell = self.firstCell
             (self.cells, rows.rowOfCell, self.firstCell) = ([], [], [])  // one copy of each, changed in place
             let periodsOfWindow = data.periods
             cellIndex.merge(
                 sortedBatch: batch,
                 existing: { c, i in
-                    let period = periods[Int(month.cells[Int(batchCells[i])].period)]
+                    let period = Int32(truncatingIfNeeded: organisationPeriod[i])
                     if periodsOfWindow[Int(cells[Int(c)].period)] < periodsOfWindow[Int(period)] {
                         cells[Int(c)].period = period
                     }
                 },
                 make: { i in
-                    let cell = month.cells[Int(batchCells[i])]
                     let w = Int32(truncatingIfNeeded: batch[i] >> 32), c = Int32(cells.count)
                     cells.append(
                         CellKey(
-                            organisation: organisations[Int(cell.organisation)], product: products[Int(cell.product)],
-                            period: periods[Int(cell.period)]))
+                            organisation: Int32(truncatingIfNeeded: organisationPeriod[i] >> 32),
+                            product: Int32(truncatingIfNeeded: batch[i]),
+                            period: Int32(truncatingIfNeeded: organisationPeriod[i])))
                     rowOfCell.append(w)
                     if firstCell[Int(w)] < 0 { firstCell[Int(w)] = c }
                     return c
