@@ -45,8 +45,8 @@ package enum RadixSort {
             counts.withUnsafeMutableBufferPointer { c in
                 for key in k {
                     for d in 0..<digits {
-                        c[d &* buckets &+ Int(truncatingIfNeeded: (key >> UInt64(d &* digitBits))) & (buckets &- 1)] &+=
-                            1
+                        let digit = Int(truncatingIfNeeded: key >> UInt64(d &* digitBits)) & (buckets &- 1)
+                        c[d &* buckets &+ digit] &+= 1
                     }
                 }
             }
