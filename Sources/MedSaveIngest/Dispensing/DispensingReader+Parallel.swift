@@ -305,10 +305,6 @@ extension DispensingReader {
         // without a lookup: a file in month order, split in parts, shares at most a month between two of them.
         let knownPeriods = Int32(aggregate.periods.count)
         let periodMap = other.aggregate.periods.map { periodID($0) }
-        func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
-            id == 0xFFFF_FFFF ? id : UInt64(UInt32(bitPattern: table[Int(id)]))
-        }
-
         let o = other.aggregate
         // Cells this reader has are summed here in `other`'s order, in batches whose cells are touched first
         // (as rows are, `flush`); cells new here are then made in `other`'s order, as one pass would have made
@@ -393,27 +389,67 @@ extension DispensingReader {
         for pair in o.pairs {
             notePair(product: productMap[Int(pair >> 32)], period: periodMap[Int(pair & 0xFFFF_FFFF)])
         }
-        func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cellMap[Int(key >> 32)])) << 32 }
-        let blockedOwner = options.organisation == .prescriber ? organisationMap : prescriberMap
-        aggregate.blockedByPrescriber.reserveCapacity(aggregate.blockedByPrescriber.count + o.blockedByPrescriber.count)
-        for (key, value) in o.blockedByPrescriber {
-            let k = cell(key) | mapped(key & 0xFFFF_FFFF, blockedOwner)
-            let old = aggregate.blockedByPrescriber[k] ?? (.zero, .zero)
-            aggregate.blockedByPrescriber[k] = (old.quantity + value.quantity, old.cost + value.cost)
+        // The sums by (cell, prescriber) and the (cell, code) pairs, in the reader's ids: two independent jobs,
+        // run side by side when reading has more than one thread (each takes its tables from the aggregate, so
+        // that they are changed in place, not copied).
+        let cells = cellMap, organisation = options.organisation, cluster = options.cluster
+        let sums = Moved((blocked: aggregate.blockedByPrescriber, cluster: aggregate.clusterQuantities))
+        let pairs = Moved((patients: aggregate.patientsByCell, prescribers: aggregate.prescribersByCell))
+        (aggregate.blockedByPrescriber, aggregate.clusterQuantities) = ([:], [:])
+        (aggregate.patientsByCell, aggregate.prescribersByCell) = (PairSet(), PairSet())
+        let jobs = options.resolvedThreads > 1 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: jobs) { k in
+            if k == 0 {
+                Self.addSums(
+                    of: o, into: &sums.value, cells: cells,
+                    blockedOwner: organisation == .prescriber ? organisationMap : prescriberMap,
+                    clusterOwner: cluster == .patient ? patientMap : prescriberMap)
+            }
+            if k == jobs - 1 {
+                pairs.value.patients.formUnion(o.patientsByCell, cells: cells, codes: patientMap)
+                pairs.value.prescribers.formUnion(o.prescribersByCell, cells: cells, codes: prescriberMap)
+            }
         }
-        let clusterMap = options.cluster == .patient ? patientMap : prescriberMap
-        for (key, quantity) in o.clusterQuantities {
-            aggregate.clusterQuantities[cell(key) | mapped(key & 0xFFFF_FFFF, clusterMap), default: .zero] += quantity
-        }
-        // The pairs in the reader's ids, added a cell's first code at a time where they are kept by cell.
-        aggregate.patientsByCell.formUnion(o.patientsByCell, cells: cellMap, codes: patientMap)
-        aggregate.prescribersByCell.formUnion(o.prescribersByCell, cells: cellMap, codes: prescriberMap)
+        (aggregate.blockedByPrescriber, aggregate.clusterQuantities) = sums.value
+        (aggregate.patientsByCell, aggregate.prescribersByCell) = pairs.value
         aggregate.rowsRead += o.rowsRead
         aggregate.costRead += o.costRead
         aggregate.badRows += o.badRows
         aggregate.badRowCost += o.badRowCost
         aggregate.problems += Self.shifted(o.problems, by: lineOffset)
     }
+}
+
+extension DispensingReader {
+    /// Adds `other`'s sums by (cell, prescriber) and (cell, cluster code) to `sums`, its cells and codes
+    /// mapped to the reader's (`cells`; `blockedOwner` and `clusterOwner` by the part's code ids).
+    fileprivate static func addSums(
+        of other: DispensingAggregate,
+        into sums: inout (
+            blocked: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)], cluster: [UInt64: FixedDecimal]
+        ),
+        cells: [Int32], blockedOwner: [Int32], clusterOwner: [Int32]
+    ) {
+        func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cells[Int(key >> 32)])) << 32 }
+        func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
+            id == 0xFFFF_FFFF ? id : UInt64(UInt32(bitPattern: table[Int(id)]))
+        }
+        sums.blocked.reserveCapacity(sums.blocked.count + other.blockedByPrescriber.count)
+        for (key, value) in other.blockedByPrescriber {
+            let k = cell(key) | mapped(key & 0xFFFF_FFFF, blockedOwner)
+            let old = sums.blocked[k] ?? (.zero, .zero)
+            sums.blocked[k] = (old.quantity + value.quantity, old.cost + value.cost)
+        }
+        for (key, quantity) in other.clusterQuantities {
+            sums.cluster[cell(key) | mapped(key & 0xFFFF_FFFF, clusterOwner), default: .zero] += quantity
+        }
+    }
+}
+
+/// A value handed to the threads of one step, changed in place by the one thread that owns it there.
+private final class Moved<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 /// The parts' outcomes, each written by its own thread, and their progress summed for one progress line.
