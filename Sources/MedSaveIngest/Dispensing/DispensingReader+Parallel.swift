@@ -393,7 +393,7 @@ extension DispensingReader {
         // run side by side when reading has more than one thread (each takes its tables from the aggregate, so
         // that they are changed in place, not copied).
         let cells = cellMap, organisation = options.organisation, cluster = options.cluster
-        let sums = Moved((blocked: aggregate.blockedByPrescriber, cluster: aggregate.clusterQuantities))
+        let sums = Moved<KeyedSums>((aggregate.blockedByPrescriber, aggregate.clusterQuantities))
         let pairs = Moved((patients: aggregate.patientsByCell, prescribers: aggregate.prescribersByCell))
         (aggregate.blockedByPrescriber, aggregate.clusterQuantities) = ([:], [:])
         (aggregate.patientsByCell, aggregate.prescribersByCell) = (PairSet(), PairSet())
@@ -421,14 +421,16 @@ extension DispensingReader {
 }
 
 extension DispensingReader {
+    /// An aggregate's sums by (cell, prescriber) and by (cell, cluster code).
+    fileprivate typealias KeyedSums = (
+        blocked: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)], cluster: [UInt64: FixedDecimal]
+    )
+
     /// Adds `other`'s sums by (cell, prescriber) and (cell, cluster code) to `sums`, its cells and codes
     /// mapped to the reader's (`cells`; `blockedOwner` and `clusterOwner` by the part's code ids).
     fileprivate static func addSums(
-        of other: DispensingAggregate,
-        into sums: inout (
-            blocked: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)], cluster: [UInt64: FixedDecimal]
-        ),
-        cells: [Int32], blockedOwner: [Int32], clusterOwner: [Int32]
+        of other: DispensingAggregate, into sums: inout KeyedSums, cells: [Int32], blockedOwner: [Int32],
+        clusterOwner: [Int32]
     ) {
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cells[Int(key >> 32)])) << 32 }
         func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
