@@ -90,17 +90,23 @@ public struct PairSet: Sequence, Sendable, Equatable, ExpressibleByArrayLiteral 
         return v != Self.inTable && v == code &+ 1 ? .present : .table
     }
 
-    /// Makes `first` reach `cell`: the cells it newly covers that have keys in the table are marked so.
+    /// Makes `first` reach `cell`, and further into the room it has (a run of cells at a time: the reader numbers
+    /// cells one by one, and growing by one cell each time cost more than adding the pair): the cells it newly
+    /// covers that have keys in the table are marked so.
     private mutating func cover(_ cell: Int) {
         let old = first.count
-        first.append(contentsOf: repeatElement(0, count: cell + 1 - old))
+        let end = Swift.max(cell + 1, Swift.min(old + Self.coverRun, first.capacity))
+        first.append(contentsOf: repeatElement(0, count: end - old))
         guard tableBeyond >= old else { return }
         for key in table {
             let c = Int(key >> 32)
-            if c >= old && c <= cell { first[c] = Self.inTable }
+            if c >= old && c < end { first[c] = Self.inTable }
         }
-        if tableBeyond <= cell { tableBeyond = -1 }
+        if tableBeyond < end { tableBeyond = -1 }
     }
+
+    /// The most cells `cover` reaches past the one it must, within the room `first` has.
+    private static let coverRun = 4096
 
     /// Adds every key of `keys`, in order; those for the table go in together, a chunk at a time
     /// (`PairTable.formUnion`), except those past the cells numbered so far, which go in at once (so that
