@@ -93,6 +93,22 @@ struct CatalogueReaderTests {
         #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path], strict: true) }
     }
 
+    /// A repeat is reported where it is: in its own file, at its own line, whichever file came first.
+    @Test func repeatsAcrossFilesAreLocatedInTheirOwnFile() throws {
+        let first = Fixtures.write(
+            "period,product,unit_price,group\n2025-01,A,1.5,G\n2025-01,B,2,G\n", named: "first.csv")
+        let second = Fixtures.write(
+            "period,product,unit_price,group\n2025-02,A,1.5,G\n2025-01,B,3,G\n2025-01,A,1.5,G\n2025-01,A,9,G\n",
+            named: "second.csv")
+        let (c, problems) = try CatalogueReader.read(paths: [first, second])
+        #expect(c.entries.count == 3)
+        #expect(
+            problems.map(\.description) == [
+                "\(second):3:1: product B appears again for period 2025-01 with another class or price; the first row is kept",
+                "\(second):5:1: product A appears again for period 2025-01 with another class or price; the first row is kept",
+            ])
+    }
+
     @Test func missingRequiredColumnIsAnError() throws {
         let path = Fixtures.write("period,product,price\n2025-01,A,1\n", named: "cat.csv")
         #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path]) }

@@ -26,8 +26,19 @@ public enum CatalogueLoader {
     public static func load(_ specs: [String], strict: Bool = false) throws(InputError) -> (
         catalogue: Catalogue, problems: [InputProblem]
     ) {
+        // The entries of the lists in order, each with its line, and where each file's entries end: a location
+        // is made only for the rare entry that needs one (hundreds of thousands would each hold the path).
         var located: [CatalogueEntry] = []
-        var locations: [SourceLocation] = []
+        var lines: [Int] = []
+        var files: [(path: String, end: Int)] = []
+        func take(_ entries: [CatalogueEntry], lines entryLines: [Int], of path: String) {
+            if located.isEmpty { located = entries } else { located += entries }
+            lines += entryLines
+            files.append((path, located.count))
+        }
+        func location(_ k: Int) -> SourceLocation {
+            SourceLocation(file: files.first { k < $0.end }!.path, line: lines[k], column: 1)
+        }
         var prices: [String: CatalogueEntry] = [:]
         var problems: [InputProblem] = []
         var fileOrder: [String: Int] = [:]
@@ -48,18 +59,15 @@ public enum CatalogueLoader {
             switch kind {
             case .native:
                 let read = try CatalogueReader.entries(path: path, strict: strict)
-                if located.isEmpty { located = read.entries } else { located += read.entries }
-                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
+                take(read.entries, lines: read.lines, of: path)
                 fileProblems = read.problems
             case .tlv:
                 let read = try PeriodensVarorReader.read(path: path)
-                if located.isEmpty { located = read.entries } else { located += read.entries }
-                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
+                take(read.entries, lines: read.lines, of: path)
                 fileProblems = read.problems
             case .ukTariff, .ukConcession:
                 let read = try ConcessionPriceReader.read(path: path, side: kind == .ukTariff ? .tariff : .concession)
-                if located.isEmpty { located = read.entries } else { located += read.entries }
-                locations += read.lines.map { SourceLocation(file: path, line: $0, column: 1) }
+                take(read.entries, lines: read.lines, of: path)
                 fileProblems = read.problems
             case .tlvPrices:
                 let read = try PriceListReader.read(path: path)
@@ -71,7 +79,7 @@ public enum CatalogueLoader {
         }
         var catalogue = Catalogue()
         catalogue.reserveCapacity(located.count + prices.count)
-        for (entry, location) in zip(located, locations) {
+        for (k, entry) in located.enumerated() {
             var e = entry
             if let listed = prices[e.product] {
                 if e.atc.isEmpty { e.atc = listed.atc }
@@ -83,7 +91,7 @@ public enum CatalogueLoader {
                 catalogue.repeatedRows[e.period, default: 0] += 1
                 if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
                 let problem = InputProblem(
-                    location: location,
+                    location: location(k),
                     message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
                         + "another class or price; the first row is kept")
                 if strict { throw InputError(problem: problem) }

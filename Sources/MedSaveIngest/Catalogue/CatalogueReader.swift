@@ -72,10 +72,14 @@ public enum CatalogueReader {
             let (fieldCount, delimiter, decimalComma) = (fieldCount, delimiter, decimalComma)
             let special = FieldScan.specialBytes(delimiter: delimiter), delimiterWord = FieldScan.word(delimiter)
             var spans = [(Int, Int)](repeating: (0, 0), count: fieldCount)
+            // The entries so far, taken over while the loop appends to them and handed back after: an array of
+            // its own, appended to `entries` at the end, would copy every entry (and its strings' counts) again.
             var read: [CatalogueEntry] = []
+            swap(&read, &entries)
+            let before = read.count
             defer {
-                entries += read
-                lines += (0..<read.count).map { line + $0 }
+                lines += (0..<(read.count - before)).map { line + $0 }
+                swap(&read, &entries)
             }
             var i = start, taken = 0
             while i < limit {
