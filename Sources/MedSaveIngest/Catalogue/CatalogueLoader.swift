@@ -113,8 +113,9 @@ public enum CatalogueLoader {
     /// About how long reading `specs` takes, in bytes of dispensing data read in the same time: catalogue rows
     /// carry more text per byte (an xlsx file more still, compressed). Only to balance work between threads.
     /// Three times a CSV list's size: with four, the thread that also reads the catalogue finished its part of the
-    /// benchmark's dispensing files first, by 0.02-0.03 s of 0.25 (regional) and 0.1-0.5 s of 2 (national);
-    /// with three the parts end within a few hundredths (regional) and either first (national).
+    /// benchmark's dispensing files first in every regional run (by 0.02-0.03 s of 0.25) and in three national
+    /// runs of four (by 0.1-0.5 s of 2); with three the regional parts end within 0.02 s and either national part
+    /// ends first (by 0.05-0.36 s: each thread's speed varies that much from run to run).
     public static func readingCost(_ specs: [String]) -> Int {
         specs.reduce(0) { total, spec in
             // Sized by stat, never by opening: opening a FIFO would wait for a writer.
