@@ -5,7 +5,7 @@ import Testing
 @testable import MedSaveAnalysis
 
 /// The window's tables, kept small for a national year: barriers folded a month at a time hold what adding them
-/// one at a time holds, and a row stays 88 bytes.
+/// one at a time holds, a row stays 88 bytes, and tables summed apart are joined without copying their rows.
 @Suite("The window's tables")
 struct WindowTablesTests {
     typealias Key = Ranking.Barriers.Key
@@ -106,6 +106,44 @@ struct WindowTablesTests {
         let c = Self.add(&table, classIndex: 1, month: 1)
         #expect(a == b && a != c && table.rows.count == 2)
         #expect(table.rows[Int(a)].quantity == FixedDecimal(20))
+    }
+
+    /// Tables summed apart (as the threads of `Ranking.sum` do) and joined number their rows one after another,
+    /// read and changed across the join, and the first one joined is kept, not copied.
+    @Test func joinedTablesNumberTheirRowsInTurnWithoutCopying() {
+        func table(_ classes: [Int32]) -> Ranking.RowTable {
+            var t = Ranking.RowTable(byPeriod: false, level: .unit, groupOf: nil, cellCount: 0)
+            for c in classes { _ = Self.add(&t, classIndex: c, month: 1) }
+            return t
+        }
+        var joined = table([0, 1])
+        let second = table([2, 3, 4]), third = table([5])
+        let secondStorage = second.rows.head.withUnsafeBufferPointer { $0.baseAddress }
+        joined.append(second)
+        #expect(joined.rows.tail.withUnsafeBufferPointer { $0.baseAddress } == secondStorage)
+        joined.append(third)
+        joined.append(table([]))
+        #expect(joined.rows.map(\.classIndex) == [0, 1, 2, 3, 4, 5])
+        #expect(joined.rows.count == 6 && joined.rows.indices == 0..<6)
+        joined.rows[1].saving = 7
+        joined.rows[4].saving = 9
+        joined.rows.append(Ranking.RowTable.Row(key: 3, classIndex: 6, period: nil))
+        #expect(joined.rows.map(\.saving) == [1, 7, 1, 1, 9, 1, 0])
+        #expect(second.rows[2].saving == 1, "the table joined is not changed through the joined one")
+        var empty = table([])
+        empty.append(second)
+        #expect(empty.rows.map(\.classIndex) == [2, 3, 4] && empty.rows.tail.isEmpty)
+    }
+
+    @Test func aJoinedTableIsNotSummedInto() async {
+        await #expect(processExitsWith: .failure) {
+            var table = Ranking.RowTable(byPeriod: false, level: .unit, groupOf: nil, cellCount: 0)
+            _ = Self.add(&table, classIndex: 0, month: 1)
+            var other = Ranking.RowTable(byPeriod: false, level: .unit, groupOf: nil, cellCount: 0)
+            _ = Self.add(&other, classIndex: 1, month: 1)
+            table.append(other)
+            _ = Self.add(&table, classIndex: 2, month: 1)
+        }
     }
 
     @Test func aBlockOfAClassAlreadyLeftStopsTheRun() async {

@@ -206,7 +206,7 @@ extension RankPartial {
             month.prescribersByCell.insert(
                 UInt64(UInt32(bitPattern: firstCell[Int(pair[0])])) << 32 | UInt64(UInt32(bitPattern: pair[1])))
         }
-        rowTable.rows = rows.map { r in
+        rowTable.rows = Ranking.RowTable.RowList(rows.map { r in
             var row = Ranking.RowTable.Row(
                 key: r.key, classIndex: classOf[Int(r.classIndex)], period: configuration.byPeriod ? self.month : nil)
             row.quantity = FixedDecimal(raw: r.quantity)
@@ -220,7 +220,7 @@ extension RankPartial {
             row.lastSaving = r.saving
             row.flags = Ranking.RowFlags(rawValue: r.flags)
             return row
-        }
+        })
         for m in members {
             rowTable.members[UInt64(UInt32(bitPattern: m.row)) << 32 | UInt64(UInt32(bitPattern: m.organisation))] =
                 m.saving

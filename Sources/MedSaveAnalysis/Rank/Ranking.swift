@@ -72,7 +72,7 @@ public enum Ranking {
             data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
             books: &books, unknown: &unknown)
         MemoryTrace.mark("\(parts.count) parts' blocks summed")
-        // The first part's table takes the others' rows after its own, in the room it was given for them.
+        // The first part's table takes the others' rows after its own (the second part's list is kept as it is).
         var rows = parts[0].rows
         parts[0].rows = rows.empty(cellCount: 0)
         var barriers = Barriers()
@@ -102,9 +102,9 @@ public enum Ranking {
     }
 
     /// Classifies `data`'s cells into blocks and sums them into rows, the classes split between threads: one
-    /// `BlockSums` per thread, in order (the first with room for all their rows), the class of each (product,
-    /// period) (`classify`) and each cell's row in its part (row · parts + part; −1: set aside), written by the
-    /// parts into one list (a cell is in one block, so in one part).
+    /// `BlockSums` per thread, in order, the class of each (product, period) (`classify`) and each cell's row in
+    /// its part (row · parts + part; −1: set aside), written by the parts into one list (a cell is in one block,
+    /// so in one part).
     private static func sumBlocks(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
         classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
@@ -125,8 +125,8 @@ public enum Ranking {
         // At most one row per organisation of each block: the bound of each part's rows.
         var rowBound = [Int](repeating: 0, count: parts)
         for block in blocks { rowBound[Int(block.classIndex) % parts] += block.organisationCount }
-        let room = rowBound.enumerated().map { k, bound in k == 0 ? rowBound.reduce(0, +) : bound }
-        precondition(room[0] * parts < Int(Int32.max), "more rows than medsave numbers")
+        let room = rowBound
+        precondition(room.reduce(0, +) * parts < Int(Int32.max), "more rows than medsave numbers")
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
         var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
         rowOfCell.withUnsafeMutableBufferPointer { buffer in
@@ -247,7 +247,7 @@ public enum Ranking {
     ) throws -> BlockSums {
         var result = BlockSums(rows: empty.empty(cellCount: 0))
         // Room for `rowRoom` rows (a bound: at most one per organisation of each block), reserved once, so that
-        // the table is not copied as it grows, nor when the other parts' rows are joined to the first's.
+        // the table is not copied as it grows (nor when joined: `RowTable.RowList`).
         result.rows.reserve(rowRoom)
         let parts = Int32(part.of), partIndex = Int32(part.index)
         var positionOf = [Int32](repeating: -1, count: data.organisations.count)

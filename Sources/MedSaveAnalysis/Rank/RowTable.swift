@@ -62,7 +62,56 @@ extension Ranking {
             var lastSaving = 0.0
         }
 
-        var rows: [Row] = []
+        /// The rows, by number: one list while a table is summed; a joined table (`append`) keeps the first table
+        /// joined to it as a second list, so that joining the rows summed by two threads copies none of them (a
+        /// national window has millions of rows, and a copy is written to memory never touched before, which is
+        /// dear). Row r is `head[r]`, or `tail[r - head.count]` past the head.
+        struct RowList: RandomAccessCollection, MutableCollection {
+            /// The rows summed into this table; only these are made by `add` (a joined table is not summed into).
+            private(set) var head: [Row] = []
+            /// The rows of the tables joined to it, after the head's.
+            private(set) var tail: [Row] = []
+
+            init(_ rows: [Row] = []) { head = rows }
+
+            var startIndex: Int { 0 }
+            var endIndex: Int { head.count + tail.count }
+
+            subscript(r: Int) -> Row {
+                @inline(__always) get { r < head.count ? head[r] : tail[r - head.count] }
+                @inline(__always) _modify {
+                    if r < head.count { yield &head[r] } else { yield &tail[r - head.count] }
+                }
+            }
+
+            /// Adds a row after the last.
+            mutating func append(_ row: Row) {
+                if tail.isEmpty { head.append(row) } else { tail.append(row) }
+            }
+
+            /// Adds `other`'s rows after the last: the first list joined is taken as it is, later ones copied.
+            mutating func join(_ other: RowList) {
+                // Appending even nothing to a list shared with `other` would copy it.
+                if head.isEmpty && tail.isEmpty {
+                    head = other.head
+                } else if tail.isEmpty {
+                    tail = other.head
+                } else if !other.head.isEmpty {
+                    tail += other.head
+                }
+                if !other.tail.isEmpty { tail += other.tail }
+            }
+
+            /// Room for `count` rows in the head without growing.
+            mutating func reserveCapacity(_ count: Int) { head.reserveCapacity(count) }
+
+            /// The head's rows in place, for the additions of `add`.
+            mutating func withHead<R>(_ body: (inout UnsafeMutableBufferPointer<Row>) -> R) -> R {
+                head.withUnsafeMutableBufferPointer(body)
+            }
+        }
+
+        var rows = RowList()
         /// The rows of the (class, period) being summed, by key: blocks come by class and then period
         /// (`Ranking.sum(blocks:)`), so a row's (key, class, period) is only ever looked up while its class (and,
         /// with `byPeriod`, its period) is the current one. `rowOfKey[key + 1]` is the row when
@@ -117,6 +166,7 @@ extension Ranking {
         /// period empties the lookup), and the window takes in its period.
         mutating func begin(_ block: Block) {
             let period = byPeriod ? block.period : nil
+            precondition(rows.tail.isEmpty, "a joined table is read, not summed into")
             if current.map({ $0.classIndex != block.classIndex || $0.period != period }) ?? true {
                 // A class (or period) left is never met again, or its rows would be made twice.
                 precondition(
@@ -159,7 +209,7 @@ extension Ranking {
         ) -> Int32 {
             let r = row(organisation: organisation)
             let period = blockPeriod, sumsUnits = level.sumsUnits
-            rows.withUnsafeMutableBufferPointer { rows in
+            rows.withHead { rows in
                 let row = rows.baseAddress! + Int(r)
                 row.pointee.quantity += q
                 row.pointee.cost += c
@@ -214,9 +264,10 @@ extension Ranking {
         }
 
         /// Adds the rows of `other`, of other classes (the rows' ids in `other` move on by the rows already here).
+        /// The first table joined keeps its list as this one's tail, not copied (`RowList`).
         mutating func append(_ other: RowTable) {
             let rowOffset = Int32(rows.count)
-            rows += other.rows
+            rows.join(other.rows)
             for (cell, r) in other.rowOfCell.enumerated() where r >= 0 { rowOfCell[cell] = r + rowOffset }
             for (key, saving) in other.members { members[key + UInt64(UInt32(bitPattern: rowOffset)) << 32] = saving }
             if let w = other.window {
