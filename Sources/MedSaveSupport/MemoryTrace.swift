@@ -31,7 +31,8 @@ public enum MemoryTrace {
             return String(kB / 1024)
         }
         let seconds = String(format: "%.2f", ProcessInfo.processInfo.systemUptime - started)
-        // The processor time so far, user and system, from fields 14 and 15 of /proc/self/stat (Linux only).
+        // The processor time so far, user and system, and the pages first touched (minor faults), from fields 14,
+        // 15 and 10 of /proc/self/stat (Linux only).
         var cpu = ""
         #if os(Linux)
             if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
@@ -41,6 +42,7 @@ public enum MemoryTrace {
                 if fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) {
                     let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
                     cpu = String(format: ", %.2f s user, %.2f s system", user / tick, system / tick)
+                    if let faults = Int(fields[7]) { cpu += ", \(faults) page faults" }
                 }
             }
         #endif
