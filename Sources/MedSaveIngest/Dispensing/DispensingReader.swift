@@ -308,7 +308,13 @@ public struct DispensingReader {
         // Cells already in the table from earlier files are counted as well: the index holds them all.
         let expected = Double(cellTable.count) + rate * Double(max(0, expectedBytes - bytesSeen))
         let listed = Double(cellTable.count) + rate * Double(max(0, listedBytes - bytesSeen))
-        if expected >= 1e6 { cellTable.reserve(Int(expected * 1.05), listed: Int(listed * 1.05)) }
+        if expected >= 1e6 {
+            cellTable.reserve(Int(expected * 1.05), listed: Int(listed * 1.05))
+            // The pair sets keep a code for each cell, by cell (`PairSet`): room made with the list's, so that
+            // they are not copied into new memory each time they double, nor when the parts are merged.
+            if plan.hasPatient { aggregate.patientsByCell.reserveCapacity(Int(listed * 1.05)) }
+            if plan.hasPrescriber { aggregate.prescribersByCell.reserveCapacity(Int(listed * 1.05)) }
+        }
         expectedBytes = 0
     }
 
