@@ -50,9 +50,10 @@ struct ClassifyTests {
         _ inputs: LoadedInputs, window: PeriodRange, threads: Int, tuning: Ranking.ClassifyTuning
     ) -> (Outcome, classOfPair: [Int32], entryOfPair: [Int32]) {
         var classes = Ranking.ClassIndex(), books = Reconciliation(), unknown: [Int32: Int32] = [:]
-        let (blocks, cells, classOfPair, entryOfPair) = Ranking.classify(
+        let (blocks, cells, classOfPair, entryOfPair, spare) = Ranking.classify(
             inputs.dispensing, classifier: inputs.catalogue, classes: &classes, window: window, threads: threads,
             books: &books, unknown: &unknown, tuning: tuning)
+        #expect(spare.count == inputs.dispensing.cells.count, "the list left for the caller has a place per cell")
         let described = blocks.map {
             "\($0.classIndex) \($0.period) \($0.cells) \($0.organisationCount) \($0.equivalenceClass)"
         }

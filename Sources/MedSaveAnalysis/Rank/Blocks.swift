@@ -123,15 +123,16 @@ extension Ranking {
     /// the order the cells first meet them, a block's cells keep their order, and the blocks are returned by
     /// class and then month (the order rows sum them in). Returns the blocks and their
     /// cells, grouped by block, the class id of each (product id · periods + period id) dispensed in the window
-    /// (negative: in none; empty when that table would be too large), and in `unknown` each product the catalogue
-    /// does not know with a period it was dispensed in. O(cells), reading the aggregate's cells in order, on
+    /// (negative: in none; empty when that table would be too large), a list of one number per cell no longer
+    /// needed (each cell's block; the caller may reuse its memory, already touched), and in `unknown` each
+    /// product the catalogue does not know with a period it was dispensed in. O(cells), reading the aggregate's cells in order, on
     /// `threads` threads when the (product, period) table is small enough to be dense; the result does not
     /// depend on the number of threads.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32],
         tuning: ClassifyTuning = ClassifyTuning()
-    ) -> (blocks: [Block], cells: [Int32], classOfPair: [Int32], entryOfPair: [Int32]) {
+    ) -> (blocks: [Block], cells: [Int32], classOfPair: [Int32], entryOfPair: [Int32], spare: [Int32]) {
         let dense = data.products.count * data.periods.count <= tuning.denseSlots
         var (blocks, blockOfCell, classOfPair, entryOfPair) =
             dense
@@ -145,7 +146,7 @@ extension Ranking {
             cellsPerPart: tuning.cellsPerPart)
         // A row sums its blocks in this order: by class, then month, whatever order the rows came in.
         blocks.sort { ($0.classIndex, $0.period) < ($1.classIndex, $1.period) }
-        return (blocks, grouped, classOfPair, entryOfPair)
+        return (blocks, grouped, classOfPair, entryOfPair, blockOfCell)
     }
 
     /// When `classify` takes its dense path and splits the cells between threads (tests make both small).

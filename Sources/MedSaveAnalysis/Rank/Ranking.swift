@@ -109,7 +109,7 @@ public enum Ranking {
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
         classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
     ) throws -> (parts: [BlockSums], classOfPair: [Int32], entryOfPair: [Int32], rowOfCell: [Int32]) {
-        let (blocks, cells, classOfPair, entryOfPair) = classify(
+        let (blocks, cells, classOfPair, entryOfPair, spare) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
             threads: configuration.threads, books: &books, unknown: &unknown)
         MemoryTrace.mark("\(cells.count) cells classified into \(blocks.count) blocks")
@@ -128,7 +128,11 @@ public enum Ranking {
         let room = rowBound
         precondition(room.reduce(0, +) * parts < Int(Int32.max), "more rows than medsave numbers")
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
-        var rowOfCell = [Int32](repeating: -1, count: data.cells.count)
+        // Each cell's row, in the list of a number per cell `classify` is done with: tens of megabytes on national
+        // data, touched already, where a new list would be as much memory never touched, dear to fault in.
+        var rowOfCell = consume spare
+        precondition(rowOfCell.count == data.cells.count, "classify leaves a number per cell")
+        rowOfCell.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
         rowOfCell.withUnsafeMutableBufferPointer { buffer in
             let rowOfCell = Shared(base: buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
