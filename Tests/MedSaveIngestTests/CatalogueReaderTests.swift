@@ -109,6 +109,24 @@ struct CatalogueReaderTests {
             ])
     }
 
+    /// Room for a list's entries is made from its first rows' length: a list whose rows then grow much longer
+    /// (room too small) or shorter (too large) is still read whole, each entry from its own line, a bad row
+    /// late in the file reported at its line.
+    @Test(arguments: [false, true])
+    func longListsAreReadWholeWhateverTheirFirstRowsSay(shortFirst: Bool) throws {
+        var text = "period,product,name,unit_price,group\n"
+        let n = 3_000
+        for k in 0..<n {
+            let long = (k < 200) != shortFirst
+            let name = long ? String(repeating: "Produkt med ett långt namn ", count: 6) : "P"
+            text += k == n - 10 ? "2025-01,P\(k),\(name),x,G\(k % 7)\n" : "2025-01,P\(k),\(name),\(k + 1).5,G\(k % 7)\n"
+        }
+        let (c, problems) = try CatalogueReader.read(paths: [Fixtures.write(text, named: "long.csv")])
+        #expect(c.entries.count == n - 1)
+        #expect(c.entry(product: "P2999", exactPeriod: Period(year: 2025, month: 1))?.unitPrice == 3000.5)
+        #expect(problems.count == 1 && problems.first?.location.line == n - 10 + 2)
+    }
+
     @Test func missingRequiredColumnIsAnError() throws {
         let path = Fixtures.write("period,product,price\n2025-01,A,1\n", named: "cat.csv")
         #expect(throws: InputError.self) { try CatalogueReader.read(paths: [path]) }

@@ -66,6 +66,11 @@ public enum CatalogueReader {
         // The fast path: records of one line of plain fields, as many as the header has, read from their bytes
         // (`entry(_:_:fieldOf:…)`); anything else, or a row it would refuse, goes to the scanner and `body`.
         var fieldCount = 0, delimiter: UInt8 = 0
+        // Room for the entries the file will give, made once from the first run of rows read (their bytes a
+        // row), so that the list is not copied into new memory each time it doubles (a national list has
+        // hundreds of thousands of entries of a few hundred bytes each). Plain files only: a gzip file's size
+        // says little of its rows.
+        var sizeLeft = (source as? FileByteSource)?.size
         func fast(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ limit: Int, _ line: Int) throws -> (Int, Int) {
             // Locals only in the loop: captured variables are checked for exclusive access at every use.
             guard let fieldOf, fieldCount > 0, delimiter < 64 else { return (start, 0) }
@@ -109,6 +114,11 @@ public enum CatalogueReader {
                 read.append(e)
                 taken += 1
                 i = next
+            }
+            if let size = sizeLeft, taken >= 64 {
+                let bytesPerEntry = Double(i - start) / Double(taken)
+                read.reserveCapacity(read.count + Int(Double(size) / bytesPerEntry * 1.05))
+                sizeLeft = nil
             }
             return (i, taken)
         }
