@@ -171,6 +171,41 @@ struct ReaderEquivalenceTests {
         }
     }
 
+    /// The patient interner is given its room when the first file with a patient column starts (not before):
+    /// patients read after files without them, or after files with them, keep their codes and ids.
+    @Test(arguments: [1, 2])
+    func patientsKeepTheirCodesAcrossFilesWithAndWithoutThem(threads: Int) throws {
+        let none = Fixtures.write("period,unit,product,quantity,cost\n2025-01,U1,X,1,2\n", named: "none.csv")
+        var rows = "period,unit,patient,product,quantity,cost\n", expected: [String] = []
+        var pairs = Set<String>()  // (cell, patient): a cell is (period, unit), i % 6
+        for i in 0..<500 {
+            let patient = "PAT\((i * 7) % 130)"
+            if !expected.contains(patient) { expected.append(patient) }
+            pairs.insert("\(i % 6) \(patient)")
+            rows += "2025-0\(1 + i % 2),U\(i % 3),\(patient),X,1,2\n"
+        }
+        let with = Fixtures.write(rows, named: "with.csv")
+        var options = DispensingReadOptions()
+        options.patientCodes = true
+        options.threads = threads
+        options.parallelMinimumBytes = 0
+        let afterNone = try DispensingReader.read(paths: [none, with], options: options)
+        #expect(afterNone.patients == expected)
+        #expect(afterNone.patientsByCell.count == pairs.count)
+        // A second file with a patient column, its codes in another order and some new: ids go on from the first.
+        var more = "period,unit,patient,product,quantity,cost\n"
+        for i in 0..<300 {
+            let patient = "PAT\((i * 11) % 150)"
+            if !expected.contains(patient) { expected.append(patient) }
+            pairs.insert("\(i % 6) \(patient)")
+            more += "2025-0\(1 + i % 2),U\(i % 3),\(patient),X,1,2\n"
+        }
+        let then = Fixtures.write(more, named: "more.csv")
+        let both = try DispensingReader.read(paths: [with, none, then], options: options)
+        #expect(both.patients == expected)
+        #expect(both.patientsByCell.count == pairs.count)
+    }
+
     @Test func theBundledDataReadsTheSameEveryWay() throws {
         let text = try ReferenceRanking.gunzip(Fixtures.dataset("dispensing.csv.gz"))
         let path = Fixtures.write(text, named: "bundled.csv")

@@ -60,6 +60,9 @@ struct ByteInterner {
 
     var count: Int { starts.count - 1 }
 
+    /// The keys of either kind its tables hold before they grow.
+    var capacity: Int { numericSlots.count * 3 / 4 }
+
     /// A slot's `tag`: the hash's top 32 bits over the length.
     @inline(__always)
     private static func tag(_ hash: UInt64, length: Int) -> UInt64 {

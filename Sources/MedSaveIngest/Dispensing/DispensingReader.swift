@@ -67,7 +67,8 @@ public struct DispensingReader {
     var aggregate: DispensingAggregate
     var organisations = ByteInterner()
     var products = ByteInterner()
-    var patients = ByteInterner(capacity: 1 << 16)
+    /// Given room for many codes once a file has a patient column (`roomForPatients`).
+    var patients = ByteInterner()
     var prescribers = ByteInterner()
     /// Period id by month index since 1900 (−1: not seen yet).
     var periodIDs = [Int32](repeating: -1, count: 1100 * 12)
@@ -260,6 +261,7 @@ public struct DispensingReader {
                 ? FastPlan(state, organisation: organisation, decimalComma: decimalComma) : FastPlan()
         }
         plan = makePlan()
+        roomForPatients(state)
         do {
             result = try stream.forEachRecord(
                 detectDelimiter: detectDelimiter, atFileStart: atFileStart, stopAt: stopAt, progress: progress,
@@ -274,6 +276,7 @@ public struct DispensingReader {
                     try readHeader(record, &state)
                     state.delimiter = record.delimiter
                     plan = makePlan()
+                    roomForPatients(state)
                 } else {
                     flush()
                     try readRow(record, &state)
@@ -287,6 +290,16 @@ public struct DispensingReader {
             throw InputError(location: nil, message: "\(state.path): \(error)")
         }
         return result
+    }
+
+    /// Makes room in the patient interner for many codes (there are about as many patients as rows) once a
+    /// file has a patient column, before its first row: not at the start, as most files have none, and the
+    /// room is megabytes of memory to clear in every reader of every part.
+    private mutating func roomForPatients(_ state: FileState) {
+        let room = 1 << 16
+        if state.patient >= 0 && patients.count == 0 && patients.capacity < room {
+            patients = ByteInterner(capacity: room)
+        }
     }
 
     /// Sizes the cell index once for the cells the whole part will have, so that it is not doubled several
