@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "medsave",
             dependencies: [
-                "MedSaveCore",
+                "MedSaveCore", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMemory
 
 /// The root command only lists the subcommands; each lives in its own file under Subcommands/.
 @main
@@ -18,4 +19,13 @@ struct MedSave: ParsableCommand {
             Rules.self,
         ]
     )
+
+    /// Runs the command, the memory it frees kept for reuse (`medsave_keep_freed_memory`, set before any
+    /// thread starts). National 10M rows, `rank --target cheapest`, 2 threads, 9 alternating runs on an AMD EPYC
+    /// VM: median 3.15 → 2.91 s, page faults 303,000 → 240,000, peak 861 → 957 MiB (a freed block is not always
+    /// where the next one fits); regional 1M within noise (0.35 s), peak +7–10 MiB.
+    static func main() {
+        medsave_keep_freed_memory()
+        main(nil)
+    }
 }
