@@ -25,3 +25,12 @@ static inline void medsave_keep_freed_memory(void) {
     mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif
 }
+
+/// Gives the memory freed so far back to the system (glibc's malloc_trim: every whole free page of the heap,
+/// not only its top; elsewhere nothing), for a run that holds a growing table from step to step, where what
+/// `medsave_keep_freed_memory` keeps would otherwise add up to more than the steps need.
+static inline void medsave_release_freed_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}

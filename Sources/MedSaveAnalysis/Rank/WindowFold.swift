@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import MedSaveModel
 import MedSaveSupport
@@ -28,6 +29,10 @@ extension Ranking {
         let readAhead = configuration.threads > 1
         var next = read.first.map { MonthRead($0, inBackground: false) }
         for k in read.indices {
+            // The last month's aggregate and rows, let go, are given back: the window's tables grow month by
+            // month, and the holes the freed lists leave between them would otherwise add up (a national year's
+            // peak 3.22 -> 3.86 GiB with freed memory kept for the whole run).
+            if k > 0 { medsave_release_freed_memory() }
             let data = try next!.result()
             MemoryTrace.mark("month \(data.periods.first.map { "\($0)" } ?? "") read, \(data.cells.count) cells")
             precondition(
