@@ -21,7 +21,7 @@ struct ArchitectureTests {
             "MedSaveSupport", "MedSaveModel", "MedSaveNumeric", "MedSaveIngest", "MedSaveAnalysis", "MedSaveReview",
             "MedSaveOutput",
         ],
-        "medsave": ["MedSaveCore", "ArgumentParser"],
+        "medsave": ["MedSaveCore", "ArgumentParser", "CMemory"],
     ]
     /// Modules that only some layers may import; everything else (Foundation, Glibc, Dispatch) is the platform.
     static let controlled: Set<String> = Set(allowed.keys).union([

@@ -206,21 +206,23 @@ extension RankPartial {
             month.prescribersByCell.insert(
                 UInt64(UInt32(bitPattern: firstCell[Int(pair[0])])) << 32 | UInt64(UInt32(bitPattern: pair[1])))
         }
-        rowTable.rows = Ranking.RowTable.RowList(rows.map { r in
-            var row = Ranking.RowTable.Row(
-                key: r.key, classIndex: classOf[Int(r.classIndex)], period: configuration.byPeriod ? self.month : nil)
-            row.quantity = FixedDecimal(raw: r.quantity)
-            row.cost = FixedDecimal(raw: r.cost)
-            row.saving = r.saving
-            row.blockedSaving = r.blockedSaving
-            row.targetCost = r.targetCost
-            row.targetQuantity = r.targetQuantity
-            row.lastTargetPeriod = self.month
-            row.lastTargetPrice = r.targetPrice
-            row.lastSaving = r.saving
-            row.flags = Ranking.RowFlags(rawValue: r.flags)
-            return row
-        })
+        rowTable.rows = Ranking.RowTable.RowList(
+            rows.map { r in
+                var row = Ranking.RowTable.Row(
+                    key: r.key, classIndex: classOf[Int(r.classIndex)],
+                    period: configuration.byPeriod ? self.month : nil)
+                row.quantity = FixedDecimal(raw: r.quantity)
+                row.cost = FixedDecimal(raw: r.cost)
+                row.saving = r.saving
+                row.blockedSaving = r.blockedSaving
+                row.targetCost = r.targetCost
+                row.targetQuantity = r.targetQuantity
+                row.lastTargetPeriod = self.month
+                row.lastTargetPrice = r.targetPrice
+                row.lastSaving = r.saving
+                row.flags = Ranking.RowFlags(rawValue: r.flags)
+                return row
+            })
         for m in members {
             rowTable.members[UInt64(UInt32(bitPattern: m.row)) << 32 | UInt64(UInt32(bitPattern: m.organisation))] =
                 m.saving
