@@ -176,15 +176,19 @@ struct ReaderEquivalenceTests {
     @Test(arguments: [1, 2])
     func patientsKeepTheirCodesAcrossFilesWithAndWithoutThem(threads: Int) throws {
         let none = Fixtures.write("period,unit,product,quantity,cost\n2025-01,U1,X,1,2\n", named: "none.csv")
-        var rows = "period,unit,patient,product,quantity,cost\n", expected: [String] = []
-        var pairs = Set<String>()  // (cell, patient): a cell is (period, unit), i % 6
-        for i in 0..<500 {
-            let patient = "PAT\((i * 7) % 130)"
-            if !expected.contains(patient) { expected.append(patient) }
-            pairs.insert("\(i % 6) \(patient)")
-            rows += "2025-0\(1 + i % 2),U\(i % 3),\(patient),X,1,2\n"
+        var expected: [String] = [], pairs = Set<String>()  // (cell, patient): a cell is (period, unit), i % 6
+        /// A file of `rows` rows with patient PAT(i · step mod codes), the codes and pairs it adds noted.
+        func patientFile(rows: Int, step: Int, codes: Int, named name: String) -> String {
+            var text = "period,unit,patient,product,quantity,cost\n"
+            for i in 0..<rows {
+                let patient = "PAT\((i * step) % codes)"
+                if !expected.contains(patient) { expected.append(patient) }
+                pairs.insert("\(i % 6) \(patient)")
+                text += "2025-0\(1 + i % 2),U\(i % 3),\(patient),X,1,2\n"
+            }
+            return Fixtures.write(text, named: name)
         }
-        let with = Fixtures.write(rows, named: "with.csv")
+        let with = patientFile(rows: 500, step: 7, codes: 130, named: "with.csv")
         var options = DispensingReadOptions()
         options.patientCodes = true
         options.threads = threads
@@ -193,14 +197,7 @@ struct ReaderEquivalenceTests {
         #expect(afterNone.patients == expected)
         #expect(afterNone.patientsByCell.count == pairs.count)
         // A second file with a patient column, its codes in another order and some new: ids go on from the first.
-        var more = "period,unit,patient,product,quantity,cost\n"
-        for i in 0..<300 {
-            let patient = "PAT\((i * 11) % 150)"
-            if !expected.contains(patient) { expected.append(patient) }
-            pairs.insert("\(i % 6) \(patient)")
-            more += "2025-0\(1 + i % 2),U\(i % 3),\(patient),X,1,2\n"
-        }
-        let then = Fixtures.write(more, named: "more.csv")
+        let then = patientFile(rows: 300, step: 11, codes: 150, named: "more.csv")
         let both = try DispensingReader.read(paths: [with, none, then], options: options)
         #expect(both.patients == expected)
         #expect(both.patientsByCell.count == pairs.count)
