@@ -121,13 +121,13 @@ extension Ranking {
     /// Sorts cells into blocks, setting aside those outside the window, not in the catalogue, or in no class.
     /// Each (product, period) is classified once; classes, and the organisations in each block, are numbered in
     /// the order the cells first meet them, a block's cells keep their order, and the blocks are returned by
-    /// class and then month (the order rows sum them in). Returns the blocks and their
-    /// cells, grouped by block, the class id of each (product id · periods + period id) dispensed in the window
-    /// (negative: in none; empty when that table would be too large), a list of one number per cell no longer
-    /// needed (each cell's block; the caller may reuse its memory, already touched), and in `unknown` each
-    /// product the catalogue does not know with a period it was dispensed in. O(cells), reading the aggregate's cells in order, on
-    /// `threads` threads when the (product, period) table is small enough to be dense; the result does not
-    /// depend on the number of threads.
+    /// class and then month (the order rows sum them in). Returns the blocks and their cells, grouped by block,
+    /// the class id of each (product id · periods + period id) dispensed in the window (negative: in none; empty
+    /// when that table would be too large), a list of one number per cell no longer needed (each cell's block;
+    /// the caller may reuse its memory, already touched), and in `unknown` each product the catalogue does not
+    /// know with a period it was dispensed in. O(cells), reading the aggregate's cells in order, on `threads`
+    /// threads when the (product, period) table is small enough to be dense; the result does not depend on the
+    /// number of threads.
     static func classify(
         _ data: DispensingAggregate, classifier: any ProductClassifier, classes: inout ClassIndex, window: PeriodRange,
         threads: Int = 1, books: inout Reconciliation, unknown: inout [Int32: Int32],
