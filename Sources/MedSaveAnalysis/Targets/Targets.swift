@@ -35,7 +35,13 @@ public enum Targets {
     /// The percentile target of organisations' prices per unit (`ppus`, one per organisation with Q > 0);
     /// nil when there are none. A class-month with one organisation is flagged `single-organisation`.
     static func peer(_ ppus: [Double], percentile p: Double) -> Target? {
-        percentile(ppus, p).map {
+        var values = ppus
+        return peer(reordering: &values, percentile: p)
+    }
+
+    /// The same, leaving `ppus` reordered (found by selection, not by sorting).
+    static func peer(reordering ppus: inout [Double], percentile p: Double) -> Target? {
+        percentile(reordering: &ppus, p).map {
             Target(price: $0, product: nil, flags: ppus.count == 1 ? ["single-organisation"] : [])
         }
     }
@@ -58,7 +64,7 @@ public enum Targets {
                 if let peers, !peers[Int(block.organisations[i])] { continue }
                 ppus.append(c.doubleValue / q.doubleValue)
             }
-            return peer(ppus, percentile: p)
+            return peer(reordering: &ppus, percentile: p)
         }
     }
 
