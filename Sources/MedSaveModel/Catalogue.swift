@@ -152,6 +152,58 @@ public struct Catalogue: Sendable {
         return true
     }
 
+    /// Adds `list`'s entries in order, as `add` would one by one, and returns the offsets in `list` of those not
+    /// added (a product already listed for that period). Into an empty catalogue the list itself becomes the
+    /// entries, none copied: a national list is hundreds of thousands of entries of a dozen strings each.
+    public mutating func add(contentsOf list: [CatalogueEntry]) -> [Int] {
+        guard entries.isEmpty else { return list.indices.filter { !add(list[$0]) } }
+        var refused: [Int] = []
+        productOfEntry.reserveCapacity(list.count)
+        entryOf.reserveCapacity(list.count)
+        list.withUnsafeBufferPointer { list in
+            for k in list.indices {
+                let entry = list.baseAddress! + k
+                let index = Int32(k - refused.count)
+                let code = entry.pointee.product
+                let product = productNumbers[code] ?? Int32(productNumbers.count)
+                if product == productNumbers.count { productNumbers[code] = product }
+                let period = entry.pointee.period
+                let key = Self.key(product, period)
+                if let earlier = entryOf.updateValue(index, forKey: key) {
+                    entryOf[key] = earlier
+                    refused.append(k)
+                    continue
+                }
+                productOfEntry.append(product)
+                if let p = period, p != lastListed {
+                    listed.insert(p)
+                    lastListed = p
+                }
+                if let c = entry.pointee.equivalenceClass {
+                    let number = classNumbers[c] ?? Int32(classEntries.count)
+                    if number == classEntries.count {
+                        classNumbers[c] = number
+                        classEntries.append([])
+                    }
+                    classEntries[Int(number)].append(index)
+                }
+            }
+        }
+        if refused.isEmpty {
+            entries = list
+        } else {
+            var next = 0
+            entries = list.indices.compactMap { k in
+                if next < refused.count && refused[next] == k {
+                    next += 1
+                    return nil
+                }
+                return list[k]
+            }
+        }
+        return refused
+    }
+
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Room for `n` entries in all.

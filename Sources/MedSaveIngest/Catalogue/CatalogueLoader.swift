@@ -77,26 +77,27 @@ public enum CatalogueLoader {
             if strict, let first = fileProblems.first { throw InputError(problem: first) }
             problems += fileProblems
         }
+        if !prices.isEmpty {
+            for k in located.indices {
+                guard let listed = prices[located[k].product] else { continue }
+                if located[k].atc.isEmpty { located[k].atc = listed.atc }
+                if located[k].name.isEmpty { located[k].name = listed.name }
+            }
+        }
         var catalogue = Catalogue()
         catalogue.reserveCapacity(located.count + prices.count)
-        for (k, entry) in located.enumerated() {
-            var e = entry
-            if let listed = prices[e.product] {
-                if e.atc.isEmpty { e.atc = listed.atc }
-                if e.name.isEmpty { e.name = listed.name }
-            }
-            if !catalogue.add(e) {
-                // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
-                let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
-                catalogue.repeatedRows[e.period, default: 0] += 1
-                if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
-                let problem = InputProblem(
-                    location: location(k),
-                    message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
-                        + "another class or price; the first row is kept")
-                if strict { throw InputError(problem: problem) }
-                problems.append(problem)
-            }
+        for k in catalogue.add(contentsOf: located) {
+            // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
+            let e = located[k]
+            let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
+            catalogue.repeatedRows[e.period, default: 0] += 1
+            if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
+            let problem = InputProblem(
+                location: location(k),
+                message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
+                    + "another class or price; the first row is kept")
+            if strict { throw InputError(problem: problem) }
+            problems.append(problem)
         }
         // Problems in the order of the files given, then by line, as a reader would look for them.
         problems = problems.enumerated().sorted { a, b in
@@ -105,6 +106,7 @@ public enum CatalogueLoader {
         }.map(\.element)
         if !prices.isEmpty {
             let known = Set(located.map(\.product))
+            located = []  // the catalogue's entries alone, so that adding to them copies none
             for product in prices.keys.sorted() where !known.contains(product) { catalogue.add(prices[product]!) }
         }
         return (catalogue, problems)
