@@ -150,7 +150,9 @@ def national(args, rng):
                 # sampling without replacement instead (the n smallest exponential keys over weight), in random order.
                 if pair_weight is None:
                     pair_weight = np.outer(unit_weight, popularity).ravel()
-                keys = np.argpartition(data_rng.exponential(size=pair_weight.size) / pair_weight, n)[:n]
+                # Sorted before the shuffle: argpartition leaves its n in an order NumPy does not specify (it may
+                # differ between versions and processors), so that the year depends on the seed alone.
+                keys = np.sort(np.argpartition(data_rng.exponential(size=pair_weight.size) / pair_weight, n)[:n])
                 keys = data_rng.permutation(keys.astype(np.int64))
             else:
                 keys = np.empty(0, dtype=np.int64)
