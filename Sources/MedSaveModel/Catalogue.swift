@@ -127,7 +127,38 @@ public struct Catalogue: Sendable {
     /// Adds an entry. Returns false (and keeps the earlier entry) when the product already has one for that period.
     @discardableResult
     public mutating func add(_ entry: CatalogueEntry) -> Bool {
-        let index = Int32(entries.count)
+        guard index(entry, as: Int32(entries.count)) else { return false }
+        entries.append(entry)
+        return true
+    }
+
+    /// Adds `list`'s entries in order, as `add` would one by one, and returns the offsets in `list` of those not
+    /// added (a product already listed for that period). Into an empty catalogue the list itself becomes the
+    /// entries, none copied: a national list is hundreds of thousands of entries of a dozen strings each.
+    public mutating func add(contentsOf list: [CatalogueEntry]) -> [Int] {
+        guard entries.isEmpty else { return list.indices.filter { !add(list[$0]) } }
+        var refused: [Int] = []
+        productOfEntry.reserveCapacity(list.count)
+        entryOf.reserveCapacity(list.count)
+        for k in list.indices where !index(list[k], as: Int32(k - refused.count)) { refused.append(k) }
+        if refused.isEmpty {
+            entries = list
+        } else {
+            var next = 0
+            entries = list.indices.compactMap { k in
+                if next < refused.count && refused[next] == k {
+                    next += 1
+                    return nil
+                }
+                return list[k]
+            }
+        }
+        return refused
+    }
+
+    /// Numbers `entry`'s product and class and files it as entry `index` (the next in `entries`, which the caller
+    /// appends); false, changing nothing, when its product already has an entry for its period.
+    private mutating func index(_ entry: CatalogueEntry, as index: Int32) -> Bool {
         let product = productNumbers[entry.product] ?? Int32(productNumbers.count)
         if product == productNumbers.count { productNumbers[entry.product] = product }
         let key = Self.key(product, entry.period)
@@ -135,7 +166,6 @@ public struct Catalogue: Sendable {
             entryOf[key] = earlier
             return false
         }
-        entries.append(entry)
         productOfEntry.append(product)
         if let p = entry.period, p != lastListed {
             listed.insert(p)
@@ -152,66 +182,7 @@ public struct Catalogue: Sendable {
         return true
     }
 
-    /// Adds `list`'s entries in order, as `add` would one by one, and returns the offsets in `list` of those not
-    /// added (a product already listed for that period). Into an empty catalogue the list itself becomes the
-    /// entries, none copied: a national list is hundreds of thousands of entries of a dozen strings each.
-    public mutating func add(contentsOf list: [CatalogueEntry]) -> [Int] {
-        guard entries.isEmpty else { return list.indices.filter { !add(list[$0]) } }
-        var refused: [Int] = []
-        productOfEntry.reserveCapacity(list.count)
-        entryOf.reserveCapacity(list.count)
-        list.withUnsafeBufferPointer { list in
-            for k in list.indices {
-                let entry = list.baseAddress! + k
-                let index = Int32(k - refused.count)
-                let code = entry.pointee.product
-                let product = productNumbers[code] ?? Int32(productNumbers.count)
-                if product == productNumbers.count { productNumbers[code] = product }
-                let period = entry.pointee.period
-                let key = Self.key(product, period)
-                if let earlier = entryOf.updateValue(index, forKey: key) {
-                    entryOf[key] = earlier
-                    refused.append(k)
-                    continue
-                }
-                productOfEntry.append(product)
-                if let p = period, p != lastListed {
-                    listed.insert(p)
-                    lastListed = p
-                }
-                if let c = entry.pointee.equivalenceClass {
-                    let number = classNumbers[c] ?? Int32(classEntries.count)
-                    if number == classEntries.count {
-                        classNumbers[c] = number
-                        classEntries.append([])
-                    }
-                    classEntries[Int(number)].append(index)
-                }
-            }
-        }
-        if refused.isEmpty {
-            entries = list
-        } else {
-            var next = 0
-            entries = list.indices.compactMap { k in
-                if next < refused.count && refused[next] == k {
-                    next += 1
-                    return nil
-                }
-                return list[k]
-            }
-        }
-        return refused
-    }
-
     public var isEmpty: Bool { entries.isEmpty }
-
-    /// Room for `n` entries in all.
-    public mutating func reserveCapacity(_ n: Int) {
-        entries.reserveCapacity(n)
-        productOfEntry.reserveCapacity(n)
-        entryOf.reserveCapacity(n)
-    }
 
     /// The periods that have entries of their own, in order.
     public var periods: [Period] { listed.sorted() }

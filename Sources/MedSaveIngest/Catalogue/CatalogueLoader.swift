@@ -85,7 +85,6 @@ public enum CatalogueLoader {
             }
         }
         var catalogue = Catalogue()
-        catalogue.reserveCapacity(located.count + prices.count)
         for k in catalogue.add(contentsOf: located) {
             // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
             let e = located[k]
