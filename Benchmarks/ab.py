@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Two builds of medsave on the same benchmark file, step by step: is a change faster, and where.
+
+    python3 Benchmarks/ab.py --a OLD_BINARY --b NEW_BINARY [--shape national] [--rows 10000000]
+                             [--target cheapest] [--threads 1] [--pairs 8]
+
+On a shared machine a run's time moves by a fifth from one minute to the next, far more than most changes
+move it, so the two builds are run in pairs, back to back, their order swapped from pair to pair, and each
+pair's difference is what counts: the median of the paired differences of each step, beside each build's
+median. The steps are the marks `MEDSAVE_MEMORY_TRACE=1` prints (their numbers blanked, so that the same step
+matches in both), with each run's user and system time, page faults and peak memory from the kernel.
+Both builds must write the same ranking, byte for byte, in every run: the script stops otherwise.
+
+The file is the one `Benchmarks/run.py` makes for the shape and rows (generated here if missing). Build each
+binary with `swift build -c release` and copy `.build/release/medsave` away before building the other.
+"""
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import run
+
+MARK = re.compile(r"^medsave: memory: (.*): ([0-9.]+) s, ")
+
+
+def dispensing(python, shape, rows):
+    """The benchmark's file for the shape and rows, generated (seeded, as run.py does) if it is missing."""
+    path = os.path.join(run.BENCH, f"dispensing-{rows}.csv" if shape == "regional" else f"dispensing-{shape}-{rows}.csv")
+    if not os.path.exists(path):
+        run.sh([python, os.path.join(run.ROOT, "Benchmarks", "generate.py"), "--shape", shape, "--rows", str(rows),
+                "--out", path, "--catalogue", run.catalogue_of(shape)])
+    return path
+
+
+def measure(binary, shape, path, target, threads, out):
+    """One run: its steps in order as (label, seconds), and its totals."""
+    env = dict(os.environ, MEDSAVE_MEMORY_TRACE="1")
+    err_path = os.path.join(run.BENCH, "ab-stderr")
+    with open(err_path, "wb") as err:
+        start = time.perf_counter()
+        p = subprocess.Popen(run.medsave_cmd(binary, shape, path, target, threads, out), cwd=run.ROOT,
+                             stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - start
+    text = open(err_path).read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{binary} failed:\n{text}")
+    steps, before = [], 0.0
+    for line in text.splitlines():
+        m = MARK.match(line)
+        if m:
+            at = float(m.group(2))
+            steps.append((re.sub(r"[0-9]+", "#", m.group(1)), at - before))
+            before = at
+    totals = {"wall (s)": wall, "user (s)": usage.ru_utime, "system (s)": usage.ru_stime,
+              "page faults": usage.ru_minflt, "peak (MiB)": usage.ru_maxrss / 1024}
+    return steps, totals
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--a", required=True, help="the build to compare against (say, main's)")
+    ap.add_argument("--b", required=True, help="the build with the change")
+    ap.add_argument("--shape", default="national", choices=["regional", "national"])
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--target", default="cheapest")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--pairs", type=int, default=8)
+    a = ap.parse_args()
+    binaries = {"A": os.path.abspath(a.a), "B": os.path.abspath(a.b)}
+    python = run.venv_python()
+    path = dispensing(python, a.shape, a.rows)
+    outs = {k: os.path.join(run.BENCH, f"ab-{k}.csv") for k in binaries}
+    steps = {k: {} for k in binaries}
+    totals = {k: {} for k in binaries}
+    order = []  # step labels in the order they first come
+    for i in range(a.pairs):
+        for k in (("A", "B") if i % 2 == 0 else ("B", "A")):
+            run_steps, run_totals = measure(binaries[k], a.shape, path, a.target, a.threads, outs[k])
+            for label, seconds in run_steps:
+                if label not in order:
+                    order.append(label)
+                steps[k].setdefault(label, []).append(seconds)
+            for name, value in run_totals.items():
+                totals[k].setdefault(name, []).append(value)
+        if open(outs["A"], "rb").read() != open(outs["B"], "rb").read():
+            sys.exit(f"pair {i + 1}: the two builds ranked differently ({outs['A']} and {outs['B']})")
+        print(f"pair {i + 1} of {a.pairs}: wall {totals['A']['wall (s)'][-1]:.2f} vs {totals['B']['wall (s)'][-1]:.2f} s",
+              file=sys.stderr)
+
+    def row(name, a_values, b_values, digits):
+        paired = [b - a for a, b in zip(a_values, b_values)]
+
+        def f(value, sign=False):
+            value = round(value, digits) + 0.0  # no "-0.000"
+            return f"{value:{'+' if sign else ''}.{digits}f}"
+        return (f"| {name} | {f(statistics.median(a_values))} | {f(statistics.median(b_values))} | "
+                f"{f(statistics.median(paired), sign=True)} | {f(min(paired))} to {f(max(paired))} |")
+
+    print(f"A: {binaries['A']}\nB: {binaries['B']}")
+    print(f"File: {path} ({a.shape}, {a.rows:,} rows); target {a.target}, {a.threads} thread(s), {a.pairs} pairs "
+          "in alternating order; the two rankings identical in every pair.\n")
+    print("| step | A median | B median | median of B − A, paired | range of B − A |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for label in order:
+        a_values, b_values = steps["A"].get(label, []), steps["B"].get(label, [])
+        if len(a_values) == len(b_values) == a.pairs:
+            print(row(label, a_values, b_values, 3))
+        else:
+            print(f"| {label} | (in {len(a_values)} of A's runs and {len(b_values)} of B's) | | | |")
+    for name in totals["A"]:
+        print(row(name, totals["A"][name], totals["B"][name], 0 if name in ("page faults", "peak (MiB)") else 3))
+    ratios = [b / a for a, b in zip(totals["A"]["wall (s)"], totals["B"]["wall (s)"])]
+    print(f"\nWall time B / A: median of the paired ratios {statistics.median(ratios):.3f} "
+          f"(range {min(ratios):.3f} to {max(ratios):.3f}).")
+
+
+if __name__ == "__main__":
+    main()
