@@ -18,37 +18,17 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
-import time
 
 import run
 
 MARK = re.compile(r"^medsave: memory: (.*): ([0-9.]+) s, ")
 
 
-def dispensing(python, shape, rows):
-    """The benchmark's file for the shape and rows, generated (seeded, as run.py does) if it is missing."""
-    path = os.path.join(run.BENCH, f"dispensing-{rows}.csv" if shape == "regional" else f"dispensing-{shape}-{rows}.csv")
-    if not os.path.exists(path):
-        run.sh([python, os.path.join(run.ROOT, "Benchmarks", "generate.py"), "--shape", shape, "--rows", str(rows),
-                "--out", path, "--catalogue", run.catalogue_of(shape)])
-    return path
-
-
 def measure(binary, shape, path, target, threads, out):
     """One run: its steps in order as (label, seconds), and its totals."""
     env = dict(os.environ, MEDSAVE_MEMORY_TRACE="1")
-    err_path = os.path.join(run.BENCH, "ab-stderr")
-    with open(err_path, "wb") as err:
-        start = time.perf_counter()
-        p = subprocess.Popen(run.medsave_cmd(binary, shape, path, target, threads, out), cwd=run.ROOT,
-                             stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - start
-    text = open(err_path).read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{binary} failed:\n{text}")
+    wall, usage, _, text = run.run_with_usage(run.medsave_cmd(binary, shape, path, target, threads, out), env=env)
     steps, before = [], 0.0
     for line in text.splitlines():
         m = MARK.match(line)
@@ -73,7 +53,7 @@ def main():
     a = ap.parse_args()
     binaries = {"A": os.path.abspath(a.a), "B": os.path.abspath(a.b)}
     python = run.venv_python()
-    path = dispensing(python, a.shape, a.rows)
+    path = run.dispensing_file(python, a.shape, a.rows)
     outs = {k: os.path.join(run.BENCH, f"ab-{k}.csv") for k in binaries}
     steps = {k: {} for k in binaries}
     totals = {k: {} for k in binaries}

@@ -46,8 +46,8 @@ def venv_python():
     return python
 
 
-def run_with_rusage(cmd, env=None):
-    """Runs cmd and waits with wait4, so that the peak memory is this process's own: (wall, MiB, out, err)."""
+def run_with_usage(cmd, env=None):
+    """Runs cmd and waits with wait4, so that the resources are this process's own: (wall, rusage, out, err)."""
     out_path, err_path = os.path.join(BENCH, "stdout"), os.path.join(BENCH, "stderr")
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -58,11 +58,27 @@ def run_with_rusage(cmd, env=None):
     text_out, text_err = open(out_path).read(), open(err_path).read()
     if p.returncode != 0:
         sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{text_err}")
+    return wall, usage, text_out, text_err
+
+
+def run_with_rusage(cmd, env=None):
+    """`run_with_usage` with the peak memory (max RSS) in MiB: (wall, MiB, out, err)."""
+    wall, usage, text_out, text_err = run_with_usage(cmd, env)
     return wall, usage.ru_maxrss / 1024, text_out, text_err
 
 
 def catalogue_of(shape):
     return os.path.join(BENCH, "catalogue.csv" if shape == "regional" else f"catalogue-{shape}.csv")
+
+
+def dispensing_file(python, shape, rows):
+    """The benchmark's dispensing file of the shape and rows, generated (seeded) with its catalogue if missing."""
+    path = os.path.join(BENCH, f"dispensing-{rows}.csv" if shape == "regional" else f"dispensing-{shape}-{rows}.csv")
+    if not os.path.exists(path):
+        print(f"generating {shape} {rows} rows …", file=sys.stderr)
+        sh([python, os.path.join(ROOT, "Benchmarks", "generate.py"), "--shape", shape, "--rows", str(rows),
+            "--out", path, "--catalogue", catalogue_of(shape)])
+    return path
 
 
 def medsave_cmd(binary, shape, dispensing, target, threads, out):
@@ -146,11 +162,7 @@ def main():
     files, cells = {}, {}
     for shape in a.shapes.split(","):
         for n in [int(x) for x in (a.rows if shape == "regional" else a.national_rows).split(",")]:
-            path = os.path.join(BENCH, f"dispensing-{n}.csv" if shape == "regional" else f"dispensing-{shape}-{n}.csv")
-            if not os.path.exists(path):
-                print(f"generating {shape} {n} rows …", file=sys.stderr)
-                sh([python, os.path.join(ROOT, "Benchmarks", "generate.py"), "--shape", shape, "--rows", str(n),
-                    "--out", path, "--catalogue", catalogue_of(shape)])
+            path = dispensing_file(python, shape, n)
             files[(shape, n)] = path
             cells[(shape, n)] = count_cells(python, path)
 
