@@ -2,7 +2,7 @@
 """Two builds of medsave on the same benchmark file, step by step: is a change faster, and where.
 
     python3 Benchmarks/ab.py --a OLD_BINARY --b NEW_BINARY [--shape national] [--rows 10000000]
-                             [--target cheapest] [--threads 1] [--pairs 8]
+                             [--target cheapest] [--threads 1] [--pairs 8] [--gap 0]
 
 On a shared machine a run's time moves by a fifth from one minute to the next, far more than most changes
 move it, so the two builds are run in pairs, back to back, their order swapped from pair to pair, and each
@@ -10,6 +10,9 @@ pair's difference is what counts: the median of the paired differences of each s
 median. The steps are the marks `MEDSAVE_MEMORY_TRACE=1` prints (their numbers blanked, so that the same step
 matches in both), with each run's user and system time, page faults and peak memory from the kernel.
 Both builds must write the same ranking, byte for byte, in every run: the script stops otherwise.
+`--gap` waits that many seconds before each run: on a virtual machine that gives memory left free back to its
+host, memory a run takes right after another's exit costs less than after a pause (2 MiB pages most of all), so
+a change to how memory is taken is measured both ways.
 
 The file is the one `Benchmarks/run.py` makes for the shape and rows (generated here if missing). Build each
 binary with `swift build -c release` and copy `.build/release/medsave` away before building the other.
@@ -19,6 +22,7 @@ import os
 import re
 import statistics
 import sys
+import time
 
 import run
 
@@ -50,6 +54,7 @@ def main():
     ap.add_argument("--target", default="cheapest")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--pairs", type=int, default=8)
+    ap.add_argument("--gap", type=float, default=0.0, help="seconds to wait before each run")
     a = ap.parse_args()
     binaries = {"A": os.path.abspath(a.a), "B": os.path.abspath(a.b)}
     python = run.venv_python()
@@ -60,6 +65,7 @@ def main():
     order = []  # step labels in the order they first come
     for i in range(a.pairs):
         for k in (("A", "B") if i % 2 == 0 else ("B", "A")):
+            time.sleep(a.gap)
             run_steps, run_totals = measure(binaries[k], a.shape, path, a.target, a.threads, outs[k])
             for label, seconds in run_steps:
                 if label not in order:
@@ -83,7 +89,7 @@ def main():
 
     print(f"A: {binaries['A']}\nB: {binaries['B']}")
     print(f"File: {path} ({a.shape}, {a.rows:,} rows); target {a.target}, {a.threads} thread(s), {a.pairs} pairs "
-          "in alternating order; the two rankings identical in every pair.\n")
+          f"in alternating order, {a.gap:g} s before each run; the two rankings identical in every pair.\n")
     print("| step | A median | B median | median of B − A, paired | range of B − A |")
     print("| --- | ---: | ---: | ---: | --- |")
     for label in order:
