@@ -56,6 +56,8 @@ def main():
     ap.add_argument("--pairs", type=int, default=8)
     ap.add_argument("--gap", type=float, default=0.0, help="seconds to wait before each run")
     a = ap.parse_args()
+    if a.gap < 0:
+        ap.error(f"--gap {a.gap:g}: give the seconds to wait, 0 or more")
     binaries = {"A": os.path.abspath(a.a), "B": os.path.abspath(a.b)}
     python = run.venv_python()
     path = run.dispensing_file(python, a.shape, a.rows)
