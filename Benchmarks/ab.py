@@ -7,8 +7,10 @@
 On a shared machine a run's time moves by a fifth from one minute to the next, far more than most changes
 move it, so the two builds are run in pairs, back to back, their order swapped from pair to pair, and each
 pair's difference is what counts: the median of the paired differences of each step, beside each build's
-median. The steps are the marks `MEDSAVE_MEMORY_TRACE=1` prints (their numbers blanked, so that the same step
-matches in both), with each run's user and system time, page faults and peak memory from the kernel.
+median, with an interval that holds the true median difference with 95% probability whatever the noise's
+distribution (`median_interval`; it narrows as pairs are added: with 8 pairs it is the whole range). The steps
+are the marks `MEDSAVE_MEMORY_TRACE=1` prints (their numbers blanked, so that the same step matches in both),
+with each run's user and system time, page faults and peak memory from the kernel.
 Both builds must write the same ranking, byte for byte, in every run: the script stops otherwise.
 `--gap` waits that many seconds before each run: on a virtual machine that gives memory left free back to its
 host, memory a run takes right after another's exit costs less than after a pause (2 MiB pages most of all), so
@@ -18,6 +20,7 @@ The file is the one `Benchmarks/run.py` makes for the shape and rows (generated 
 binary with `swift build -c release` and copy `.build/release/medsave` away before building the other.
 """
 import argparse
+import math
 import os
 import re
 import statistics
@@ -86,25 +89,46 @@ def main():
         def f(value, sign=False):
             value = round(value, digits) + 0.0  # no "-0.000"
             return f"{value:{'+' if sign else ''}.{digits}f}"
+        low, high = median_interval(paired)
         return (f"| {name} | {f(statistics.median(a_values))} | {f(statistics.median(b_values))} | "
-                f"{f(statistics.median(paired), sign=True)} | {f(min(paired))} to {f(max(paired))} |")
+                f"{f(statistics.median(paired), sign=True)} | {f(low, sign=True)} to {f(high, sign=True)} | "
+                f"{f(min(paired))} to {f(max(paired))} |")
 
     print(f"A: {binaries['A']}\nB: {binaries['B']}")
     print(f"File: {path} ({a.shape}, {a.rows:,} rows); target {a.target}, {a.threads} thread(s), {a.pairs} pairs "
           f"in alternating order, {a.gap:g} s before each run; the two rankings identical in every pair.\n")
-    print("| step | A median | B median | median of B − A, paired | range of B − A |")
-    print("| --- | ---: | ---: | ---: | --- |")
+    print("| step | A median | B median | median of B − A, paired | 95% interval of that median | range of B − A |")
+    print("| --- | ---: | ---: | ---: | --- | --- |")
     for label in order:
         a_values, b_values = steps["A"].get(label, []), steps["B"].get(label, [])
         if len(a_values) == len(b_values) == a.pairs:
             print(row(label, a_values, b_values, 3))
         else:
-            print(f"| {label} | (in {len(a_values)} of A's runs and {len(b_values)} of B's) | | | |")
+            print(f"| {label} | (in {len(a_values)} of A's runs and {len(b_values)} of B's) | | | | |")
     for name in totals["A"]:
         print(row(name, totals["A"][name], totals["B"][name], 0 if name in ("page faults", "peak (MiB)") else 3))
     ratios = [b / a for a, b in zip(totals["A"]["wall (s)"], totals["B"]["wall (s)"])]
-    print(f"\nWall time B / A: median of the paired ratios {statistics.median(ratios):.3f} "
-          f"(range {min(ratios):.3f} to {max(ratios):.3f}).")
+    low, high = median_interval(ratios)
+    faster = sum(r < 1 for r in ratios)
+    print(f"\nWall time B / A: median of the paired ratios {statistics.median(ratios):.3f}, 95% interval "
+          f"{low:.3f} to {high:.3f} (range {min(ratios):.3f} to {max(ratios):.3f}); B faster in {faster} of "
+          f"{len(ratios)} pairs. " + ("The interval holds 1: no difference shown at this number of pairs."
+                                       if low <= 1 <= high else "The interval leaves out 1."))
+
+
+def median_interval(values, level=0.95):
+    """An interval that holds the median of the distribution `values` are drawn from with probability at least
+    `level`, whatever that distribution: the k-th smallest to the k-th largest value, k the largest for which
+    fewer than k of the n values fall below that median with probability (1 − level) / 2 at most (binomial, n
+    and 1/2). With fewer than 6 values no k will do, and it is the whole range, which then holds the median with
+    a lower probability than `level` (15 in 16 for 5 values)."""
+    ordered, n = sorted(values), len(values)
+    tail, k = 0.0, 0
+    while k < n // 2 and tail + math.comb(n, k) / 2 ** n <= (1 - level) / 2:
+        tail += math.comb(n, k) / 2 ** n
+        k += 1
+    k = max(k, 1)
+    return ordered[k - 1], ordered[n - k]
 
 
 if __name__ == "__main__":
