@@ -90,7 +90,8 @@ public struct DispensingAggregate: Sendable {
     public package(set) var organisations: [String] = []
     public package(set) var products: [String] = []
     public package(set) var periods: [Period] = []
-    /// Prescriber codes by id, when the file has a prescriber column.
+    /// Prescriber codes by id, when the file has a prescriber column: those given an id (a code of digits is
+    /// given one only where its text is needed, `PrescriberCode`).
     public package(set) var prescribers: [String] = []
     /// Patient codes by id, only when asked for (`DispensingReadOptions.patientCodes`): never written anywhere.
     public package(set) var patients: [String] = []
@@ -100,7 +101,8 @@ public struct DispensingAggregate: Sendable {
     public package(set) var pairs: [UInt64] = []
     /// (cell index << 32 | patient id) for every distinct patient seen in a cell.
     public package(set) var patientsByCell = PairSet()
-    /// (cell index << 32 | prescriber id), when the organisation is not the prescriber.
+    /// (cell index << 32 | prescriber code: a code's own or its id, `PrescriberCode`), when the organisation is
+    /// not the prescriber.
     public package(set) var prescribersByCell = PairSet()
     /// Rows marked "do not substitute", summed per (cell index << 32 | prescriber id, 0xFFFFFFFF for rows that
     /// name none), so that blocked savings can be reported per prescriber: every blocked row is here, so a

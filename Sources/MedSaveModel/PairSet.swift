@@ -148,11 +148,13 @@ public struct PairSet: Sequence, Sendable, Equatable, ExpressibleByArrayLiteral 
     }
 
     /// Adds every pair of `other` with its cell c renumbered `cells[c]` and its code k `codes[k]` (0xFFFFFFFF,
-    /// no code, kept): `other`'s first codes read in place, `first` grown once to the last cell, so that a part's
-    /// millions of pairs, most of them its new cells' only ones, are added without a key list or a hash each.
+    /// no code, and a prescriber's own code, `PrescriberCode`, kept): `other`'s first codes read in place, `first`
+    /// grown once to the last cell, so that a part's millions of pairs, most of them its new cells' only ones,
+    /// are added without a key list or a hash each.
     public mutating func formUnion(_ other: PairSet, cells: [Int32], codes: [Int32]) {
         func mapped(_ code: UInt32) -> UInt64 {
-            code == UInt32.max ? UInt64(code) : UInt64(UInt32(bitPattern: codes[Int(code)]))
+            code == UInt32.max || PrescriberCode.isOwn(code)
+                ? UInt64(code) : UInt64(UInt32(bitPattern: codes[Int(code)]))
         }
         if let last = cells.max(), last >= 0, Int(last) >= first.count { cover(Int(last)) }
         var forTable: [UInt64] = []

@@ -50,7 +50,8 @@ struct ReaderEquivalenceTests {
         for _ in 0..<rows {
             var fields: [String: String] = [
                 "period": pick(["2025-01", "2025-02", "2025-03", "202504", "2025-05-17", "2025-06-01 00:00:00+00:00"]),
-                "unit": pick(units), "prescriber": pick(["P1", "P2", "", "P3"]),
+                "unit": pick(units),
+                "prescriber": pick(["P1", "P2", "", "P3", "1234567", "0001234", "7", "123456789", " 7654321 "]),
                 "patient": pick(["a", "b", "c", "", "d"]),
                 "product": pick(products), "quantity": pick(["10", "-5", "100", "2.5", "0"]),
                 "cost": pick(["12.50", "-3.10", "99", "0.000001", "7"]), "items": pick(["1", "2", "", "3"]),
@@ -220,14 +221,18 @@ struct ReaderEquivalenceTests {
 
     /// National-shaped: nearly every row its own cell, so that the cell table has several chunks of cells (2¹⁶
     /// each) and several parts keep cells of their own; each cell's first prescriber is kept by cell and some
-    /// cells get a second. The cells are copied into the aggregate by as many threads as read it, each a run
+    /// cells get a second, half of them codes of digits (their own codes in the pairs, kept as they are when a
+    /// part's pairs are renumbered). The cells are copied into the aggregate by as many threads as read it, each a run
     /// of chunks: the aggregate must still be the one-pass one.
     @Test func manyCellsCopiedByThreadsReadTheSame() throws {
         var random = SplitMix64(seed: 51)
         var text = "period,unit,prescriber,product,quantity,cost\n"
         for i in 0..<150_000 {
             let month = 1 + i % 12
-            text += "2025-\(month < 10 ? "0" : "")\(month),U\(random.next(below: 900)),D\(random.next(below: 3_000)),"
+            // Prescribers of letters and of digits (these stand for themselves in the pairs, `PrescriberCode`).
+            let prescriber = random.next(below: 3_000)
+            text += "2025-\(month < 10 ? "0" : "")\(month),U\(random.next(below: 900)),"
+            text += prescriber % 2 == 0 ? "D\(prescriber)," : "\(1_000_000 + prescriber),"
             text += "P\(random.next(below: 5_000)),\(1 + random.next(below: 90)),\(random.next(below: 9_000)).25\n"
         }
         let path = Fixtures.write(text, named: "national-shaped.csv")
@@ -242,18 +247,46 @@ struct ReaderEquivalenceTests {
         }
     }
 
+    /// A prescriber code of 1 to 8 digits stands for itself in the pairs and is given an id only in a row marked
+    /// "do not substitute" (listed by prescriber); any other code is given its id in every row. Both paths.
+    @Test func prescriberCodesOfDigitsStandForThemselves() throws {
+        let text = """
+            period,unit,prescriber,product,quantity,cost,substitution_allowed
+            2025-01,U1,1234567,P1,10,10,true
+            2025-01,U1,0001234,P1,10,10,false
+            2025-01,U1," 1234567 ",P1,10,10,true
+            2025-01,U2,ABC,P1,10,10,true
+            2025-01,U2,123456789,P1,10,10,true
+
+            """
+        let path = Fixtures.write(text, named: "prescriber-codes.csv")
+        for fastPath in [true, false] {
+            var options = DispensingReadOptions()
+            options.fastPath = fastPath
+            let a = try DispensingReader.read(paths: [path], options: options)
+            func own(_ code: String) -> UInt64 {
+                UInt64(Array(code.utf8).withUnsafeBufferPointer { PrescriberCode.own($0) }!)
+            }
+            let expected: Set<UInt64> = [own("1234567"), own("0001234"), 1 << 32 | 1, 1 << 32 | 2]
+            #expect(a.prescribers == ["0001234", "ABC", "123456789"], "fast path \(fastPath)")
+            #expect(Set(a.prescribersByCell) == expected, "fast path \(fastPath)")
+            #expect(Array(a.blockedByPrescriber.keys) == [0], "fast path \(fastPath)")
+        }
+    }
+
     /// In month order, as national extracts come: parts then share at most a boundary month, and a part's cells
     /// of months no earlier part met are made without a lookup. Every month's keys repeat across the month (so a
     /// boundary month's cells are in two parts), and the second half of the file goes back over months the first
     /// half had (so a later part meets months of cells kept in an earlier part): a shortcut that took a month met
-    /// before for a new one would make two cells of one key.
+    /// before for a new one would make two cells of one key. Prescribers are codes of digits, given ids only in
+    /// the rows marked "do not substitute" (one in 20).
     @Test func monthOrderedPartsReadTheSame() throws {
         var random = SplitMix64(seed: 52)
         var text = "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
         for month in Array(1...8) + Array(3...6) {
             for _ in 0..<9_000 {
                 text +=
-                    "2025-0\(month),U\(random.next(below: 60)),D\(random.next(below: 400)),P\(random.next(below: 90)),"
+                    "2025-0\(month),U\(random.next(below: 60)),\(100_000 + random.next(below: 400)),P\(random.next(below: 90)),"
                 text +=
                     "\(1 + random.next(below: 90)),\(random.next(below: 9_000)).5,\(random.next(below: 20) == 0 ? "false" : "true")\n"
             }

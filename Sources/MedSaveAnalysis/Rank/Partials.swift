@@ -164,8 +164,31 @@ extension RankPartial {
             let r = summed.rows.rowOfCell[Int(pair >> 32)]
             if r >= 0 { pairs.insert(UInt64(r) << 32 | pair & 0xFFFF_FFFF) }
         }
-        prescriberPairs = pairs.sorted().map {
-            [Int32(truncatingIfNeeded: $0 >> 32), Int32(bitPattern: UInt32($0 & 0xFFFF_FFFF))]
+        // The file numbers every prescriber in `prescribers`: an own code (`PrescriberCode`) by its text's place
+        // there, added after the month's ids when not among them.
+        var placeOfOwn: [UInt32: Int32] = [:]
+        var placeOfName: [String: Int32]?
+        prescriberPairs = pairs.sorted().map { pair in
+            var code = UInt32(pair & 0xFFFF_FFFF)
+            if PrescriberCode.isOwn(code) {
+                if let place = placeOfOwn[code] {
+                    code = UInt32(place)
+                } else {
+                    if placeOfName == nil {
+                        placeOfName = Dictionary(
+                            prescribers.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+                    }
+                    let text = PrescriberCode.text(code)
+                    let place = placeOfName![text] ?? Int32(prescribers.count)
+                    if place == prescribers.count {
+                        prescribers.append(text)
+                        placeOfName![text] = place
+                    }
+                    placeOfOwn[code] = place
+                    code = UInt32(place)
+                }
+            }
+            return [Int32(truncatingIfNeeded: pair >> 32), Int32(bitPattern: code)]
         }
         summed.barriers.each { key, sums in
             barriers.append(

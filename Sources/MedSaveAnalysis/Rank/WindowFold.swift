@@ -168,22 +168,31 @@ extension Ranking {
 
             let rowOf = foldRows(summed, organisations: organisations)
             foldCells(month, summed, rowOf: rowOf, organisations: organisations, products: products, periods: periodIDs)
-            func pairs(_ monthPairs: PairSet, _ codes: [Int32]) -> [UInt64] {
+            // Each month's codes in the window's: ids through `codes`, a prescriber's own code as it is.
+            func pairs(_ monthPairs: PairSet, _ codes: [UInt32]) -> [UInt64] {
                 var batch: [UInt64] = []
                 batch.reserveCapacity(monthPairs.count)
                 for pair in monthPairs {
                     let r = summed.rows.rowOfCell[Int(pair >> 32)]
                     guard r >= 0 else { continue }
                     let cell = UInt64(UInt32(bitPattern: firstCell[Int(rowOf[Int(r)])]))
-                    batch.append(cell << 32 | UInt64(UInt32(bitPattern: codes[Int(pair & 0xFFFF_FFFF)])))
+                    let code = UInt32(pair & 0xFFFF_FFFF)
+                    batch.append(cell << 32 | UInt64(PrescriberCode.isOwn(code) ? code : codes[Int(code)]))
                 }
                 RadixSort.sort(&batch)
                 return batch
             }
             patientPairs.merge(
-                sortedBatch: pairs(month.patientsByCell, patients), existing: { _, _ in }, make: { _ in 0 })
+                sortedBatch: pairs(month.patientsByCell, patients.map { UInt32(bitPattern: $0) }),
+                existing: { _, _ in },
+                make: { _ in 0 })
+            // A prescriber of digits by its own code, also where the month numbered it (a month's partial file
+            // numbers every prescriber), so that each has one code in the window.
+            let prescriberCodes = zip(month.prescribers, prescribers).map { name, id in
+                Array(name.utf8).withUnsafeBufferPointer { PrescriberCode.own($0) } ?? UInt32(bitPattern: id)
+            }
             prescriberPairs.merge(
-                sortedBatch: pairs(month.prescribersByCell, prescribers), existing: { _, _ in }, make: { _ in 0 })
+                sortedBatch: pairs(month.prescribersByCell, prescriberCodes), existing: { _, _ in }, make: { _ in 0 })
             barriers.fold(summed.barriers) { key in
                 let prescriber =
                     month.organisationColumn == .prescriber

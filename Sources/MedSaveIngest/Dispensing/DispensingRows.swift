@@ -68,9 +68,15 @@ extension DispensingReader {
 
     struct Row {
         var period: Int32, organisation: Int32, product: Int32
+        /// The prescriber's id, when it has been looked up (`PrescriberCode`), else −1.
         var prescriber: Int32 = -1, patient: Int32 = -1
         var quantity: FixedDecimal, cost: FixedDecimal
         var blocked = false
+        /// What stands for the prescriber in the pairs: its own code or its id (`PrescriberCode`); `noCode`
+        /// without one.
+        var prescriberCode = Row.noCode
+
+        static let noCode = UInt32.max
     }
 
     private var singleByte: Bool { options.dialect.encoding == .windows1252 }
@@ -306,10 +312,16 @@ extension DispensingReader {
             }
         }
         if plan.hasPrescriber {
-            switch internCode(UnsafeBufferPointer(rebasing: buf[prescriber]), kind: .prescriber) {
-            case .ok(let id): row.prescriber = id
-            case .empty: break
-            case .invalidText: return nil
+            let key = trimmed(UnsafeBufferPointer(rebasing: buf[prescriber]))
+            if let own = PrescriberCode.own(key) {
+                row.prescriberCode = own
+                if blocked || options.cluster == .prescriber { row.prescriber = internID(key, kind: .prescriber) }
+            } else {
+                switch internCode(key, kind: .prescriber) {
+                case .ok(let id): (row.prescriber, row.prescriberCode) = (id, UInt32(id))
+                case .empty: break
+                case .invalidText: return nil
+                }
             }
         }
         guard Self.fitsKey(row), magnitude.fits(quantity: row.quantity, cost: row.cost),
@@ -480,12 +492,19 @@ extension DispensingReader {
                 return problem(state.patient, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
             }
         }
+        // A code of digits is looked up only once the row is known to need its id (as in `fastRow`).
+        var ownPrescriber = false
         if state.prescriber >= 0 && options.organisation != .prescriber {
-            switch code(record, state.prescriber, kind: .prescriber) {
-            case .ok(let id): row.prescriber = id
-            case .empty: break
-            case .invalidText:
-                return problem(state.prescriber, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+            if let own = Self.withField(record, state.prescriber, { PrescriberCode.own(trimmed($0)) }) {
+                row.prescriberCode = own
+                ownPrescriber = true
+            } else {
+                switch code(record, state.prescriber, kind: .prescriber) {
+                case .ok(let id): (row.prescriber, row.prescriberCode) = (id, UInt32(id))
+                case .empty: break
+                case .invalidText:
+                    return problem(state.prescriber, "not valid UTF-8", hint: "try --encoding windows-1252", cost: cost)
+                }
             }
         }
         if state.items >= 0 {
@@ -503,6 +522,9 @@ extension DispensingReader {
                 return problem(state.substitution, "not a flag", expected: expected, cost: cost)
             }
         }
+        if ownPrescriber && (row.blocked || options.cluster == .prescriber) {
+            row.prescriber = Self.withField(record, state.prescriber) { internID(trimmed($0), kind: .prescriber) }
+        }
         return .success(row)
     }
 
@@ -516,11 +538,17 @@ extension DispensingReader {
 
     /// Interns the trimmed text of field `field` in the interner of `kind`.
     private mutating func code(_ record: CSVRecord, _ field: Int, kind: CodeKind) -> CodeResult {
+        Self.withField(record, field) { internCode($0, kind: kind) }
+    }
+
+    /// Calls `body` with the bytes of field `field`, unescaped.
+    private static func withField<R>(
+        _ record: CSVRecord, _ field: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R
+    ) -> R {
         if record.fields[field].escaped {
-            let raw = record.unescapedBytes(field)
-            return raw.withUnsafeBufferPointer { internCode($0, kind: kind) }
+            return record.unescapedBytes(field).withUnsafeBufferPointer(body)
         }
-        return internCode(record.bytes(field), kind: kind)
+        return body(record.bytes(field))
     }
 
     @inline(__always)
@@ -704,7 +732,7 @@ extension DispensingReader {
             aggregate.clusterQuantities[index | UInt64(UInt32(bitPattern: id)), default: .zero] += row.quantity
         }
         if row.patient >= 0 { pairs.patients.append(index | UInt64(row.patient)) }
-        if row.prescriber >= 0 { pairs.prescribers.append(index | UInt64(row.prescriber)) }
+        if row.prescriberCode != Row.noCode { pairs.prescribers.append(index | UInt64(row.prescriberCode)) }
     }
 }
 
