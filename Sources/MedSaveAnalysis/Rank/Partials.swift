@@ -166,27 +166,17 @@ extension RankPartial {
         }
         // The file numbers every prescriber in `prescribers`: an own code (`PrescriberCode`) by its text's place
         // there, added after the month's ids when not among them.
-        var placeOfOwn: [UInt32: Int32] = [:]
-        var placeOfName: [String: Int32]?
+        var placeOfName = Dictionary(prescribers.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         prescriberPairs = pairs.sorted().map { pair in
             var code = UInt32(pair & 0xFFFF_FFFF)
             if PrescriberCode.isOwn(code) {
-                if let place = placeOfOwn[code] {
-                    code = UInt32(place)
-                } else {
-                    if placeOfName == nil {
-                        placeOfName = Dictionary(
-                            prescribers.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
-                    }
-                    let text = PrescriberCode.text(code)
-                    let place = placeOfName![text] ?? Int32(prescribers.count)
-                    if place == prescribers.count {
-                        prescribers.append(text)
-                        placeOfName![text] = place
-                    }
-                    placeOfOwn[code] = place
-                    code = UInt32(place)
+                let text = PrescriberCode.text(code)
+                let place = placeOfName[text] ?? Int32(prescribers.count)
+                if place == prescribers.count {
+                    prescribers.append(text)
+                    placeOfName[text] = place
                 }
+                code = UInt32(place)
             }
             return [Int32(truncatingIfNeeded: pair >> 32), Int32(bitPattern: code)]
         }
