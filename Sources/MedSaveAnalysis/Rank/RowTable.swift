@@ -105,6 +105,13 @@ extension Ranking {
             /// Room for `count` rows in the head without growing.
             mutating func reserveCapacity(_ count: Int) { head.reserveCapacity(count) }
 
+            /// Makes the head's pages ahead of its end (`FreshPages`): its room is reserved for the most rows the
+            /// blocks could make, far more than they do, so it is not made all at once.
+            mutating func makePagesAhead(_ pages: inout FreshPages) {
+                let stride = MemoryLayout<Row>.stride, used = head.count * stride, room = head.capacity * stride
+                head.withUnsafeBufferPointer { if let b = $0.baseAddress { pages.cover(b, used: used, room: room) } }
+            }
+
             /// The head's rows in place, for the additions of `add`.
             mutating func withHead<R>(_ body: (inout UnsafeMutableBufferPointer<Row>) -> R) -> R {
                 head.withUnsafeMutableBufferPointer(body)
@@ -118,6 +125,7 @@ extension Ranking {
         /// `stampOfKey[key + 1]` is `stamp`; a new class or period takes the next stamp, which empties the
         /// lookup without clearing it.
         private var rowOfKey: [Int32] = []
+        private var pagesAhead = FreshPages()
         private var stampOfKey: [Int32] = []
         private var stamp: Int32 = 0
         /// The (class, period) whose rows `rowOfKey` holds, and the block being summed (`begin`).
@@ -179,6 +187,7 @@ extension Ranking {
             }
             blockPeriod = block.period
             blockStamp += 1
+            rows.makePagesAhead(&pagesAhead)
             window =
                 window.map { (min($0.from, block.period), max($0.to, block.period)) } ?? (block.period, block.period)
         }

@@ -198,6 +198,15 @@ final class CellTable {
     private func append(_ key: UInt64) {
         let ids = DispensingReader.ids(key)
         cells.append(DispensingCell(organisation: ids.organisation, product: ids.product, period: ids.period))
+        if cells.count & 1023 == 0 { makePagesAhead() }
+    }
+
+    /// The pages of the list's room ahead of its end, made a few megabytes at a time (`FreshPages`).
+    private var pagesAhead = FreshPages()
+
+    private func makePagesAhead() {
+        let stride = MemoryLayout<DispensingCell>.stride, used = cells.count * stride, room = cells.capacity * stride
+        cells.withUnsafeBufferPointer { if let b = $0.baseAddress { pagesAhead.cover(b, used: used, room: room) } }
     }
 
     /// Changes cell `number` in place.
