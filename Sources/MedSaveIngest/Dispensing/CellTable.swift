@@ -141,6 +141,25 @@ final class CellTable {
         touched = sink
     }
 
+    /// After `touch`, whose loads it then waits for: loads the cell that each of `hashes`'s first slot names
+    /// when the slot's hash bits are the key's, so that the key's check and the row's addition find the cell in
+    /// cache. A region's rows add to cells made before (hundreds of thousands, read at random); a national
+    /// file's rows make new cells, whose slots are empty.
+    @inline(__always)
+    func touchCells(_ hashes: UnsafeBufferPointer<UInt64>) {
+        var sink = touched
+        cells.withUnsafeBufferPointer { cells in
+            for h in hashes {
+                let p = part(h).pointee
+                let s = p.slots[Int(truncatingIfNeeded: h) & (p.capacity - 1)]
+                if s != Self.empty && s & 0xFFFF_FFFF_0000_0000 == h << 32 {
+                    sink ^= UInt64(bitPattern: cells[Int(Int32(truncatingIfNeeded: s) &- 1)].quantity.raw)
+                }
+            }
+        }
+        touched = sink
+    }
+
     /// Written by `touch` so that its loads are not optimised away.
     private(set) var touched: UInt64 = 0
 

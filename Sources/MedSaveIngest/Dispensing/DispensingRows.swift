@@ -692,7 +692,10 @@ extension DispensingReader {
         if batch.isEmpty { return }
         batchHashes.removeAll(keepingCapacity: true)
         for row in batch { batchHashes.append(CellTable.hash(Self.key(row))) }
-        batchHashes.withUnsafeBufferPointer { cellTable.touch($0) }
+        batchHashes.withUnsafeBufferPointer {
+            cellTable.touch($0)
+            cellTable.touchCells($0)
+        }
         var pairs = PairBatch()
         swap(&pairs, &batchPairs)  // its arrays' room kept from batch to batch
         for (row, hash) in zip(batch, batchHashes) { accumulate(row, hash: hash, pairs: &pairs) }
