@@ -23,7 +23,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
         ),
-        // Prefetch hints for the loops that read cells at random (header only).
+        // Prefetch hints for the loops that read cells and index slots at random (header only).
         .systemLibrary(name: "CMemory"),
         .systemLibrary(
             name: "CZlib",
@@ -41,7 +41,8 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(
-            name: "MedSaveIngest", dependencies: ["MedSaveModel", "MedSaveSupport", "CZlib"], exclude: ["README.md"]),
+            name: "MedSaveIngest", dependencies: ["MedSaveModel", "MedSaveSupport", "CZlib", "CMemory"],
+            exclude: ["README.md"]),
         .target(
             name: "MedSaveAnalysis", dependencies: ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric", "CMemory"],
             exclude: ["README.md"]),

@@ -13,7 +13,7 @@ struct ArchitectureTests {
         "MedSaveSupport": [],
         "MedSaveModel": [],
         "MedSaveNumeric": ["CBLAS", "Accelerate"],
-        "MedSaveIngest": ["MedSaveModel", "MedSaveSupport", "CZlib"],
+        "MedSaveIngest": ["MedSaveModel", "MedSaveSupport", "CZlib", "CMemory"],
         "MedSaveAnalysis": ["MedSaveModel", "MedSaveSupport", "MedSaveNumeric", "CMemory"],
         "MedSaveReview": ["MedSaveModel", "GRDB"],
         "MedSaveOutput": ["MedSaveModel", "MedSaveSupport", "MedSaveAnalysis"],

@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import MedSaveModel
 import MedSaveSupport
@@ -141,7 +142,17 @@ final class CellTable {
         touched = sink
     }
 
-    /// After `touch`, whose loads it then waits for: loads the cell that each of `hashes`'s first slot names
+    /// Asks for the first index slot each of `hashes` will look at, without waiting for it: a batch's slots
+    /// arrive while the next batch is read (`DispensingReader.batchFilled`).
+    @inline(__always)
+    func prefetch(_ hashes: UnsafeBufferPointer<UInt64>) {
+        for h in hashes {
+            let p = part(h).pointee
+            medsave_prefetch(p.slots + (Int(truncatingIfNeeded: h) & (p.capacity - 1)))
+        }
+    }
+
+    /// After `touch` or `prefetch`, whose loads it waits for: loads the cell that each of `hashes`'s first slot names
     /// when the slot's hash bits are the key's, so that the key's check and the row's addition find the cell in
     /// cache. A region's rows add to cells made before (hundreds of thousands, read at random); a national
     /// file's rows make new cells, whose slots are empty.

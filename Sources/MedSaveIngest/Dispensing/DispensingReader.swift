@@ -81,6 +81,10 @@ public struct DispensingReader {
     /// Rows read by the fast path and not yet added to their cells, with their cell keys' hashes.
     var batch: [Row] = []
     var batchHashes: [UInt64] = []
+    /// The batch before, full, added to its cells when the next one fills (or at `flush`): its cells' index slots
+    /// were asked for when it filled, and arrive while the next batch is read, not while the reader waits.
+    var waiting: [Row] = []
+    var waitingHashes: [UInt64] = []
     var batchPairs = PairBatch()
     /// The current file's header as the fast path needs it.
     var plan = FastPlan()
@@ -151,6 +155,8 @@ public struct DispensingReader {
         aggregate = DispensingAggregate(organisationColumn: options.organisation)
         batch.reserveCapacity(Self.batchSize)
         batchHashes.reserveCapacity(Self.batchSize)
+        waiting.reserveCapacity(Self.batchSize)
+        waitingHashes.reserveCapacity(Self.batchSize)
     }
 
     /// Rows added to their cells at a time: enough for the cells' cache misses to overlap.

@@ -331,7 +331,7 @@ extension DispensingReader {
         aggregate.rowsRead += 1
         aggregate.costRead += row.cost
         batch.append(row)
-        if batch.count == Self.batchSize { flush() }
+        if batch.count == Self.batchSize { batchFilled() }
         return next
     }
 
@@ -687,19 +687,42 @@ extension DispensingReader {
         }
     }
 
-    /// Adds the batched rows to their cells, in order, after touching all their cells at once.
+    /// A full batch: its cells' index slots are asked for (`CellTable.prefetch`), and the batch before, whose
+    /// slots were asked for when it filled, is added to its cells; the new batch waits for the next. Rows are
+    /// added in the order they were read, one batch late.
+    mutating func batchFilled() {
+        hashBatch()
+        batchHashes.withUnsafeBufferPointer { cellTable.prefetch($0) }
+        addWaiting()
+        swap(&batch, &waiting)
+        swap(&batchHashes, &waitingHashes)
+    }
+
+    /// Adds every row read to its cell, in order: the batch waiting, then the one being filled, whose slots are
+    /// loaded all at once first (`CellTable.touch`).
     mutating func flush() {
+        addWaiting()
         if batch.isEmpty { return }
+        hashBatch()
+        batchHashes.withUnsafeBufferPointer { cellTable.touch($0) }
+        swap(&batch, &waiting)
+        swap(&batchHashes, &waitingHashes)
+        addWaiting()
+    }
+
+    private mutating func hashBatch() {
         batchHashes.removeAll(keepingCapacity: true)
         for row in batch { batchHashes.append(CellTable.hash(Self.key(row))) }
-        batchHashes.withUnsafeBufferPointer {
-            cellTable.touch($0)
-            cellTable.touchCells($0)
-        }
+    }
+
+    /// Adds the waiting batch's rows to their cells, in order, after loading the cells their slots name.
+    private mutating func addWaiting() {
+        if waiting.isEmpty { return }
+        waitingHashes.withUnsafeBufferPointer { cellTable.touchCells($0) }
         var pairs = PairBatch()
         swap(&pairs, &batchPairs)  // its arrays' room kept from batch to batch
-        for (row, hash) in zip(batch, batchHashes) { accumulate(row, hash: hash, pairs: &pairs) }
-        batch.removeAll(keepingCapacity: true)
+        for (row, hash) in zip(waiting, waitingHashes) { accumulate(row, hash: hash, pairs: &pairs) }
+        waiting.removeAll(keepingCapacity: true)
         addPairs(&pairs)
         batchPairs = pairs
     }
