@@ -62,47 +62,78 @@ extension Ranking {
     ) {
         positions.removeAll(keepingCapacity: true)
         blocked.removeAll(keepingCapacity: true)
-        // Room for exactly the block's organisations (`classify` counted them).
+        // Exactly the block's organisations (`classify` counted them), zero to start with, filled in place below
+        // (an append per organisation to each of six lists, each checking its room, was a tenth of the summing).
         let distinct = block.organisationCount
-        block.organisations.reserveCapacity(distinct)
-        block.quantity.reserveCapacity(distinct)
-        block.cost.reserveCapacity(distinct)
-        block.blockedQuantity.reserveCapacity(distinct)
-        block.blockedCost.reserveCapacity(distinct)
-        block.cellFlags.reserveCapacity(distinct)
+        block.organisations.append(contentsOf: repeatElement(-1, count: distinct))
+        block.quantity.append(contentsOf: repeatElement(.zero, count: distinct))
+        block.cost.append(contentsOf: repeatElement(.zero, count: distinct))
+        block.blockedQuantity.append(contentsOf: repeatElement(.zero, count: distinct))
+        block.blockedCost.append(contentsOf: repeatElement(.zero, count: distinct))
+        block.cellFlags.append(contentsOf: repeatElement([], count: distinct))
+        positions.reserveCapacity(block.cells.count)
         // The cells are far apart in the aggregate (a block is one class in one month): each read is a miss, so
-        // the reads of cells a few ahead are started early, and several misses wait at once.
-        let ahead = 12
+        // the reads of cells a few ahead are started early, and several misses wait at once (the block's first
+        // ones were started by the block before: `prefetchFirstCells`).
         let base = UnsafeRawPointer(aggregate.baseAddress!)
-        for k in block.cells {
-            if k + ahead < block.cells.upperBound {
-                let next = base + Int(cells[k + ahead]) * MemoryLayout<DispensingCell>.stride
-                medsave_prefetch(next)
-                medsave_prefetch(next + MemoryLayout<DispensingCell>.stride - 1)
+        var made = 0, rows = 0, totalCost = FixedDecimal.zero
+        block.organisations.withUnsafeMutableBufferPointer { organisations in
+            block.quantity.withUnsafeMutableBufferPointer { quantity in
+                block.cost.withUnsafeMutableBufferPointer { cost in
+                    block.cellFlags.withUnsafeMutableBufferPointer { flags in
+                        positionOf.withUnsafeMutableBufferPointer { positionOf in
+                            for k in block.cells {
+                                if k + cellsAhead < block.cells.upperBound {
+                                    prefetchCell(base, cells[k + cellsAhead])
+                                }
+                                let c = aggregate[Int(cells[k])]
+                                var p = Int(positionOf[Int(c.organisation)])
+                                if p < 0 {
+                                    precondition(made < distinct, "more organisations in a block than classify counted")
+                                    p = made
+                                    made += 1
+                                    positionOf[Int(c.organisation)] = Int32(p)
+                                    organisations[p] = c.organisation
+                                }
+                                positions.append(Int32(p))
+                                if c.hasCorrectionRows { flags[p].insert(.correctionRows) }
+                                if c.hasBlockedRows {
+                                    flags[p].insert(.doNotSubstitute)
+                                    blocked.append(cells[k])
+                                }
+                                rows += c.rows
+                                totalCost += c.cost
+                                quantity[p] += c.quantity
+                                cost[p] += c.cost
+                            }
+                        }
+                    }
+                }
             }
-            let c = aggregate[Int(cells[k])]
-            var p = Int(positionOf[Int(c.organisation)])
-            if p < 0 {
-                p = block.organisations.count
-                positionOf[Int(c.organisation)] = Int32(p)
-                block.organisations.append(c.organisation)
-                block.quantity.append(.zero)
-                block.cost.append(.zero)
-                block.blockedQuantity.append(.zero)
-                block.blockedCost.append(.zero)
-                block.cellFlags.append([])
-            }
-            positions.append(Int32(p))
-            if c.hasCorrectionRows { block.cellFlags[p].insert(.correctionRows) }
-            if c.hasBlockedRows {
-                block.cellFlags[p].insert(.doNotSubstitute)
-                blocked.append(cells[k])
-            }
-            block.rows += c.rows
-            block.totalCost += c.cost
-            block.quantity[p] += c.quantity
-            block.cost[p] += c.cost
         }
+        precondition(made == distinct, "fewer organisations in a block than classify counted")
+        block.rows += rows
+        block.totalCost += totalCost
+    }
+
+    /// How many cells ahead `sumBlock` starts a cell's read.
+    static let cellsAhead = 12
+
+    /// Starts the reads of cell `cell`'s cache lines (a cell may straddle two).
+    @inline(__always)
+    static func prefetchCell(_ base: UnsafeRawPointer, _ cell: Int32) {
+        let next = base + Int(cell) * MemoryLayout<DispensingCell>.stride
+        medsave_prefetch(next)
+        medsave_prefetch(next + MemoryLayout<DispensingCell>.stride - 1)
+    }
+
+    /// Starts the reads of a block's first cells, those `sumBlock` does not start itself: called for the next
+    /// block while one is summed.
+    static func prefetchFirstCells(
+        of block: Block, cells: UnsafeBufferPointer<Int32>, aggregate: UnsafeBufferPointer<DispensingCell>
+    ) {
+        let base = UnsafeRawPointer(aggregate.baseAddress!)
+        for k in block.cells.prefix(cellsAhead) { prefetchCell(base, cells[k]) }
     }
 
     /// The classes met while classifying, numbered in order of first appearance.

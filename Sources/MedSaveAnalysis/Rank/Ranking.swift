@@ -263,11 +263,12 @@ public enum Ranking {
         var merged: [(key: UInt64, quantity: FixedDecimal, cost: FixedDecimal)] = []
         var blockedQ: [Double] = [], blockedC: [Double] = [], blockedSavings: [Double] = []
         let lists = configuration.target.needsCataloguePrices ? ListTargets(classifier) : nil
-        for header in blocks {
+        for (b, header) in blocks.enumerated() {
             // Summed here, each block's sums let go once it is used; its cells are then in cache for the rows.
             block.reset(to: header)
             cells.withUnsafeBufferPointer { cellBuffer in
                 aggregate.withUnsafeBufferPointer {
+                    if b + 1 < blocks.count { prefetchFirstCells(of: blocks[b + 1], cells: cellBuffer, aggregate: $0) }
                     sumBlock(
                         &block, cells: cellBuffer, aggregate: $0, positionOf: &positionOf, positions: &positions,
                         blocked: &blockedCells)
