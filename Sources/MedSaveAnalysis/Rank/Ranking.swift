@@ -304,9 +304,15 @@ public enum Ranking {
             let n = block.organisations.count
             q.removeAll(keepingCapacity: true)
             c.removeAll(keepingCapacity: true)
-            for p in 0..<n {
-                q.append((block.quantity[p] - block.blockedQuantity[p]).doubleValue)
-                c.append((block.cost[p] - block.blockedCost[p]).doubleValue)
+            q.append(contentsOf: repeatElement(0, count: n))
+            c.append(contentsOf: repeatElement(0, count: n))
+            q.withUnsafeMutableBufferPointer { q in
+                c.withUnsafeMutableBufferPointer { c in
+                    for p in 0..<n {
+                        q[p] = (block.quantity[p] - block.blockedQuantity[p]).doubleValue
+                        c[p] = (block.cost[p] - block.blockedCost[p]).doubleValue
+                    }
+                }
             }
             try SavingsKernel.savings(quantity: q, cost: c, target: target.price, into: &savings)
             let targetFlags = RowFlags(target.flags)
