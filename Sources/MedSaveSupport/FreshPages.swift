@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Foundation
 
 /// Makes the pages of a growing list's room a few megabytes ahead of its end in one call each
 /// (`MADV_POPULATE_WRITE`, Linux 5.14 and later), instead of one page fault for each 4 KiB page as elements reach
