@@ -62,8 +62,8 @@ extension Ranking {
     ) {
         positions.removeAll(keepingCapacity: true)
         blocked.removeAll(keepingCapacity: true)
-        // Exactly the block's organisations (`classify` counted them), zero to start with, filled in place below
-        // (an append per organisation to each of six lists, each checking its room, was a tenth of the summing).
+        // Exactly the block's organisations (`classify` counted them), zero to start with, filled in place below,
+        // rather than an append per organisation to each of six lists, each checking its room and uniqueness.
         let distinct = block.organisationCount
         block.organisations.append(contentsOf: repeatElement(-1, count: distinct))
         block.quantity.append(contentsOf: repeatElement(.zero, count: distinct))
