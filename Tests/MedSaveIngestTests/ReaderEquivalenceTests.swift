@@ -302,6 +302,33 @@ struct ReaderEquivalenceTests {
         }
     }
 
+    /// The fast path adds a full batch of rows to their cells only when the next batch fills (its index slots
+    /// fetched meanwhile): a row the general path reads, or the end of the file, must first add both batches, or
+    /// cells would be numbered, and sums made, out of the file's order. Runs of ordinary rows of about one and two
+    /// batches, each ended by a row only the general path reads (a quoted field), over a few cells that repeat
+    /// and new ones, read as the general path alone reads them.
+    @Test func rowsWaitingInABatchAreAddedBeforeTheGeneralPathsRow() throws {
+        let batch = DispensingReader.batchSize
+        var random = SplitMix64(seed: 61)
+        var text = "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
+        var made = 0
+        for run in [batch - 1, batch, batch + 1, 2 * batch - 1, 2 * batch, 2 * batch + 1, 3 * batch + 7, 1, 0] {
+            for _ in 0..<run {
+                // Half the rows add to one of a few cells; the others each make a cell of their own.
+                let unit = random.next(below: 2) == 0 ? "U\(random.next(below: 3))" : "N\(made)"
+                made += 1
+                text += "2025-0\(1 + random.next(below: 3)),\(unit),\(1_000_000 + random.next(below: 9)),"
+                text += "P\(random.next(below: 4)),\(1 + random.next(below: 9)),\(random.next(below: 900)).25,"
+                text += random.next(below: 10) == 0 ? "false\n" : "true\n"
+            }
+            text += "2025-02,\"U1\",1000001,P\(random.next(below: 4)),3,4.5,true\n"  // general path
+        }
+        text += "2025-03,N-last,1000002,P1,2,3.25,true\n"  // ends the file on the fast path
+        let path = Fixtures.write(text, named: "batch-runs.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        #expect(try Self.read([path]) { _ in } == reference)
+    }
+
     @Test(arguments: [UInt64(41), 42, 43])
     func ownUTF8CheckAgreesWithTheStandardLibrary(seed: UInt64) throws {
         var g = SeededGenerator(seed: seed)
