@@ -129,16 +129,20 @@ final class CellTable {
     @inline(__always)
     private func part(_ hash: UInt64) -> UnsafeMutablePointer<Part> { parts + Int(hash >> (64 - Self.partBits)) }
 
+    /// The index slot a search for a key with this hash starts at.
+    @inline(__always)
+    private func firstSlot(_ hash: UInt64) -> UnsafeMutablePointer<UInt64> {
+        let p = part(hash).pointee
+        return p.slots + (Int(truncatingIfNeeded: hash) & (p.capacity - 1))
+    }
+
     /// Loads the first index slot each of `hashes` will look at, without using it: the loads are independent,
     /// so the processor fetches many of these cache lines at once, and the searches that follow find them in
     /// cache instead of waiting for memory one row at a time.
     @inline(__always)
     func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
         var sink: UInt64 = 0
-        for h in hashes {
-            let p = part(h).pointee
-            sink ^= p.slots[Int(truncatingIfNeeded: h) & (p.capacity - 1)]
-        }
+        for h in hashes { sink ^= firstSlot(h).pointee }
         touched = sink
     }
 
@@ -146,10 +150,7 @@ final class CellTable {
     /// arrive while the next batch is read (`DispensingReader.batchFilled`).
     @inline(__always)
     func prefetch(_ hashes: UnsafeBufferPointer<UInt64>) {
-        for h in hashes {
-            let p = part(h).pointee
-            medsave_prefetch(p.slots + (Int(truncatingIfNeeded: h) & (p.capacity - 1)))
-        }
+        for h in hashes { medsave_prefetch(firstSlot(h)) }
     }
 
     /// After `touch` or `prefetch`, whose loads it waits for: loads the cell that each of `hashes`'s first slot names
@@ -161,8 +162,7 @@ final class CellTable {
         var sink = touched
         cells.withUnsafeBufferPointer { cells in
             for h in hashes {
-                let p = part(h).pointee
-                let s = p.slots[Int(truncatingIfNeeded: h) & (p.capacity - 1)]
+                let s = firstSlot(h).pointee
                 if s != Self.empty && s & 0xFFFF_FFFF_0000_0000 == h << 32 {
                     sink ^= UInt64(bitPattern: cells[Int(Int32(truncatingIfNeeded: s) &- 1)].quantity.raw)
                 }
@@ -171,7 +171,7 @@ final class CellTable {
         touched = sink
     }
 
-    /// Written by `touch` so that its loads are not optimised away.
+    /// Written by `touch` and `touchCells` so that their loads are not optimised away.
     private(set) var touched: UInt64 = 0
 
     /// The number of `key`'s cell, whose `hash(_:)` is `hash`, made (numbered next) when the key is new.
