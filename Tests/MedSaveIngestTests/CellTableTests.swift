@@ -45,4 +45,32 @@ struct CellTableTests {
         let taken = table.takeCells()
         #expect(taken.count == order.count && taken.map { CellTable.key(of: $0) } == order && table.count == 0)
     }
+
+    /// A slot keeps a cell's number + 1 in its low bits and the key's tag above them; each time the cells
+    /// outgrow those bits (4,095 cells, 8,191, …) every slot gives a tag bit to the number, in place. Right
+    /// after each such step, every key met so far must still be found as its own cell, and no new key as an old
+    /// one. (The check that fails when a slot keeps its old tag bit: numbers read past 2^bits point elsewhere.)
+    @Test func everyCellIsFoundAgainEachTimeTheNumbersTakeAnotherBit() {
+        var random = SplitMix64(seed: 7)
+        let table = CellTable(capacity: 16)
+        var keys: [UInt64] = []
+        var seen = Set<UInt64>()
+        while keys.count < 70_000 {
+            let key = DispensingReader.key(
+                organisation: Int32(random.next(below: 5_000)), product: Int32(random.next(below: 2_000)),
+                period: Int32(random.next(below: 12)))
+            guard seen.insert(key).inserted else { continue }
+            #expect(table.existingNumber(key, hash: CellTable.hash(key)) == nil)
+            #expect(table.number(key, hash: CellTable.hash(key)) == Int32(keys.count))
+            keys.append(key)
+            // Just past a step: 4,095 cells fill 12 bits of numbers + 1, so the 4,096th widened them.
+            if (keys.count - 1) & keys.count == 0 && keys.count >= 4_096 {
+                for (number, old) in keys.enumerated()
+                where table.existingNumber(old, hash: CellTable.hash(old)) != Int32(number) {
+                    Issue.record("cell \(number) not found after the table reached \(keys.count) cells")
+                    return
+                }
+            }
+        }
+    }
 }

@@ -15,23 +15,28 @@ import MedSaveSupport
 /// The cells are the list the aggregate keeps, filled in place (`takeCells` hands it over, nothing copied),
 /// room made for them ahead (`reserve`) where many are expected. A cell's number is its index in that list.
 ///
-/// The index is open addressing (linear probing, load ≤ 3/4) with 8-byte slots: 32 bits of the key's hash and
-/// the cell's number. A slot whose hash bits match is confirmed against the cell's own ids, which the row is
-/// about to add to anyway. National files have a cell for about every row, so the index (about 14 bytes a
-/// cell) and the cells (48) are most of what a read holds. The index is 64 tables, chosen by a key's top hash
-/// bits, each growing on its own: growing then holds the old and new slots of one 64th of the index at a time.
+/// The index is open addressing (linear probing, load ≤ 3/4) with 4-byte slots: the cell's number + 1 in the
+/// low `cellBits` bits, and above them as many bits of the key's hash as are left (a tag, from hash bits that
+/// choose neither the table nor the slot). A slot whose tag matches is confirmed against the cell's own ids,
+/// which the row is about to add to anyway; with 8 or more tag bits, fewer than one slot passed in 256 costs a
+/// needless look at a cell. When the cells outgrow `cellBits`, each slot gives its lowest tag bit to the
+/// number (`widen`), in place. National files have a cell for about every row, so the index (5 to 11 bytes a
+/// cell) and the cells (32) are most of what a read holds; on a virtual machine the index's fresh 2 MiB pages
+/// are the dearest memory a run takes, a tenth of a two-thread national run's time with 8-byte slots. The
+/// index is 64 tables, chosen by a key's top hash bits, each growing on its own: growing then holds the old
+/// and new slots of one 64th of the index at a time, each slot's place found again from its cell's key.
 final class CellTable {
     /// One of the index's tables: its slots and how many are used.
     private struct Part {
-        var slots: UnsafeMutablePointer<UInt64>
+        var slots: UnsafeMutablePointer<UInt32>
         var capacity: Int
         var count = 0
         /// Whether `slots` is a slice of `arena`, let go with it rather than on its own.
         var inArena = false
     }
 
-    /// An empty slot; a used one is (hash bits << 32 | cell number + 1), so that zeroed memory is all empty.
-    private static let empty: UInt64 = 0
+    /// An empty slot; a used one is (tag | cell number + 1), so that zeroed memory is all empty.
+    private static let empty: UInt32 = 0
     private static let partBits = 6
     private static let partCount = 1 << partBits
     private let parts: UnsafeMutablePointer<Part>
@@ -40,7 +45,11 @@ final class CellTable {
     /// one region of 2 MiB pages: it is searched at random, and on a virtual machine a miss of the address
     /// cache walks two sets of page tables. 64 tables of their own, each a megabyte or two, are never given
     /// large pages, as they are not aligned to them.
-    private var arena: (slots: UnsafeMutablePointer<UInt64>, count: Int)?
+    private var arena: (slots: UnsafeMutablePointer<UInt32>, count: Int)?
+    /// The low bits of a slot that hold a cell's number + 1; those above are the tag.
+    private var cellBits = 12
+    /// 2^`cellBits` − 1.
+    private var cellMask: UInt32 = (1 << 12) - 1
 
     /// The cells, by number. Only this table's owner reads and changes them, so their accesses need no check
     /// for exclusivity at run time (each row adds to a cell).
@@ -52,7 +61,7 @@ final class CellTable {
         while size * 3 * Self.partCount < capacity * 4 { size <<= 1 }
         parts = .allocate(capacity: Self.partCount)
         for k in 0..<Self.partCount {
-            (parts + k).initialize(to: Part(slots: UnsafeMutablePointer(bitPattern: 8)!, capacity: 0))
+            (parts + k).initialize(to: Part(slots: UnsafeMutablePointer(bitPattern: 4)!, capacity: 0))
         }
         place(size: size)
     }
@@ -75,12 +84,12 @@ final class CellTable {
     /// table's slots move to where their hash bits point in the new one.
     private func place(size: Int) {
         let old = arena
-        let shared = size * Self.partCount * MemoryLayout<UInt64>.stride >= Self.mappedBytes
-        if shared { arena = (Self.allocate(UInt64.self, size * Self.partCount), size * Self.partCount) }
+        let shared = size * Self.partCount * MemoryLayout<UInt32>.stride >= Self.mappedBytes
+        if shared { arena = (Self.allocate(UInt32.self, size * Self.partCount), size * Self.partCount) }
         // Tables in the old arena move too, so that it can go.
         for k in 0..<Self.partCount where parts[k].capacity < size || parts[k].inArena {
-            let slots = shared ? arena!.slots + k * size : Self.allocate(UInt64.self, size)
-            Self.move(parts + k, to: slots, capacity: size)
+            let slots = shared ? arena!.slots + k * size : Self.allocate(UInt32.self, size)
+            move(parts + k, to: slots, capacity: size)
             parts[k].inArena = shared
         }
         if let old { Self.free(old.slots, old.count) }
@@ -131,10 +140,17 @@ final class CellTable {
 
     /// The index slot a search for a key with this hash starts at.
     @inline(__always)
-    private func firstSlot(_ hash: UInt64) -> UnsafeMutablePointer<UInt64> {
+    private func firstSlot(_ hash: UInt64) -> UnsafeMutablePointer<UInt32> {
         let p = part(hash).pointee
         return p.slots + (Int(truncatingIfNeeded: hash) & (p.capacity - 1))
     }
+
+    /// The tag of a key with this hash, as its slots hold it: hash bits 26 and up, above `cellBits`. The tag
+    /// keeps bits 38 (26 + at least 12) to 57; a slot's place is chosen by low bits (a table has far fewer than
+    /// 2³⁸ slots) and the table by the top 6, so that the keys a search meets are told apart by bits that did not
+    /// bring them together.
+    @inline(__always)
+    private func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 26) & ~cellMask }
 
     /// Loads the first index slot each of `hashes` will look at, without using it: the loads are independent,
     /// so the processor fetches many of these cache lines at once, and the searches that follow find them in
@@ -142,7 +158,7 @@ final class CellTable {
     @inline(__always)
     func touch(_ hashes: UnsafeBufferPointer<UInt64>) {
         var sink: UInt64 = 0
-        for h in hashes { sink ^= firstSlot(h).pointee }
+        for h in hashes { sink ^= UInt64(firstSlot(h).pointee) }
         touched = sink
     }
 
@@ -160,11 +176,12 @@ final class CellTable {
     @inline(__always)
     func touchCells(_ hashes: UnsafeBufferPointer<UInt64>) {
         var sink = touched
+        let mask = cellMask
         cells.withUnsafeBufferPointer { cells in
             for h in hashes {
                 let s = firstSlot(h).pointee
-                if s != Self.empty && s & 0xFFFF_FFFF_0000_0000 == h << 32 {
-                    sink ^= UInt64(bitPattern: cells[Int(Int32(truncatingIfNeeded: s) &- 1)].quantity.raw)
+                if s != Self.empty && s & ~mask == tag(h) {
+                    sink ^= UInt64(bitPattern: cells[Int(s & mask) &- 1].quantity.raw)
                 }
             }
         }
@@ -179,22 +196,22 @@ final class CellTable {
     func number(_ key: UInt64, hash: UInt64) -> Int32 {
         let p = part(hash)
         let slots = p.pointee.slots, mask = p.pointee.capacity - 1
-        let bits = hash << 32
+        let numberMask = cellMask, tag = tag(hash)
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let s = slots[i]
             if s == Self.empty { break }
-            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cells[Int(Int32(truncatingIfNeeded: s) &- 1)]) == key {
-                return Int32(truncatingIfNeeded: s) &- 1
+            if s & ~numberMask == tag && Self.key(of: cells[Int(s & numberMask) &- 1]) == key {
+                return Int32(truncatingIfNeeded: s & numberMask) &- 1
             }
             i = (i + 1) & mask
         }
-        if (p.pointee.count + 1) * 4 > p.pointee.capacity * 3 {
-            Self.grow(p)
+        if (p.pointee.count + 1) * 4 > p.pointee.capacity * 3 || count + 1 > Int(numberMask) {
+            if count + 1 > Int(numberMask) { widen(to: cellBits + 1) } else { grow(p) }
             return number(key, hash: hash)
         }
         let number = Int32(count)
-        slots[i] = bits | UInt64(UInt32(bitPattern: number) &+ 1)
+        slots[i] = tag | UInt32(truncatingIfNeeded: number &+ 1)
         p.pointee.count += 1
         append(key)
         return number
@@ -205,13 +222,13 @@ final class CellTable {
     func existingNumber(_ key: UInt64, hash: UInt64) -> Int32? {
         let p = part(hash).pointee
         let mask = p.capacity - 1
-        let bits = hash << 32
+        let numberMask = cellMask, tag = tag(hash)
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let s = p.slots[i]
             if s == Self.empty { return nil }
-            if s & 0xFFFF_FFFF_0000_0000 == bits && Self.key(of: cells[Int(Int32(truncatingIfNeeded: s) &- 1)]) == key {
-                return Int32(truncatingIfNeeded: s) &- 1
+            if s & ~numberMask == tag && Self.key(of: cells[Int(s & numberMask) &- 1]) == key {
+                return Int32(truncatingIfNeeded: s & numberMask) &- 1
             }
             i = (i + 1) & mask
         }
@@ -252,6 +269,9 @@ final class CellTable {
     func reserve(_ count: Int, listed: Int = 0) {
         cells.reserveCapacity(Swift.max(count, listed))
         guard indexed else { return }
+        var bits = cellBits
+        while bits < 32 && (UInt64(1) << UInt64(bits)) - 1 < UInt64(count) + 1 { bits += 1 }
+        widen(to: bits)
         var size = 16
         while size * 3 * Self.partCount < count * 4 { size <<= 1 }
         if (0..<Self.partCount).contains(where: { parts[$0].capacity < size }) {
@@ -259,26 +279,52 @@ final class CellTable {
         }
     }
 
-    /// Doubles an index table (or makes it `newCapacity` slots): each slot moves to where its hash bits now point.
-    private static func grow(_ part: UnsafeMutablePointer<Part>) {
+    /// Doubles an index table: each slot moves to where its key's hash now points.
+    private func grow(_ part: UnsafeMutablePointer<Part>) {
         let capacity = part.pointee.capacity * 2
-        move(part, to: allocate(UInt64.self, capacity), capacity: capacity)
+        move(part, to: Self.allocate(UInt32.self, capacity), capacity: capacity)
         part.pointee.inArena = false
     }
 
     /// Moves a table's slots to `slots` (zeroed, `capacity` of them), letting the old ones go unless they are
-    /// a slice of the arena.
-    private static func move(_ part: UnsafeMutablePointer<Part>, to slots: UnsafeMutablePointer<UInt64>, capacity: Int)
-    {
-        let old = part.pointee.slots, oldCapacity = part.pointee.capacity
-        for i in 0..<oldCapacity where old[i] != empty {
-            var j = Int(truncatingIfNeeded: old[i] >> 32) & (capacity - 1)
-            while slots[j] != empty { j = (j + 1) & (capacity - 1) }
-            slots[j] = old[i]
+    /// a slice of the arena. A slot holds too few of its key's hash bits to find its new place, so the hash is
+    /// made again from its cell's key; the tag is kept as it is.
+    private func move(_ part: UnsafeMutablePointer<Part>, to slots: UnsafeMutablePointer<UInt32>, capacity: Int) {
+        let old = part.pointee.slots, oldCapacity = part.pointee.capacity, numberMask = cellMask
+        cells.withUnsafeBufferPointer { cells in
+            // The cells are read in the order of their slots, at random: each read is started 16 slots ahead.
+            let base = UnsafeRawPointer(cells.baseAddress)
+            for i in 0..<oldCapacity {
+                if let base, i + 16 < oldCapacity, old[i + 16] != Self.empty {
+                    medsave_prefetch(base + (Int(old[i + 16] & numberMask) - 1) * MemoryLayout<DispensingCell>.stride)
+                }
+                guard old[i] != Self.empty else { continue }
+                let hash = Self.hash(Self.key(of: cells[Int(old[i] & numberMask) - 1]))
+                var j = Int(truncatingIfNeeded: hash) & (capacity - 1)
+                while slots[j] != Self.empty { j = (j + 1) & (capacity - 1) }
+                slots[j] = old[i]
+            }
         }
-        if oldCapacity > 0 && !part.pointee.inArena { free(old, oldCapacity) }
+        if oldCapacity > 0 && !part.pointee.inArena { Self.free(old, oldCapacity) }
         part.pointee.slots = slots
         part.pointee.capacity = capacity
+    }
+
+    /// Gives the cells' numbers `bits` bits of each slot (more than they have): the tag's lowest bits are
+    /// cleared to make room, in place, as numbers + 1 below 2^`cellBits` have nothing there.
+    private func widen(to bits: Int) {
+        guard bits > cellBits else { return }
+        precondition(bits <= 32, "a cell table holds fewer than 2³² cells")
+        let oldMask = cellMask
+        cellBits = bits
+        cellMask = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(bits)) &- 1)
+        let tagMask = ~cellMask
+        for k in 0..<Self.partCount {
+            let slots = parts[k].slots
+            for i in 0..<parts[k].capacity where slots[i] != Self.empty {
+                slots[i] = slots[i] & tagMask | slots[i] & oldMask
+            }
+        }
     }
 
     /// Adds the sums of `other` (a cell with the same key elsewhere) to cell `number`'s.
