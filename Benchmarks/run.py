@@ -34,7 +34,8 @@ BENCH = os.path.join(ROOT, ".build-bench")
 VENV = os.path.join(BENCH, "venv")
 
 
-SHORT_RUN_FACTOR = 3
+# Files whose first medsave run takes under SHORT_RUN_SECONDS get SHORT_RUN_FACTOR times --repeat pairs.
+SHORT_RUN_SECONDS, SHORT_RUN_FACTOR = 1.0, 3
 
 
 def sh(cmd, **kw):
@@ -190,7 +191,7 @@ def main():
                     theirs.append(w); theirs_mem.append(m)
                     # A run under a second moves by as much as a longer one in absolute terms (start-up, the
                     # machine's drift), so by more relatively: such files get SHORT_RUN_FACTOR times the pairs.
-                    if len(ours) == 1 and ours[0] < 1.0:
+                    if len(ours) == 1 and ours[0] < SHORT_RUN_SECONDS:
                         pairs = a.repeat * SHORT_RUN_FACTOR
                 # Each medsave run is paired with the DuckDB run right after it: on a shared machine whose speed
                 # drifts, the median of the pairs' ratios is steadier than the ratio of the medians.

@@ -48,8 +48,11 @@ final class CellTable {
     private var arena: (slots: UnsafeMutablePointer<UInt32>, count: Int)?
     /// The low bits of a slot that hold a cell's number + 1; those above are the tag.
     private var cellBits = 12
-    /// 2^`cellBits` − 1.
-    private var cellMask: UInt32 = (1 << 12) - 1
+    /// 2^`cellBits` − 1 (`mask(bits:)`).
+    private var cellMask = CellTable.mask(bits: 12)
+
+    /// The largest cell number + 1 that `bits` bits hold, all of them set.
+    private static func mask(bits: Int) -> UInt32 { UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(bits)) &- 1) }
 
     /// The cells, by number. Only this table's owner reads and changes them, so their accesses need no check
     /// for exclusivity at run time (each row adds to a cell).
@@ -206,8 +209,12 @@ final class CellTable {
             }
             i = (i + 1) & mask
         }
-        if (p.pointee.count + 1) * 4 > p.pointee.capacity * 3 || count + 1 > Int(numberMask) {
-            if count + 1 > Int(numberMask) { widen(to: cellBits + 1) } else { grow(p) }
+        if count + 1 > Int(numberMask) {
+            widen(to: cellBits + 1)
+            return number(key, hash: hash)
+        }
+        if (p.pointee.count + 1) * 4 > p.pointee.capacity * 3 {
+            grow(p)
             return number(key, hash: hash)
         }
         let number = Int32(count)
@@ -270,7 +277,7 @@ final class CellTable {
         cells.reserveCapacity(Swift.max(count, listed))
         guard indexed else { return }
         var bits = cellBits
-        while bits < 32 && (UInt64(1) << UInt64(bits)) - 1 < UInt64(count) + 1 { bits += 1 }
+        while bits < 32 && Int(Self.mask(bits: bits)) < count + 1 { bits += 1 }
         widen(to: bits)
         var size = 16
         while size * 3 * Self.partCount < count * 4 { size <<= 1 }
@@ -317,7 +324,7 @@ final class CellTable {
         precondition(bits <= 32, "a cell table holds fewer than 2³² cells")
         let oldMask = cellMask
         cellBits = bits
-        cellMask = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(bits)) &- 1)
+        cellMask = Self.mask(bits: bits)
         let tagMask = ~cellMask
         for k in 0..<Self.partCount {
             let slots = parts[k].slots
