@@ -135,6 +135,34 @@ struct WindowTablesTests {
         #expect(empty.rows.map(\.classIndex) == [2, 3, 4] && empty.rows.tail.isEmpty)
     }
 
+    /// The rows a predicate keeps, found by several threads over a joined table (head and tail, split where a
+    /// thread's run crosses from one to the other), are those one pass finds, in row order.
+    @Test func rowsFoundOnSeveralThreadsAreThoseOnePassFinds() {
+        var random = SplitMix64(seed: 18)
+        func list(_ count: Int) -> Ranking.RowTable.RowList {
+            var rows = Ranking.RowTable.RowList()
+            for r in 0..<count {
+                var row = Ranking.RowTable.Row(key: Int32(r % 97), classIndex: Int32(r % 13), period: nil)
+                row.saving = Double(Int(random.next() % 7)) - 3
+                row.blockedSaving = random.next() % 3 == 0 ? 1 : 0
+                rows.append(row)
+            }
+            return rows
+        }
+        var rows = list(70_001)
+        rows.join(list(29_999))
+        let kept: @Sendable (Ranking.RowTable.Row) -> Bool = { $0.saving > 0 }
+        let blockedOnly: @Sendable (Ranking.RowTable.Row) -> Bool = { $0.saving <= 0 && $0.blockedSaving > 0 }
+        for predicate in [kept, blockedOnly] {
+            let plain = rows.indices.filter { predicate(rows[$0]) }.map { Int32($0) }
+            #expect(plain.count > 10_000)
+            for threads in [1, 2, 3, 7] {
+                let found = rows.numbers(where: predicate, threads: threads), same = found == plain
+                #expect(same, "\(threads) threads: \(found.count) rows, one pass \(plain.count)")
+            }
+        }
+    }
+
     @Test func aJoinedTableIsNotSummedInto() async {
         await #expect(processExitsWith: .failure) {
             var table = Ranking.RowTable(byPeriod: false, level: .unit, groupOf: nil, cellCount: 0)

@@ -61,8 +61,7 @@ extension Ranking {
         /// up once per (product, period) (`ExclusionCheck`); the findings themselves are built for the rows shown.
         /// Only the rows whose exclusion depends on their products have their cells listed.
         mutating func candidates() -> (positive: [Int32], excluded: [Int32]) {
-            var candidates: [Int32] = []
-            for (r, row) in table.rows.enumerated() where row.saving > 0 { candidates.append(Int32(r)) }
+            let candidates = table.rows.numbers(where: { $0.saving > 0 }, threads: threads)
             prepareCells(for: candidates.lazy.filter(readsCells))
             // Split between threads, each with lookups of its own.
             let parts = threads > 1 && candidates.count >= 4096 ? threads : 1
@@ -88,10 +87,7 @@ extension Ranking {
         /// Rows that save nothing themselves but carry blocked saving, which a rule excludes: left out of the
         /// blocked figure as the excluded opportunities are.
         mutating func excludedWithoutSaving() -> [Int32] {
-            var rows: [Int32] = []
-            for (r, row) in table.rows.enumerated() where row.saving <= 0 && row.blockedSaving > 0 {
-                rows.append(Int32(r))
-            }
+            let rows = table.rows.numbers(where: { $0.saving <= 0 && $0.blockedSaving > 0 }, threads: threads)
             prepareCells(for: rows.lazy.filter(readsCells))
             var check = ExclusionCheck(rules, source, decided: decided)
             return rows.filter { check.excludes($0) }

@@ -87,11 +87,17 @@ public enum Ranking {
             books.costUsed += part.costUsed
             books.setAside(.noTarget, rows: part.noTargetRows, cost: part.noTargetCost)
         }
-        // Each cell's row, written by its part as row · parts + part, numbered in the joined table.
+        // Each cell's row, written by its part as row · parts + part, numbered in the joined table: a pass over
+        // every cell, split between the parts' threads.
         if parts.count > 1 {
-            let p = Int32(parts.count)
-            for i in rowOfCell.indices where rowOfCell[i] >= 0 {
-                rowOfCell[i] = firstRow[Int(rowOfCell[i] % p)] + rowOfCell[i] / p
+            let n = parts.count, p = Int32(n), count = rowOfCell.count, first = firstRow
+            rowOfCell.withUnsafeMutableBufferPointer { buffer in
+                let rows = Shared(base: buffer.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: n) { k in
+                    for i in (count * k / n)..<(count * (k + 1) / n) where rows.base[i] >= 0 {
+                        rows.base[i] = first[Int(rows.base[i] % p)] + rows.base[i] / p
+                    }
+                }
             }
         }
         rows.rowOfCell = rowOfCell

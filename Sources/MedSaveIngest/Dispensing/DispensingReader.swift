@@ -346,6 +346,15 @@ public struct DispensingReader {
         var cells = cellTable.takeCells()
         cellTable = CellTable(capacity: 0)
         cells.reserveCapacity(total)
+        // The kept parts' cells fill room never touched: its pages are made first, split between the threads, not
+        // faulted in one at a time as the cells reach them.
+        if !deferred.isEmpty {
+            let stride = MemoryLayout<DispensingCell>.stride
+            cells.withUnsafeBufferPointer { list in
+                guard let base = list.baseAddress else { return }
+                FreshPages.make(base, bytes: (list.count * stride)..<(total * stride), threads: options.resolvedThreads)
+            }
+        }
         while !deferred.isEmpty {
             let part = deferred.removeFirst()
             let (o, p, t) = (part.organisations, part.products, part.periods)
