@@ -8,6 +8,10 @@ SWIFT ?= swift
 RANK_ARGS ?= --top 20
 # A target importing a module it does not declare is an error, not luck of build order (ARCHITECTURE.md).
 SWIFT_FLAGS ?= --explicit-target-dependency-import-check error
+# On Linux the release binary carries the Swift runtime and Foundation inside it: it runs without a Swift
+# toolchain and starts in half the time (README "Installation"). Every release build here (and Benchmarks/run.py)
+# passes the same flags, or SwiftPM rebuilds every module when they change.
+RELEASE_FLAGS ?= $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib,)
 
 .PHONY: deps build rank test lint datasets notebooks report-png
 
@@ -15,7 +19,7 @@ deps:
 	@./.ci/install-deps
 
 build: deps
-	$(SWIFT) build -c release --product medsave $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product medsave $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 
 rank: build
 	"$$($(SWIFT) build -c release --show-bin-path)/medsave" rank \

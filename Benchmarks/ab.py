@@ -18,7 +18,8 @@ host, memory a run takes right after another's exit costs less than after a paus
 a change to how memory is taken is measured both ways.
 
 The file is the one `Benchmarks/run.py` makes for the shape and rows (generated here if missing). Build each
-binary with `swift build -c release` and copy `.build/release/medsave` away before building the other.
+binary with `make build` (a release build, the Swift runtime linked in on Linux, as `run.py` builds it) and copy
+`.build/release/medsave` away before building the other.
 """
 import argparse
 import math

@@ -156,8 +156,10 @@ def main():
     ap.add_argument("--readme", action="store_true", help="also write the results into README.md")
     a = ap.parse_args()
     os.makedirs(BENCH, exist_ok=True)
-    sh(["swift", "build", "-c", "release", "--product", "medsave"])
-    sh(["swift", "build", "-c", "release", "--product", "medsave-blas-bench"])
+    # As `make build` builds it (Makefile RELEASE_FLAGS): the Swift runtime linked in on Linux.
+    static = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
+    sh(["swift", "build", "-c", "release", "--product", "medsave"] + static)
+    sh(["swift", "build", "-c", "release", "--product", "medsave-blas-bench"] + static)
     bin_dir = sh(["swift", "build", "-c", "release", "--show-bin-path"], capture_output=True, text=True).stdout.strip()
     medsave = os.path.join(bin_dir, "medsave")
     python = venv_python()
