@@ -140,7 +140,14 @@ public struct Catalogue: Sendable {
         var refused: [Int] = []
         productOfEntry.reserveCapacity(list.count)
         entryOf.reserveCapacity(list.count)
-        for k in list.indices where !index(list[k], as: Int32(k - refused.count)) { refused.append(k) }
+        // Each entry's key fields read where it is, not the whole entry (a dozen strings) copied out to be filed.
+        for k in list.indices
+        where !index(
+            product: list[k].product, period: list[k].period, equivalenceClass: list[k].equivalenceClass,
+            as: Int32(k - refused.count))
+        {
+            refused.append(k)
+        }
         if refused.isEmpty {
             entries = list
         } else {
@@ -159,19 +166,27 @@ public struct Catalogue: Sendable {
     /// Numbers `entry`'s product and class and files it as entry `index` (the next in `entries`, which the caller
     /// appends); false, changing nothing, when its product already has an entry for its period.
     private mutating func index(_ entry: CatalogueEntry, as index: Int32) -> Bool {
-        let product = productNumbers[entry.product] ?? Int32(productNumbers.count)
-        if product == productNumbers.count { productNumbers[entry.product] = product }
-        let key = Self.key(product, entry.period)
+        self.index(
+            product: entry.product, period: entry.period, equivalenceClass: entry.equivalenceClass, as: index)
+    }
+
+    /// `index(_:as:)` of an entry with this product, period and class.
+    private mutating func index(
+        product code: String, period: Period?, equivalenceClass: EquivalenceClass?, as index: Int32
+    ) -> Bool {
+        let product = productNumbers[code] ?? Int32(productNumbers.count)
+        if product == productNumbers.count { productNumbers[code] = product }
+        let key = Self.key(product, period)
         if let earlier = entryOf.updateValue(index, forKey: key) {
             entryOf[key] = earlier
             return false
         }
         productOfEntry.append(product)
-        if let p = entry.period, p != lastListed {
+        if let p = period, p != lastListed {
             listed.insert(p)
             lastListed = p
         }
-        if let c = entry.equivalenceClass {
+        if let c = equivalenceClass {
             let number = classNumbers[c] ?? Int32(classEntries.count)
             if number == classEntries.count {
                 classNumbers[c] = number
