@@ -105,6 +105,9 @@ public struct Catalogue: Sendable {
     /// Each class's number, in order of first appearance, and the indices of its entries in order.
     private var classNumbers: [EquivalenceClass: Int32] = [:]
     private var classEntries: [[Int32]] = []
+    /// By product number: the class of the product's latest entry and its number. A product keeps its class from
+    /// one month's list to the next, so most entries are numbered by comparing two strings, not hashing them.
+    private var classOfProduct: [(equivalenceClass: EquivalenceClass, number: Int32)?] = []
     /// The product number of each entry.
     private var productOfEntry: [Int32] = []
     /// The periods that have entries of their own.
@@ -187,10 +190,17 @@ public struct Catalogue: Sendable {
             lastListed = p
         }
         if let c = equivalenceClass {
-            let number = classNumbers[c] ?? Int32(classEntries.count)
-            if number == classEntries.count {
-                classNumbers[c] = number
-                classEntries.append([])
+            while classOfProduct.count <= product { classOfProduct.append(nil) }
+            let number: Int32
+            if let latest = classOfProduct[Int(product)], latest.equivalenceClass == c {
+                number = latest.number
+            } else {
+                number = classNumbers[c] ?? Int32(classEntries.count)
+                if number == classEntries.count {
+                    classNumbers[c] = number
+                    classEntries.append([])
+                }
+                classOfProduct[Int(product)] = (c, number)
             }
             classEntries[Int(number)].append(index)
         }

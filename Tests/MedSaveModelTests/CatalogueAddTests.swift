@@ -51,4 +51,37 @@ struct CatalogueAddTests {
             }
         }
     }
+
+    /// Each class's members and number against a plain filter of the entries, on seeded lists whose products
+    /// move between classes from month to month (and in and out of none), as products' classes are numbered
+    /// from the class their previous entry had.
+    @Test(arguments: [0, 1, 2, 3])
+    func classMembersAreThoseAPlainFilterFinds(seed: Int) {
+        var random = SplitMix64(seed: UInt64(seed) + 100)
+        let list = (0..<400).map { _ -> CatalogueEntry in
+            let month = Int(random.next(below: 5)), group = random.next(below: 6)
+            return CatalogueEntry(
+                period: month == 0 ? nil : Period(year: 2025, month: month), product: "P\(random.next(below: 30))",
+                unitPrice: 1,
+                equivalenceClass: group == 0 ? nil : EquivalenceClass(group: "G\(group)", sizeGroup: "T\(group % 2)"))
+        }
+        var catalogue = Catalogue()
+        _ = catalogue.add(contentsOf: list)
+        let entries = catalogue.entries
+        var firstSeen: [EquivalenceClass] = []
+        for e in entries { if let c = e.equivalenceClass, !firstSeen.contains(c) { firstSeen.append(c) } }
+        #expect(firstSeen.count == 5)
+        for (number, c) in firstSeen.enumerated() {
+            #expect(catalogue.classNumber(c) == Int32(number))
+            for month in 1...4 {
+                let period = Period(year: 2025, month: month)
+                let own = entries.indices.filter { entries[$0].period == period && entries[$0].equivalenceClass == c }
+                let timeless = entries.indices.filter { i in
+                    entries[i].period == nil && entries[i].equivalenceClass == c
+                        && !entries.contains { $0.product == entries[i].product && $0.period == period }
+                }
+                #expect(catalogue.memberIndices(of: c, in: period) == own + timeless, "\(c) in \(period)")
+            }
+        }
+    }
 }

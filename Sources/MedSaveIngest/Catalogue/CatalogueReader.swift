@@ -200,7 +200,10 @@ public enum CatalogueReader {
             guard i >= 0 && i < fields.count else { return UnsafeBufferPointer(start: nil, count: 0) }
             return trimmed(UnsafeBufferPointer(rebasing: buffer[fields[i].0..<fields[i].1]))
         }
-        if encoding == .utf8 {
+        // Most records are ASCII from end to end: checked once, eight bytes at a time, rather than field by field.
+        let allASCII =
+            fields.isEmpty || isASCII(UnsafeBufferPointer(rebasing: buffer[fields[0].0..<fields[fields.count - 1].1]))
+        if encoding == .utf8 && !allASCII {
             for column in fieldOf.indices where !isASCII(bytes(column)) {
                 guard TextEncoding.isValidUTF8(bytes(column)) else { throw NotUTF8.found }
             }
@@ -208,7 +211,7 @@ public enum CatalogueReader {
         func text(_ column: Int) -> String {
             let b = bytes(column)
             if b.isEmpty { return "" }
-            return isASCII(b) ? String(decoding: b, as: UTF8.self) : encoding.decode(b)!
+            return allASCII || isASCII(b) ? String(decoding: b, as: UTF8.self) : encoding.decode(b)!
         }
         /// A number in column `column`: from its bytes when it is a plain decimal they hold exactly, else as
         /// `entry(_:decimalComma:)` reads its text.
@@ -267,10 +270,20 @@ public enum CatalogueReader {
         }
     }
 
+    /// Whether every byte is below 0x80: eight bytes at a time, then the rest.
     private static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var bits: UInt8 = 0
-        for byte in b { bits |= byte }
-        return bits < 0x80
+        guard let base = b.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var words: UInt64 = 0, tail: UInt8 = 0, i = 0
+        while i + 8 <= b.count {
+            words |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < b.count {
+            tail |= b[i]
+            i += 1
+        }
+        return words & 0x8080_8080_8080_8080 == 0 && tail < 0x80
     }
 
     struct Failure: Error {
