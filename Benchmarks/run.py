@@ -31,6 +31,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".build-bench")
+# Release builds as `make build` makes them (Makefile RELEASE_FLAGS): the Swift runtime linked in on Linux. Every
+# release build passes the same flags, or SwiftPM rebuilds every module.
+RELEASE_FLAGS = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
 VENV = os.path.join(BENCH, "venv")
 
 
@@ -156,10 +159,8 @@ def main():
     ap.add_argument("--readme", action="store_true", help="also write the results into README.md")
     a = ap.parse_args()
     os.makedirs(BENCH, exist_ok=True)
-    # As `make build` builds it (Makefile RELEASE_FLAGS): the Swift runtime linked in on Linux.
-    static = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
-    sh(["swift", "build", "-c", "release", "--product", "medsave"] + static)
-    sh(["swift", "build", "-c", "release", "--product", "medsave-blas-bench"] + static)
+    sh(["swift", "build", "-c", "release", "--product", "medsave"] + RELEASE_FLAGS)
+    sh(["swift", "build", "-c", "release", "--product", "medsave-blas-bench"] + RELEASE_FLAGS)
     bin_dir = sh(["swift", "build", "-c", "release", "--show-bin-path"], capture_output=True, text=True).stdout.strip()
     medsave = os.path.join(bin_dir, "medsave")
     python = venv_python()

@@ -33,7 +33,7 @@ def main():
     ap.add_argument("--readme", action="store_true")
     a = ap.parse_args()
     python = run.venv_python()
-    run.sh(["swift", "build", "-c", "release", "--product", "medsave"])
+    run.sh(["swift", "build", "-c", "release", "--product", "medsave"] + run.RELEASE_FLAGS)
     binary = os.path.join(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=run.ROOT,
                                          check=True, capture_output=True, text=True).stdout.strip(), "medsave")
     marker = os.path.join(FOLDER, f".rows-{a.rows}")
