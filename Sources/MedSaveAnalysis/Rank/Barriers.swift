@@ -34,7 +34,7 @@ extension Ranking {
                 keys.append(key)
                 values.append(value)
             }
-            var place = (0..<Int32(keys.count)).map { $0 }
+            var place = Array(0..<Int32(keys.count))
             RadixSort.sort(&keys, carrying: &place)
             entries.reserveCapacity(keys.count)
             for (key, at) in zip(keys, place) {

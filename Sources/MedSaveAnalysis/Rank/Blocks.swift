@@ -221,7 +221,7 @@ extension Ranking {
     }
 
     /// The `k`th of `parts` runs of `0..<count`.
-    private static func part(_ k: Int, of parts: Int, count: Int) -> Range<Int> {
+    static func part(_ k: Int, of parts: Int, count: Int) -> Range<Int> {
         (count * k / parts)..<(count * (k + 1) / parts)
     }
 

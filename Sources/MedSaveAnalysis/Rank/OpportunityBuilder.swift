@@ -69,7 +69,7 @@ extension Ranking {
             let source = self.source, rules = self.rules, decided = self.decided, all = candidates
             DispatchQueue.concurrentPerform(iterations: parts) { k in
                 var check = ExclusionCheck(rules, source, decided: decided)
-                let mine = all[(all.count * k / parts)..<(all.count * (k + 1) / parts)]
+                let mine = all[Ranking.part(k, of: parts, count: all.count)]
                 results.store(k, .success(mine.map { check.excludes($0) }))
             }
             var positive: [Int32] = [], excluded: [Int32] = []
@@ -181,7 +181,7 @@ extension Ranking {
                     var check = ExclusionCheck(rules, source)
                     check.learn(
                         classOfPair, entryOfPair,
-                        (classOfPair.count * k / parts)..<(classOfPair.count * (k + 1) / parts))
+                        Ranking.part(k, of: parts, count: classOfPair.count))
                     results.store(k, .success(check.decided))
                 }
                 // Each part decided its own pairs; a class's state is the same whoever decided it.

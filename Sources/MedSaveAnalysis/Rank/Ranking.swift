@@ -94,7 +94,7 @@ public enum Ranking {
             rowOfCell.withUnsafeMutableBufferPointer { buffer in
                 let rows = Shared(base: buffer.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: n) { k in
-                    for i in (count * k / n)..<(count * (k + 1) / n) where rows.base[i] >= 0 {
+                    for i in part(k, of: n, count: count) where rows.base[i] >= 0 {
                         rows.base[i] = first[Int(rows.base[i] % p)] + rows.base[i] / p
                     }
                 }

@@ -109,7 +109,7 @@ extension Ranking {
                 let results = ConcurrentResults<[Int32], Never>(count: parts)
                 DispatchQueue.concurrentPerform(iterations: parts) { k in
                     var mine: [Int32] = []
-                    for r in (count * k / parts)..<(count * (k + 1) / parts) where isIncluded(self[r]) {
+                    for r in Ranking.part(k, of: parts, count: count) where isIncluded(self[r]) {
                         mine.append(Int32(r))
                     }
                     results.store(k, .success(mine))
