@@ -31,6 +31,55 @@ struct CatalogueReaderTests {
         }
     }
 
+    /// A record is checked for ASCII once, from its first field to its last, before its fields are made strings:
+    /// one byte that is not UTF-8, at any place in any field (in a word of eight or in the bytes after the last),
+    /// still refuses the record, and one character of two bytes is still read as itself.
+    @Test func oneByteThatIsNotUTF8AnywhereIsStillRefused() throws {
+        let fields = [
+            "2025-01", "100818", "Omeprazol Actavis enterokapsel", "Omeprazol", "A02BC01", "20 mg",
+            "Enterokapsel, hard", "28", "1.25", "100818", "T23", "PV", "Generics", "Actavis Group",
+        ]
+        func read(_ bytes: [[UInt8]]) throws -> Result<CatalogueEntry, CatalogueReader.Failure> {
+            var line: [UInt8] = [], spans: [(Int, Int)] = []
+            for (i, field) in bytes.enumerated() {
+                if i > 0 { line.append(UInt8(ascii: ",")) }
+                spans.append((line.count, line.count + field.count))
+                line += field
+            }
+            return try line.withUnsafeBufferPointer { buffer in
+                try spans.withUnsafeBufferPointer {
+                    try CatalogueReader.entry(
+                        buffer, $0, fieldOf: Array(fields.indices), encoding: .utf8, decimalComma: false)
+                }
+            }
+        }
+        guard case .success(let plain) = try read(fields.map { Array($0.utf8) }) else {
+            Issue.record("the plain record is read")
+            return
+        }
+        #expect(plain.form == "Enterokapsel, hard" && plain.company == "Actavis Group")
+        var refused = 0
+        for f in [2, 3, 6, 12, 13] {
+            for at in 0...fields[f].utf8.count {
+                var bytes = fields.map { Array($0.utf8) }
+                bytes[f].insert(0xFF, at: at)
+                #expect(throws: (any Error).self, "0xFF at \(at) of field \(f)") { _ = try read(bytes) }
+                refused += 1
+                bytes[f].remove(at: at)
+                bytes[f].insert(contentsOf: Array("å".utf8), at: at)
+                guard case .success(let e) = try read(bytes) else {
+                    Issue.record("å at \(at) of field \(f) is read")
+                    continue
+                }
+                var text = fields[f]
+                text.insert("å", at: text.index(text.startIndex, offsetBy: at))
+                let read = [2: e.name, 3: e.substance, 6: e.form, 12: e.origin, 13: e.company][f]
+                #expect(read == text)
+            }
+        }
+        #expect(refused == [2, 3, 6, 12, 13].reduce(0) { $0 + fields[$1].utf8.count + 1 }, "every place tried")
+    }
+
     /// Only plain decimals are prices: no exponent, hex, infinity or NaN from any catalogue reader.
     @Test func pricesThatAreNotPlainDecimalsAreProblems() throws {
         let text =
