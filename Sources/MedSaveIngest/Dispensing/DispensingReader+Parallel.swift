@@ -202,6 +202,7 @@ extension DispensingReader {
         patients = first.patients
         prescribers = first.prescribers
         periodIDs = first.periodIDs
+        recentPeriod = first.recentPeriod
         cellTable = first.cellTable
         pairSeen = first.pairSeen
         let o = first.aggregate

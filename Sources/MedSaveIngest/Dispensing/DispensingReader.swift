@@ -72,6 +72,9 @@ public struct DispensingReader {
     var prescribers = ByteInterner()
     /// Period id by month index since 1900 (−1: not seen yet).
     var periodIDs = [Int32](repeating: -1, count: 1100 * 12)
+    /// The last period field the fast path gave an id, as its bytes (up to 8, `FastPlan.shortField`), and that
+    /// id: most files keep a month for many rows in a row, and those rows need neither parsing nor lookup.
+    var recentPeriod: (bytes: UInt64, length: Int, id: Int32) = (0, -1, -1)
     var cellTable = CellTable()
     /// Per period id, a bit per product id: whether a cell has that (product, period) (`notePair`).
     var pairSeen: [[UInt64]] = []

@@ -176,9 +176,9 @@ extension DispensingReader {
         let special = plan.specialBytes, mark = UInt64(decimalMark)
         let delimiterWord = FieldScan.word(delimiter)
         var i = start, field = 0
-        var quantity: FixedDecimal?, cost: FixedDecimal?, period: Period?
+        var quantity: FixedDecimal?, cost: FixedDecimal?, period: Period?, periodID: Int32?
         var blocked = false
-        var organisation = 0..<0, product = 0..<0, patient = 0..<0, prescriber = 0..<0
+        var organisation = 0..<0, product = 0..<0, patient = 0..<0, prescriber = 0..<0, periodField = 0..<0
         var hasOrganisation = false
         var b: UInt8 = 0
         while true {
@@ -231,10 +231,16 @@ extension DispensingReader {
                 switch role {
                 case .period:
                     if plan.constantPeriod == nil {
-                        guard let p = Period.parse(trimmed(UnsafeBufferPointer(rebasing: buf[i..<j]))) else {
-                            return nil
+                        periodField = i..<j
+                        // The same bytes as the last period given an id: the same id (set below, after the checks).
+                        if j - i == recentPeriod.length && Self.shortField(buf, from: i, to: j) == recentPeriod.bytes {
+                            periodID = recentPeriod.id
+                        } else {
+                            guard let p = Period.parse(trimmed(UnsafeBufferPointer(rebasing: buf[i..<j]))) else {
+                                return nil
+                            }
+                            period = p
                         }
-                        period = p
                     }
                 case .organisation:
                     organisation = i..<j
@@ -284,14 +290,22 @@ extension DispensingReader {
             && plan.header.withUnsafeBufferPointer { h in memcmp(h.baseAddress!, buf.baseAddress! + start, h.count) == 0
             }
         if repeatsHeader { return nil }
-        guard let quantity, let cost, plan.constantPeriod != nil || period != nil,
+        guard let quantity, let cost, plan.constantPeriod != nil || period != nil || periodID != nil,
             !Self.oppositeSigns(quantity, cost)
         else { return nil }
         // The period, then the codes, in the general path's order, so that a row it would refuse leaves the
         // periods and interners as it would.
-        let periodID = plan.constantPeriod ?? self.periodID(period!)
+        if plan.constantPeriod == nil && periodID == nil {
+            let id = self.periodID(period!)
+            periodID = id
+            let field = periodField
+            if field.count <= 8 {
+                recentPeriod = (Self.shortField(buf, from: field.lowerBound, to: field.upperBound), field.count, id)
+            }
+        }
         var row = Row(
-            period: periodID, organisation: 0, product: 0, quantity: quantity, cost: cost, blocked: blocked)
+            period: plan.constantPeriod ?? periodID!, organisation: 0, product: 0, quantity: quantity, cost: cost,
+            blocked: blocked)
         if let constant = plan.constantUnit {
             row.organisation = constant
         } else {
@@ -333,6 +347,19 @@ extension DispensingReader {
         batch.append(row)
         if batch.count == Self.batchSize { batchFilled() }
         return next
+    }
+
+    /// Bytes `start..<end` of `buf` (at most 8) as one word, the first in the lowest byte and zeros above the last.
+    @inline(__always)
+    static func shortField(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
+        let length = end - start
+        if start + 8 <= buf.count, let base = buf.baseAddress {
+            let word = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+            return length >= 8 ? word : word & ((1 << UInt64(length * 8)) &- 1)
+        }
+        var word: UInt64 = 0
+        for k in 0..<length { word |= UInt64(buf[start + k]) << UInt64(8 * k) }
+        return word
     }
 
     // MARK: - General path
