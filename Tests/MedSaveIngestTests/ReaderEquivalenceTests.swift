@@ -108,6 +108,107 @@ struct ReaderEquivalenceTests {
         }
     }
 
+    /// A thread done with its part takes the back half of another's (`PartEnd`): wherever the halves fall, and
+    /// however many parts there end up, the aggregate is the one pass's. Each thread here takes half a part
+    /// before reading its own, so parts are taken on every read, down to a byte.
+    @Test(arguments: [UInt64(31), 32, 33, 34, 35, 36])
+    func partsTakenFromOtherThreadsReadTheSame(seed: UInt64) throws {
+        let path = Fixtures.write(bytes: Self.messyFile(seed: seed, rows: 400), named: "messy.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        for threads in [2, 3, 5] {
+            for (chunk, smallest) in [(1 << 20, 1), (97, 1), (97, 600), (4096, 3000)] {
+                let parallel = try Self.read([path]) {
+                    $0.threads = threads
+                    $0.parallelMinimumBytes = 0
+                    $0.chunkSize = chunk
+                    $0.smallestPartTaken = smallest
+                    $0.takesAPartFirst = true
+                }
+                #expect(parallel == reference, "\(threads) threads, chunks of \(chunk), halves from \(smallest) bytes")
+            }
+        }
+    }
+
+    /// On a clean file (no quoted line break for a cut to fall in) the parts taken are read as parts, not
+    /// thrown away for one pass: taking a part must leave the parts meeting end to end.
+    @Test(arguments: [2, 3, 5])
+    func partsTakenMeetEndToEnd(threads: Int) throws {
+        var g = SeededGenerator(seed: UInt64(70 + threads))
+        var text = "period,unit,prescriber,product,quantity,cost,substitution_allowed\n"
+        for month in 1...6 {
+            for _ in 0..<400 {
+                let unit = Int.random(in: 0..<40, using: &g), product = Int.random(in: 0..<90, using: &g)
+                let prescriber = Int.random(in: 1_000_000..<1_000_050, using: &g)
+                let quantity = Int.random(in: 1..<200, using: &g), allowed = Bool.random(using: &g)
+                text += "2025-0\(month),U\(unit),\(prescriber),\(100_000 + product),\(quantity),\(quantity * 3).25,"
+                text += "\(allowed)\n"
+            }
+        }
+        let path = Fixtures.write(text, named: "clean.csv")
+        let reference = try Self.read([path]) { $0.fastPath = false }
+        for (chunk, smallest) in [(1 << 20, 1), (97, 1), (500, 2000)] {
+            var options = DispensingReadOptions()
+            options.threads = threads
+            options.parallelMinimumBytes = 0
+            options.chunkSize = chunk
+            options.smallestPartTaken = smallest
+            options.takesAPartFirst = true
+            var reader = DispensingReader(options: options)
+            try reader.read(path: path)
+            #expect(reader.partsRead > threads, "\(threads) threads, chunks of \(chunk): parts were taken")
+            #expect(Self.dump(reader.finish()) == reference, "\(threads) threads, chunks of \(chunk)")
+        }
+    }
+
+    /// A part's end moves back only past what its reader has claimed, and never once the part is read.
+    @Test func aPartIsCutOnlyWhereItsReaderHasNotBeen() {
+        let end = PartEnd(start: 100, end: 200)
+        #expect(end.state == (200, 100))
+        #expect(end.claim(through: 150) == 200)
+        #expect(end.state == (200, 50))
+        #expect(end.cut(at: 150) == nil, "a record starting at 150 may be the reader's")
+        #expect(end.cut(at: 120) == nil)
+        #expect(end.cut(at: 200) == nil, "not a cut")
+        #expect(end.cut(at: 170) == 200)
+        #expect(end.state == (170, 20))
+        #expect(end.claim(through: 400) == 170, "the reader stops at the new end")
+        #expect(end.state == (170, 0))
+        let other = PartEnd(start: 0, end: 50)
+        other.finish()
+        #expect(other.cut(at: 25) == nil, "a part read is not cut")
+        #expect(other.state.unclaimed == 0)
+    }
+
+    /// A part's reader asks for its end after every read: a thread that cuts the part while it is read (here,
+    /// after its fifth record) makes it stop just before the cut, its last record the one before.
+    @Test(arguments: [7, 97, 400])
+    func aReaderStopsWhereItsPartIsCutWhileItReads(chunk: Int) throws {
+        let lines = (0..<60).map { "2025-01,U\($0),P\($0 % 7),\($0),\($0).50\n" }
+        let header = "period,unit,product,quantity,cost\n"
+        let path = Fixtures.write(header + lines.joined(), named: "cut.csv")
+        let start = header.utf8.count
+        let lineStart = (0...lines.count).map { k in start + lines.prefix(k).reduce(0) { $0 + $1.utf8.count } }
+        let file = try FileByteSource(path: path)
+        try file.seek(to: start)
+        let end = PartEnd(start: start, end: lineStart[lines.count])
+        var stream = CSVStreamReader(
+            path: path, source: file, scanner: CSVScanner(delimiter: UInt8(ascii: ","), limits: CSVLimits()),
+            chunkSize: chunk)
+        var read = 0, cutAt: Int?
+        let (last, count) = try stream.forEachRecord(detectDelimiter: false, atFileStart: false, end: end) { _ in
+            read += 1
+            // The first line start the reader has not claimed, at least ten lines on.
+            if read == 5 {
+                let free = lineStart.first { $0 >= lineStart[15] && end.cut(at: $0) != nil }
+                cutAt = free
+            }
+        }
+        let cut = try #require(cutAt, "a line start past what the reader claimed")
+        let linesBefore = lineStart.firstIndex(of: cut)!
+        #expect(read == linesBefore && count == linesBefore, "chunks of \(chunk)")
+        #expect(start + last == cut, "chunks of \(chunk)")
+    }
+
     @Test(arguments: [UInt64(21), 22, 23])
     func prescribersAsOrganisationsAndClustersReadTheSame(seed: UInt64) throws {
         let path = Fixtures.write(bytes: Self.messyFile(seed: seed, rows: 250), named: "messy.csv")
@@ -136,11 +237,15 @@ struct ReaderEquivalenceTests {
         let path = Fixtures.write(text, named: "quoted.csv")
         let reference = try Self.read([path]) { $0.fastPath = false }
         for threads in [2, 3, 4] {
-            let parallel = try Self.read([path]) {
-                $0.threads = threads
-                $0.parallelMinimumBytes = 0
+            for takesParts in [false, true] {
+                let parallel = try Self.read([path]) {
+                    $0.threads = threads
+                    $0.parallelMinimumBytes = 0
+                    $0.smallestPartTaken = 1
+                    $0.takesAPartFirst = takesParts
+                }
+                #expect(parallel == reference, "\(threads) threads, parts taken \(takesParts)")
             }
-            #expect(parallel == reference, "\(threads) threads")
         }
         #expect(reference.contains { $0.hasPrefix("rows 101 ") }, "the quoted record is one row")
     }

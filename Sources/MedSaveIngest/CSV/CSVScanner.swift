@@ -199,13 +199,14 @@ struct CSVStreamReader {
     /// offset no record may start at or after and the next record's line, it takes as many records of one line
     /// each as it can and returns the offset after the last and how many it took (none: the scanner and `body`
     /// take the next record).
-    /// With `stopAt`, no record starting at or after that offset of the source is read.
+    /// With `end`, a part of a file starting at the source's first byte, no record starting at or after the
+    /// part's end is read; the end is asked for again after each read, as another thread may move it back.
     /// Returns the offset just after the last record read and the number of lines read.
     @discardableResult
     mutating func forEachRecord(
         detectDelimiter: Bool,
         atFileStart: Bool = true,
-        stopAt: Int? = nil,
+        end: PartEnd? = nil,
         progress: ((Int) -> Void)? = nil,
         fast: (UnsafeBufferPointer<UInt8>, Int, Int, Int) throws -> (next: Int, records: Int) = { _, start, _, _ in
             (start, 0)
@@ -219,8 +220,10 @@ struct CSVStreamReader {
         var base = 0  // offset in the source of pending[0]
         var atEnd = false, stopped = false
         var first = atFileStart
+        var stopAt: Int?  // in the source's offsets
         while !atEnd && !stopped {
             if try source.read(into: &pending, maxCount: chunkSize) == 0 { atEnd = true }
+            if let end { stopAt = end.claim(through: end.start + base + pending.count) - end.start }
             progress?(source.bytesConsumed)
             if first {
                 if !atEnd && pending.count < 3 { continue }

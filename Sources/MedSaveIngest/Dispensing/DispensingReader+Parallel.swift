@@ -21,37 +21,51 @@ extension DispensingReader {
             try file.rewind()
             return try read(source: file, path: path, size: size, progress: progress)
         }
-        let parts = try cut(
+        let cuts = try cut(
             path: path, from: dataStart, to: size, into: options.resolvedThreads, lastShorterBy: side?.weight ?? 0)
-        let results = PartResults(count: parts.count, fileSize: size, progress: progress)
+        let plan = PartPlan(cuts, path: path, smallest: options.smallestPartTaken, maximumCount: cuts.count * 8)
+        let results = PartResults(count: plan.maximumCount, fileSize: size, progress: progress)
         let options = self.options, job = side
         side = nil
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            if k == parts.count - 1 { job?.run() }
-            results.store(
-                k,
-                Self.readPart(
-                    path: path, range: parts[k], state: state, options: options,
-                    // The first part's list becomes the aggregate's: room for every part's cells.
-                    listedBytes: k == 0 ? size - dataStart : parts[k].count
-                ) { bytes in
-                    results.report(part: k, bytes: bytes + (k == 0 ? dataStart : 0))
-                })
+        // Each thread reads its part, then takes the back half of the part with the most left, until none has
+        // much left: the parts end about together however fast each thread happens to run.
+        DispatchQueue.concurrentPerform(iterations: cuts.count) { k in
+            if k == cuts.count - 1 { job?.run() }
+            var next: Int? = k
+            var taken = options.takesAPartFirst ? plan.takeHalf() : nil
+            while let index = next {
+                let end = plan.end(index)
+                results.store(
+                    index,
+                    Self.readPart(
+                        path: path, end: end, state: state, options: options,
+                        // The first part's list becomes the aggregate's: room for every part's cells.
+                        listedBytes: index == 0 ? size - dataStart : end.state.end - end.start
+                    ) { bytes in
+                        results.report(part: index, bytes: bytes + (index == 0 ? dataStart : 0))
+                    })
+                end.finish()
+                next = taken ?? plan.takeHalf()
+                taken = nil
+            }
         }
+        // The parts in file order.
+        let order = plan.order()
+        let parts = order.map { plan.end($0).start..<plan.end($0).state.end }
         MemoryTrace.mark("\(parts.count) parts of \(path) read")
         // Each part must begin where the one before it ended; the first error in file order stops the run.
         var lineOffset = dataLine - 1
         var readers: [(DispensingReader, Int)] = []
         for k in parts.indices {
             if k > 0 {
-                guard case .success(let before) = results.outcomes.result(k - 1)!,
+                guard case .success(let before) = results.outcomes.result(order[k - 1])!,
                     parts[k - 1].lowerBound + before.end == parts[k].lowerBound
                 else {
                     try file.rewind()
                     return try read(source: file, path: path, size: size, progress: progress)
                 }
             }
-            switch results.outcomes.result(k)! {
+            switch results.outcomes.result(order[k])! {
             case .failure(var error):
                 if error.location?.file == path { error.location!.line += lineOffset }
                 throw error
@@ -62,7 +76,7 @@ extension DispensingReader {
         }
         // The readers are held here alone, and each is let go once taken in: a part's pair sets and maps, adopted
         // and then added to, would otherwise be copied whole (copy on write) while the part still held them.
-        for k in parts.indices { _ = try? results.outcomes.take(k) }
+        for k in order { _ = try? results.outcomes.take(k) }
         var remaining: [(DispensingReader, Int)?] = readers
         readers = []
         // The first part read into an empty reader becomes its table, and the other parts' new cells stay in
@@ -92,6 +106,7 @@ extension DispensingReader {
                 merge(reader, lineOffset: offset, deferring: adopted)
             }
         }
+        partsRead = parts.count
         MemoryTrace.mark("parts merged, \(cellTable.count) cells")
         var dialect = options.dialect
         dialect.delimiter = state.delimiter
@@ -138,26 +153,29 @@ extension DispensingReader {
         throws(InputError) -> [Range<Int>]
     {
         var bounds = [start]
-        let probe = try FileByteSource(path: path)
         let length = end - start + max(0, shorter)
         for k in 1..<count {
             let nominal = max(bounds[bounds.count - 1], start + min(end - start, length * k / count))
-            try probe.seek(to: max(nominal - 1, start))
-            var at = max(nominal - 1, start)
-            var window: [UInt8] = []
-            var found: Int?
-            while found == nil, try probe.read(into: &window, maxCount: 1 << 16) > 0 {
-                if let lf = window.firstIndex(of: 0x0A) {
-                    found = at + lf + 1
-                } else {
-                    at += window.count
-                    window.removeAll(keepingCapacity: true)
-                }
-            }
-            bounds.append(min(found ?? end, end))
+            bounds.append(try Self.lineStart(path: path, from: max(nominal, start + 1), before: end))
         }
         bounds.append(end)
         return (0..<count).map { bounds[$0]..<max(bounds[$0], bounds[$0 + 1]) }
+    }
+
+    /// The offset just after the first line feed at or after `offset − 1` in the file at `path`, or `end` when
+    /// there is none before it: where a record starts, unless the line feed is inside a quoted field (which the
+    /// parts' check finds: `readInParts`).
+    static func lineStart(path: String, from offset: Int, before end: Int) throws(InputError) -> Int {
+        let probe = try FileByteSource(path: path)
+        var at = offset - 1
+        try probe.seek(to: at)
+        var window: [UInt8] = []
+        while at < end, try probe.read(into: &window, maxCount: 1 << 16) > 0 {
+            if let lf = window.firstIndex(of: 0x0A) { return min(at + lf + 1, end) }
+            at += window.count
+            window.removeAll(keepingCapacity: true)
+        }
+        return end
     }
 
     /// What one part's reader got: the reader, where its last record ended (from the part's start) and the
@@ -168,27 +186,28 @@ extension DispensingReader {
         var lines: Int
     }
 
-    /// Reads the records starting in `range` (the last one to its end) with a reader of its own.
+    /// Reads the records starting in the part from `end.start` to `end` (the last one to its end, wherever
+    /// that is) with a reader of its own.
     private static func readPart(
-        path: String, range: Range<Int>, state: FileState, options: DispensingReadOptions, listedBytes: Int,
+        path: String, end: PartEnd, state: FileState, options: DispensingReadOptions, listedBytes: Int,
         progress: @escaping (Int) -> Void
     ) -> Result<Part, InputError> {
         do throws(InputError) {
             var reader = DispensingReader(options: options)
+            let bytes = end.state.end - end.start
             // Room for a cell per eight rows of about 64 bytes, so that a large part's table rarely grows.
-            reader.cellTable = CellTable(capacity: min(range.count / 512, 1 << 22))
-            reader.expect(bytes: range.count, listedBytes: listedBytes)
+            reader.cellTable = CellTable(capacity: min(bytes / 512, 1 << 22))
+            reader.expect(bytes: bytes, listedBytes: listedBytes)
             var state = state
             reader.internConstants(&state)
             let file = try FileByteSource(path: path)
-            try file.seek(to: range.lowerBound)
+            try file.seek(to: end.start)
             var stream = CSVStreamReader(
                 path: path, source: file, scanner: CSVScanner(delimiter: state.delimiter, limits: options.limits),
                 chunkSize: options.chunkSize)
-            let (end, lines) = try reader.records(
-                of: &stream, state: &state, detectDelimiter: false, atFileStart: false, stopAt: range.count,
-                progress: progress)
-            return .success(Part(reader: reader, end: end, lines: lines))
+            let (last, lines) = try reader.records(
+                of: &stream, state: &state, detectDelimiter: false, atFileStart: false, end: end, progress: progress)
+            return .success(Part(reader: reader, end: last, lines: lines))
         } catch {
             return .failure(error)
         }
@@ -446,6 +465,61 @@ extension DispensingReader {
         for (key, quantity) in other.clusterQuantities {
             sums.cluster[cell(key) | mapped(key & 0xFFFF_FFFF, clusterOwner), default: .zero] += quantity
         }
+    }
+}
+
+/// The parts of a file being read on several threads: those it was cut into at the start, and those taken since
+/// from the back of others (`PartEnd`), numbered in the order they were made.
+private final class PartPlan: @unchecked Sendable {
+    let maximumCount: Int
+    private let path: String
+    private var ends: [PartEnd]
+    private let lock = NSLock()
+    /// A part is halved only while this much of it is left unclaimed (`DispensingReadOptions.smallestPartTaken`).
+    let smallest: Int
+
+    init(_ ranges: [Range<Int>], path: String, smallest: Int, maximumCount: Int) {
+        ends = ranges.map { PartEnd(start: $0.lowerBound, end: $0.upperBound) }
+        self.path = path
+        self.smallest = max(1, smallest)
+        self.maximumCount = maximumCount
+    }
+
+    func end(_ k: Int) -> PartEnd {
+        lock.lock()
+        defer { lock.unlock() }
+        return ends[k]
+    }
+
+    /// Takes the back half of what the part with the most left has not claimed, from a line start, as a new
+    /// part: its number, or nil when no part has enough left (or the plan is full).
+    func takeHalf() -> Int? {
+        // The part's reader may claim past the line start found meanwhile: then the part is looked at again.
+        for _ in 0..<4 {
+            lock.lock()
+            let full = ends.count >= maximumCount
+            let states = ends.map(\.state)
+            lock.unlock()
+            guard !full,
+                let (k, part) = states.enumerated().max(by: { $0.element.unclaimed < $1.element.unclaimed }),
+                part.unclaimed >= smallest,
+                let at = try? DispensingReader.lineStart(
+                    path: path, from: part.end - part.unclaimed / 2, before: part.end)
+            else { return nil }
+            guard let old = end(k).cut(at: at) else { continue }
+            lock.lock()
+            defer { lock.unlock() }
+            ends.append(PartEnd(start: at, end: old))
+            return ends.count - 1
+        }
+        return nil
+    }
+
+    /// The parts' numbers in file order (an empty part cut at the start before the part starting where it does).
+    func order() -> [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ends.indices.sorted { (ends[$0].start, $0) < (ends[$1].start, $1) }
     }
 }
 
