@@ -108,7 +108,7 @@ public struct DispensingAggregate: Sendable {
     /// name none), so that blocked savings can be reported per prescriber: every blocked row is here, so a
     /// cell's blocked sums are those of its entries (`blockedByCell`). A cell's entry without a prescriber is
     /// left out when it sums to zero and the cell has others.
-    public package(set) var blockedByPrescriber: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
+    public package(set) var blockedByPrescriber = BlockedSums()
     /// With `DispensingReadOptions.cluster`: substitutable quantity (rows not marked "do not substitute") per
     /// (cell index << 32 | cluster id), the id 0xFFFFFFFF for rows without one.
     public package(set) var clusterQuantities: [UInt64: FixedDecimal] = [:]
@@ -117,10 +117,9 @@ public struct DispensingAggregate: Sendable {
     public func blockedByCell() -> [Int32: (quantity: FixedDecimal, cost: FixedDecimal)] {
         var sums: [Int32: (quantity: FixedDecimal, cost: FixedDecimal)] = [:]
         sums.reserveCapacity(blockedByPrescriber.count)
-        for (key, value) in blockedByPrescriber {
-            let cell = Int32(truncatingIfNeeded: key >> 32)
-            let old = sums[cell] ?? (.zero, .zero)
-            sums[cell] = (old.quantity + value.quantity, old.cost + value.cost)
+        for entry in blockedByPrescriber {
+            let old = sums[entry.cell] ?? (.zero, .zero)
+            sums[entry.cell] = (old.quantity + entry.quantity, old.cost + entry.cost)
         }
         return sums
     }

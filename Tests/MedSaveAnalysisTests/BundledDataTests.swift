@@ -74,7 +74,7 @@ struct BundledDataTests {
         #expect(products.count >= 300 && groups.count >= 60)
         #expect(Set(c.entries.map(\.status)) == [.pv, .r1, .r2, .none])
         #expect(d.cells.contains { $0.hasCorrectionRows })
-        let blocked = d.blockedByPrescriber.values.reduce(0.0) { $0 + $1.quantity.doubleValue }
+        let blocked = d.blockedByPrescriber.reduce(0.0) { $0 + $1.quantity.doubleValue }
         let quantity = d.cells.reduce(0.0) { $0 + $1.quantity.doubleValue }
         #expect((0.03...0.07).contains(blocked / quantity), "about 5% do-not-substitute rows (by quantity)")
         // Prices change month to month.

@@ -24,29 +24,19 @@ extension Ranking {
         private let mask: Int
 
         /// From the sums alone, not a pass over every cell (millions on national data, a few in a hundred with
-        /// blocked rows): their keys, cell above prescriber, sorted, so that each cell's entries come together.
+        /// blocked rows): they are in key order, cell above prescriber, so each cell's entries come together.
         init(_ data: DispensingAggregate) {
             let sums = data.blockedByPrescriber
-            var keys: [UInt64] = [], values: [(quantity: FixedDecimal, cost: FixedDecimal)] = []
-            keys.reserveCapacity(sums.count)
-            values.reserveCapacity(sums.count)
-            for (key, value) in sums {
-                keys.append(key)
-                values.append(value)
-            }
-            var place = Array(0..<Int32(keys.count))
-            RadixSort.sort(&keys, carrying: &place)
-            entries.reserveCapacity(keys.count)
-            for (key, at) in zip(keys, place) {
-                let cell = Int32(bitPattern: UInt32(key >> 32))
+            entries.reserveCapacity(sums.count)
+            for entry in sums {
+                let cell = entry.cell
                 if cells.last != cell {
                     // A prescriber's blocked rows are rows of the cell.
                     assert(data.cells[Int(cell)].hasBlockedRows, "blocked sums of a cell without blocked rows")
                     cells.append(cell)
                     start.append(entries.count)
                 }
-                let value = values[Int(at)]
-                entries.append((Int32(bitPattern: UInt32(key & 0xFFFF_FFFF)), value.quantity, value.cost))
+                entries.append((entry.prescriber, entry.quantity, entry.cost))
             }
             start.append(entries.count)
             var size = 16

@@ -83,11 +83,8 @@ extension Ranking {
             for pair in data.prescribersByCell {
                 prescribersOf[Int(data.cells[Int(pair >> 32)].period)].append(pair)
             }
-            var blockedOf = [[(UInt64, (quantity: FixedDecimal, cost: FixedDecimal))]](
-                repeating: [], count: data.periods.count)
-            for (key, value) in data.blockedByPrescriber {
-                blockedOf[Int(data.cells[Int(key >> 32)].period)].append((key, value))
-            }
+            var blockedOf = [[BlockedSums.Entry]](repeating: [], count: data.periods.count)
+            for entry in data.blockedByPrescriber { blockedOf[Int(data.cells[Int(entry.cell)].period)].append(entry) }
             var newIndex = [Int32](repeating: -1, count: data.cells.count)
             let order = data.periods.indices.sorted { data.periods[$0] < data.periods[$1] }
             for (n, p) in order.enumerated() {
@@ -107,7 +104,11 @@ extension Ranking {
                     UInt64(UInt32(bitPattern: newIndex[Int(key >> 32)])) << 32 | key & 0xFFFF_FFFF
                 }
                 month.prescribersByCell = PairSet(prescribersOf[p].map(moved))
-                month.blockedByPrescriber = Dictionary(uniqueKeysWithValues: blockedOf[p].map { (moved($0.0), $0.1) })
+                // A month's cells keep their order, so its entries stay in key order.
+                month.blockedByPrescriber = BlockedSums(
+                    ascending: blockedOf[p].map {
+                        BlockedSums.Entry(key: moved($0.key), quantity: $0.quantity, cost: $0.cost)
+                    })
                 if n == 0 {
                     month.rowsRead += data.badRows
                     month.costRead += data.badRowCost

@@ -229,7 +229,7 @@ extension DispensingReader {
         aggregate.products = o.products
         aggregate.prescribers = o.prescribers
         aggregate.periods = o.periods
-        aggregate.blockedByPrescriber = o.blockedByPrescriber
+        blockedRows = first.blockedRows
         aggregate.clusterQuantities = o.clusterQuantities
         aggregate.patientsByCell = o.patientsByCell
         aggregate.prescribersByCell = o.prescribersByCell
@@ -413,15 +413,16 @@ extension DispensingReader {
         // run side by side when reading has more than one thread (each takes its tables from the aggregate, so
         // that they are changed in place, not copied).
         let cells = cellMap, organisation = options.organisation, cluster = options.cluster
-        let sums = Moved<KeyedSums>((aggregate.blockedByPrescriber, aggregate.clusterQuantities))
+        let theirBlocked = other.blockedRows
+        let sums = Moved<KeyedSums>((blockedRows, aggregate.clusterQuantities))
         let pairs = Moved((patients: aggregate.patientsByCell, prescribers: aggregate.prescribersByCell))
-        (aggregate.blockedByPrescriber, aggregate.clusterQuantities) = ([:], [:])
+        (blockedRows, aggregate.clusterQuantities) = ([], [:])
         (aggregate.patientsByCell, aggregate.prescribersByCell) = (PairSet(), PairSet())
         let jobs = options.resolvedThreads > 1 ? 2 : 1
         DispatchQueue.concurrentPerform(iterations: jobs) { k in
             if k == 0 {
                 Self.addSums(
-                    of: o, into: &sums.value, cells: cells,
+                    blocked: theirBlocked, cluster: o.clusterQuantities, into: &sums.value, cells: cells,
                     blockedOwner: organisation == .prescriber ? organisationMap : prescriberMap,
                     clusterOwner: cluster == .patient ? patientMap : prescriberMap)
             }
@@ -430,7 +431,7 @@ extension DispensingReader {
                 pairs.value.prescribers.formUnion(o.prescribersByCell, cells: cells, codes: prescriberMap)
             }
         }
-        (aggregate.blockedByPrescriber, aggregate.clusterQuantities) = sums.value
+        (blockedRows, aggregate.clusterQuantities) = sums.value
         (aggregate.patientsByCell, aggregate.prescribersByCell) = pairs.value
         aggregate.rowsRead += o.rowsRead
         aggregate.costRead += o.costRead
@@ -441,28 +442,25 @@ extension DispensingReader {
 }
 
 extension DispensingReader {
-    /// An aggregate's sums by (cell, prescriber) and by (cell, cluster code).
-    fileprivate typealias KeyedSums = (
-        blocked: [UInt64: (quantity: FixedDecimal, cost: FixedDecimal)], cluster: [UInt64: FixedDecimal]
-    )
+    /// A reader's blocked rows (`blockedRows`) and sums by (cell, cluster code).
+    fileprivate typealias KeyedSums = (blocked: [BlockedSums.Entry], cluster: [UInt64: FixedDecimal])
 
-    /// Adds `other`'s sums by (cell, prescriber) and (cell, cluster code) to `sums`, its cells and codes
-    /// mapped to the reader's (`cells`; `blockedOwner` and `clusterOwner` by the part's code ids).
+    /// Adds a part's blocked rows and sums by (cell, cluster code) to `sums`, its cells and codes mapped to the
+    /// reader's (`cells`; `blockedOwner` and `clusterOwner` by the part's code ids).
     fileprivate static func addSums(
-        of other: DispensingAggregate, into sums: inout KeyedSums, cells: [Int32], blockedOwner: [Int32],
-        clusterOwner: [Int32]
+        blocked: [BlockedSums.Entry], cluster: [UInt64: FixedDecimal], into sums: inout KeyedSums, cells: [Int32],
+        blockedOwner: [Int32], clusterOwner: [Int32]
     ) {
         func cell(_ key: UInt64) -> UInt64 { UInt64(UInt32(bitPattern: cells[Int(key >> 32)])) << 32 }
         func mapped(_ id: UInt64, _ table: [Int32]) -> UInt64 {
             id == 0xFFFF_FFFF ? id : UInt64(UInt32(bitPattern: table[Int(id)]))
         }
-        sums.blocked.reserveCapacity(sums.blocked.count + other.blockedByPrescriber.count)
-        for (key, value) in other.blockedByPrescriber {
-            let k = cell(key) | mapped(key & 0xFFFF_FFFF, blockedOwner)
-            let old = sums.blocked[k] ?? (.zero, .zero)
-            sums.blocked[k] = (old.quantity + value.quantity, old.cost + value.cost)
+        sums.blocked.reserveCapacity(sums.blocked.count + blocked.count)
+        for var row in blocked {
+            row.key = cell(row.key) | mapped(row.key & 0xFFFF_FFFF, blockedOwner)
+            sums.blocked.append(row)
         }
-        for (key, quantity) in other.clusterQuantities {
+        for (key, quantity) in cluster {
             sums.cluster[cell(key) | mapped(key & 0xFFFF_FFFF, clusterOwner), default: .zero] += quantity
         }
     }

@@ -89,6 +89,9 @@ public struct DispensingReader {
     /// Later parts of a file read in parts, whose new cells stay in their parts' tables until `finish` lists
     /// them (after `cellTable`'s, in file order): merging them into one table would hold every cell twice.
     var deferred: [DeferredPart] = []
+    /// The rows marked "do not substitute" read so far, as entries of `DispensingAggregate.blockedByPrescriber`
+    /// in the order met, a key as often as its rows: summed by key when the aggregate is made (`finish`).
+    var blockedRows: [BlockedSums.Entry] = []
     /// Rows read by the fast path and not yet added to their cells, with their cell keys' hashes.
     var batch: [Row] = []
     var batchHashes: [UInt64] = []
@@ -389,19 +392,37 @@ public struct DispensingReader {
             result.patients = (0..<Int32(patients.count)).map { id in patients.withKey(id) { encoding.decode($0) ?? "" }
             }
         }
-        // A cell's blocked rows without a prescriber that sum to nothing, beside rows that name one, say nothing
-        // the others do not: left out, so that a cell's entries are its prescribers' and the rest when any.
-        let noPrescriber: UInt64 = 0xFFFF_FFFF
-        let zeros = aggregate.blockedByPrescriber.filter { key, value in
-            key & noPrescriber == noPrescriber && value.quantity == .zero && value.cost == .zero
-        }
-        if !zeros.isEmpty {
-            var named = Set<UInt64>()
-            for key in aggregate.blockedByPrescriber.keys where key & noPrescriber != noPrescriber {
-                named.insert(key >> 32)
-            }
-            for key in zeros.keys where named.contains(key >> 32) { result.blockedByPrescriber[key] = nil }
-        }
+        result.blockedByPrescriber = Self.summed(blockedRows)
         return result
+    }
+
+    /// The blocked rows' entries summed by key, in key order. A cell's blocked rows without a prescriber that
+    /// sum to nothing, beside rows that name one, say nothing the others do not: left out, so that a cell's
+    /// entries are its prescribers' and the rest when any.
+    static func summed(_ rows: [BlockedSums.Entry]) -> BlockedSums {
+        var keys = rows.map(\.key), place = Array(0..<Int32(rows.count))
+        RadixSort.sort(&keys, carrying: &place)
+        var sums: [BlockedSums.Entry] = []
+        for (key, at) in zip(keys, place) {
+            let row = rows[Int(at)]
+            if sums.last?.key == key {
+                sums[sums.count - 1].quantity += row.quantity
+                sums[sums.count - 1].cost += row.cost
+                continue
+            }
+            // The entry before is complete: a cell's entry without a prescriber comes last in the cell.
+            dropUnnamedZero(&sums)
+            sums.append(row)
+        }
+        dropUnnamedZero(&sums)
+        return BlockedSums(ascending: sums)
+    }
+
+    /// Drops the last entry when it names no prescriber, sums to zero and follows an entry of the same cell.
+    private static func dropUnnamedZero(_ sums: inout [BlockedSums.Entry]) {
+        guard sums.count >= 2, let last = sums.last, last.key & BlockedSums.noPrescriber == BlockedSums.noPrescriber,
+            last.quantity == .zero, last.cost == .zero, sums[sums.count - 2].cell == last.cell
+        else { return }
+        sums.removeLast()
     }
 }

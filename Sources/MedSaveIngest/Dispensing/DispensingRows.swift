@@ -772,13 +772,12 @@ extension DispensingReader {
         }
         let index = UInt64(UInt32(bitPattern: number)) << 32
         if row.blocked {
-            // Summed per prescriber (rows without one under 0xFFFFFFFF), not in the cell: one lookup, the entry
-            // changed in place.
+            // Summed per prescriber (rows without one under 0xFFFFFFFF), not in the cell: listed as met, and
+            // summed by key once the read is done (`finish`).
             let prescriber = options.organisation == .prescriber ? row.organisation : row.prescriber
-            Self.add(
-                row,
-                to: &aggregate.blockedByPrescriber[
-                    index | UInt64(UInt32(bitPattern: prescriber)), default: (.zero, .zero)])
+            blockedRows.append(
+                BlockedSums.Entry(
+                    key: index | UInt64(UInt32(bitPattern: prescriber)), quantity: row.quantity, cost: row.cost))
         }
         if let cluster = options.cluster, !row.blocked {
             let id = cluster == .patient ? row.patient : row.prescriber
@@ -786,14 +785,6 @@ extension DispensingReader {
         }
         if row.patient >= 0 { pairs.patients.append(index | UInt64(row.patient)) }
         if row.prescriberCode != Row.noCode { pairs.prescribers.append(index | UInt64(row.prescriberCode)) }
-    }
-}
-
-extension DispensingReader {
-    @inline(__always)
-    static func add(_ row: Row, to sums: inout (quantity: FixedDecimal, cost: FixedDecimal)) {
-        sums.quantity += row.quantity
-        sums.cost += row.cost
     }
 }
 
