@@ -128,9 +128,10 @@ public enum Ranking {
         let empty = RowTable(
             byPeriod: configuration.byPeriod, level: configuration.level, groupOf: keys.groupOf, cellCount: 0)
         let parts = configuration.threads > 1 && blocks.count >= 256 ? configuration.threads : 1
+        let partOfClass = balancedParts(blocks, parts: parts)
         // At most one row per organisation of each block: the bound of each part's rows.
         var rowBound = [Int](repeating: 0, count: parts)
-        for block in blocks { rowBound[Int(block.classIndex) % parts] += block.organisationCount }
+        for block in blocks { rowBound[partOfClass[Int(block.classIndex)]] += block.organisationCount }
         let room = rowBound
         precondition(room.reduce(0, +) * parts < Int(Int32.max), "more rows than medsave numbers")
         let results = ConcurrentResults<BlockSums, Error>(count: parts)
@@ -142,7 +143,7 @@ public enum Ranking {
         rowOfCell.withUnsafeMutableBufferPointer { buffer in
             let rowOfCell = Shared(base: buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: parts) { k in
-                let mine = blocks.indices.filter { Int(blocks[$0].classIndex) % parts == k }
+                let mine = blocks.indices.filter { partOfClass[Int(blocks[$0].classIndex)] == k }
                 results.store(
                     k,
                     Result {
@@ -155,6 +156,24 @@ public enum Ranking {
             }
         }
         return (try (0..<parts).map { try results.take($0) }, classOfPair, entryOfPair, rowOfCell)
+    }
+
+    /// The part each class is summed in, so that the parts have about as much to do: the classes, most work
+    /// first (their blocks' cells, and a little for each block), each given to the part with least so far. A
+    /// class's blocks stay together, as they add to the same rows. The work is known before summing, so the
+    /// split is the same on every run; where a class went changes no result (`sumBlocks`).
+    static func balancedParts(_ blocks: [Block], parts: Int) -> [Int] {
+        let classCount = (blocks.map { Int($0.classIndex) }.max() ?? -1) + 1
+        guard parts > 1 else { return [Int](repeating: 0, count: classCount) }
+        var work = [Int](repeating: 0, count: classCount)
+        for block in blocks { work[Int(block.classIndex)] += block.cells.count + 16 }
+        var partOf = [Int](repeating: 0, count: classCount), load = [Int](repeating: 0, count: parts)
+        for c in work.indices.sorted(by: { (work[$0], $1) > (work[$1], $0) }) {
+            let k = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
+            partOf[c] = k
+            load[k] += work[c]
+        }
+        return partOf
     }
 
     /// Turns summed rows into the result: which rows rank and which rules exclude, the rows shown, the
