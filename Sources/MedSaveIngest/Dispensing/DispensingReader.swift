@@ -23,7 +23,7 @@ public struct DispensingReadOptions: Sendable {
     /// A thread done with its part of a file takes the back half of the part with most left unread while that
     /// is at least this many bytes (`PartEnd`): the half taken, 16 MB, is about a tenth of a second's reading of
     /// a national file, and a part of its own costs a reader and a merge (0.04 s for one of 430,000 cells on the
-    /// VM the README's figures come from). Only tests change it.
+    /// VM the README's figures come from). Month shards turn it off (`MonthShards.read`); tests lower it.
     public var smallestPartTaken = 32 << 20
     /// Each thread takes half of a part before it reads its own, so that parts are taken on every read however
     /// fast the threads run. Only tests set it.
@@ -80,7 +80,7 @@ public struct DispensingReader {
     var prescribers = ByteInterner()
     /// Period id by month index since 1900 (−1: not seen yet).
     var periodIDs = [Int32](repeating: -1, count: 1100 * 12)
-    /// The last period field the fast path gave an id, as its bytes (up to 8, `FastPlan.shortField`), and that
+    /// The last period field the fast path gave an id, as its bytes (up to 8, `shortField`), and that
     /// id: most files keep a month for many rows in a row, and those rows need neither parsing nor lookup.
     var recentPeriod: (bytes: UInt64, length: Int, id: Int32) = (0, -1, -1)
     var cellTable = CellTable()
@@ -403,6 +403,7 @@ public struct DispensingReader {
         var keys = rows.map(\.key), place = Array(0..<Int32(rows.count))
         RadixSort.sort(&keys, carrying: &place)
         var sums: [BlockedSums.Entry] = []
+        sums.reserveCapacity(rows.count)
         for (key, at) in zip(keys, place) {
             let row = rows[Int(at)]
             if sums.last?.key == key {
