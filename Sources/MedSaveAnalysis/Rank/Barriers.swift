@@ -16,7 +16,8 @@ extension Ranking {
         /// a cell's entries by prescriber id, no prescriber last).
         private var cells: [Int32] = []
         private var start: [Int] = []
-        private(set) var entries: [(Int32, FixedDecimal, FixedDecimal)] = []
+        /// The aggregate's own list, read in place.
+        private let entries: [BlockedSums.Entry]
         /// Each listed cell's position in `cells`: open addressing over (cell + 1) << 32 | position, 0 empty,
         /// load ≤ 1/2. Blocks are summed in (class, month) order, so the cells asked about are all over the list:
         /// a hash finds one in a cache miss or two where bisecting half a million cells took a dozen.
@@ -26,17 +27,12 @@ extension Ranking {
         /// From the sums alone, not a pass over every cell (millions on national data, a few in a hundred with
         /// blocked rows): they are in key order, cell above prescriber, so each cell's entries come together.
         init(_ data: DispensingAggregate) {
-            let sums = data.blockedByPrescriber
-            entries.reserveCapacity(sums.count)
-            for entry in sums {
-                let cell = entry.cell
-                if cells.last != cell {
-                    // A prescriber's blocked rows are rows of the cell.
-                    assert(data.cells[Int(cell)].hasBlockedRows, "blocked sums of a cell without blocked rows")
-                    cells.append(cell)
-                    start.append(entries.count)
-                }
-                entries.append((entry.prescriber, entry.quantity, entry.cost))
+            entries = data.blockedByPrescriber.entries
+            for (k, entry) in entries.enumerated() where cells.last != entry.cell {
+                // A prescriber's blocked rows are rows of the cell.
+                assert(data.cells[Int(entry.cell)].hasBlockedRows, "blocked sums of a cell without blocked rows")
+                cells.append(entry.cell)
+                start.append(k)
             }
             start.append(entries.count)
             var size = 16
@@ -89,7 +85,7 @@ extension Ranking {
                 }
             }
             for (cell, range) in found {
-                for e in range { body(cell, entries[e]) }
+                for e in range { body(cell, (entries[e].prescriber, entries[e].quantity, entries[e].cost)) }
             }
         }
     }
