@@ -33,7 +33,7 @@ let package = Package(
         // The layers, bottom up. Each may import only the modules named in its dependencies (ARCHITECTURE.md):
         // Support and Model depend on nothing; Numeric is the only importer of CBLAS; Ingest never sees
         // Analysis; Output sees results, never Ingest or Review.
-        .target(name: "MedSaveSupport", exclude: ["README.md"]),
+        .target(name: "MedSaveSupport", dependencies: ["CMemory"], exclude: ["README.md"]),
         .target(name: "MedSaveModel", exclude: ["README.md"]),
         .target(
             name: "MedSaveNumeric",

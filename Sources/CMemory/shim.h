@@ -34,3 +34,16 @@ static inline void medsave_release_freed_memory(void) {
     malloc_trim(0);
 #endif
 }
+
+/// The bytes the program's heap holds for blocks in use, and the bytes it holds free for reuse (glibc's mallinfo2;
+/// elsewhere −1): what `MemoryTrace` shows beside the resident memory, to tell live lists from kept-free memory.
+static inline void medsave_heap_bytes(long long *inUse, long long *free) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+    struct mallinfo2 info = mallinfo2();
+    *inUse = (long long)(info.uordblks + info.hblkhd);
+    *free = (long long)info.fordblks;
+#else
+    *inUse = -1;
+    *free = -1;
+#endif
+}

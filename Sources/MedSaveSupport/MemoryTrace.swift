@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// Where memory goes, for whoever measures it: with `MEDSAVE_MEMORY_TRACE=1` in the environment, `mark` writes the
@@ -46,9 +47,13 @@ public enum MemoryTrace {
                 }
             }
         #endif
+        // The heap's blocks in use and its free memory kept for reuse (`medsave_keep_freed_memory`).
+        var inUse: Int64 = 0, free: Int64 = 0
+        medsave_heap_bytes(&inUse, &free)
+        let heap = inUse < 0 ? "" : ", heap \(inUse >> 20) MB in use and \(free >> 20) MB free"
         FileHandle.standardError.write(
             Data(
                 ("medsave: memory: \(step()): \(seconds) s, \(megabytes("VmRSS")) MB resident, "
-                    + "\(megabytes("VmHWM")) MB peak\(cpu)\n").utf8))
+                    + "\(megabytes("VmHWM")) MB peak\(heap)\(cpu)\n").utf8))
     }
 }
