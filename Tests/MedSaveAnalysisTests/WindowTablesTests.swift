@@ -83,8 +83,22 @@ struct WindowTablesTests {
         #expect(table.count < entries.count, "barriers recur")
     }
 
-    @Test func aRowIsEightyEightBytes() {
-        #expect(MemoryLayout<Ranking.RowTable.Row>.stride == 88)
+    @Test func aRowIsEightyBytes() {
+        #expect(MemoryLayout<Ranking.RowTable.Row>.stride == 80)
+    }
+
+    /// A row keeps its two periods in 16 bits each: every period the data can have (1900 to 2999) comes back
+    /// as it went in, and none stays none, whichever of the two is set.
+    @Test func aRowKeepsEveryPeriodOfTheData() {
+        for period in [Period(year: 1900, month: 1), Period(year: 2025, month: 7), Period(year: 2999, month: 12), nil] {
+            var row = Ranking.RowTable.Row(key: 1, classIndex: 2, period: period)
+            #expect(row.period == period && row.lastTargetPeriod == nil)
+            row.lastTargetPeriod = period
+            row.flags = [.reserveTarget]
+            #expect(row.period == period && row.lastTargetPeriod == period && row.flags == [.reserveTarget])
+            row.period = nil
+            #expect(row.period == nil && row.lastTargetPeriod == period)
+        }
     }
 
     /// A row table finds a row only among its current class's (and period's) rows, so blocks must come by

@@ -43,14 +43,14 @@ extension Ranking {
         let groupOf: [Int32]?
 
         /// One row's sums; plain values only, so that adding to a row copies no references. The small fields
-        /// come first, packed into 24 bytes (88 a row, not 96: a national window has millions of rows).
+        /// come first, packed into 16 bytes (80 a row, not 96: a national window has millions of rows), the two
+        /// periods each as a month since 1900 in 16 bits (`Row.code`).
         struct Row {
             var key: Int32  // organisation id; -1 at level `all`
             var classIndex: Int32
-            var period: Period?  // with byPeriod
+            private var periodCode: UInt16 = 0
+            private var lastTargetCode: UInt16 = 0
             var flags: RowFlags = []
-            /// The target of the row's latest period: when, and its price (`lastTargetPrice`).
-            var lastTargetPeriod: Period?
             var quantity: FixedDecimal = .zero
             var cost: FixedDecimal = .zero
             var saving = 0.0
@@ -60,6 +60,38 @@ extension Ranking {
             var lastTargetPrice = 0.0
             /// The saving in `lastTargetPeriod`.
             var lastSaving = 0.0
+
+            init(key: Int32, classIndex: Int32, period: Period?) {
+                self.key = key
+                self.classIndex = classIndex
+                self.period = period
+            }
+
+            /// With byPeriod: the row's period.
+            var period: Period? {
+                @inline(__always) get { Self.period(periodCode) }
+                @inline(__always) set { periodCode = Self.code(newValue) }
+            }
+
+            /// The target of the row's latest period: when, and its price (`lastTargetPrice`).
+            var lastTargetPeriod: Period? {
+                @inline(__always) get { Self.period(lastTargetCode) }
+                @inline(__always) set { lastTargetCode = Self.code(newValue) }
+            }
+
+            /// A period as the months since December 1899 (0: none); the data's periods are of 1900 to 2999.
+            @inline(__always)
+            private static func code(_ period: Period?) -> UInt16 {
+                guard let period else { return 0 }
+                let months = Int(period.index) - (1900 * 12 - 1)
+                precondition(months > 0 && months <= Int(UInt16.max), "a row's period is of 1900 to 7361")
+                return UInt16(months)
+            }
+
+            @inline(__always)
+            private static func period(_ code: UInt16) -> Period? {
+                code == 0 ? nil : Period(index: Int32(code) + (1900 * 12 - 1))
+            }
         }
 
         /// The rows, by number: one list while a table is summed; a joined table (`append`) keeps the first table
