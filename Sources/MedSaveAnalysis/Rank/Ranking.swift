@@ -101,7 +101,7 @@ public enum Ranking {
             }
         }
         rows.rowOfCell = rowOfCell
-        MemoryTrace.mark("rows joined")
+        MemoryTrace.mark("rows joined: \(rows.rows.count) rows, \(rows.members.count) members")
         return Summed(
             rows: rows, barriers: barriers, books: books, unknown: unknown, keys: keys, classOfPair: classOfPair,
             entryOfPair: entryOfPair)
@@ -119,6 +119,11 @@ public enum Ranking {
             data, classifier: classifier, classes: &classes, window: configuration.periods,
             threads: configuration.threads, books: &books, unknown: &unknown)
         MemoryTrace.mark("\(cells.count) cells classified into \(blocks.count) blocks")
+        // The rows are the run's largest list, made in memory never touched (its room is reserved at once), so
+        // what reading left free (the cell tables of every part, tens of megabytes on national data, in pieces
+        // too small for the rows) would stay resident beside them to the end: given back here.
+        medsave_release_freed_memory()
+        MemoryTrace.mark("freed memory given back")
         // With no prescriber named, each cell's blocked rows are its own blocked sums, under prescriber −1.
         let blockedOfCell = data.blockedByPrescriber.isEmpty ? nil : BlockedRows(data)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
