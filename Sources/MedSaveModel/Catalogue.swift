@@ -94,7 +94,8 @@ public struct CatalogueEntry: Sendable, Equatable, Codable {
 /// entry by (product number, period) in a table keyed by integers, so that adding the hundreds of thousands of
 /// rows of a national list, or looking up every dispensed product in every month, hashes a code once.
 public struct Catalogue: Sendable {
-    public private(set) var entries: [CatalogueEntry] = []
+    /// The entries, in the order added, each product's description shared by its entries (`Entries`).
+    public private(set) var entries = Entries()
     /// Rows that repeated a product already listed for the same period, by period (nil: timeless): exact
     /// repeats are merged (TLV lists a varunummer once per NPL pack id), others are reported as problems.
     public package(set) var repeatedRows: [Period?: Int] = [:]
@@ -108,6 +109,8 @@ public struct Catalogue: Sendable {
     /// By product number: the class of the product's latest entry and its number. A product keeps its class from
     /// one month's list to the next, so most entries are numbered by comparing two strings, not hashing them.
     private var classOfProduct: [(equivalenceClass: EquivalenceClass, number: Int32)?] = []
+    /// By product number: its latest entry, whose description the next may share.
+    private var latestOfProduct: [Int32] = []
     /// The product number of each entry.
     private var productOfEntry: [Int32] = []
     /// The periods that have entries of their own.
@@ -118,7 +121,7 @@ public struct Catalogue: Sendable {
     public init() {}
 
     public init(entries: [CatalogueEntry]) {
-        for e in entries { add(e) }
+        _ = add(contentsOf: entries)
     }
 
     /// An entry's key: product number and period (0 for an entry of every period).
@@ -129,60 +132,52 @@ public struct Catalogue: Sendable {
 
     /// Adds an entry. Returns false (and keeps the earlier entry) when the product already has one for that period.
     @discardableResult
-    public mutating func add(_ entry: CatalogueEntry) -> Bool {
-        guard index(entry, as: Int32(entries.count)) else { return false }
-        entries.append(entry)
+    public mutating func add(_ entry: borrowing CatalogueEntry) -> Bool {
+        let index = Int32(entries.count)
+        guard
+            let product = self.index(
+                product: entry.product, period: entry.period, equivalenceClass: entry.equivalenceClass, as: index)
+        else { return false }
+        let latest = latestOfProduct[Int(product)]
+        entries.append(entry, like: latest < 0 ? nil : Int(latest))
+        latestOfProduct[Int(product)] = index
         return true
     }
 
+    /// Room for `count` more entries without growing.
+    public mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(entries.count + count)
+        productOfEntry.reserveCapacity(productOfEntry.count + count)
+        entryOf.reserveCapacity(entryOf.count + count)
+    }
+
     /// Adds `list`'s entries in order, as `add` would one by one, and returns the offsets in `list` of those not
-    /// added (a product already listed for that period). Into an empty catalogue the list itself becomes the
-    /// entries, none copied: a national list is hundreds of thousands of entries of a dozen strings each.
+    /// added (a product already listed for that period).
     public mutating func add(contentsOf list: [CatalogueEntry]) -> [Int] {
-        guard entries.isEmpty else { return list.indices.filter { !add(list[$0]) } }
-        var refused: [Int] = []
-        productOfEntry.reserveCapacity(list.count)
-        entryOf.reserveCapacity(list.count)
-        // Each entry's key fields read where it is, not the whole entry (a dozen strings) copied out to be filed.
-        for k in list.indices
-        where !index(
-            product: list[k].product, period: list[k].period, equivalenceClass: list[k].equivalenceClass,
-            as: Int32(k - refused.count))
-        {
-            refused.append(k)
+        reserveCapacity(list.count)
+        // Each entry read where it lies, not copied out (a dozen strings) to be filed.
+        return list.withUnsafeBufferPointer { list in
+            var refused: [Int] = []
+            for k in list.indices where !add(list[k]) { refused.append(k) }
+            return refused
         }
-        if refused.isEmpty {
-            entries = list
-        } else {
-            var next = 0
-            entries = list.indices.compactMap { k in
-                if next < refused.count && refused[next] == k {
-                    next += 1
-                    return nil
-                }
-                return list[k]
-            }
-        }
-        return refused
     }
 
-    /// Numbers `entry`'s product and class and files it as entry `index` (the next in `entries`, which the caller
-    /// appends); false, changing nothing, when its product already has an entry for its period.
-    private mutating func index(_ entry: CatalogueEntry, as index: Int32) -> Bool {
-        self.index(
-            product: entry.product, period: entry.period, equivalenceClass: entry.equivalenceClass, as: index)
-    }
-
-    /// `index(_:as:)` of an entry with this product, period and class.
+    /// Numbers the product and class of an entry with this product, period and class, and files it as entry
+    /// `index` (the next in `entries`, which the caller appends): its product's number; nil, changing nothing,
+    /// when its product already has an entry for its period.
     private mutating func index(
         product code: String, period: Period?, equivalenceClass: EquivalenceClass?, as index: Int32
-    ) -> Bool {
+    ) -> Int32? {
         let product = productNumbers[code] ?? Int32(productNumbers.count)
-        if product == productNumbers.count { productNumbers[code] = product }
+        if product == productNumbers.count {
+            productNumbers[code] = product
+            latestOfProduct.append(-1)
+        }
         let key = Self.key(product, period)
         if let earlier = entryOf.updateValue(index, forKey: key) {
             entryOf[key] = earlier
-            return false
+            return nil
         }
         productOfEntry.append(product)
         if let p = period, p != lastListed {
@@ -204,7 +199,7 @@ public struct Catalogue: Sendable {
             }
             classEntries[Int(number)].append(index)
         }
-        return true
+        return product
     }
 
     public var isEmpty: Bool { entries.isEmpty }
@@ -252,7 +247,7 @@ public struct Catalogue: Sendable {
     public func memberIndices(ofClassNumber number: Int32, in period: Period) -> [Int] {
         var result: [Int] = [], timeless: [Int] = []
         for i in classEntries[Int(number)] {
-            switch entries[Int(i)].period {
+            switch entries.period(at: Int(i)) {
             case period: result.append(Int(i))
             case nil: timeless.append(Int(i))
             default: break

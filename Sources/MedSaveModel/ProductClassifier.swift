@@ -38,7 +38,7 @@ extension Catalogue: ProductClassifier {
 
     public func classify(product: String, period: Period) -> ProductClassification {
         guard let i = index(product: product, period: period) else { return .unknown }
-        return entries[i].equivalenceClass.map { .member($0) } ?? .unclassified
+        return entries.equivalenceClass(at: i).map { .member($0) } ?? .unclassified
     }
 
     public func name(product: String, period: Period) -> String? {

@@ -1,5 +1,6 @@
 import Foundation
 import MedSaveCore
+import MedSaveSupport
 import MedSaveTestSupport
 import Testing
 
@@ -174,6 +175,70 @@ struct CatalogueReaderTests {
         #expect(c.entries.count == n - 1)
         #expect(c.entry(product: "P2999", exactPeriod: Period(year: 2025, month: 1))?.unitPrice == 3000.5)
         #expect(problems.count == 1 && problems.first?.location.line == n - 10 + 2)
+    }
+
+    /// Native lists are filed into the catalogue as they are read (`CatalogueReader.file`), with no list of
+    /// their entries made: the catalogue and its problems must be those the lists give when their entries are
+    /// listed and added at once (`entries`, `add(contentsOf:)`), repeats located in their own file. Seeded files
+    /// with repeats of the same and of another price, bad rows, quoted fields (the record path) and, in the
+    /// first or the second file, a byte that is not UTF-8 after hundreds of entries are filed: the file is read
+    /// again from its start as Windows-1252, what its first reading filed let go, the first file's kept.
+    @Test(arguments: [0, 1, 2], [0, 1, 2])
+    func listsFiledAsTheyAreReadMakeTheCatalogueListedEntriesMake(seed: Int, notUTF8: Int) throws {
+        var g = SplitMix64(seed: UInt64(seed) + 40)
+        func file(_ k: Int) -> String {
+            var bytes = Array("period,product,name,unit_price,group,size_group,status\n".utf8)
+            for row in 0..<600 {
+                let product = row == 500 && k == notUTF8 ? "Q" : "P\(g.next(below: 60))", month = g.next(below: 4)
+                let period = month == 0 ? "" : "2025-0\(month)"
+                var name = Array("Name \(product)".utf8)
+                if row == 500 && k == notUTF8 {
+                    name.append(0xAE)  // "®" in Windows-1252
+                } else if g.next(below: 9) == 0 {
+                    name = Array("\"\(product), quoted\"".utf8)
+                }
+                let price = g.next(below: 30) == 0 ? "x" : "\(g.next(below: 3) + 1).5"
+                let status = ["PV", "R1", "", ""][Int(g.next(below: 4))]
+                bytes += Array("\(period),\(product),".utf8) + name
+                bytes += Array(",\(price),G\(g.next(below: 3)),T1,\(status)\n".utf8)
+            }
+            return Fixtures.write(bytes: bytes, named: "filed-\(seed)-\(notUTF8)-\(k).csv")
+        }
+        let paths = [file(0), file(1)]
+        let (c, problems) = try CatalogueReader.read(paths: paths)
+
+        var listed: [CatalogueEntry] = [], located: [MedSaveModel.SourceLocation] = [], expected: [InputProblem] = []
+        for path in paths {
+            let read = try CatalogueReader.entries(path: path, strict: false)
+            listed += read.entries
+            located += read.lines.map { MedSaveModel.SourceLocation(file: path, line: $0, column: 1) }
+            expected += read.problems
+        }
+        var plain = Catalogue()
+        let refused = plain.add(contentsOf: listed)
+        #expect(!refused.isEmpty, "the seeded files repeat products")
+        for k in refused {
+            let first = try #require(plain.entry(product: listed[k].product, exactPeriod: listed[k].period))
+            if first.equivalenceClass == listed[k].equivalenceClass && first.unitPrice == listed[k].unitPrice {
+                continue
+            }
+            expected.append(
+                InputProblem(
+                    location: located[k],
+                    message: "product \(listed[k].product) appears again for period "
+                        + "\(listed[k].period?.description ?? "(all)") with another class or price; the first row is kept"
+                ))
+        }
+        expected.sort { a, b in
+            (paths.firstIndex(of: a.location.file)!, a.location.line)
+                < (paths.firstIndex(of: b.location.file)!, b.location.line)
+        }
+        #expect(Array(c.entries) == Array(plain.entries))
+        #expect(c.repeatedRows.values.reduce(0, +) == refused.count)
+        #expect(problems.map(\.description) == expected.map(\.description))
+        if notUTF8 < 2 {
+            #expect(c.entries.contains { $0.name.hasSuffix("®") }, "the file is read as Windows-1252")
+        }
     }
 
     @Test func missingRequiredColumnIsAnError() throws {

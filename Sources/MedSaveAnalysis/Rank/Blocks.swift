@@ -323,7 +323,7 @@ extension Ranking {
                             let entry = catalogue.index(productNumber: numberOf[product], period: period)
                         else { return (.unknown, -1) }
                         return (
-                            catalogue.entries[entry].equivalenceClass.map { .member($0) } ?? .unclassified,
+                            catalogue.entries.equivalenceClass(at: entry).map { .member($0) } ?? .unclassified,
                             Int32(entry)
                         )
                     }))

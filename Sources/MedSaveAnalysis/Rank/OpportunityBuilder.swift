@@ -112,9 +112,9 @@ extension Ranking {
             let source: RowSource
             let evaluator: SafetyEvaluator
             /// The classifier's entries and their products' numbers, when it is a catalogue: entries found at
-            /// classification are read by index. (Arrays of their own: a check reads them for every pair, and a
+            /// classification are read by index. (Lists of their own: a check reads them for every pair, and a
             /// struct of many references copied out at each read costs more than the read.)
-            let entries: [CatalogueEntry], productOfEntry: [Int32]
+            let entries: Catalogue.Entries, productOfEntry: [Int32]
             /// The aggregate's periods.
             let periods: [Period]
             /// What is decided so far, which a check for another thread can start from.
@@ -146,7 +146,7 @@ extension Ranking {
                 self.source = source
                 evaluator = SafetyEvaluator(rules)
                 let catalogue = source.classifier as? Catalogue
-                entries = catalogue?.entries ?? []
+                entries = catalogue?.entries ?? Catalogue.Entries()
                 productOfEntry = catalogue?.productNumberOfEntries ?? []
                 periods = source.data.periods
                 let products = source.data.products.count, periods = source.data.periods.count

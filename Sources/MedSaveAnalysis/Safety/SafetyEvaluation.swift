@@ -164,7 +164,7 @@ final class SafetyEvaluator {
 
     /// `facts` of a catalogue's entry, cached by its product's number in the catalogue rather than its code:
     /// no string hashed. One evaluator serves one catalogue's numbers this way.
-    func facts(ofEntry index: Int, in entries: [CatalogueEntry], productNumber number: Int) -> SafetyRules.EntryFacts {
+    func facts(ofEntry index: Int, in entries: Catalogue.Entries, productNumber number: Int) -> SafetyRules.EntryFacts {
         if number >= cacheByNumber.count {
             cacheByNumber += repeatElement(nil, count: max(number + 1, 2 * cacheByNumber.count) - cacheByNumber.count)
         }
@@ -174,13 +174,13 @@ final class SafetyEvaluator {
         return found
     }
 
-    /// Whether entries `a` and `b` have the fields the facts depend on (`Fields`) alike, read in place.
-    private static func sameFields(_ entries: [CatalogueEntry], _ a: Int, _ b: Int) -> Bool {
-        a == b
-            || (entries[a].name == entries[b].name && entries[a].form == entries[b].form
-                && entries[a].atc == entries[b].atc && entries[a].substance == entries[b].substance
-                && entries[a].packSize == entries[b].packSize
-                && entries[a].equivalenceClass?.sizeGroup == entries[b].equivalenceClass?.sizeGroup)
+    /// Whether entries `a` and `b` have the fields the facts depend on (`Fields`) alike: at once when they share
+    /// a description (a product's entries of month after month), else field by field.
+    private static func sameFields(_ entries: Catalogue.Entries, _ a: Int, _ b: Int) -> Bool {
+        if a == b || entries.shareDescription(a, b) { return true }
+        let x = entries[a], y = entries[b]
+        return x.name == y.name && x.form == y.form && x.atc == y.atc && x.substance == y.substance
+            && x.packSize == y.packSize && x.equivalenceClass?.sizeGroup == y.equivalenceClass?.sizeGroup
     }
 
     var isEmpty: Bool { rules.rules.isEmpty }

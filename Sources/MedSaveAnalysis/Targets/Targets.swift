@@ -104,12 +104,11 @@ public enum Targets {
         let entries = catalogue.entries
         func cheapest(_ keep: (ProductStatus) -> Bool) -> Int? {
             var best: Int?
-            for i in members where keep(entries[i].status) {
+            for i in members where keep(entries.status(at: i)) {
                 if let b = best {
-                    // The prices first, the codes only for equal prices: no entry copied.
-                    if entries[i].unitPrice < entries[b].unitPrice
-                        || (entries[i].unitPrice == entries[b].unitPrice && entries[i].product < entries[b].product)
-                    {
+                    // The prices first, the codes only for equal prices: no entry built.
+                    let price = entries.unitPrice(at: i), bestPrice = entries.unitPrice(at: b)
+                    if price < bestPrice || (price == bestPrice && entries.product(at: i) < entries.product(at: b)) {
                         best = i
                     }
                 } else {
@@ -121,18 +120,16 @@ public enum Targets {
         let all = cheapest { _ in true }
         switch rule {
         case .cheapest:
-            return all.map { Target(price: catalogue.entries[$0].unitPrice, product: catalogue.entries[$0], flags: []) }
+            return all.map { Target(price: entries.unitPrice(at: $0), product: entries[$0], flags: []) }
         case .pv:
             if let pv = cheapest({ $0 == .pv }) {
                 let flags =
-                    all.map { catalogue.entries[$0].unitPrice < catalogue.entries[pv].unitPrice } == true
-                    ? ["pv-not-cheapest"] : []
-                return Target(price: catalogue.entries[pv].unitPrice, product: catalogue.entries[pv], flags: flags)
+                    all.map { entries.unitPrice(at: $0) < entries.unitPrice(at: pv) } == true ? ["pv-not-cheapest"] : []
+                return Target(price: entries.unitPrice(at: pv), product: entries[pv], flags: flags)
             }
             if let reserve = cheapest({ $0 == .r1 || $0 == .r2 }) {
                 return Target(
-                    price: catalogue.entries[reserve].unitPrice, product: catalogue.entries[reserve],
-                    flags: ["reserve-target"])
+                    price: entries.unitPrice(at: reserve), product: entries[reserve], flags: ["reserve-target"])
             }
             return nil
         case .percentile, .list:

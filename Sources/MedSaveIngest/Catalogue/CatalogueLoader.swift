@@ -42,6 +42,23 @@ public enum CatalogueLoader {
         var prices: [String: CatalogueEntry] = [:]
         var problems: [InputProblem] = []
         var fileOrder: [String: Int] = [:]
+        var catalogue = Catalogue()
+        // A product listed again for a period: TLV lists a varunummer once per NPL pack id, the same product,
+        // class and price, merged quietly; any other repeat is a problem (the first row is kept).
+        func refused(_ e: CatalogueEntry, at location: @autoclosure () -> SourceLocation) throws(InputError) {
+            let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
+            catalogue.repeatedRows[e.period, default: 0] += 1
+            if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { return }
+            let problem = InputProblem(
+                location: location(),
+                message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
+                    + "another class or price; the first row is kept")
+            if strict { throw InputError(problem: problem) }
+            problems.append(problem)
+        }
+        // Native lists are filed into the catalogue as they are read, with no list of their entries made, while
+        // nothing waits to be added before them and no price list is to be joined to them.
+        var kinds: [(CatalogueKind, String)] = []
         for spec in specs {
             let catalogueFile = CatalogueSpec(spec).path
             if let type = (try? FileManager.default.attributesOfItem(atPath: catalogueFile))?[.type]
@@ -53,10 +70,18 @@ public enum CatalogueLoader {
                         "\(catalogueFile): not a regular file (a pipe or a device); a catalogue is read more than once",
                     hint: "save it to a file first")
             }
-            let (kind, path) = try split(spec)
+            kinds.append(try split(spec))
+        }
+        let joinsPrices = kinds.contains { $0.0 == .tlvPrices }
+        var filedRefused: [(entry: CatalogueEntry, location: SourceLocation)] = []
+        for (kind, path) in kinds {
             fileOrder[path] = fileOrder[path] ?? fileOrder.count
             var fileProblems: [InputProblem]
             switch kind {
+            case .native where located.isEmpty && !joinsPrices:
+                let filed = try CatalogueReader.file(path: path, strict: strict, into: &catalogue)
+                fileProblems = filed.problems
+                filedRefused += filed.refused.map { ($0.entry, SourceLocation(file: path, line: $0.line, column: 1)) }
             case .native:
                 let read = try CatalogueReader.entries(path: path, strict: strict)
                 take(read.entries, lines: read.lines, of: path)
@@ -84,20 +109,8 @@ public enum CatalogueLoader {
                 if located[k].name.isEmpty { located[k].name = listed.name }
             }
         }
-        var catalogue = Catalogue()
-        for k in catalogue.add(contentsOf: located) {
-            // TLV lists a varunummer once per NPL pack id: the same product, class and price, merged quietly.
-            let e = located[k]
-            let first = catalogue.entry(product: e.product, exactPeriod: e.period)!
-            catalogue.repeatedRows[e.period, default: 0] += 1
-            if first.equivalenceClass == e.equivalenceClass && first.unitPrice == e.unitPrice { continue }
-            let problem = InputProblem(
-                location: location(k),
-                message: "product \(e.product) appears again for period \(e.period?.description ?? "(all)") with "
-                    + "another class or price; the first row is kept")
-            if strict { throw InputError(problem: problem) }
-            problems.append(problem)
-        }
+        for (entry, location) in filedRefused { try refused(entry, at: location) }
+        for k in catalogue.add(contentsOf: located) { try refused(located[k], at: location(k)) }
         // Problems in the order of the files given, then by line, as a reader would look for them.
         problems = problems.enumerated().sorted { a, b in
             let fa = fileOrder[a.element.location.file] ?? 0, fb = fileOrder[b.element.location.file] ?? 0

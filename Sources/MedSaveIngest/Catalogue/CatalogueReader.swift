@@ -27,34 +27,51 @@ public enum CatalogueReader {
     static func entries(path: String, strict: Bool) throws(InputError) -> (
         entries: [CatalogueEntry], lines: [Int], problems: [InputProblem]
     ) {
-        var entries: [CatalogueEntry] = []
-        var lines: [Int] = []
+        let rows = CatalogueRows(listing: ())
+        let problems = try read(path: path, strict: strict, into: rows)
+        return (rows.list, rows.lines, problems)
+    }
+
+    /// Files the entries of one native catalogue file into `catalogue` as they are read, in order, as
+    /// `Catalogue.add` would one by one: no list of them is made (a national year's is 240,000 entries of a
+    /// dozen strings each, 48 MB). Returns the entries the catalogue refused (their product already has an
+    /// entry for their period) with their lines, and the file's problems.
+    static func file(path: String, strict: Bool, into catalogue: inout Catalogue) throws(InputError) -> (
+        refused: [(entry: CatalogueEntry, line: Int)], problems: [InputProblem]
+    ) {
+        let rows = CatalogueRows(filingInto: catalogue)
+        catalogue = Catalogue()  // held by `rows` alone while it is added to, or it would be copied
+        let problems = try read(path: path, strict: strict, into: rows)
+        catalogue = rows.catalogue
+        return (rows.refused, problems)
+    }
+
+    /// `read(path:encoding:strict:into:problems:)` in UTF-8, or again in Windows-1252 when the file is not
+    /// valid UTF-8 (what was taken from the first reading let go).
+    private static func read(path: String, strict: Bool, into rows: CatalogueRows) throws(InputError)
+        -> [InputProblem]
+    {
         var problems: [InputProblem] = []
         do {
             do {
-                try read(
-                    path: path, encoding: .utf8, strict: strict, into: &entries, lines: &lines, problems: &problems)
+                try read(path: path, encoding: .utf8, strict: strict, into: rows, problems: &problems)
             } catch NotUTF8.found {
-                entries = []
-                lines = []
+                rows.restart()
                 problems = []
-                try read(
-                    path: path, encoding: .windows1252, strict: strict, into: &entries, lines: &lines,
-                    problems: &problems)
+                try read(path: path, encoding: .windows1252, strict: strict, into: rows, problems: &problems)
             }
         } catch let error as InputError {
             throw error
         } catch {
             throw InputError(location: nil, message: "\(path): \(error)")
         }
-        return (entries, lines, problems)
+        return problems
     }
 
     private enum NotUTF8: Error { case found }
 
     static func read(
-        path: String, encoding: TextEncoding, strict: Bool, into entries: inout [CatalogueEntry], lines: inout [Int],
-        problems: inout [InputProblem]
+        path: String, encoding: TextEncoding, strict: Bool, into rows: CatalogueRows, problems: inout [InputProblem]
     ) throws {
         let source = try openByteSource(path: path)
         var stream = CSVStreamReader(
@@ -77,15 +94,6 @@ public enum CatalogueReader {
             let (fieldCount, delimiter, decimalComma) = (fieldCount, delimiter, decimalComma)
             let special = FieldScan.specialBytes(delimiter: delimiter), delimiterWord = FieldScan.word(delimiter)
             var spans = [(Int, Int)](repeating: (0, 0), count: fieldCount)
-            // The entries so far, taken over while the loop appends to them and handed back after: an array of
-            // its own, appended to `entries` at the end, would copy every entry (and its strings' counts) again.
-            var read: [CatalogueEntry] = []
-            swap(&read, &entries)
-            let before = read.count
-            defer {
-                lines += (0..<(read.count - before)).map { line + $0 }
-                swap(&read, &entries)
-            }
             var i = start, taken = 0
             while i < limit {
                 var j = i, field = 0, next = -1
@@ -111,13 +119,13 @@ public enum CatalogueReader {
                     try entry(buf, $0, fieldOf: fieldOf, encoding: encoding, decimalComma: decimalComma)
                 }
                 guard case .success(let e) = result else { break }
-                read.append(e)
+                rows.take(e, line: line + taken)
                 taken += 1
                 i = next
             }
             if let size = sizeLeft, taken >= 64 {
                 let bytesPerEntry = Double(i - start) / Double(taken)
-                read.reserveCapacity(read.count + Int(Double(size) / bytesPerEntry * 1.05))
+                rows.reserveCapacity(Int(Double(size) / bytesPerEntry * 1.05))
                 sizeLeft = nil
             }
             return (i, taken)
@@ -165,8 +173,7 @@ public enum CatalogueReader {
             }
             switch read {
             case .success(let entry):
-                entries.append(entry)
-                lines.append(record.line)
+                rows.take(entry, line: record.line)
             case .failure(let failure):
                 let fields = try fieldOf.map(text)
                 let i = fieldOf[columns.firstIndex(of: failure.column)!]
@@ -364,5 +371,55 @@ public enum CatalogueReader {
                 packSize: packSize, unitPrice: price,
                 equivalenceClass: group.isEmpty ? nil : EquivalenceClass(group: group, sizeGroup: f[10]),
                 status: status, origin: f[12], company: f[13]))
+    }
+}
+
+/// Where a catalogue reader puts each entry it reads, as it reads it: a list of the entries and their lines, or
+/// a catalogue they are filed into at once (`CatalogueReader.file`), with those it refuses listed. A class: the
+/// reader's loop reaches it through a captured reference, with no exclusive-access check at every entry.
+final class CatalogueRows {
+    private(set) var list: [CatalogueEntry] = []
+    private(set) var lines: [Int] = []
+    /// Filing: the catalogue as it was before this file (`restart` goes back to it; for a file after the first,
+    /// its storage is copied once as the file is added) and as it is now.
+    private let before: Catalogue?
+    private(set) var catalogue: Catalogue
+    private(set) var refused: [(entry: CatalogueEntry, line: Int)] = []
+
+    init(listing: Void) {
+        before = nil
+        catalogue = Catalogue()
+    }
+
+    init(filingInto catalogue: Catalogue) {
+        before = catalogue
+        self.catalogue = catalogue
+    }
+
+    @inline(__always)
+    func take(_ entry: borrowing CatalogueEntry, line: Int) {
+        if before == nil {
+            list.append(copy entry)
+            lines.append(line)
+        } else if !catalogue.add(entry) {
+            refused.append((copy entry, line))
+        }
+    }
+
+    /// Room for `count` more entries.
+    func reserveCapacity(_ count: Int) {
+        if before == nil {
+            list.reserveCapacity(list.count + count)
+        } else {
+            catalogue.reserveCapacity(count)
+        }
+    }
+
+    /// Lets go of everything taken, to read the file again.
+    func restart() {
+        list = []
+        lines = []
+        refused = []
+        if let before { catalogue = before }
     }
 }
