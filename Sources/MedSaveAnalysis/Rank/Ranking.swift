@@ -24,7 +24,8 @@ public enum Ranking {
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration
     ) throws -> RankResult {
         var classes = ClassIndex()
-        let summed = try sum(data, classifier: classifier, configuration: configuration, classes: &classes)
+        let summed = try sum(
+            data, classifier: classifier, configuration: configuration, classes: &classes, givesBackFreedMemory: true)
         return try finish(
             data, summed, classes: classes,
             used: configuration.rules.rules.isEmpty
@@ -50,10 +51,12 @@ public enum Ranking {
     }
 
     /// Classifies `data`'s cells into blocks (classes numbered in `classes`), sets each block's target and sums
-    /// the savings into rows.
+    /// the savings into rows. `givesBackFreedMemory`: what reading left free is given back to the system before
+    /// the rows are made (`sumBlocks`), for a run that reads its data once; not for a month of many, whose freed
+    /// memory the next month's reading takes again at once (given back there, a national year took 96 s, not 63).
     static func sum(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
-        classes: inout ClassIndex
+        classes: inout ClassIndex, givesBackFreedMemory: Bool = false
     ) throws -> Summed {
         precondition(
             data.organisationColumn == configuration.level.organisationColumn,
@@ -70,7 +73,7 @@ public enum Ranking {
         // The blocks and their cells (tens of bytes a cell) are let go before the parts' rows are joined.
         var (parts, classOfPair, entryOfPair, rowOfCell) = try sumBlocks(
             data, classifier: classifier, configuration: configuration, classes: &classes, keys: keys,
-            books: &books, unknown: &unknown)
+            books: &books, unknown: &unknown, givesBackFreedMemory: givesBackFreedMemory)
         MemoryTrace.mark("\(parts.count) parts' blocks summed")
         // The first part's table takes the others' rows after its own (the second part's list is kept as it is).
         var rows = parts[0].rows
@@ -113,7 +116,8 @@ public enum Ranking {
     /// so in one part).
     private static func sumBlocks(
         _ data: DispensingAggregate, classifier: any ProductClassifier, configuration: RankConfiguration,
-        classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32]
+        classes: inout ClassIndex, keys: RowKeys, books: inout Reconciliation, unknown: inout [Int32: Int32],
+        givesBackFreedMemory: Bool
     ) throws -> (parts: [BlockSums], classOfPair: [Int32], entryOfPair: [Int32], rowOfCell: [Int32]) {
         let (blocks, cells, classOfPair, entryOfPair, spare) = classify(
             data, classifier: classifier, classes: &classes, window: configuration.periods,
@@ -122,8 +126,10 @@ public enum Ranking {
         // The rows are the run's largest list, made in memory never touched (its room is reserved at once), so
         // what reading left free (the cell tables of every part, tens of megabytes on national data, in pieces
         // too small for the rows) would stay resident beside them to the end: given back here.
-        medsave_release_freed_memory()
-        MemoryTrace.mark("freed memory given back")
+        if givesBackFreedMemory {
+            medsave_release_freed_memory()
+            MemoryTrace.mark("freed memory given back")
+        }
         // With no prescriber named, each cell's blocked rows are its own blocked sums, under prescriber −1.
         let blockedOfCell = data.blockedByPrescriber.isEmpty ? nil : BlockedRows(data)
         let peers = configuration.peers.map { peers in data.organisations.map { peers.contains($0) } }
