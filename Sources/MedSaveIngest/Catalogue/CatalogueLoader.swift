@@ -56,8 +56,6 @@ public enum CatalogueLoader {
             if strict { throw InputError(problem: problem) }
             problems.append(problem)
         }
-        // Native lists are filed into the catalogue as they are read, with no list of their entries made, while
-        // nothing waits to be added before them and no price list is to be joined to them.
         var kinds: [(CatalogueKind, String)] = []
         for spec in specs {
             let catalogueFile = CatalogueSpec(spec).path
@@ -72,6 +70,8 @@ public enum CatalogueLoader {
             }
             kinds.append(try split(spec))
         }
+        // Native lists are filed into the catalogue as they are read, with no list of their entries made, while
+        // nothing waits to be added before them and no price list is to be joined to them.
         let joinsPrices = kinds.contains { $0.0 == .tlvPrices }
         var filedRefused: [(entry: CatalogueEntry, location: SourceLocation)] = []
         for (kind, path) in kinds {
