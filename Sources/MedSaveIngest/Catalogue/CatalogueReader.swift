@@ -40,7 +40,7 @@ public enum CatalogueReader {
         refused: [(entry: CatalogueEntry, line: Int)], problems: [InputProblem]
     ) {
         let rows = CatalogueRows(filingInto: catalogue)
-        catalogue = Catalogue()  // held by `rows` alone while it is added to, or it would be copied
+        catalogue = Catalogue()  // the caller's copy let go: `rows` holds the catalogue while it is added to
         let problems = try read(path: path, strict: strict, into: rows)
         catalogue = rows.catalogue
         return (rows.refused, problems)
@@ -376,7 +376,7 @@ public enum CatalogueReader {
 
 /// Where a catalogue reader puts each entry it reads, as it reads it: a list of the entries and their lines, or
 /// a catalogue they are filed into at once (`CatalogueReader.file`), with those it refuses listed. A class: the
-/// reader's loop reaches it through a captured reference, with no exclusive-access check at every entry.
+/// fast loop and the record callback of one reading both add to it, through one captured reference.
 final class CatalogueRows {
     private(set) var list: [CatalogueEntry] = []
     private(set) var lines: [Int] = []
